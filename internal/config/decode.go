@@ -1,0 +1,645 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/ddlbot/ddlbot/schemadiff"
+)
+
+// Keys of each mapping, in the order the documentation lists them; the order
+// is also the order of "known keys" hints.
+var (
+	topKeys      = []string{"databases", "lint", "deploy"}
+	databaseKeys = []string{"name", "organization", "database", "production_branch", "schema", "migrations",
+		"migration_format", "mysql_version", "allow_foreign_keys"}
+	lintKeys   = []string{"rules", "fail_on"}
+	deployKeys = []string{"min_permission", "allowed_teams", "allow_forks", "required_approvals", "gated", "instant"}
+)
+
+// extensionPrefix marks top-level keys ddlbot ignores, so a file can hold
+// YAML anchors (shared database settings) without tripping the unknown-key
+// check; docker compose uses the same convention.
+const extensionPrefix = "x-"
+
+// maxMergeDepth bounds how deeply merge keys (<<) may nest, so hostile input
+// cannot make the decoder recurse without end.
+const maxMergeDepth = 16
+
+var (
+	reMySQLVersion = regexp.MustCompile(`^(5\.7|8\.0|8\.4)(\.[0-9]{1,3})?$`)
+	// yaml.v3 reports syntax errors as text; this recovers the line.
+	reYAMLLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
+)
+
+// decoder walks a yaml.Node tree by hand rather than unmarshalling into
+// structs, because only the node tree keeps the position of every key and
+// value, and because walking lets it collect every problem instead of
+// stopping at the first.
+type decoder struct {
+	file     string
+	opts     Options
+	problems []Problem
+}
+
+// pair is one key/value of a mapping; value has aliases resolved.
+type pair struct {
+	key, value *yaml.Node
+}
+
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
+	p := Problem{File: d.file, Message: fmt.Sprintf(format, args...)}
+	if n != nil {
+		p.Line, p.Column = n.Line, n.Column
+	}
+	d.problems = append(d.problems, p)
+}
+
+func (d *decoder) parse(data []byte) *Config {
+	cfg := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return cfg // empty file: nothing configured
+		}
+		d.syntaxError(err)
+		return cfg
+	}
+	var extra yaml.Node
+	switch err := dec.Decode(&extra); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		d.syntaxError(err)
+	default:
+		// Silently reading only the first document would ignore settings
+		// the user thinks are in force.
+		d.errorf(&extra, "the file holds more than one YAML document; ddlbot reads exactly one")
+	}
+
+	root := &doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return cfg
+		}
+		root = root.Content[0]
+	}
+	root = resolve(root)
+	if isNull(root) {
+		return cfg // a document of only comments, or "---"
+	}
+	if root.Kind != yaml.MappingNode {
+		d.errorf(root, "expected a mapping of keys (databases, lint, deploy) at the top level, got %s", describe(root))
+		return cfg
+	}
+
+	var databases *pair
+	for _, p := range d.pairs(root, "at the top level", topKeys, extensionPrefix) {
+		switch p.key.Value {
+		case "databases":
+			databases = &p
+			cfg.Databases = d.databases(p.value)
+		case "lint":
+			d.lint(p.value, &cfg.Lint)
+		case "deploy":
+			d.deploy(p.value, &cfg.Deploy)
+		}
+	}
+	// A file exists to configure databases; one without any is a mistake
+	// (often a mis-indented list), not a request for the defaults.
+	switch {
+	case databases == nil:
+		d.errorf(root, `missing required key "databases": list at least one database`)
+	case isNull(databases.value) || databases.value.Kind == yaml.SequenceNode && len(databases.value.Content) == 0:
+		d.errorf(databases.key, "databases: list at least one database")
+	}
+	return cfg
+}
+
+// syntaxError turns a yaml.v3 parse error into a positioned problem.
+func (d *decoder) syntaxError(err error) {
+	msg := err.Error()
+	if m := reYAMLLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		d.problems = append(d.problems, Problem{File: d.file, Line: line, Message: "invalid YAML: " + m[2]})
+		return
+	}
+	d.problems = append(d.problems, Problem{File: d.file, Message: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")})
+}
+
+// pairs returns the keys of mapping n in order, with merge keys (<<)
+// expanded, reporting duplicate keys and keys not in known. A nil known
+// accepts any key. Keys starting with ignorePrefix (when not empty) are
+// skipped without complaint.
+func (d *decoder) pairs(n *yaml.Node, where string, known []string, ignorePrefix string) []pair {
+	out := d.collect(n, where, 0, true)
+	kept := out[:0]
+	for _, p := range out {
+		k := p.key.Value
+		switch {
+		case ignorePrefix != "" && strings.HasPrefix(k, ignorePrefix):
+		case known != nil && !contains(known, k):
+			d.errorf(p.key, "unknown key %q %s%s", k, where, keyHint(k, known))
+		default:
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}
+
+// collect gathers a mapping's pairs. Explicit keys win over merged ones, and
+// earlier merge sources over later ones, as the YAML merge key spec says.
+// Duplicates are reported only for explicit keys (report is false inside a
+// merge source, whose own duplicates are reported where it is defined).
+func (d *decoder) collect(n *yaml.Node, where string, depth int, report bool) []pair {
+	var explicit, merged []pair
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolve(n.Content[i+1])
+		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+			merged = append(merged, d.merge(v, where, depth)...)
+			continue
+		}
+		if k.Kind != yaml.ScalarNode {
+			if report {
+				d.errorf(k, "keys %s must be plain strings, got %s", where, describe(k))
+			}
+			continue
+		}
+		if first, ok := seen[k.Value]; ok {
+			if report {
+				d.errorf(k, "duplicate key %q %s (first set at line %d)", k.Value, where, first.Line)
+			}
+			continue
+		}
+		seen[k.Value] = k
+		explicit = append(explicit, pair{k, v})
+	}
+	for _, p := range merged {
+		if _, ok := seen[p.key.Value]; !ok {
+			seen[p.key.Value] = p.key
+			explicit = append(explicit, p)
+		}
+	}
+	return explicit
+}
+
+// merge expands the value of a merge key: a mapping or a list of mappings.
+func (d *decoder) merge(v *yaml.Node, where string, depth int) []pair {
+	if depth >= maxMergeDepth {
+		d.errorf(v, "merge keys (<<) %s nest too deeply", where)
+		return nil
+	}
+	var sources []*yaml.Node
+	switch v.Kind {
+	case yaml.MappingNode:
+		sources = []*yaml.Node{v}
+	case yaml.SequenceNode:
+		for _, s := range v.Content {
+			sources = append(sources, resolve(s))
+		}
+	default:
+		d.errorf(v, "merge key (<<) %s needs a mapping or a list of mappings, got %s", where, describe(v))
+		return nil
+	}
+	var out []pair
+	for _, s := range sources {
+		if s.Kind != yaml.MappingNode {
+			d.errorf(s, "merge key (<<) %s needs a mapping or a list of mappings, got %s", where, describe(s))
+			continue
+		}
+		out = append(out, d.collect(s, where, depth+1, false)...)
+	}
+	return out
+}
+
+func (d *decoder) databases(n *yaml.Node) []Database {
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "databases: expected a list of databases, got %s", describe(n))
+		return nil
+	}
+	var out []Database
+	type seenAt struct {
+		index, line int
+	}
+	names := map[string]seenAt{}
+	targets := map[string]seenAt{}
+	for i, item := range n.Content {
+		where := fmt.Sprintf("databases[%d]", i)
+		item = resolve(item)
+		if item.Kind != yaml.MappingNode {
+			d.errorf(item, "%s: expected a mapping (name, schema, ...), got %s", where, describe(item))
+			continue
+		}
+		db, nameNode, ok := d.database(item, where)
+		if !ok {
+			continue
+		}
+		if first, dup := names[db.Name]; dup {
+			d.errorf(nameNode, "%s: duplicate database name %q (also used by databases[%d] at line %d)",
+				where, db.Name, first.index, first.line)
+		} else {
+			names[db.Name] = seenAt{i, db.Line}
+		}
+		// Two entries for one PlanetScale database would fight over the same
+		// branch and deploy request with two different schemas.
+		target := db.Organization + "/" + db.Database
+		if first, dup := targets[target]; dup {
+			d.errorf(item, "%s: PlanetScale database %q is already configured by databases[%d] at line %d",
+				where, target, first.index, first.line)
+		} else {
+			targets[target] = seenAt{i, db.Line}
+		}
+		out = append(out, db)
+	}
+	return out
+}
+
+// database decodes one entry. It returns the node to blame for a duplicate
+// name, and ok=false when the entry is too broken to compare with others.
+func (d *decoder) database(n *yaml.Node, where string) (Database, *yaml.Node, bool) {
+	db := Database{
+		ProductionBranch: DefaultProductionBranch,
+		MySQLVersion:     DefaultMySQLVersion,
+		Line:             n.Line,
+	}
+	var nameNode, databaseNode, schemaKey, migrationsKey, formatKey *yaml.Node
+	ok := true
+	check := func(good bool) { ok = ok && good }
+	for _, p := range d.pairs(n, "in "+where, databaseKeys, "") {
+		field := where + "." + p.key.Value
+		if isNull(p.value) {
+			continue // "key:" with no value means "not set", the default applies
+		}
+		switch p.key.Value {
+		case "name":
+			var good bool
+			db.Name, good = d.identifier(p.value, field, false)
+			check(good)
+			nameNode = p.value
+		case "organization":
+			var good bool
+			db.Organization, good = d.identifier(p.value, field, true)
+			check(good)
+		case "database":
+			var good bool
+			db.Database, good = d.identifier(p.value, field, false)
+			check(good)
+			databaseNode = p.value
+		case "production_branch":
+			db.ProductionBranch, _ = d.identifier(p.value, field, false)
+		case "schema":
+			db.Schema, _ = d.folder(p.value, field)
+			schemaKey = p.key
+		case "migrations":
+			db.Migrations, _ = d.folder(p.value, field)
+			migrationsKey = p.key
+		case "migration_format":
+			formatKey = p.key
+			if s, good := d.str(p.value, field); good {
+				if f, err := schemadiff.ParseFormat(s); err != nil || s == "" {
+					d.errorf(p.value, "%s: %s", field, badValue(s, formatNames()))
+				} else {
+					db.MigrationFormat = f
+				}
+			}
+		case "mysql_version":
+			if s, good := d.str(p.value, field); good {
+				if reMySQLVersion.MatchString(s) {
+					db.MySQLVersion = s
+				} else {
+					d.errorf(p.value, "%s: unsupported MySQL version %q (allowed: 5.7, 8.0, 8.0.N, 8.4, 8.4.N)", field, s)
+				}
+			}
+		case "allow_foreign_keys":
+			db.AllowForeignKeys, _ = d.boolean(p.value, field)
+		}
+	}
+	// name and database default to each other: most repositories use the
+	// PlanetScale database name as the display name.
+	switch {
+	case nameNode == nil && databaseNode == nil:
+		d.errorf(n, `%s: missing "name" or "database" (set at least one)`, where)
+		ok = false
+	case nameNode == nil:
+		db.Name, nameNode = db.Database, databaseNode
+	case databaseNode == nil:
+		db.Database = db.Name
+	}
+	switch {
+	case schemaKey == nil && migrationsKey == nil:
+		d.errorf(n, `%s: missing "schema" or "migrations" (set exactly one)`, where)
+	case schemaKey != nil && migrationsKey != nil:
+		later := migrationsKey
+		if schemaKey.Line > later.Line || (schemaKey.Line == later.Line && schemaKey.Column > later.Column) {
+			later = schemaKey
+		}
+		d.errorf(later, `%s: "schema" and "migrations" are mutually exclusive (set exactly one)`, where)
+	case migrationsKey != nil && db.MigrationFormat == "":
+		db.MigrationFormat = schemadiff.FormatAuto
+	}
+	if formatKey != nil && migrationsKey == nil {
+		d.errorf(formatKey, `%s.migration_format: only applies together with "migrations"`, where)
+	}
+	return db, nameNode, ok
+}
+
+func (d *decoder) lint(n *yaml.Node, l *Lint) {
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "lint: expected a mapping (rules, fail_on), got %s", describe(n))
+		return
+	}
+	for _, p := range d.pairs(n, "in lint", lintKeys, "") {
+		if isNull(p.value) {
+			continue
+		}
+		switch p.key.Value {
+		case "rules":
+			l.Rules = d.rules(p.value)
+		case "fail_on":
+			if s, ok := d.enum(p.value, "lint.fail_on", []string{SeverityError, SeverityWarning}); ok {
+				l.FailOn = s
+			}
+		}
+	}
+}
+
+func (d *decoder) rules(n *yaml.Node) []RuleOverride {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "lint.rules: expected a mapping of rule id to severity, got %s", describe(n))
+		return nil
+	}
+	var out []RuleOverride
+	for _, p := range d.pairs(n, "in lint.rules", nil, "") {
+		id := p.key.Value
+		valid := true
+		if id == "" {
+			d.errorf(p.key, "lint.rules: empty rule id")
+			valid = false
+		} else if d.opts.KnownRule != nil && !d.opts.KnownRule(id) {
+			d.errorf(p.key, "lint.rules: unknown rule %q", id)
+			valid = false
+		}
+		field := "lint.rules." + id
+		if isNull(p.value) {
+			d.errorf(p.key, "%s: missing severity (allowed: %s)", field, strings.Join(Severities(), ", "))
+			continue
+		}
+		sev, ok := d.enum(p.value, field, Severities())
+		if ok && valid {
+			out = append(out, RuleOverride{Rule: id, Severity: sev, Line: p.key.Line})
+		}
+	}
+	return out
+}
+
+func (d *decoder) deploy(n *yaml.Node, dp *Deploy) {
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "deploy: expected a mapping (min_permission, allowed_teams, ...), got %s", describe(n))
+		return
+	}
+	for _, p := range d.pairs(n, "in deploy", deployKeys, "") {
+		field := "deploy." + p.key.Value
+		if isNull(p.value) {
+			continue
+		}
+		switch p.key.Value {
+		case "min_permission":
+			if s, ok := d.enum(p.value, field, Permissions()); ok {
+				dp.MinPermission = s
+			}
+		case "allowed_teams":
+			dp.AllowedTeams = d.teams(p.value, field)
+		case "allow_forks":
+			dp.AllowForks, _ = d.boolean(p.value, field)
+		case "required_approvals":
+			if v, ok := d.integer(p.value, field); ok {
+				if v < 0 {
+					d.errorf(p.value, "%s: must be 0 or more, got %d", field, v)
+				} else {
+					dp.RequiredApprovals = v
+				}
+			}
+		case "gated":
+			dp.Gated, _ = d.boolean(p.value, field)
+		case "instant":
+			dp.Instant, _ = d.boolean(p.value, field)
+		}
+	}
+}
+
+func (d *decoder) teams(n *yaml.Node, field string) []string {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "%s: expected a list of team slugs, got %s", field, describe(n))
+		return nil
+	}
+	var out []string
+	seen := map[string]int{}
+	for i, item := range n.Content {
+		item = resolve(item)
+		slug, ok := d.identifier(item, fmt.Sprintf("%s[%d]", field, i), false)
+		if !ok {
+			continue
+		}
+		if line, dup := seen[slug]; dup {
+			d.errorf(item, "%s[%d]: team %q is listed twice (first at line %d)", field, i, slug, line)
+			continue
+		}
+		seen[slug] = item.Line
+		out = append(out, slug)
+	}
+	return out
+}
+
+// str reads a scalar as the text the user wrote. Numbers are accepted
+// because YAML turns `name: 2024` or `mysql_version: 8.0` into numbers,
+// and the user meant the text.
+func (d *decoder) str(n *yaml.Node, field string) (string, bool) {
+	if n.Kind == yaml.ScalarNode {
+		switch n.ShortTag() {
+		case "!!str", "!!int", "!!float", "!!timestamp":
+			return n.Value, true
+		}
+	}
+	d.errorf(n, "%s: expected a string, got %s", field, describe(n))
+	return "", false
+}
+
+// identifier reads a name that ends up in URLs, branch names or the
+// `/deploy --db NAME` comment grammar, where whitespace or a slash would
+// break things far from the config file.
+func (d *decoder) identifier(n *yaml.Node, field string, allowEmpty bool) (string, bool) {
+	s, ok := d.str(n, field)
+	if !ok {
+		return "", false
+	}
+	if s == "" {
+		if allowEmpty {
+			return "", true
+		}
+		d.errorf(n, "%s: must not be empty", field)
+		return "", false
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r == '/' || r == 0x7f }); i >= 0 {
+		d.errorf(n, "%s: %q must not contain whitespace, control characters or \"/\"", field, s)
+		return "", false
+	}
+	return s, true
+}
+
+// folder reads a repository-relative folder. Paths are cleaned so later
+// comparisons with changed-file paths are exact, and must stay inside the
+// repository because the bot reads them from a checkout or the contents API.
+func (d *decoder) folder(n *yaml.Node, field string) (string, bool) {
+	s, ok := d.str(n, field)
+	if !ok {
+		return "", false
+	}
+	switch {
+	case s == "":
+		d.errorf(n, "%s: must not be empty (use \".\" for the repository root)", field)
+		return "", false
+	case strings.ContainsRune(s, '\\'):
+		d.errorf(n, "%s: path %q must use forward slashes", field, s)
+		return "", false
+	case path.IsAbs(s):
+		d.errorf(n, "%s: path %q must be relative to the repository root", field, s)
+		return "", false
+	}
+	c := path.Clean(s)
+	if c == ".." || strings.HasPrefix(c, "../") {
+		d.errorf(n, "%s: path %q leaves the repository", field, s)
+		return "", false
+	}
+	return c, true
+}
+
+func (d *decoder) boolean(n *yaml.Node, field string) (bool, bool) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" {
+		var b bool
+		if err := n.Decode(&b); err == nil {
+			return b, true
+		}
+	}
+	d.errorf(n, "%s: expected true or false, got %s", field, describe(n))
+	return false, false
+}
+
+func (d *decoder) integer(n *yaml.Node, field string) (int, bool) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!int" {
+		var v int
+		if err := n.Decode(&v); err == nil {
+			return v, true
+		}
+		d.errorf(n, "%s: %s is out of range", field, n.Value)
+		return 0, false
+	}
+	d.errorf(n, "%s: expected a whole number, got %s", field, describe(n))
+	return 0, false
+}
+
+func (d *decoder) enum(n *yaml.Node, field string, allowed []string) (string, bool) {
+	s, ok := d.str(n, field)
+	if !ok {
+		return "", false
+	}
+	if !contains(allowed, s) {
+		d.errorf(n, "%s: %s", field, badValue(s, allowed))
+		return "", false
+	}
+	return s, true
+}
+
+// badValue words an invalid enum value, listing what is allowed and, for a
+// near miss, the likely intended value.
+func badValue(s string, allowed []string) string {
+	msg := fmt.Sprintf("invalid value %q (allowed: %s", s, strings.Join(allowed, ", "))
+	if best, ok := closest(s, allowed); ok {
+		msg += fmt.Sprintf("; did you mean %q?", best)
+	}
+	return msg + ")"
+}
+
+// keyHint suggests the closest known key, or lists them all when nothing is
+// close, so the user never has to open the docs to fix a typo.
+func keyHint(k string, known []string) string {
+	if best, ok := closest(k, known); ok {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return fmt.Sprintf(" (known keys: %s)", strings.Join(known, ", "))
+}
+
+func formatNames() []string {
+	var names []string
+	for _, f := range schemadiff.Formats() {
+		names = append(names, string(f))
+	}
+	return names
+}
+
+// resolve follows an alias to the node it names.
+func resolve(n *yaml.Node) *yaml.Node {
+	for range maxMergeDepth {
+		if n.Kind != yaml.AliasNode || n.Alias == nil {
+			break
+		}
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == 0 || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
+}
+
+// describe names a node's type the way a user thinks of YAML values.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	case yaml.ScalarNode:
+		switch t := n.ShortTag(); t {
+		case "!!str":
+			return fmt.Sprintf("the string %q", n.Value)
+		case "!!int", "!!float":
+			return "the number " + n.Value
+		case "!!bool":
+			return "the boolean " + n.Value
+		case "!!null":
+			return "nothing (null)"
+		default:
+			return fmt.Sprintf("a value tagged %s", t)
+		}
+	}
+	return "an empty value"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

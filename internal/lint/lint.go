@@ -1,0 +1,364 @@
+package lint
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ddlbot/ddlbot/schemadiff"
+	vsd "vitess.io/vitess/go/vt/schemadiff"
+	"vitess.io/vitess/go/vt/sqlparser"
+)
+
+// Finding is one problem a rule found, at a place in a file.
+type Finding struct {
+	File      string   `json:"file"`
+	Line      int      `json:"line"`
+	Column    int      `json:"column"`
+	EndLine   int      `json:"end_line"`
+	EndColumn int      `json:"end_column"`
+	Rule      string   `json:"rule"`
+	Severity  Severity `json:"severity"`
+	Message   string   `json:"message"`
+}
+
+// Summary counts findings by severity.
+type Summary struct {
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Notices  int `json:"notices"`
+}
+
+// Summarize counts findings by severity.
+func Summarize(fs []Finding) Summary {
+	var s Summary
+	for _, f := range fs {
+		switch f.Severity {
+		case Error:
+			s.Errors++
+		case Warning:
+			s.Warnings++
+		case Notice:
+			s.Notices++
+		}
+	}
+	return s
+}
+
+// Input is what a lint run looks at.
+type Input struct {
+	// Statements are the parsed statements of the files being linted (the
+	// changed files), in order. File rules and suppressions read them.
+	Statements []schemadiff.Statement
+	// Head is the schema the files produce. Schema rules read it; it may carry
+	// problems (then the rules see the entities that did load).
+	Head *schemadiff.Schema
+	// Base is the schema before the change (nil when there is none).
+	Base *schemadiff.Schema
+	// Diff is Base → Head (nil without a base or when either is invalid).
+	// Change-safety rules read it.
+	Diff *schemadiff.Diff
+	// AllowForeignKeys is the database's foreign key setting.
+	AllowForeignKeys bool
+	// Severities overrides rule severities (from .ddlbot.yml).
+	Severities map[string]Severity
+}
+
+// Pass is what a rule sees while it runs.
+type Pass struct {
+	*Input
+	rule     *Rule
+	findings *[]Finding
+	changed  map[string]bool
+}
+
+// Rule is the rule being run.
+func (p *Pass) Rule() *Rule { return p.rule }
+
+// Report records a finding at an origin.
+func (p *Pass) Report(at schemadiff.Origin, format string, args ...any) {
+	f := Finding{File: at.File, Line: at.Line, Column: at.Column, EndLine: at.EndLine, EndColumn: at.EndColumn,
+		Rule: p.rule.ID, Message: fmt.Sprintf(format, args...)}
+	if f.Line == 0 {
+		f.Line, f.Column = 1, 1
+	}
+	if f.Column == 0 {
+		f.Column = 1
+	}
+	if f.EndLine < f.Line || (f.EndLine == f.Line && f.EndColumn < f.Column) {
+		f.EndLine, f.EndColumn = f.Line, f.Column
+	}
+	*p.findings = append(*p.findings, f)
+}
+
+// Touched reports whether a schema rule should look at an entity: without a
+// diff every entity counts; with one, only the entities the change creates or
+// alters, so a pull request is not blamed for what it did not touch.
+func (p *Pass) Touched(name string) bool {
+	if p.Diff == nil {
+		return true
+	}
+	return p.changed[name]
+}
+
+// ColumnTouched reports whether a style rule should look at a column: without
+// a diff every column counts; with one, only columns of created tables and
+// columns the change adds, changes or renames.
+func (p *Pass) ColumnTouched(table, column string) bool {
+	if p.Diff == nil {
+		return true
+	}
+	for _, c := range p.Diff.Changes {
+		if c.Entity != table && c.NewName != table {
+			continue
+		}
+		switch c.Kind {
+		case schemadiff.CreateTable:
+			return true
+		case schemadiff.AlterTable:
+			col := strings.ToLower(column)
+			for _, l := range [][]string{c.Summary.ColumnsAdded, c.Summary.ColumnsChanged} {
+				for _, n := range l {
+					if strings.ToLower(n) == col {
+						return true
+					}
+				}
+			}
+			for _, n := range c.Summary.ColumnsRenamed {
+				if _, to, ok := strings.Cut(n, " → "); ok && strings.ToLower(to) == col {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// Tables returns the head tables the schema rules should look at.
+func (p *Pass) Tables() []*vsd.CreateTableEntity {
+	var out []*vsd.CreateTableEntity
+	if p.Head == nil {
+		return nil
+	}
+	for _, t := range p.Head.Tables() {
+		if p.Touched(t.Name()) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Views returns the head views the schema rules should look at.
+func (p *Pass) Views() []*vsd.CreateViewEntity {
+	var out []*vsd.CreateViewEntity
+	if p.Head == nil {
+		return nil
+	}
+	for _, v := range p.Head.Views() {
+		if p.Touched(v.Name()) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Locate finds the best place to report something about an entity: the last
+// statement of the linted files that creates, alters, drops or renames it and
+// mentions needle (an identifier, matched as a whole word; "" matches any),
+// narrowed to the needle itself. It falls back to where the head (or base)
+// schema says the entity was last changed.
+func (p *Pass) Locate(entity, needle string) schemadiff.Origin {
+	for _, withNeedle := range []bool{true, false} {
+		if !withNeedle && needle == "" {
+			break
+		}
+		for i := len(p.Statements) - 1; i >= 0; i-- {
+			st := p.Statements[i]
+			if !statementTouches(st.AST, entity) {
+				continue
+			}
+			if needle == "" {
+				return st.Origin
+			}
+			if o, ok := findWord(st, needle); ok {
+				return o
+			}
+			if !withNeedle {
+				return st.Origin
+			}
+		}
+	}
+	if p.Head != nil {
+		if o, ok := p.Head.ChangedAt(entity); ok {
+			return refine(o, p.Statements, needle)
+		}
+		if o, ok := p.Head.DroppedAt(entity); ok {
+			return o
+		}
+	}
+	if p.Base != nil {
+		if o, ok := p.Base.ChangedAt(entity); ok {
+			return o
+		}
+	}
+	return schemadiff.Origin{}
+}
+
+// refine narrows an origin to needle when it is a statement we have.
+func refine(o schemadiff.Origin, stmts []schemadiff.Statement, needle string) schemadiff.Origin {
+	if needle == "" {
+		return o
+	}
+	for _, st := range stmts {
+		if st.Origin.File == o.File && st.Origin.Offset == o.Offset {
+			if r, ok := findWord(st, needle); ok {
+				return r
+			}
+		}
+	}
+	return o
+}
+
+// statementTouches reports whether a statement creates, alters, drops or
+// renames the entity.
+func statementTouches(ast sqlparser.Statement, entity string) bool {
+	switch s := ast.(type) {
+	case *sqlparser.CreateTable:
+		return s.Table.Name.String() == entity
+	case *sqlparser.AlterTable:
+		if s.Table.Name.String() == entity {
+			return true
+		}
+		for _, o := range s.AlterOptions {
+			if r, ok := o.(*sqlparser.RenameTableName); ok && r.Table.Name.String() == entity {
+				return true
+			}
+		}
+	case *sqlparser.DropTable:
+		for _, t := range s.FromTables {
+			if t.Name.String() == entity {
+				return true
+			}
+		}
+	case *sqlparser.RenameTable:
+		for _, pr := range s.TablePairs {
+			if pr.FromTable.Name.String() == entity || pr.ToTable.Name.String() == entity {
+				return true
+			}
+		}
+	case *sqlparser.CreateView:
+		return s.ViewName.Name.String() == entity
+	case *sqlparser.AlterView:
+		return s.ViewName.Name.String() == entity
+	case *sqlparser.DropView:
+		for _, t := range s.FromTables {
+			if t.Name.String() == entity {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// findWord finds identifier needle in a statement's text (case-insensitive,
+// whole word, optionally back-quoted) and returns its exact origin.
+func findWord(st schemadiff.Statement, needle string) (schemadiff.Origin, bool) {
+	re, err := regexp.Compile("(?i)(^|[^A-Za-z0-9_$])(`?" + regexp.QuoteMeta(needle) + "`?)($|[^A-Za-z0-9_$])")
+	if err != nil || st.Source == nil {
+		return schemadiff.Origin{}, false
+	}
+	// Skip the statement head ("ALTER TABLE t") so that a column named like its table is found in the body.
+	m := re.FindStringSubmatchIndex(st.SQL)
+	if m == nil {
+		return schemadiff.Origin{}, false
+	}
+	start := st.Origin.Offset + m[4]
+	end := st.Origin.Offset + m[5]
+	return st.Source.Span(start, end), true
+}
+
+// Run runs every enabled rule over the input and returns the findings after
+// suppressions, sorted by file, line and column.
+func Run(in *Input) []Finding {
+	var raw []Finding
+	changed := map[string]bool{}
+	if in.Diff != nil {
+		for _, c := range in.Diff.Changes {
+			changed[c.Entity] = true
+			if c.NewName != "" {
+				changed[c.NewName] = true
+			}
+		}
+	}
+	for _, r := range Rules() {
+		sev := r.Severity
+		if s, ok := in.Severities[r.ID]; ok {
+			sev = s
+		}
+		if sev == Off {
+			continue
+		}
+		var fs []Finding
+		p := &Pass{Input: in, rule: r, findings: &fs, changed: changed}
+		runRule(p)
+		for i := range fs {
+			fs[i].Severity = sev
+		}
+		raw = append(raw, fs...)
+	}
+	out := applySuppressions(in, raw)
+	sortFindings(out)
+	return dedupe(out)
+}
+
+// runRule runs one rule, turning a panic (a rule bug, or Vitess choking on a
+// statement) into a finding rather than a crash.
+func runRule(p *Pass) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.Report(schemadiff.Origin{}, "rule %s failed internally (%v); please report this with the SQL that caused it", p.rule.ID, r)
+		}
+	}()
+	p.rule.Check(p)
+}
+
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return a.Rule < b.Rule
+	})
+}
+
+func dedupe(fs []Finding) []Finding {
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 && f == fs[i-1] {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// Truncate shortens s for a message, on a rune boundary.
+func Truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
+
+// Quote back-quotes an identifier for a message.
+func Quote(name string) string { return "`" + strings.ReplaceAll(name, "`", "``") + "`" }

@@ -1,0 +1,226 @@
+package schemadiff
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"vitess.io/vitess/go/vt/sqlparser"
+)
+
+// Kind classifies a statement by what the schema loader does with it.
+type Kind int
+
+// Statement kinds.
+const (
+	// KindSchema statements define or change tables and views; they are applied.
+	KindSchema Kind = iota
+	// KindNonSchema statements touch data or the session (INSERT, UPDATE, SET, ...); reported, never applied.
+	KindNonSchema
+	// KindUnsupported statements are schema objects PlanetScale does not accept
+	// (databases, triggers, routines, events, LOCK TABLES, ...); reported, never applied.
+	KindUnsupported
+	// KindInvalid statements did not parse; Err says where and why.
+	KindInvalid
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindSchema:
+		return "schema"
+	case KindNonSchema:
+		return "non-schema"
+	case KindUnsupported:
+		return "unsupported"
+	default:
+		return "invalid"
+	}
+}
+
+// Statement is one parsed statement with its place in the source.
+type Statement struct {
+	Chunk
+	Source *Source
+	Kind   Kind
+	// AST is the parsed statement (nil when Kind is KindInvalid, or for
+	// unsupported statements the parser does not know).
+	AST sqlparser.Statement
+	// What names the statement for messages: "ALTER TABLE users", "INSERT", "CREATE TRIGGER".
+	What string
+	// Err is the syntax error of an invalid statement.
+	Err *SyntaxError
+}
+
+// SyntaxError is a parse error at an exact place.
+type SyntaxError struct {
+	Origin  Origin
+	Message string
+	Near    string
+}
+
+func (e *SyntaxError) Error() string {
+	if e.Near != "" {
+		return fmt.Sprintf("%s: %s near %q", e.Origin, e.Message, e.Near)
+	}
+	return fmt.Sprintf("%s: %s", e.Origin, e.Message)
+}
+
+var reUnsupported = regexp.MustCompile(`(?is)^\s*(?:create|drop|alter)\s+(?:or\s+replace\s+)?(?:definer\s*=\s*\S+\s+)?(?:sql\s+security\s+\w+\s+)?(?:aggregate\s+)?(database|schema|trigger|procedure|function|event|server|logfile\s+group|tablespace|spatial\s+reference\s+system|resource\s+group|user|role)\b` +
+	`|^\s*(lock\s+tables?|unlock\s+tables?|grant|revoke|call|install\s+plugin|uninstall\s+plugin|rename\s+user)\b`)
+
+var reNonSchema = regexp.MustCompile(`(?is)^\s*(insert|replace|update|delete|select|with|set|use|truncate|load|call|do|handler|start\s+transaction|begin|commit|rollback|savepoint|release|flush|analyze|optimize|repair|check|checksum|show|explain|describe|desc|prepare|execute|deallocate|kill|purge|reset)\b`)
+
+// ParseChunks parses each chunk of a source. It never fails and never panics:
+// a statement that does not parse comes back with Kind KindInvalid and a
+// positioned SyntaxError.
+func (e *Env) ParseChunks(src *Source, chunks []Chunk) []Statement {
+	out := make([]Statement, 0, len(chunks))
+	for _, c := range chunks {
+		out = append(out, e.parseChunk(src, c))
+	}
+	return out
+}
+
+// ParseSource splits and parses a whole source.
+func (e *Env) ParseSource(src *Source) []Statement {
+	return e.ParseChunks(src, src.Split())
+}
+
+func (e *Env) parseChunk(src *Source, c Chunk) (st Statement) {
+	st = Statement{Chunk: c, Source: src}
+	if m := reUnsupported.FindStringSubmatch(c.SQL); m != nil {
+		st.Kind = KindUnsupported
+		st.What = unsupportedWhat(c.SQL, m)
+		return st
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			st.Kind, st.AST = KindInvalid, nil
+			st.Err = &SyntaxError{Origin: c.Origin, Message: fmt.Sprintf("the SQL parser failed on this statement (%v)", r)}
+		}
+	}()
+	ast, err := e.parser.ParseStrictDDL(c.SQL)
+	if err != nil {
+		st.Kind = KindInvalid
+		st.Err = positionError(src, c, err)
+		if reNonSchema.MatchString(c.SQL) {
+			// A data statement the DDL parser could not read is still a data statement.
+			st.Kind, st.Err = KindNonSchema, nil
+			st.What = strings.ToUpper(firstWord(c.SQL))
+		}
+		return st
+	}
+	st.AST = ast
+	st.Kind, st.What = classify(ast, c.SQL)
+	return st
+}
+
+// unsupportedWhat names an unsupported statement: "CREATE TRIGGER", "LOCK TABLES".
+func unsupportedWhat(sql string, m []string) string {
+	if m[1] != "" {
+		return strings.ToUpper(firstWord(sql) + " " + strings.Join(strings.Fields(m[1]), " "))
+	}
+	return strings.ToUpper(strings.Join(strings.Fields(m[2]), " "))
+}
+
+func firstWord(sql string) string {
+	f := strings.Fields(sql)
+	if len(f) == 0 {
+		return ""
+	}
+	return strings.TrimRight(f[0], "(;")
+}
+
+func classify(ast sqlparser.Statement, sql string) (Kind, string) {
+	switch s := ast.(type) {
+	case *sqlparser.CreateTable:
+		if s.Select != nil {
+			return KindUnsupported, "CREATE TABLE ... SELECT"
+		}
+		return KindSchema, "CREATE TABLE " + s.Table.Name.String()
+	case *sqlparser.AlterTable:
+		return KindSchema, "ALTER TABLE " + s.Table.Name.String()
+	case *sqlparser.DropTable:
+		if s.Temp {
+			return KindNonSchema, "DROP TEMPORARY TABLE"
+		}
+		return KindSchema, "DROP TABLE " + tableNames(s.FromTables)
+	case *sqlparser.RenameTable:
+		names := make([]string, 0, len(s.TablePairs))
+		for _, p := range s.TablePairs {
+			names = append(names, p.FromTable.Name.String())
+		}
+		return KindSchema, "RENAME TABLE " + strings.Join(names, ", ")
+	case *sqlparser.CreateView:
+		return KindSchema, "CREATE VIEW " + s.ViewName.Name.String()
+	case *sqlparser.AlterView:
+		return KindSchema, "ALTER VIEW " + s.ViewName.Name.String()
+	case *sqlparser.DropView:
+		return KindSchema, "DROP VIEW " + tableNames(s.FromTables)
+	case *sqlparser.CreateDatabase, *sqlparser.DropDatabase, *sqlparser.AlterDatabase,
+		*sqlparser.LockTables, *sqlparser.UnlockTables, *sqlparser.CreateProcedure, *sqlparser.DropProcedure,
+		*sqlparser.AlterVschema, *sqlparser.AlterMigration, *sqlparser.RevertMigration:
+		return KindUnsupported, strings.ToUpper(firstWord(sql) + " " + secondWord(sql))
+	case *sqlparser.CommentOnly:
+		return KindNonSchema, "comment"
+	default:
+		return KindNonSchema, strings.ToUpper(firstWord(sql))
+	}
+}
+
+func secondWord(sql string) string {
+	f := strings.Fields(sql)
+	if len(f) < 2 {
+		return ""
+	}
+	return f[1]
+}
+
+func tableNames(ts sqlparser.TableNames) string {
+	names := make([]string, 0, len(ts))
+	for _, t := range ts {
+		names = append(names, t.Name.String())
+	}
+	return strings.Join(names, ", ")
+}
+
+// positionError turns a parser error into a SyntaxError at the file position
+// of the offending token.
+func positionError(src *Source, c Chunk, err error) *SyntaxError {
+	var pe *sqlparser.PositionedErr
+	if !errors.As(err, &pe) {
+		var pv sqlparser.PositionedErr
+		if errors.As(err, &pv) {
+			pe = &pv
+		}
+	}
+	if pe == nil {
+		return &SyntaxError{Origin: c.Origin, Message: err.Error()}
+	}
+	// Pos is 1 + the byte offset just past the offending token.
+	end := pe.Pos - 1
+	if end > len(c.SQL) {
+		end = len(c.SQL)
+	}
+	if end < 0 {
+		end = 0
+	}
+	start := end
+	if pe.Near != "" && end >= len(pe.Near) && strings.EqualFold(c.SQL[end-len(pe.Near):end], pe.Near) {
+		start = end - len(pe.Near)
+	} else if pe.Near != "" {
+		if i := strings.LastIndex(strings.ToLower(c.SQL[:end]), strings.ToLower(pe.Near)); i >= 0 {
+			start = i
+		}
+	}
+	if start == end && end == len(c.SQL) && end > 0 {
+		start = end - 1 // error at end of input: point at the last character
+	}
+	o := src.Span(c.Origin.Offset+start, c.Origin.Offset+max(end, start+1))
+	msg := pe.Err
+	if start >= len(c.SQL)-1 && pe.Near == "" {
+		msg += " (unexpected end of statement)"
+	}
+	return &SyntaxError{Origin: o, Message: msg, Near: pe.Near}
+}
