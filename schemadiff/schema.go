@@ -458,6 +458,10 @@ func (b *Builder) Finish() (*Schema, error) {
 		}
 		s.vitess = vs
 	}()
+	if len(s.BlockingProblems()) > 0 {
+		// An incomplete schema must not be diffed or deployed as if it were whole.
+		s.vitess = nil
+	}
 	if s.vitess == nil && len(s.BlockingProblems()) == 0 {
 		s.Problems = append(s.Problems, Problem{Kind: ProblemInvalidSchema, Message: "schema is not valid"})
 	}
@@ -506,6 +510,7 @@ func describeVitessError(err error) string {
 		keyNF  *vsd.ApplyKeyNotFoundError
 		dupCol *vsd.ApplyDuplicateColumnError
 		dupKey *vsd.ApplyDuplicateKeyError
+		dupEnt *vsd.ApplyDuplicateEntityError
 	)
 	switch {
 	case errors.As(err, &colNF):
@@ -520,6 +525,12 @@ func describeVitessError(err error) string {
 		return fmt.Sprintf("column %q already exists", dupCol.Column)
 	case errors.As(err, &dupKey):
 		return fmt.Sprintf("index %q already exists", dupKey.Key)
+	case errors.As(err, &dupEnt):
+		msg := fmt.Sprintf("%q already exists", dupEnt.Entity)
+		if _, where, ok := strings.Cut(err.Error(), " (already defined at "); ok {
+			msg += " (already defined at " + where
+		}
+		return msg
 	}
 	return err.Error()
 }

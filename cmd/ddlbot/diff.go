@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ddlbot/ddlbot/internal/gitfs"
+	"github.com/ddlbot/ddlbot/schemadiff"
+)
+
+const diffDescription = `Diffs two schemas and prints the DDL that turns FROM into TO, with a safety
+analysis of every change (drops data, INSTANT eligibility, unique keys added,
+NOT NULL without default, ENUM changes, primary key changes, foreign keys).
+
+FROM and TO are each a schema folder (CREATE statements), a migrations folder
+(applied in order, in memory), a .sql file, or REF:PATH to read PATH at a git
+commit (for example main:db/schema).
+
+Formats: sql (ordered statements), diff (CREATE statements before and after as
++/- lines), markdown (summary table, risks, DDL, diff), json (stable shape,
+documented in the README).
+
+Exit status: 0 (or, with --exit-code, 0 no differences and 1 differences),
+2 usage problem or a schema that does not load.`
+
+func runDiff(ctx context.Context, a *app, args []string) int {
+	fset := a.newFlagSet("diff", "ddlbot diff FROM TO [--format sql|diff|markdown|json]", diffDescription)
+	format := fset.String("format", "sql", "output format: sql, diff, markdown or json")
+	mysqlVersion := fset.String("mysql-version", "", "MySQL version to parse and analyse for (default "+schemadiff.DefaultMySQLVersion+")")
+	migrationFormat := fset.String("migration-format", "auto", "format of migrations folders: auto, plain, golang-migrate, goose, dbmate or flyway")
+	renames := fset.Bool("detect-renames", false, "detect renamed tables and columns instead of showing drop + add")
+	exitCode := fset.Bool("exit-code", false, "exit with 1 when the schemas differ")
+	args, err := parseFlags(fset, args)
+	if err != nil {
+		return a.flagError(fset, err)
+	}
+	if len(args) != 2 {
+		fset.Usage()
+		return a.fail(usageError{fmt.Sprintf("diff takes FROM and TO, got %d argument(s)", len(args))})
+	}
+	rf, err := schemadiff.ParseRenderFormat(*format)
+	if err != nil {
+		return a.fail(usageError{err.Error()})
+	}
+	mf, err := schemadiff.ParseFormat(*migrationFormat)
+	if err != nil {
+		return a.fail(usageError{err.Error()})
+	}
+	env, err := schemadiff.NewEnv(*mysqlVersion)
+	if err != nil {
+		return a.fail(usageError{err.Error()})
+	}
+	var schemas [2]*schemadiff.Schema
+	for i, spec := range args {
+		s, err := a.loadSpec(ctx, env, spec, mf)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "ddlbot: %s does not load:\n%v\n", spec, err)
+			return exitUsage
+		}
+		schemas[i] = s
+	}
+	d, err := schemadiff.Compute(ctx, schemas[0], schemas[1], schemadiff.DiffOptions{DetectRenames: *renames})
+	if err != nil {
+		return a.fail(err)
+	}
+	if err := d.Render(a.stdout, rf); err != nil {
+		return a.fail(err)
+	}
+	if *exitCode && !d.Empty() {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// loadSpec loads a folder, a file or REF:PATH.
+func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf schemadiff.Format) (*schemadiff.Schema, error) {
+	var (
+		fsys fs.FS
+		p    string
+	)
+	local := spec
+	if !filepath.IsAbs(local) {
+		local = filepath.Join(a.dir, spec)
+	}
+	if _, err := os.Stat(local); err == nil {
+		// Keep paths in messages as the user wrote them when under the current folder.
+		if rel, err := filepath.Rel(a.dir, local); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			fsys, p = os.DirFS(a.dir), filepath.ToSlash(rel)
+		} else {
+			fsys, p = os.DirFS(filepath.Dir(local)), filepath.Base(local)
+		}
+	} else if ref, rel, ok := strings.Cut(spec, ":"); ok && ref != "" {
+		rel = strings.TrimPrefix(filepath.ToSlash(rel), "./")
+		if rel == "" {
+			rel = "."
+		}
+		m, err := gitfs.Repo{Dir: a.dir}.FS(ctx, ref, rel)
+		if err != nil {
+			return nil, err
+		}
+		if len(*m) == 0 {
+			return nil, fmt.Errorf("%s: no files at %s in %s", spec, rel, ref)
+		}
+		fsys, p = m, rel
+	} else {
+		return nil, fmt.Errorf("%s: no such file or folder (for a git commit write REF:PATH)", spec)
+	}
+	st, err := fs.Stat(fsys, p)
+	if err != nil {
+		// A single file at a ref: MapFS knows files, and folders by their files.
+		return nil, err
+	}
+	var s *schemadiff.Schema
+	switch {
+	case !st.IsDir():
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		s, err = env.LoadSQL(displayPath(spec, p), string(data))
+		if err != nil {
+			return nil, err
+		}
+	case schemadiff.IsMigrationsDir(fsys, p):
+		s, _, err = env.LoadMigrations(fsys, p, mf)
+	default:
+		s, err = env.LoadDeclarative(fsys, p)
+	}
+	var le *schemadiff.LoadError
+	if err != nil && !errors.As(err, &le) {
+		return nil, err
+	}
+	return s, err
+}
+
+func displayPath(spec, p string) string {
+	if p == "." {
+		return spec
+	}
+	return p
+}

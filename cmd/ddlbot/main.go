@@ -1,0 +1,202 @@
+// Command ddlbot takes MySQL schema changes from a pull request to PlanetScale
+// safely. This binary holds every entry point: lint, diff, version (and, as
+// they land, plan, deploy, action, serve and localscale).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"syscall"
+
+	vtlog "vitess.io/vitess/go/vt/log"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+// Exit codes shared by every command.
+const (
+	exitOK       = 0
+	exitFindings = 1 // lint errors, or differences with diff --exit-code
+	exitUsage    = 2 // usage, configuration or internal problems
+)
+
+// usageError marks errors that come from how the command was called.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, a *app, args []string) int
+}
+
+// app carries what a command needs from its surroundings, so tests can run
+// commands in-process with their own streams and folder.
+type app struct {
+	stdout, stderr io.Writer
+	dir            string
+	getenv         func(string) string
+}
+
+func commands() []command {
+	return []command{
+		{"lint", "lint schema files and the change since a git ref", runLint},
+		{"diff", "diff two schemas (folders, files or REF:PATH)", runDiff},
+		{"version", "print the version", runVersion},
+	}
+}
+
+func main() {
+	// Vitess logs every INSTANT-eligibility check at INFO; keep our output ours.
+	vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	dir, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ddlbot:", err)
+		os.Exit(exitUsage)
+	}
+	a := &app{stdout: os.Stdout, stderr: os.Stderr, dir: dir, getenv: os.Getenv}
+	os.Exit(a.main(ctx, os.Args[1:]))
+}
+
+func (a *app) main(ctx context.Context, args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(a.stderr, "ddlbot: internal error: %v\n%s\nPlease report this at https://github.com/ddlbot/ddlbot/issues\n", r, debug.Stack())
+			code = exitUsage
+		}
+	}()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) > 1 && args[0] == "help" {
+			return a.main(ctx, []string{args[1], "--help"})
+		}
+		a.usage(a.stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	if args[0] == "--version" {
+		return runVersion(ctx, a, nil)
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, a, args[1:])
+		}
+	}
+	fmt.Fprintf(a.stderr, "ddlbot: unknown command %q\n\n", args[0])
+	a.usage(a.stderr)
+	return exitUsage
+}
+
+func (a *app) usage(w io.Writer) {
+	fmt.Fprintln(w, "ddlbot takes MySQL schema changes from a pull request to PlanetScale, safely.")
+	fmt.Fprintln(w, "\nUsage: ddlbot <command> [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun `ddlbot <command> --help` for a command's flags.")
+}
+
+// parseFlags parses flags that may come before, between or after the
+// positional arguments (`ddlbot lint db/schema --base main`).
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if rest[0] == "--" {
+			return append(positional, rest[1:]...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// newFlagSet makes a flag set whose help names the command and lists its flags.
+func (a *app) newFlagSet(name, synopsis, description string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: %s\n\n%s\n\nFlags:\n", synopsis, description)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// flagError turns a flag parse error into an exit code (help is not an error).
+func (a *app) flagError(fs *flag.FlagSet, err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(a.stdout)
+		fs.Usage()
+		return exitOK
+	}
+	return exitUsage
+}
+
+func (a *app) fail(err error) int {
+	fmt.Fprintf(a.stderr, "ddlbot: %v\n", err)
+	return exitUsage
+}
+
+func runVersion(_ context.Context, a *app, args []string) int {
+	if len(args) > 0 {
+		return a.fail(usageError{"version takes no arguments"})
+	}
+	fmt.Fprintln(a.stdout, "ddlbot", buildVersion())
+	return exitOK
+}
+
+// buildVersion is the release version, or the module version and VCS
+// revision the binary was built from.
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	v := info.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	var extra []string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			if len(s.Value) > 12 {
+				s.Value = s.Value[:12]
+			}
+			extra = append(extra, s.Value)
+		case "vcs.modified":
+			if s.Value == "true" {
+				extra = append(extra, "dirty")
+			}
+		}
+	}
+	sort.Strings(extra)
+	if len(extra) > 0 {
+		v += " (" + strings.Join(extra, ", ") + ")"
+	}
+	return v
+}

@@ -1,0 +1,218 @@
+// Package check loads one database's schema at the base and the head of a
+// change, diffs them and lints the change: the analysis every entry point
+// (the CLI, the Action, the App) starts from, before any backend is touched.
+package check
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/ddlbot/ddlbot/internal/lint"
+	"github.com/ddlbot/ddlbot/schemadiff"
+)
+
+// Layout says how a folder holds a schema.
+type Layout string
+
+// Layouts. LayoutAuto decides from the folder's contents.
+const (
+	LayoutAuto        Layout = "auto"
+	LayoutDeclarative Layout = "declarative"
+	LayoutMigrations  Layout = "migrations"
+	LayoutFile        Layout = "file"
+)
+
+// Target is one database's schema in a repository.
+type Target struct {
+	// Name is the database's display name ("" for an ad-hoc path).
+	Name string
+	// Path is the schema folder or .sql file, slash-separated, relative to the FS root.
+	Path   string
+	Layout Layout
+	// Format is the migrations format (auto-detected when empty or auto).
+	Format           schemadiff.Format
+	MySQLVersion     string
+	AllowForeignKeys bool
+}
+
+// Options tune a check.
+type Options struct {
+	Severities    map[string]lint.Severity
+	DetectRenames bool
+}
+
+// Result is what a check found.
+type Result struct {
+	Target Target
+	// Layout and Format are what was used (after detection).
+	Layout Layout
+	Format schemadiff.Format
+	Env    *schemadiff.Env
+	// Base is nil when there was no base; Head is always set.
+	Base, Head *schemadiff.Schema
+	// BaseErr is set when the base schema itself did not load: the change
+	// cannot be diffed then.
+	BaseErr error
+	// Diff is Base → Head, nil without a base or when either side has blocking problems.
+	Diff *schemadiff.Diff
+	// Changed lists the files that differ from the base (every file without a base).
+	Changed  []string
+	Findings []lint.Finding
+	sources  map[string]*schemadiff.Source
+}
+
+// Source returns the text of a linted file (nil when unknown), for rendering
+// findings with their source line.
+func (r *Result) Source(file string) *schemadiff.Source { return r.sources[file] }
+
+// Run checks one target. base may be nil (no base: lint the head only). The
+// error is for problems reading the input (missing folder, unreadable file,
+// unreadable migration layout); problems in the SQL are findings.
+func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result, error) {
+	env, err := schemadiff.NewEnv(t.MySQLVersion)
+	if err != nil {
+		return nil, err
+	}
+	p := path.Clean(t.Path)
+	st, err := fs.Stat(head, p)
+	if err != nil {
+		return nil, fmt.Errorf("schema path %q: %w", t.Path, err)
+	}
+	layout := t.Layout
+	if layout == "" || layout == LayoutAuto {
+		switch {
+		case !st.IsDir():
+			layout = LayoutFile
+		case schemadiff.IsMigrationsDir(head, p):
+			layout = LayoutMigrations
+		default:
+			layout = LayoutDeclarative
+		}
+	}
+	if st.IsDir() == (layout == LayoutFile) {
+		return nil, fmt.Errorf("schema path %q: expected a %s", t.Path, map[bool]string{true: "folder", false: ".sql file"}[layout != LayoutFile])
+	}
+	res := &Result{Target: t, Layout: layout, Format: t.Format, Env: env, sources: map[string]*schemadiff.Source{}}
+	res.Head, res.Format, err = load(env, head, p, layout, t.Format)
+	if res.Head == nil {
+		return nil, err
+	}
+	if base != nil {
+		if exists(base, p) {
+			res.Base, _, res.BaseErr = load(env, base, p, layout, res.Format)
+			if res.Base == nil {
+				return nil, fmt.Errorf("base schema: %w", res.BaseErr)
+			}
+		} else {
+			// The schema is new in this change: the base is empty.
+			res.Base, _ = env.NewBuilder().Finish()
+		}
+		res.Changed = changedFiles(base, head, res.Head)
+	} else {
+		res.Changed = files(res.Head)
+	}
+	changed := map[string]bool{}
+	for _, f := range res.Changed {
+		changed[f] = true
+	}
+	in := &lint.Input{Head: res.Head, Base: res.Base, AllowForeignKeys: t.AllowForeignKeys, Severities: opts.Severities}
+	for _, s := range res.Head.Statements {
+		if changed[s.Origin.File] {
+			in.Statements = append(in.Statements, s)
+		}
+		if s.Source != nil {
+			res.sources[s.Source.Name] = s.Source
+		}
+	}
+	if res.Base != nil && res.BaseErr == nil && res.Head.Vitess() != nil {
+		d, err := schemadiff.Compute(ctx, res.Base, res.Head, schemadiff.DiffOptions{DetectRenames: opts.DetectRenames})
+		if err != nil {
+			return nil, err
+		}
+		res.Diff, in.Diff = d, d
+	}
+	res.Findings = lint.Run(in)
+	return res, nil
+}
+
+func exists(fsys fs.FS, p string) bool {
+	_, err := fs.Stat(fsys, p)
+	return err == nil
+}
+
+// load reads a schema in a layout. It returns the schema even when it has
+// problems (those become findings), and an error alone when nothing could be read.
+func load(env *schemadiff.Env, fsys fs.FS, p string, layout Layout, format schemadiff.Format) (*schemadiff.Schema, schemadiff.Format, error) {
+	var (
+		s   *schemadiff.Schema
+		err error
+	)
+	switch layout {
+	case LayoutFile:
+		var data []byte
+		data, err = fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, format, fmt.Errorf("read %q: %w", p, err)
+		}
+		s, err = env.LoadSQL(p, string(data))
+	case LayoutMigrations:
+		s, format, err = env.LoadMigrations(fsys, p, format)
+	default:
+		s, err = env.LoadDeclarative(fsys, p)
+	}
+	var le *schemadiff.LoadError
+	if s != nil && (err == nil || errors.As(err, &le)) {
+		return s, format, err
+	}
+	return nil, format, err
+}
+
+func files(s *schemadiff.Schema) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, st := range s.Statements {
+		if f := st.Origin.File; !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// changedFiles lists the head files whose content differs from the base.
+func changedFiles(base, head fs.FS, s *schemadiff.Schema) []string {
+	var out []string
+	for _, f := range files(s) {
+		h, err1 := fs.ReadFile(head, f)
+		b, err2 := fs.ReadFile(base, f)
+		if err1 != nil || err2 != nil || !bytes.Equal(h, b) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// FailsOn reports whether any finding is at or above a severity.
+func FailsOn(fs []lint.Finding, min lint.Severity) bool {
+	for _, f := range fs {
+		if f.Severity >= min && f.Severity != lint.Off {
+			return true
+		}
+	}
+	return false
+}
+
+// Describe names a target for messages.
+func (t Target) Describe() string {
+	if t.Name != "" {
+		return fmt.Sprintf("database %s (%s)", t.Name, t.Path)
+	}
+	return strings.TrimSuffix(t.Path, "/")
+}

@@ -1,0 +1,142 @@
+// Package gitfs reads a folder of a git commit as an fs.FS, through the git
+// command (no shell; arguments are passed as a list and refs are validated).
+package gitfs
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"path"
+	"strconv"
+	"strings"
+	"testing/fstest"
+)
+
+// Repo is a git work tree.
+type Repo struct {
+	// Dir is any folder inside the work tree.
+	Dir string
+}
+
+// Toplevel returns the root folder of the work tree.
+func (r Repo) Toplevel(ctx context.Context) (string, error) {
+	out, err := r.git(ctx, nil, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// ResolveRef returns the commit id a ref names.
+func (r Repo) ResolveRef(ctx context.Context, ref string) (string, error) {
+	if err := checkRef(ref); err != nil {
+		return "", err
+	}
+	out, err := r.git(ctx, nil, "rev-parse", "--verify", "--quiet", ref+"^{commit}")
+	if err != nil {
+		return "", fmt.Errorf("git ref %q does not name a commit (fetch it first, e.g. `git fetch origin main`): %w", ref, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func checkRef(ref string) error {
+	if ref == "" || strings.HasPrefix(ref, "-") || strings.ContainsAny(ref, " \t\n\x00") || strings.Contains(ref, "..") {
+		return fmt.Errorf("invalid git ref %q", ref)
+	}
+	return nil
+}
+
+// FS returns the files under dir (slash-separated, relative to r.Dir; "" or
+// "." for all of r.Dir) at ref, read into memory. Paths in the returned FS are
+// relative to r.Dir, like dir. A dir that does not exist at ref gives an
+// empty FS: a schema folder may be new in a pull request.
+func (r Repo) FS(ctx context.Context, ref, dir string) (*fstest.MapFS, error) {
+	commit, err := r.ResolveRef(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	dir = path.Clean(strings.TrimPrefix(dir, "./"))
+	// Without --full-tree, ls-tree takes and prints paths relative to r.Dir.
+	args := []string{"ls-tree", "-r", "-z", commit}
+	if dir != "." && dir != "" {
+		if strings.HasPrefix(dir, "../") || dir == ".." || strings.HasPrefix(dir, "/") {
+			return nil, fmt.Errorf("path %q is outside the repository", dir)
+		}
+		args = append(args, "--", dir)
+	}
+	out, err := r.git(ctx, nil, args...)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, rec := range bytes.Split(out, []byte{0}) {
+		if len(rec) == 0 {
+			continue
+		}
+		meta, p, ok := bytes.Cut(rec, []byte{'\t'})
+		if !ok {
+			continue
+		}
+		if f := strings.Fields(string(meta)); len(f) == 3 && f[1] == "blob" && !strings.HasPrefix(string(p), "../") {
+			paths = append(paths, string(p))
+		}
+	}
+	m := fstest.MapFS{}
+	if len(paths) == 0 {
+		return &m, nil
+	}
+	var in bytes.Buffer
+	for _, p := range paths {
+		in.WriteString(commit + ":./" + p + "\n")
+	}
+	out, err = r.git(ctx, &in, "cat-file", "--batch")
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReader(bytes.NewReader(out))
+	for _, p := range paths {
+		header, err := br.ReadString('\n')
+		if err != nil {
+			return nil, fmt.Errorf("read %s at %s: %w", p, ref, err)
+		}
+		f := strings.Fields(header)
+		if len(f) != 3 {
+			return nil, fmt.Errorf("read %s at %s: unexpected git output %q", p, ref, strings.TrimSpace(header))
+		}
+		size, err := strconv.Atoi(f[2])
+		if err != nil {
+			return nil, fmt.Errorf("read %s at %s: bad size in %q", p, ref, strings.TrimSpace(header))
+		}
+		data := make([]byte, size+1)
+		if _, err := io.ReadFull(br, data); err != nil {
+			return nil, fmt.Errorf("read %s at %s: %w", p, ref, err)
+		}
+		m[p] = &fstest.MapFile{Data: data[:size], Mode: 0o644}
+	}
+	return &m, nil
+}
+
+func (r Repo) git(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = r.Dir
+	cmd.Stdin = stdin
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			msg := strings.TrimSpace(stderr.String())
+			if msg == "" {
+				msg = ee.Error()
+			}
+			return nil, fmt.Errorf("git %s: %s", args[0], msg)
+		}
+		return nil, fmt.Errorf("git %s: %w", args[0], err)
+	}
+	return out, nil
+}

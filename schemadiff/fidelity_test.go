@@ -1,0 +1,386 @@
+package schemadiff_test
+
+// Fidelity: migrations applied on a real server and in memory must give the
+// same schema.
+//
+// The test needs a MySQL-compatible server; CI uses MariaDB from Debian:
+//
+//	eval "$(.ci/mariadb.sh)"          # prints export DDLBOT_TEST_MYSQL_DSN=...
+//	go test ./schemadiff/ -run Fidelity -v
+//
+// DDLBOT_TEST_MYSQL_DSN is a go-sql-driver DSN without a database name, e.g.
+// ddlbot:ddlbot@tcp(127.0.0.1:3306)/; the user needs all privileges on the
+// ddlbot\_% databases. Without it the test is skipped, saying so.
+//
+// For every fixture testdata/migrations/<format>/<case>/ the test creates a
+// database ddlbot_fid_<pid>_<n>, runs the statements schemadiff.ReadMigrations
+// returns on the server one by one, reads every table and view back with SHOW
+// CREATE TABLE / SHOW CREATE VIEW, loads that with Env.LoadCreateStatements and
+// diffs it (schemadiff.Compute) against Env.LoadMigrations of the same folder:
+// the diff must be empty. The database is dropped afterwards.
+//
+// ddlbot models MySQL 8.0 (PlanetScale), the server here may be MariaDB. What
+// MariaDB legitimately prints differently is normalised by fidNormalize, and
+// only that (each rewrite is one regular expression):
+//
+//  1. Integer display widths: MariaDB prints int(11), bigint(20) unsigned, ...;
+//     MySQL 8.0.19+ prints int, bigint unsigned. Widths are dropped, except
+//     tinyint(1), which both print (it is how BOOLEAN is spelled).
+//  2. JSON: MariaDB has no JSON type; a json column is stored as
+//     "longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin ... CHECK (json_valid(`c`))".
+//     Both parts are turned back into "json".
+//  3. Functions without arguments as defaults: MariaDB prints
+//     current_timestamp() where MySQL prints CURRENT_TIMESTAMP.
+//  4. Table options: MariaDB's default collation for utf8mb4 is
+//     utf8mb4_general_ci, MySQL 8's is utf8mb4_0900_ai_ci (which MariaDB 10.x
+//     does not have). The table-level "DEFAULT CHARSET=utf8mb4
+//     COLLATE=utf8mb4_general_ci" is dropped, like "ENGINE=InnoDB" (the
+//     default on both); a column whose charset differs from its table's still
+//     shows, as on MySQL.
+//  5. Views: both servers print ALGORITHM=UNDEFINED DEFINER=`user`@`host` SQL
+//     SECURITY DEFINER; these are the defaults (and the definer is the test
+//     user), so they are dropped. Both servers also rewrite the SELECT
+//     (qualified, aliased columns); that is not a MariaDB difference, and the
+//     fixtures write their views in that form.
+//
+// Not covered by the fixtures, because MariaDB differs there in ways that are
+// not mere spelling: CHECK constraints (unnamed ones are CONSTRAINT_1 on
+// MariaDB, <table>_chk_1 on MySQL), expression defaults and functional
+// indexes, utf8mb4_0900_* collations, invisible columns, SRID columns, and
+// MariaDB-only syntax (sequences, system versioning, IF [NOT] EXISTS on ALTER
+// clauses).
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	vtlog "vitess.io/vitess/go/vt/log"
+
+	"github.com/ddlbot/ddlbot/schemadiff"
+)
+
+const fidDSNEnv = "DDLBOT_TEST_MYSQL_DSN"
+
+var fidQuietOnce sync.Once
+
+// fidQuiet silences Vitess' INFO logging (no TestMain here: other test files
+// of the package may define one).
+func fidQuiet() {
+	fidQuietOnce.Do(func() { vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil))) })
+}
+
+// fidServer is a connection to the test server, or a skip.
+type fidServer struct {
+	cfg  *mysql.Config
+	root *sql.DB // no default database
+	seq  int
+}
+
+func fidConnect(t *testing.T) *fidServer {
+	t.Helper()
+	dsn := os.Getenv(fidDSNEnv)
+	if dsn == "" {
+		t.Skip(fidDSNEnv + " not set: start a server with .ci/mariadb.sh")
+	}
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		t.Fatalf("%s: %v", fidDSNEnv, err)
+	}
+	cfg.DBName = ""
+	cfg.MultiStatements = false
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	db, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		t.Fatalf("%s: %v", fidDSNEnv, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := db.PingContext(ctx); err != nil {
+		t.Fatalf("cannot reach the server of %s (%s@%s): %v", fidDSNEnv, cfg.User, cfg.Addr, err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return &fidServer{cfg: cfg, root: db}
+}
+
+// fidDatabase creates an empty database and returns one connection to it
+// (one session, so statements run in order). It is dropped when the test ends.
+func (s *fidServer) fidDatabase(t *testing.T) *sql.Conn {
+	t.Helper()
+	s.seq++
+	name := fmt.Sprintf("ddlbot_fid_%d_%d", os.Getpid(), s.seq)
+	ctx := context.Background()
+	if _, err := s.root.ExecContext(ctx, "DROP DATABASE IF EXISTS `"+name+"`"); err != nil {
+		t.Fatalf("drop database %s: %v", name, err)
+	}
+	if _, err := s.root.ExecContext(ctx, "CREATE DATABASE `"+name+"` CHARACTER SET utf8mb4"); err != nil {
+		t.Fatalf("create database %s: %v", name, err)
+	}
+	cfg := s.cfg.Clone()
+	cfg.DBName = name
+	db, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatalf("connect to %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		_ = conn.Close()
+		_ = db.Close()
+		if _, err := s.root.ExecContext(context.Background(), "DROP DATABASE IF EXISTS `"+name+"`"); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	return conn
+}
+
+// fidApply runs the statements of the migrations, as ReadMigrations splits
+// them, on the server one by one.
+func fidApply(t *testing.T, conn *sql.Conn, files []schemadiff.MigrationFile) {
+	t.Helper()
+	ctx := context.Background()
+	for _, f := range files {
+		for _, c := range f.Chunks {
+			if _, err := conn.ExecContext(ctx, c.SQL); err != nil {
+				t.Fatalf("%s: the server refused the statement: %v\n%s", c.Origin, err, c.SQL)
+			}
+		}
+	}
+}
+
+// fidReadBack returns SHOW CREATE TABLE / SHOW CREATE VIEW of every table and
+// view of the connection's database, by name.
+func fidReadBack(t *testing.T, conn *sql.Conn) []string {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := conn.QueryContext(ctx, "SHOW FULL TABLES")
+	if err != nil {
+		t.Fatalf("SHOW FULL TABLES: %v", err)
+	}
+	type entity struct{ name, kind string }
+	var entities []entity
+	for rows.Next() {
+		var e entity
+		if err := rows.Scan(&e.name, &e.kind); err != nil {
+			t.Fatalf("SHOW FULL TABLES: %v", err)
+		}
+		entities = append(entities, e)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		t.Fatalf("SHOW FULL TABLES: %v", err)
+	}
+	sort.Slice(entities, func(i, j int) bool { return entities[i].name < entities[j].name })
+	var out []string
+	for _, e := range entities {
+		quoted := "`" + strings.ReplaceAll(e.name, "`", "``") + "`"
+		var create string
+		if e.kind == "VIEW" {
+			var name, client, collation string
+			err = conn.QueryRowContext(ctx, "SHOW CREATE VIEW "+quoted).Scan(&name, &create, &client, &collation)
+		} else {
+			var name string
+			err = conn.QueryRowContext(ctx, "SHOW CREATE TABLE "+quoted).Scan(&name, &create)
+		}
+		if err != nil {
+			t.Fatalf("SHOW CREATE %s %s: %v", e.kind, e.name, err)
+		}
+		out = append(out, create)
+	}
+	return out
+}
+
+// The MariaDB-vs-MySQL normalisations listed at the top of the file, in order.
+var (
+	fidTableCollate = regexp.MustCompile(`(?i)(\)[^\n]*\bCOLLATE=)utf8mb4_general_ci\b`)
+	fidJSONColumn   = regexp.MustCompile("(?i)\\blongtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin\\b([^\n]*?) CHECK \\(json_valid\\(`[^`]+`\\)\\)")
+	fidNumDefault   = regexp.MustCompile("(?im)^(\\s+`[^`]+` (?:tinyint|smallint|mediumint|int|bigint|decimal|float|double|year)\\b[^\n]*? DEFAULT )(-?[0-9][0-9.]*(?:e[-+]?[0-9]+)?)")
+	fidViewDefiner  = regexp.MustCompile("(?i)^(CREATE (?:ALGORITHM=\\w+ )?)DEFINER=`(?:[^`]|``)*`@`(?:[^`]|``)*` ")
+)
+
+// fidNormalize rewrites one SHOW CREATE statement from MariaDB spelling to
+// MySQL 8 spelling (see the list at the top of the file). On a MySQL 8 server
+// none of the patterns match, except the view definer.
+func fidNormalize(stmt string) string {
+	stmt = fidTableCollate.ReplaceAllString(stmt, "${1}utf8mb4_0900_ai_ci")
+	stmt = fidJSONColumn.ReplaceAllString(stmt, "json$1")
+	stmt = fidNumDefault.ReplaceAllString(stmt, "$1'$2'")
+	stmt = fidViewDefiner.ReplaceAllString(stmt, "$1")
+	return stmt
+}
+
+// fidCase is one migrations fixture.
+type fidCase struct {
+	dir    string
+	format schemadiff.Format
+}
+
+func fidCases(t *testing.T) []fidCase {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join("testdata", "migrations", "*", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []fidCase
+	seen := map[schemadiff.Format]bool{}
+	for _, d := range dirs {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			continue
+		}
+		f, err := schemadiff.ParseFormat(filepath.Base(filepath.Dir(d)))
+		if err != nil {
+			t.Fatalf("%s: the folder above a fixture names its format: %v", d, err)
+		}
+		seen[f] = true
+		out = append(out, fidCase{dir: d, format: f})
+	}
+	for _, f := range schemadiff.Formats() {
+		if f != schemadiff.FormatAuto && !seen[f] {
+			t.Errorf("no fixture for format %s under testdata/migrations/%s/", f, f)
+		}
+	}
+	return out
+}
+
+func fidEnv(t *testing.T) *schemadiff.Env {
+	t.Helper()
+	fidQuiet()
+	env, err := schemadiff.NewEnv("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+// fidLoadServer reads the server schema back and loads it.
+func fidLoadServer(t *testing.T, env *schemadiff.Env, conn *sql.Conn) (*schemadiff.Schema, []string) {
+	t.Helper()
+	raw := fidReadBack(t, conn)
+	norm := make([]string, len(raw))
+	for i, s := range raw {
+		norm[i] = fidNormalize(s)
+	}
+	s, err := env.LoadCreateStatements(norm)
+	if err != nil {
+		t.Fatalf("the server's schema does not load: %v\nas printed by the server:\n%s\nnormalised:\n%s",
+			err, strings.Join(raw, ";\n"), strings.Join(norm, ";\n"))
+	}
+	return s, raw
+}
+
+func fidDiff(t *testing.T, server, memory *schemadiff.Schema) *schemadiff.Diff {
+	t.Helper()
+	d, err := schemadiff.Compute(context.Background(), server, memory, schemadiff.DiffOptions{})
+	if err != nil {
+		t.Fatalf("diff server → memory: %v", err)
+	}
+	return d
+}
+
+func TestFidelityMigrations(t *testing.T) {
+	cases := fidCases(t)
+	srv := fidConnect(t)
+	env := fidEnv(t)
+	for _, c := range cases {
+		t.Run(filepath.ToSlash(strings.TrimPrefix(c.dir, filepath.Join("testdata", "migrations")+string(filepath.Separator))), func(t *testing.T) {
+			fsys := os.DirFS(c.dir)
+			files, used, err := schemadiff.ReadMigrations(fsys, ".", c.format)
+			if err != nil {
+				t.Fatalf("read migrations: %v", err)
+			}
+			if used != c.format {
+				t.Fatalf("read as %s, want %s", used, c.format)
+			}
+			if auto, _, err := schemadiff.ReadMigrations(fsys, ".", schemadiff.FormatAuto); err != nil || len(auto) != len(files) {
+				t.Errorf("format detection: %d files, %v (want %d files as %s)", len(auto), err, len(files), c.format)
+			}
+			memory, _, err := env.LoadMigrations(fsys, ".", c.format)
+			if err != nil {
+				t.Fatalf("in memory: %v", err)
+			}
+			for _, p := range memory.Problems {
+				t.Errorf("in memory: %s", p)
+			}
+			conn := srv.fidDatabase(t)
+			fidApply(t, conn, files)
+			server, raw := fidLoadServer(t, env, conn)
+			if got, want := server.Names(), memory.Names(); !fidSameSet(got, want) {
+				t.Errorf("entities: server has %v, memory has %v", got, want)
+			}
+			if d := fidDiff(t, server, memory); !d.Empty() {
+				t.Errorf("the server and the in-memory schema differ; server → memory:\n%s\n\nas printed by the server:\n%s\n\nin memory:\n%s",
+					strings.Join(d.Statements(), ";\n"), strings.Join(raw, ";\n"), strings.Join(memory.CreateStatements(), ";\n"))
+			}
+		})
+	}
+}
+
+// TestFidelityDetectsDifference makes sure the comparison can fail: the server
+// gets one statement more than the in-memory schema.
+func TestFidelityDetectsDifference(t *testing.T) {
+	dir := filepath.Join("testdata", "migrations", "plain", "shop")
+	srv := fidConnect(t)
+	env := fidEnv(t)
+	fsys := os.DirFS(dir)
+	files, _, err := schemadiff.ReadMigrations(fsys, ".", schemadiff.FormatPlain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	memory, _, err := env.LoadMigrations(fsys, ".", schemadiff.FormatPlain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, extra, want string
+	}{
+		{"added column", "ALTER TABLE users ADD COLUMN nickname varchar(30) DEFAULT NULL", "nickname"},
+		{"changed type", "ALTER TABLE orders MODIFY COLUMN total decimal(14,2) NOT NULL", "decimal(12,2)"},
+		{"dropped index", "DROP INDEX idx_orders_status_placed ON orders", "idx_orders_status_placed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn := srv.fidDatabase(t)
+			fidApply(t, conn, files)
+			if _, err := conn.ExecContext(context.Background(), tc.extra); err != nil {
+				t.Fatalf("%s: %v", tc.extra, err)
+			}
+			server, _ := fidLoadServer(t, env, conn)
+			d := fidDiff(t, server, memory)
+			if d.Empty() {
+				t.Fatalf("after %q the server differs from memory, but the diff is empty", tc.extra)
+			}
+			if got := strings.Join(d.Statements(), "\n"); !strings.Contains(got, tc.want) {
+				t.Errorf("diff does not mention %q:\n%s", tc.want, got)
+			}
+		})
+	}
+}
+
+func fidSameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	a, b = append([]string(nil), a...), append([]string(nil), b...)
+	sort.Strings(a)
+	sort.Strings(b)
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,85 @@
+package schemadiff
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+var fuzzSeeds = []string{
+	"CREATE TABLE t (id int PRIMARY KEY);",
+	"-- ddlbot:ignore x -- y\nALTER TABLE t ADD COLUMN c int;",
+	"DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END//\nDELIMITER ;",
+	"INSERT INTO t VALUES ('a;b', \"c\\\"d\", `e``f`); /* x */ # y\n",
+	"/*!40101 SET NAMES utf8 */; CREATE VIEW v AS SELECT 1;",
+	"CREATE TABLE t (a enum('x','y') NOT NULL, KEY (a(3))) PARTITION BY HASH (a) PARTITIONS 4;",
+	"ALTER TABLE t RENAME TO u; RENAME TABLE u TO v; DROP TABLE v;",
+	"CREATE TABLE 'unterminated",
+}
+
+// FuzzSplit: splitting never panics, and every chunk lies inside the text in order.
+func FuzzSplit(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		src := NewSource("f.sql", text)
+		last := -1
+		for _, c := range src.Split() {
+			if c.Origin.Offset < last || c.Origin.Offset+len(c.SQL) > len(text) {
+				t.Fatalf("chunk %+v out of order or range", c.Origin)
+			}
+			if text[c.Origin.Offset:c.Origin.Offset+len(c.SQL)] != c.SQL {
+				t.Fatalf("chunk text does not match its origin")
+			}
+			if strings.TrimSpace(c.SQL) == "" || c.Origin.Line < 1 || c.Origin.Column < 1 {
+				t.Fatalf("bad chunk %+v", c)
+			}
+			last = c.Origin.Offset + len(c.SQL)
+		}
+	})
+}
+
+// FuzzLoadSQL: loading any text never panics, and every problem has a position.
+func FuzzLoadSQL(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	e, err := NewEnv("")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		s, _ := e.LoadSQL("f.sql", text)
+		if s == nil {
+			t.Fatal("nil schema")
+		}
+		for _, p := range s.Problems {
+			if p.Message == "" {
+				t.Fatalf("problem without message: %+v", p)
+			}
+		}
+	})
+}
+
+// FuzzMigrations: any migration file in any format reads without panicking.
+func FuzzMigrations(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add("1_a.sql", "-- +goose Up\n"+s)
+		f.Add("V1.2__a.sql", s)
+		f.Add("2_b.up.sql", "-- migrate:up\n"+s+"\n-- migrate:down\n")
+	}
+	e, err := NewEnv("")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, name, text string) {
+		if name == "" || strings.ContainsAny(name, "/\x00") || name == "." || name == ".." {
+			return
+		}
+		fsys := fstest.MapFS{"m/" + name: &fstest.MapFile{Data: []byte(text)}}
+		for _, format := range Formats() {
+			_, _, _ = e.LoadMigrations(fsys, "m", format)
+		}
+	})
+}

@@ -1,0 +1,165 @@
+package schemadiff
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestApplyStatements(t *testing.T) {
+	e := testEnv(t)
+	s, err := e.LoadSQL("m.sql", `
+CREATE TABLE users (id bigint NOT NULL, email varchar(255) NOT NULL, PRIMARY KEY (id));
+CREATE TABLE IF NOT EXISTS users (id int);
+CREATE INDEX idx_email ON users (email);
+ALTER TABLE users ADD COLUMN nick varchar(20);
+CREATE TABLE tmp LIKE users;
+RENAME TABLE tmp TO tmp2;
+ALTER TABLE tmp2 RENAME TO tmp3;
+DROP INDEX idx_email ON users;
+DROP TABLE IF EXISTS nothere;
+DROP TABLE tmp3;
+CREATE VIEW v AS SELECT id FROM users;
+CREATE OR REPLACE VIEW v AS SELECT id, email FROM users;
+ALTER VIEW v AS SELECT id, nick FROM users;
+CREATE VIEW w AS SELECT 1 AS one;
+DROP VIEW w;
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(s.Names(), ","); got != "users,v" {
+		t.Fatalf("names = %s", got)
+	}
+	want := "CREATE TABLE `users` (\n\t`id` bigint NOT NULL,\n\t`email` varchar(255) NOT NULL,\n\t`nick` varchar(20),\n\tPRIMARY KEY (`id`)\n)"
+	if got := s.CreateStatements()[0]; got != want {
+		t.Fatalf("users =\n%s\nwant\n%s", got, want)
+	}
+	if o, _ := s.DefinedAt("users"); o.Line != 2 {
+		t.Errorf("users defined at %v", o)
+	}
+	if o, _ := s.ChangedAt("users"); o.Line != 9 {
+		t.Errorf("users changed at %v", o)
+	}
+	if o, _ := s.DroppedAt("tmp3"); o.Line != 11 {
+		t.Errorf("tmp3 dropped at %v", o)
+	}
+	if !strings.Contains(s.CreateStatements()[1], "`nick`") {
+		t.Errorf("view = %s", s.CreateStatements()[1])
+	}
+}
+
+func TestLoadProblems(t *testing.T) {
+	tests := []struct {
+		name string
+		sql  string
+		want []string // Problem.String() and kind
+	}{
+		{"missing column", "CREATE TABLE users (id int PRIMARY KEY);\n\n\nALTER TABLE users DROP COLUMN nick;",
+			[]string{`apply db/migrations/0003_nick.sql:4:1: ALTER TABLE users: column "nick" does not exist`}},
+		{"missing table", "ALTER TABLE users ADD COLUMN x int;", []string{`apply db/migrations/0003_nick.sql:1:1: ALTER TABLE users: table "users" does not exist`}},
+		{"duplicate table", "CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE a (id int PRIMARY KEY);", []string{"apply db/migrations/0003_nick.sql:2:1: CREATE TABLE a: \"a\" already exists (already defined at db/migrations/0003_nick.sql:1:1)"}},
+		{"duplicate column", "CREATE TABLE a (id int PRIMARY KEY);\nALTER TABLE a ADD COLUMN id int;", []string{`apply db/migrations/0003_nick.sql:2:1: ALTER TABLE a: column "id" already exists`}},
+		{"syntax", "CREATE TABLE a (\n  id int PRIMARY KEY,\n  x varchar(10) NOT NUL\n);", []string{`syntax db/migrations/0003_nick.sql:3:21: syntax error near "NUL"`}},
+		{"non-schema and unsupported", "INSERT INTO a VALUES (1);\nSET NAMES utf8mb4;\nCREATE DATABASE x;\nCREATE DEFINER=`root`@`%` TRIGGER tr BEFORE INSERT ON a FOR EACH ROW SET NEW.x = 1;\nLOCK TABLES a WRITE;",
+			[]string{"non-schema db/migrations/0003_nick.sql:1:1: INSERT is not a schema statement: it is not applied to the schema",
+				"non-schema db/migrations/0003_nick.sql:2:1: SET is not a schema statement: it is not applied to the schema",
+				"unsupported db/migrations/0003_nick.sql:3:1: CREATE DATABASE is not supported by PlanetScale: it is not applied to the schema",
+				"unsupported db/migrations/0003_nick.sql:4:1: CREATE TRIGGER is not supported by PlanetScale: it is not applied to the schema",
+				"unsupported db/migrations/0003_nick.sql:5:1: LOCK TABLES is not supported by PlanetScale: it is not applied to the schema"}},
+		{"foreign key to nowhere", "CREATE TABLE a (id int PRIMARY KEY, b int, FOREIGN KEY (b) REFERENCES nope (id));",
+			[]string{"invalid-schema db/migrations/0003_nick.sql:1:1: table `a` foreign key references nonexistent table `nope`"}},
+	}
+	e := testEnv(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := e.LoadSQL("db/migrations/0003_nick.sql", tt.sql)
+			var got []string
+			for _, p := range s.Problems {
+				got = append(got, string(p.Kind)+" "+p.String())
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestLoadErrorIsTyped(t *testing.T) {
+	e := testEnv(t)
+	s, err := e.LoadSQL("f.sql", "ALTER TABLE x ADD COLUMN y int;")
+	var le *LoadError
+	if !errors.As(err, &le) || len(le.Problems) != 1 || s == nil || s.Vitess() != nil {
+		t.Fatalf("err = %v, schema = %v", err, s)
+	}
+	if _, err := Compute(context.Background(), s, s, DiffOptions{}); err == nil {
+		t.Fatal("diff of an invalid schema must fail")
+	}
+}
+
+func TestLoadCreateStatementsAnyOrder(t *testing.T) {
+	e := testEnv(t)
+	s, err := e.LoadCreateStatements([]string{"CREATE VIEW v AS SELECT id FROM t", "CREATE TABLE t (id int PRIMARY KEY)"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Tables()) != 1 || len(s.Views()) != 1 {
+		t.Fatalf("tables %d views %d", len(s.Tables()), len(s.Views()))
+	}
+}
+
+func TestLoadDeclarative(t *testing.T) {
+	e := testEnv(t)
+	fsys := mapFS(map[string]string{
+		"db/a_views.sql":  "CREATE VIEW v AS SELECT id FROM t;",
+		"db/b/tables.sql": "CREATE TABLE t (id int PRIMARY KEY);\nCREATE TABLE u (id int PRIMARY KEY);",
+		"db/README.md":    "not sql",
+	})
+	s, err := e.LoadDeclarative(fsys, "db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(s.Names(), ","); got != "t,u,v" {
+		t.Fatalf("names = %s", got)
+	}
+	if o, _ := s.DefinedAt("u"); o.String() != "db/b/tables.sql:2:1" {
+		t.Fatalf("u at %s", o)
+	}
+	if !IsMigrationsDir(mapFS(map[string]string{"m/001_a.sql": "", "m/002_b.sql": ""}), "m") || IsMigrationsDir(fsys, "db") {
+		t.Fatal("IsMigrationsDir")
+	}
+}
+
+func TestLoadMigrationsFormats(t *testing.T) {
+	e := testEnv(t)
+	fsys := mapFS(map[string]string{
+		"m/V1__init.sql":     "CREATE TABLE t (id int PRIMARY KEY);",
+		"m/V1.9__nick.sql":   "ALTER TABLE t ADD COLUMN nick varchar(10);",
+		"m/V1.10__drop.sql":  "ALTER TABLE t DROP COLUMN nick;",
+		"m/V1.2__index.sql":  "CREATE INDEX i ON t (id);",
+		"m/R__refresh.sql":   "SELECT 1;",
+		"m/U1.10__undo.sql":  "ALTER TABLE t ADD COLUMN nick varchar(10);",
+		"m/not-a-migration": "",
+	})
+	s, f, err := e.LoadMigrations(fsys, "m", FormatAuto)
+	if err != nil {
+		t.Fatalf("V1.10 must run after V1.9: %v", err)
+	}
+	if f != FormatFlyway || s.Table("t") == nil || len(s.Table("t").ColumnDefinitionEntities()) != 1 {
+		t.Fatalf("format %s, table %v", f, s.Table("t"))
+	}
+}
+
+func TestNewEnvVersions(t *testing.T) {
+	for _, v := range []string{"", "5.7", "8.0", "8.0.40", "8.4", "8.4.3"} {
+		if _, err := NewEnv(v); err != nil {
+			t.Errorf("NewEnv(%q): %v", v, err)
+		}
+	}
+	for _, v := range []string{"9", "8", "mysql", "8.0.x", "10.11"} {
+		if _, err := NewEnv(v); err == nil {
+			t.Errorf("NewEnv(%q) accepted", v)
+		}
+	}
+}
