@@ -57,6 +57,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -64,6 +65,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -309,16 +311,17 @@ func TestFidelityMigrations(t *testing.T) {
 			if auto, _, err := schemadiff.ReadMigrations(fsys, ".", schemadiff.FormatAuto); err != nil || len(auto) != len(files) {
 				t.Errorf("format detection: %d files, %v (want %d files as %s)", len(auto), err, len(files), c.format)
 			}
+			// The server first: it proves the fixture is valid SQL in that order.
+			conn := srv.fidDatabase(t)
+			fidApply(t, conn, files)
+			server, raw := fidLoadServer(t, env, conn)
 			memory, _, err := env.LoadMigrations(fsys, ".", c.format)
 			if err != nil {
-				t.Fatalf("in memory: %v", err)
+				t.Fatalf("the server applied every migration, but in memory: %v\n\nas printed by the server:\n%s", err, strings.Join(raw, ";\n"))
 			}
 			for _, p := range memory.Problems {
 				t.Errorf("in memory: %s", p)
 			}
-			conn := srv.fidDatabase(t)
-			fidApply(t, conn, files)
-			server, raw := fidLoadServer(t, env, conn)
 			if got, want := server.Names(), memory.Names(); !fidSameSet(got, want) {
 				t.Errorf("entities: server has %v, memory has %v", got, want)
 			}
@@ -330,44 +333,66 @@ func TestFidelityMigrations(t *testing.T) {
 	}
 }
 
-// TestFidelityDetectsDifference makes sure the comparison can fail: the server
-// gets one statement more than the in-memory schema.
+// TestFidelityDetectsDifference makes sure the comparison can fail: the
+// in-memory schema comes from the fixture plus one migration more than the
+// server got, and the diff must show exactly what that migration did.
 func TestFidelityDetectsDifference(t *testing.T) {
 	dir := filepath.Join("testdata", "migrations", "plain", "shop")
 	srv := fidConnect(t)
 	env := fidEnv(t)
-	fsys := os.DirFS(dir)
-	files, _, err := schemadiff.ReadMigrations(fsys, ".", schemadiff.FormatPlain)
+	files, _, err := schemadiff.ReadMigrations(os.DirFS(dir), ".", schemadiff.FormatPlain)
 	if err != nil {
 		t.Fatal(err)
 	}
-	memory, _, err := env.LoadMigrations(fsys, ".", schemadiff.FormatPlain)
+	conn := srv.fidDatabase(t)
+	fidApply(t, conn, files)
+	server, _ := fidLoadServer(t, env, conn)
+	base, err := fidCopyDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		name, extra, want string
 	}{
-		{"added column", "ALTER TABLE users ADD COLUMN nickname varchar(30) DEFAULT NULL", "nickname"},
-		{"changed type", "ALTER TABLE orders MODIFY COLUMN total decimal(14,2) NOT NULL", "decimal(12,2)"},
-		{"dropped index", "DROP INDEX idx_orders_status_placed ON orders", "idx_orders_status_placed"},
+		{"added column", "ALTER TABLE users ADD COLUMN nickname varchar(30) DEFAULT NULL;", "ADD COLUMN `nickname` varchar(30)"},
+		{"changed type", "ALTER TABLE orders MODIFY COLUMN total decimal(14,2) NOT NULL;", "MODIFY COLUMN `total` decimal(14,2) NOT NULL"},
+		{"dropped index", "DROP INDEX idx_orders_status_placed ON orders;", "DROP KEY `idx_orders_status_placed`"},
+		{"dropped view", "DROP VIEW paid_orders;", "DROP VIEW `paid_orders`"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			conn := srv.fidDatabase(t)
-			fidApply(t, conn, files)
-			if _, err := conn.ExecContext(context.Background(), tc.extra); err != nil {
-				t.Fatalf("%s: %v", tc.extra, err)
+			fsys := fstest.MapFS{"999_differs_on_purpose.sql": {Data: []byte(tc.extra + "\n")}}
+			maps.Copy(fsys, base)
+			memory, _, err := env.LoadMigrations(fsys, ".", schemadiff.FormatPlain)
+			if err != nil {
+				t.Fatalf("in memory: %v", err)
 			}
-			server, _ := fidLoadServer(t, env, conn)
 			d := fidDiff(t, server, memory)
-			if d.Empty() {
-				t.Fatalf("after %q the server differs from memory, but the diff is empty", tc.extra)
-			}
-			if got := strings.Join(d.Statements(), "\n"); !strings.Contains(got, tc.want) {
-				t.Errorf("diff does not mention %q:\n%s", tc.want, got)
+			got := strings.Join(d.Statements(), "\n")
+			if d.Empty() || !strings.Contains(got, tc.want) {
+				t.Errorf("the in-memory schema has %q on top of the server's, but the diff does not show %q:\n%s", tc.extra, tc.want, got)
 			}
 		})
 	}
+}
+
+// fidCopyDir reads the files of a fixture into a MapFS.
+func fidCopyDir(dir string) (fstest.MapFS, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := fstest.MapFS{}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		out[e.Name()] = &fstest.MapFile{Data: data}
+	}
+	return out, nil
 }
 
 func fidSameSet(a, b []string) bool {

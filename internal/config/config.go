@@ -171,7 +171,11 @@ func Parse(filename string, data []byte, opts Options) (*Config, error) {
 	d := &decoder{file: filename, opts: opts}
 	cfg := d.parse(data)
 	if len(d.problems) > 0 {
-		return nil, &Error{Problems: sortProblems(d.problems)}
+		ps := sortProblems(d.problems)
+		if d.dropped > 0 {
+			ps = append(ps, Problem{File: filename, Message: fmt.Sprintf("%d more problems not shown", d.dropped)})
+		}
+		return nil, &Error{Problems: ps}
 	}
 	cfg.File = filename
 	return cfg, nil

@@ -7,7 +7,6 @@ import (
 	"io"
 	"path"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -30,14 +29,20 @@ var (
 // check; docker compose uses the same convention.
 const extensionPrefix = "x-"
 
-// maxMergeDepth bounds how deeply merge keys (<<) may nest, so hostile input
-// cannot make the decoder recurse without end.
-const maxMergeDepth = 16
+// Limits that keep a hostile or broken file from costing more than a
+// moment: aliases let a few bytes of YAML stand for a great many keys.
+const (
+	// maxMergeDepth bounds how deeply merge keys (<<) may nest.
+	maxMergeDepth = 16
+	// maxMergedKeys bounds how many keys merge keys may copy in all.
+	maxMergedKeys = 10000
+	// maxProblems bounds how many problems are reported; past that, the
+	// rest are counted, since nobody reads the thousandth one.
+	maxProblems = 100
+)
 
 var (
 	reMySQLVersion = regexp.MustCompile(`^(5\.7|8\.0|8\.4)(\.[0-9]{1,3})?$`)
-	// yaml.v3 reports syntax errors as text; this recovers the line.
-	reYAMLLine = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
 )
 
 // decoder walks a yaml.Node tree by hand rather than unmarshalling into
@@ -48,6 +53,16 @@ type decoder struct {
 	file     string
 	opts     Options
 	problems []Problem
+	// dropped counts problems past maxProblems.
+	dropped int
+	// merged counts keys copied by merge keys, against maxMergedKeys.
+	merged int
+	// merging holds the mappings whose merge keys are being expanded, to
+	// catch a mapping that merges itself.
+	merging map[*yaml.Node]bool
+	// flagged holds keys already reported, so a mapping merged or aliased
+	// into several places yields one problem per mistake, not one per use.
+	flagged map[*yaml.Node]bool
 }
 
 // pair is one key/value of a mapping; value has aliases resolved.
@@ -56,11 +71,28 @@ type pair struct {
 }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
+	if len(d.problems) >= maxProblems {
+		d.dropped++
+		return
+	}
 	p := Problem{File: d.file, Message: fmt.Sprintf(format, args...)}
 	if n != nil {
 		p.Line, p.Column = n.Line, n.Column
 	}
 	d.problems = append(d.problems, p)
+}
+
+// errorOnce is errorf for problems that belong to a node rather than to
+// the place it is used from.
+func (d *decoder) errorOnce(n *yaml.Node, format string, args ...any) {
+	if d.flagged[n] {
+		return
+	}
+	if d.flagged == nil {
+		d.flagged = map[*yaml.Node]bool{}
+	}
+	d.flagged[n] = true
+	d.errorf(n, format, args...)
 }
 
 func (d *decoder) parse(data []byte) *Config {
@@ -71,18 +103,26 @@ func (d *decoder) parse(data []byte) *Config {
 		if errors.Is(err, io.EOF) {
 			return cfg // empty file: nothing configured
 		}
-		d.syntaxError(err)
+		d.syntaxError(err, data)
 		return cfg
 	}
-	var extra yaml.Node
-	switch err := dec.Decode(&extra); {
-	case errors.Is(err, io.EOF):
-	case err != nil:
-		d.syntaxError(err)
-	default:
-		// Silently reading only the first document would ignore settings
-		// the user thinks are in force.
-		d.errorf(&extra, "the file holds more than one YAML document; ddlbot reads exactly one")
+	// Silently reading only the first document would ignore settings the
+	// user thinks are in force, so any later document with content is an
+	// error. A stray trailing "---" is harmless and allowed.
+	for {
+		var extra yaml.Node
+		err := dec.Decode(&extra)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			d.syntaxError(err, data)
+			break
+		}
+		if len(extra.Content) > 0 && !isNull(resolve(extra.Content[0])) {
+			d.errorf(extra.Content[0], "the file holds more than one YAML document; ddlbot reads exactly one")
+			break
+		}
 	}
 
 	root := &doc
@@ -124,30 +164,19 @@ func (d *decoder) parse(data []byte) *Config {
 	return cfg
 }
 
-// syntaxError turns a yaml.v3 parse error into a positioned problem.
-func (d *decoder) syntaxError(err error) {
-	msg := err.Error()
-	if m := reYAMLLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		d.problems = append(d.problems, Problem{File: d.file, Line: line, Message: "invalid YAML: " + m[2]})
-		return
-	}
-	d.problems = append(d.problems, Problem{File: d.file, Message: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")})
-}
-
 // pairs returns the keys of mapping n in order, with merge keys (<<)
 // expanded, reporting duplicate keys and keys not in known. A nil known
 // accepts any key. Keys starting with ignorePrefix (when not empty) are
 // skipped without complaint.
 func (d *decoder) pairs(n *yaml.Node, where string, known []string, ignorePrefix string) []pair {
-	out := d.collect(n, where, 0, true)
+	out := d.collect(n, where, 0)
 	kept := out[:0]
 	for _, p := range out {
 		k := p.key.Value
 		switch {
 		case ignorePrefix != "" && strings.HasPrefix(k, ignorePrefix):
 		case known != nil && !contains(known, k):
-			d.errorf(p.key, "unknown key %q %s%s", k, where, keyHint(k, known))
+			d.errorOnce(p.key, "unknown key %s %s%s", quote(k), where, keyHint(k, known))
 		default:
 			kept = append(kept, p)
 		}
@@ -157,27 +186,21 @@ func (d *decoder) pairs(n *yaml.Node, where string, known []string, ignorePrefix
 
 // collect gathers a mapping's pairs. Explicit keys win over merged ones, and
 // earlier merge sources over later ones, as the YAML merge key spec says.
-// Duplicates are reported only for explicit keys (report is false inside a
-// merge source, whose own duplicates are reported where it is defined).
-func (d *decoder) collect(n *yaml.Node, where string, depth int, report bool) []pair {
+func (d *decoder) collect(n *yaml.Node, where string, depth int) []pair {
 	var explicit, merged []pair
 	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], resolve(n.Content[i+1])
 		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
-			merged = append(merged, d.merge(v, where, depth)...)
+			merged = append(merged, d.merge(n.Content[i+1], where, depth)...)
 			continue
 		}
 		if k.Kind != yaml.ScalarNode {
-			if report {
-				d.errorf(k, "keys %s must be plain strings, got %s", where, describe(k))
-			}
+			d.errorOnce(k, "keys %s must be plain strings, got %s", where, describe(k))
 			continue
 		}
 		if first, ok := seen[k.Value]; ok {
-			if report {
-				d.errorf(k, "duplicate key %q %s (first set at line %d)", k.Value, where, first.Line)
-			}
+			d.errorOnce(k, "duplicate key %s %s (first set at line %d)", quote(k.Value), where, first.Line)
 			continue
 		}
 		seen[k.Value] = k
@@ -192,35 +215,51 @@ func (d *decoder) collect(n *yaml.Node, where string, depth int, report bool) []
 	return explicit
 }
 
-// merge expands the value of a merge key: a mapping or a list of mappings.
-func (d *decoder) merge(v *yaml.Node, where string, depth int) []pair {
+// merge expands the value of a merge key: a mapping or a list of mappings,
+// usually aliases. Problems point at what the user wrote (the alias), not at
+// the anchored mapping, which may be far away.
+func (d *decoder) merge(raw *yaml.Node, where string, depth int) []pair {
+	v := resolve(raw)
 	if depth >= maxMergeDepth {
-		d.errorf(v, "merge keys (<<) %s nest too deeply", where)
+		d.errorf(raw, "merge keys (<<) %s nest too deeply", where)
 		return nil
 	}
 	var sources []*yaml.Node
 	switch v.Kind {
 	case yaml.MappingNode:
-		sources = []*yaml.Node{v}
+		sources = []*yaml.Node{raw}
 	case yaml.SequenceNode:
-		for _, s := range v.Content {
-			sources = append(sources, resolve(s))
-		}
+		sources = v.Content
 	default:
-		d.errorf(v, "merge key (<<) %s needs a mapping or a list of mappings, got %s", where, describe(v))
+		d.errorf(raw, "merge key (<<) %s needs a mapping or a list of mappings, got %s", where, describe(v))
 		return nil
 	}
 	var out []pair
-	for _, s := range sources {
-		if s.Kind != yaml.MappingNode {
-			d.errorf(s, "merge key (<<) %s needs a mapping or a list of mappings, got %s", where, describe(s))
-			continue
+	for _, raw := range sources {
+		s := resolve(raw)
+		switch {
+		case s.Kind != yaml.MappingNode:
+			d.errorf(raw, "merge key (<<) %s needs a mapping or a list of mappings, got %s", where, describe(s))
+		case d.merging[s]:
+			d.errorf(raw, "merge key (<<) %s merges a mapping into itself", where)
+		case d.merged+len(s.Content)/2 > maxMergedKeys:
+			d.errorf(raw, "merge keys (<<) %s copy more than %d keys in all; simplify the anchors", where, maxMergedKeys)
+			return out
+		default:
+			d.merged += len(s.Content) / 2
+			if d.merging == nil {
+				d.merging = map[*yaml.Node]bool{}
+			}
+			d.merging[s] = true
+			out = append(out, d.collect(s, where, depth+1)...)
+			delete(d.merging, s)
 		}
-		out = append(out, d.collect(s, where, depth+1, false)...)
 	}
 	return out
 }
 
+// databases decodes the databases list and checks what no single entry can:
+// that names and PlanetScale targets are unique.
 func (d *decoder) databases(n *yaml.Node) []Database {
 	if isNull(n) {
 		return nil
@@ -247,17 +286,21 @@ func (d *decoder) databases(n *yaml.Node) []Database {
 			continue
 		}
 		if first, dup := names[db.Name]; dup {
-			d.errorf(nameNode, "%s: duplicate database name %q (also used by databases[%d] at line %d)",
-				where, db.Name, first.index, first.line)
-		} else {
-			names[db.Name] = seenAt{i, db.Line}
+			d.errorf(nameNode, "%s: duplicate database name %s (also used by databases[%d] at line %d)",
+				where, quote(db.Name), first.index, first.line)
+			out = append(out, db)
+			continue
 		}
+		names[db.Name] = seenAt{i, db.Line}
 		// Two entries for one PlanetScale database would fight over the same
 		// branch and deploy request with two different schemas.
-		target := db.Organization + "/" + db.Database
+		target := db.Database
+		if db.Organization != "" {
+			target = db.Organization + "/" + db.Database
+		}
 		if first, dup := targets[target]; dup {
-			d.errorf(item, "%s: PlanetScale database %q is already configured by databases[%d] at line %d",
-				where, target, first.index, first.line)
+			d.errorf(item, "%s: PlanetScale database %s is already configured by databases[%d] at line %d",
+				where, quote(target), first.index, first.line)
 		} else {
 			targets[target] = seenAt{i, db.Line}
 		}
@@ -319,7 +362,7 @@ func (d *decoder) database(n *yaml.Node, where string) (Database, *yaml.Node, bo
 				if reMySQLVersion.MatchString(s) {
 					db.MySQLVersion = s
 				} else {
-					d.errorf(p.value, "%s: unsupported MySQL version %q (allowed: 5.7, 8.0, 8.0.N, 8.4, 8.4.N)", field, s)
+					d.errorf(p.value, "%s: unsupported MySQL version %s (allowed: 5.7, 8.0, 8.0.N, 8.4, 8.4.N)", field, quote(s))
 				}
 			}
 		case "allow_foreign_keys":
@@ -355,6 +398,7 @@ func (d *decoder) database(n *yaml.Node, where string) (Database, *yaml.Node, bo
 	return db, nameNode, ok
 }
 
+// lint decodes the lint section into l, which holds the defaults.
 func (d *decoder) lint(n *yaml.Node, l *Lint) {
 	if isNull(n) {
 		return
@@ -378,6 +422,9 @@ func (d *decoder) lint(n *yaml.Node, l *Lint) {
 	}
 }
 
+// rules decodes lint.rules. Rule ids are checked only through
+// Options.KnownRule, because the rules live in a package this one must not
+// import.
 func (d *decoder) rules(n *yaml.Node) []RuleOverride {
 	if n.Kind != yaml.MappingNode {
 		d.errorf(n, "lint.rules: expected a mapping of rule id to severity, got %s", describe(n))
@@ -391,7 +438,7 @@ func (d *decoder) rules(n *yaml.Node) []RuleOverride {
 			d.errorf(p.key, "lint.rules: empty rule id")
 			valid = false
 		} else if d.opts.KnownRule != nil && !d.opts.KnownRule(id) {
-			d.errorf(p.key, "lint.rules: unknown rule %q", id)
+			d.errorf(p.key, "lint.rules: unknown rule %s", quote(id))
 			valid = false
 		}
 		field := "lint.rules." + id
@@ -407,6 +454,7 @@ func (d *decoder) rules(n *yaml.Node) []RuleOverride {
 	return out
 }
 
+// deploy decodes the deploy section into dp, which holds the defaults.
 func (d *decoder) deploy(n *yaml.Node, dp *Deploy) {
 	if isNull(n) {
 		return
@@ -459,7 +507,7 @@ func (d *decoder) teams(n *yaml.Node, field string) []string {
 			continue
 		}
 		if line, dup := seen[slug]; dup {
-			d.errorf(item, "%s[%d]: team %q is listed twice (first at line %d)", field, i, slug, line)
+			d.errorf(item, "%s[%d]: team %s is listed twice (first at line %d)", field, i, quote(slug), line)
 			continue
 		}
 		seen[slug] = item.Line
@@ -498,7 +546,7 @@ func (d *decoder) identifier(n *yaml.Node, field string, allowEmpty bool) (strin
 		return "", false
 	}
 	if i := strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r == '/' || r == 0x7f }); i >= 0 {
-		d.errorf(n, "%s: %q must not contain whitespace, control characters or \"/\"", field, s)
+		d.errorf(n, "%s: %s must not contain whitespace, control characters or \"/\"", field, quote(s))
 		return "", false
 	}
 	return s, true
@@ -517,15 +565,15 @@ func (d *decoder) folder(n *yaml.Node, field string) (string, bool) {
 		d.errorf(n, "%s: must not be empty (use \".\" for the repository root)", field)
 		return "", false
 	case strings.ContainsRune(s, '\\'):
-		d.errorf(n, "%s: path %q must use forward slashes", field, s)
+		d.errorf(n, "%s: path %s must use forward slashes", field, quote(s))
 		return "", false
 	case path.IsAbs(s):
-		d.errorf(n, "%s: path %q must be relative to the repository root", field, s)
+		d.errorf(n, "%s: path %s must be relative to the repository root", field, quote(s))
 		return "", false
 	}
 	c := path.Clean(s)
 	if c == ".." || strings.HasPrefix(c, "../") {
-		d.errorf(n, "%s: path %q leaves the repository", field, s)
+		d.errorf(n, "%s: path %s leaves the repository", field, quote(s))
 		return "", false
 	}
 	return c, true
@@ -570,7 +618,7 @@ func (d *decoder) enum(n *yaml.Node, field string, allowed []string) (string, bo
 // badValue words an invalid enum value, listing what is allowed and, for a
 // near miss, the likely intended value.
 func badValue(s string, allowed []string) string {
-	msg := fmt.Sprintf("invalid value %q (allowed: %s", s, strings.Join(allowed, ", "))
+	msg := fmt.Sprintf("invalid value %s (allowed: %s", quote(s), strings.Join(allowed, ", "))
 	if best, ok := closest(s, allowed); ok {
 		msg += fmt.Sprintf("; did you mean %q?", best)
 	}
@@ -621,7 +669,7 @@ func describe(n *yaml.Node) string {
 	case yaml.ScalarNode:
 		switch t := n.ShortTag(); t {
 		case "!!str":
-			return fmt.Sprintf("the string %q", n.Value)
+			return "the string " + quote(n.Value)
 		case "!!int", "!!float":
 			return "the number " + n.Value
 		case "!!bool":

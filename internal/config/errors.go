@@ -41,7 +41,8 @@ func (p Problem) String() string {
 // problem found, not only the first, so a user fixes the file in one round
 // trip instead of one push per typo.
 type Error struct {
-	// Problems is sorted by line, then column, then message.
+	// Problems is sorted by line, then column, then message. When there
+	// are too many to be useful, the last one says how many were left out.
 	Problems []Problem
 }
 

@@ -1,6 +1,9 @@
 package config
 
-import "unicode/utf8"
+import (
+	"strconv"
+	"unicode/utf8"
+)
 
 // closest returns the candidate nearest to s by edit distance, when it is
 // near enough to be a plausible typo. The threshold grows with the length of
@@ -17,12 +20,12 @@ func closest(s string, candidates []string) (string, bool) {
 }
 
 // editDistance is the Levenshtein distance between a and b over runes. It
-// gives up early, returning max+1, once the distance must exceed max, so a
+// gives up early, returning limit+1, once the distance must exceed limit, so a
 // pasted paragraph as a key costs no more than a short one.
-func editDistance(a, b string, max int) int {
+func editDistance(a, b string, limit int) int {
 	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > max || -d > max {
-		return max + 1
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
 	}
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
@@ -40,10 +43,20 @@ func editDistance(a, b string, max int) int {
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 			rowMin = min(rowMin, cur[j])
 		}
-		if rowMin > max {
-			return max + 1
+		if rowMin > limit {
+			return limit + 1
 		}
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// quote quotes user text for a message, shortened so that a stray paste
+// cannot bury the other problems.
+func quote(s string) string {
+	const maxRunes = 60
+	if utf8.RuneCountInString(s) > maxRunes {
+		s = string([]rune(s)[:maxRunes]) + "..."
+	}
+	return strconv.Quote(s)
 }

@@ -1,2 +1,3 @@
+DROP VIEW paid_orders;
 DROP TABLE orders;
 DROP TABLE users;

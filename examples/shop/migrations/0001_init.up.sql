@@ -17,3 +17,5 @@ CREATE TABLE orders (
   PRIMARY KEY (id),
   KEY idx_user (user_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE VIEW paid_orders AS SELECT id, user_id, total FROM orders WHERE status = 'paid';

@@ -1,0 +1,264 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// binary is the ddlbot binary built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "ddlbot-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "ddlbot")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build ddlbot:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// ddlbot runs the real binary in dir.
+func ddlbot(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run `go test ./cmd/ddlbot/ -update` to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (run `go test ./cmd/ddlbot/ -update` after checking):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func write(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func git(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+func TestReadmeQuickStart(t *testing.T) {
+	root := repoRoot(t)
+	r := ddlbot(t, root, "lint", "--config", "examples/shop/.ddlbot.yml")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	golden(t, "quickstart-lint.txt", r.stdout)
+	r = ddlbot(t, root, "diff", "examples/shop/schema", "examples/shop/schema-pr", "--format", "markdown")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	golden(t, "quickstart-diff.md", r.stdout)
+	// The README must keep showing these exact commands.
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"go run ./cmd/ddlbot lint --config examples/shop/.ddlbot.yml", "go run ./cmd/ddlbot diff examples/shop/schema examples/shop/schema-pr --format markdown", "scripts/test.sh"} {
+		if !strings.Contains(string(readme), c) {
+			t.Errorf("README no longer shows %q", c)
+		}
+	}
+}
+
+func TestLintBaseInGitRepo(t *testing.T) {
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	write(t, dir, map[string]string{
+		".ddlbot.yml":                 "databases:\n  - name: app\n    migrations: db/migrations\nlint:\n  rules:\n    not-instant: off\n",
+		"db/migrations/001_init.sql":  "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  email varchar(255) NOT NULL,\n  nick varchar(40)\n);\n",
+		"db/migrations/002_index.sql": "-- an old migration with a style problem the change must not be blamed for\nALTER TABLE users ADD COLUMN score float;\n",
+	})
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-qm", "base")
+	write(t, dir, map[string]string{
+		"db/migrations/003_change.sql": "ALTER TABLE users\n  DROP COLUMN nick,\n  ADD COLUMN age int NOT NULL;\n\n-- ddlbot:ignore add-unique-key -- emails were deduplicated in #12\nCREATE UNIQUE INDEX uk_email ON users (email);\n",
+	})
+	r := ddlbot(t, dir, "lint", "--base", "main", "--format", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d (warnings only must pass)\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var out struct {
+		Findings []struct {
+			File, Rule, Severity string
+			Line, Column         int
+		}
+		Summary map[string]int
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	var got []string
+	for _, f := range out.Findings {
+		got = append(got, fmt.Sprintf("%s:%d:%d %s %s", f.File, f.Line, f.Column, f.Severity, f.Rule))
+	}
+	want := []string{
+		"db/migrations/003_change.sql:2:15 warning drop-column",
+		"db/migrations/003_change.sql:3:14 warning not-null-without-default",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The same change fails when the config makes drop-column an error.
+	write(t, dir, map[string]string{".ddlbot.yml": "databases:\n  - name: app\n    migrations: db/migrations\nlint:\n  rules:\n    drop-column: error\n"})
+	r = ddlbot(t, dir, "lint", "--base", "main", "--format", "github")
+	if r.code != 1 || !strings.Contains(r.stdout, "::error file=db/migrations/003_change.sql,line=2,col=15,") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// From a subfolder, paths print relative to it and the config is given explicitly.
+	r = ddlbot(t, filepath.Join(dir, "db"), "lint", "--config", "../.ddlbot.yml", "--base", "main")
+	if r.code != 1 || !strings.Contains(r.stdout, "migrations/003_change.sql:2:15: error [drop-column]") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// diff against a git ref.
+	r = ddlbot(t, dir, "diff", "main:db/migrations", "db/migrations", "--format", "sql", "--exit-code")
+	if r.code != 1 || !strings.Contains(r.stdout, "DROP COLUMN `nick`") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestLintErrors(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"bad.sql":     "CREATE TABLE t (\n  id int PRIMARY KEY,\n  x varchar(10) NOT NUL\n);\nCREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.x = 'a';\nCREATE TABLE nopk (a int);\n",
+		"bad.yml":     "databases:\n  - name: app\n    shema: db\n",
+		"schema/a.sql": "CREATE TABLE a (id int PRIMARY KEY);\n",
+	})
+	r := ddlbot(t, dir, "lint", "bad.sql")
+	if r.code != 1 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	golden(t, "lint-errors.txt", r.stdout)
+
+	r = ddlbot(t, dir, "lint", "bad.sql", "--format", "sarif")
+	if r.code != 1 || !strings.Contains(r.stdout, `"version": "2.1.0"`) {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lint", "--config", "bad.yml"}, `bad.yml:3:5: unknown key "shema"`},
+		{[]string{"lint", "--config", "missing.yml"}, "missing.yml"},
+		{[]string{"lint"}, "nothing to lint"},
+		{[]string{"lint", "nope/"}, `schema path "nope"`},
+		{[]string{"lint", "schema", "--format", "xml"}, `unknown output format "xml"`},
+		{[]string{"lint", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"lint", "schema", "--base", "--upload-pack=x"}, "invalid git ref"},
+		{[]string{"diff", "schema"}, "diff takes FROM and TO"},
+		{[]string{"diff", "schema", "bad.sql"}, "bad.sql:3:21: syntax error"},
+		{[]string{"diff", "schema", "nowhere"}, "no such file or folder"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"version", "extra"}, "version takes no arguments"},
+	} {
+		r := ddlbot(t, dir, tc.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	dir := t.TempDir()
+	r := ddlbot(t, dir, "version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "ddlbot ") {
+		t.Fatalf("version: %d %q", r.code, r.stdout)
+	}
+	for _, cmd := range []string{"lint", "diff", "version"} {
+		r := ddlbot(t, dir, cmd, "--help")
+		if cmd != "version" && (r.code != 0 || !strings.Contains(r.stdout, "Usage: ddlbot "+cmd)) {
+			t.Errorf("%s --help: exit %d\n%s%s", cmd, r.code, r.stdout, r.stderr)
+		}
+	}
+	r = ddlbot(t, dir, "--help")
+	if r.code != 0 || !strings.Contains(r.stdout, "lint") || !strings.Contains(r.stdout, "diff") {
+		t.Fatalf("--help: %d %s", r.code, r.stdout)
+	}
+	r = ddlbot(t, dir)
+	if r.code != 2 {
+		t.Fatalf("no command: exit %d", r.code)
+	}
+	r = ddlbot(t, dir, "lint", "--list-rules", "--markdown")
+	if r.code != 0 || !strings.Contains(r.stdout, "| `no-unique-key` |") {
+		t.Fatalf("--list-rules: %d %s", r.code, r.stdout)
+	}
+}

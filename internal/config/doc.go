@@ -1,0 +1,118 @@
+// Package config reads .ddlbot.yml, the file at the root of a repository that
+// tells ddlbot which PlanetScale databases the repository's schema belongs to,
+// how to lint it and who may deploy it.
+//
+// This comment is the reference for the file. Every key is optional unless
+// marked required. A key written with no value (`key:` or `key: null`) counts
+// as absent, so its default applies. Keys are case-sensitive. Unknown keys,
+// duplicate keys, values of the wrong type and values outside the allowed set
+// are errors, reported all at once, each as file:line:column.
+//
+// Without a .ddlbot.yml ddlbot uses the defaults below and knows no
+// databases. An empty file, or one holding only comments, is the same as no
+// file. A file that has content must list at least one database.
+//
+// # Example
+//
+//	databases:
+//	  - name: app
+//	    organization: acme
+//	    schema: db/schema
+//	  - name: billing
+//	    organization: acme
+//	    database: billing-prod
+//	    production_branch: production
+//	    migrations: billing/migrations
+//	    migration_format: golang-migrate
+//	    mysql_version: "8.4"
+//	lint:
+//	  rules:
+//	    drop-column: error
+//	    no-unique-key: warning
+//	  fail_on: warning
+//	deploy:
+//	  min_permission: maintain
+//	  allowed_teams: [dba]
+//	  required_approvals: 1
+//	  gated: true
+//
+// # databases (required, a list with at least one entry)
+//
+// Each entry is one PlanetScale database and the folder that holds its
+// desired schema.
+//
+//   - name: how the database is called in messages and in
+//     `/deploy --db NAME`. Default: the value of database. At least one of
+//     name and database is required. Names must be unique within the file and
+//     contain no whitespace or "/".
+//   - organization: the PlanetScale organization. Default: empty, which is
+//     fine when ddlbot only lints; deploying needs it.
+//   - database: the PlanetScale database name. Default: the value of name.
+//     Two entries may not name the same organization and database.
+//   - production_branch: the PlanetScale branch deploy requests target.
+//     Default: main.
+//   - schema: a folder of CREATE TABLE / CREATE VIEW files, the declarative
+//     style: the desired schema is what the files say.
+//   - migrations: a folder of migration files: the desired schema is all the
+//     up-migrations applied in order.
+//   - migration_format: how to read the migrations folder; only allowed with
+//     migrations. One of auto, plain (numbered .sql files), golang-migrate
+//     (*.up.sql), goose (-- +goose Up), dbmate (-- migrate:up), flyway
+//     (V<n>__name.sql). Default: auto, which detects the format from the
+//     files.
+//   - mysql_version: the MySQL version whose syntax and behaviour to assume.
+//     One of 5.7, 8.0, 8.0.N, 8.4, 8.4.N (5.7.N is accepted too); a number
+//     (8.0) or a string ("8.0.40"). Default: 8.0.40.
+//   - allow_foreign_keys: true when the database has foreign key support
+//     enabled on PlanetScale, so foreign key constraints are not flagged.
+//     Default: false.
+//
+// Exactly one of schema and migrations is required. Folders are relative to
+// the repository root ("." is the root itself), use forward slashes, must not
+// be absolute and must not leave the repository through "..". They are
+// cleaned, so "./db/schema/" and "db/schema" are the same folder.
+//
+// # lint
+//
+//   - rules: a mapping from lint rule id to severity, one of error, warning,
+//     notice, off (off disables the rule). Rules not listed keep their
+//     default severity. Unknown rule ids are errors.
+//   - fail_on: the lowest severity that fails the check: error or warning.
+//     Default: error.
+//
+// # deploy
+//
+// These settings govern the /deploy comment command and the commands that
+// follow it.
+//
+//   - min_permission: the lowest repository permission a commenter needs:
+//     read, triage, write, maintain or admin. Default: write.
+//   - allowed_teams: a list of GitHub team slugs; when not empty, the
+//     commenter must also belong to one of them. Default: empty (no team
+//     restriction).
+//   - allow_forks: whether pull requests from forks may be deployed; fork
+//     pull requests are otherwise only linted. Default: false.
+//   - required_approvals: how many approving reviews on the pull request's
+//     current head commit a deploy needs; a whole number, 0 or more.
+//     Default: 0.
+//   - gated: deploy with a gated cutover, which waits for /cutover.
+//     Default: false.
+//   - instant: ask for an instant deployment where PlanetScale allows one.
+//     Default: false.
+//
+// # Sharing settings between databases
+//
+// Standard YAML anchors, aliases and merge keys work. Top-level keys that
+// start with "x-" are ignored, so they can hold shared settings:
+//
+//	x-acme: &acme
+//	  organization: acme
+//	  mysql_version: "8.4"
+//	databases:
+//	  - <<: *acme
+//	    name: app
+//	    schema: db/schema
+//	  - <<: *acme
+//	    name: billing
+//	    migrations: billing/migrations
+package config

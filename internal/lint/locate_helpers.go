@@ -1,0 +1,247 @@
+package lint
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/ddlbot/ddlbot/schemadiff"
+	"vitess.io/vitess/go/vt/sqlparser"
+)
+
+// Helpers shared by the change-safety and style rules: finding the word a
+// finding is about, following table renames through the linted statements,
+// and deciding which names and keys a change introduced.
+
+// locateFirst is Locate with several candidate needles: the first needle found
+// in a statement that touches the entity (latest statement first) wins. It
+// falls back to Locate(entity, last needle).
+func locateFirst(p *Pass, entity string, needles ...string) schemadiff.Origin {
+	for _, n := range needles {
+		if n == "" {
+			continue
+		}
+		for i := len(p.Statements) - 1; i >= 0; i-- {
+			st := p.Statements[i]
+			if !statementTouches(st.AST, entity) {
+				continue
+			}
+			if o, ok := findWord(st, n); ok {
+				return o
+			}
+		}
+	}
+	last := ""
+	if len(needles) > 0 {
+		last = needles[len(needles)-1]
+	}
+	return p.Locate(entity, last)
+}
+
+// locateKey finds where an index of a table is defined or added: at its name
+// ("KEY `name` (...)"), at the keyword of an unnamed index whose first column is
+// firstColumn ("UNIQUE KEY (`email`)"), or at the word PRIMARY for the primary
+// key. It falls back to Locate(table, name).
+func locateKey(p *Pass, table, name, firstColumn string) schemadiff.Origin {
+	var res []*regexp.Regexp
+	if strings.EqualFold(name, "PRIMARY") {
+		res = append(res, regexp.MustCompile(`(?i)\b()(PRIMARY)\b`))
+	} else {
+		q := regexp.QuoteMeta(name)
+		res = append(res, regexp.MustCompile("(?i)\\b(?:KEY|INDEX|UNIQUE|CONSTRAINT)\\s+(?:KEY\\s+|INDEX\\s+)?()(`?"+q+"`?)(?:\\s|\\(|$)"))
+		if firstColumn != "" {
+			c := regexp.QuoteMeta(firstColumn)
+			res = append(res, regexp.MustCompile("(?i)\\b()((?:UNIQUE\\s+)?(?:KEY|INDEX|UNIQUE))\\s*\\(\\s*`?"+c+"`?\\s*[,)(]"))
+		}
+	}
+	for _, re := range res {
+		for i := len(p.Statements) - 1; i >= 0; i-- {
+			st := p.Statements[i]
+			if st.Source == nil || !statementTouches(st.AST, table) {
+				continue
+			}
+			for _, m := range re.FindAllStringSubmatchIndex(st.SQL, -1) {
+				// "DROP KEY `name`" is where the old index goes, not where the finding is.
+				if strings.HasSuffix(strings.ToLower(strings.TrimRight(st.SQL[:m[0]], " \t\r\n")), "drop") {
+					continue
+				}
+				return st.Source.Span(st.Origin.Offset+m[4], st.Origin.Offset+m[5])
+			}
+		}
+	}
+	return p.Locate(table, name)
+}
+
+// tableHistory follows table names through the linted statements, so that a
+// rule can tell whether a name refers to a table that existed before them.
+type tableHistory struct {
+	// before maps a current name to the name the table had before the
+	// statements ("" when the statements created it).
+	before map[string]string
+}
+
+func newTableHistory() *tableHistory { return &tableHistory{before: map[string]string{}} }
+
+// original returns the name the table now called name had before the
+// statements ("" when they created it).
+func (h *tableHistory) original(name string) string {
+	if b, ok := h.before[name]; ok {
+		return b
+	}
+	return name
+}
+
+// step records what one statement does to table names.
+func (h *tableHistory) step(ast sqlparser.Statement) {
+	switch s := ast.(type) {
+	case *sqlparser.CreateTable:
+		h.before[s.Table.Name.String()] = ""
+	case *sqlparser.RenameTable:
+		for _, pr := range s.TablePairs {
+			h.rename(pr.FromTable.Name.String(), pr.ToTable.Name.String())
+		}
+	case *sqlparser.AlterTable:
+		for _, o := range s.AlterOptions {
+			if r, ok := o.(*sqlparser.RenameTableName); ok {
+				h.rename(s.Table.Name.String(), r.Table.Name.String())
+			}
+		}
+	}
+}
+
+func (h *tableHistory) rename(from, to string) {
+	orig := h.original(from)
+	delete(h.before, from)
+	h.before[to] = orig
+}
+
+// existedBefore reports whether the table now called name existed before the
+// linted statements: it was not created by them, and the base schema (when
+// there is one) has it.
+func (h *tableHistory) existedBefore(p *Pass, name string) bool {
+	orig := h.original(name)
+	if orig == "" {
+		return false
+	}
+	return p.Base == nil || p.Base.Table(orig) != nil
+}
+
+// changeFor returns the diff's change that creates or alters a table (nil
+// when there is none or no diff).
+func changeFor(p *Pass, table string) *schemadiff.Change {
+	if p.Diff == nil {
+		return nil
+	}
+	for _, c := range p.Diff.Changes {
+		if c.Entity == table || c.NewName == table {
+			switch c.Kind {
+			case schemadiff.CreateTable, schemadiff.AlterTable, schemadiff.RenameTable:
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// nameIntroduced reports whether the change gave a table (column == "") or a
+// column its name: without a diff every name counts; with one, names of
+// created or renamed tables, and of columns the change adds or renames to.
+// Columns that merely change type keep a name the pull request did not choose.
+func nameIntroduced(p *Pass, table, column string) bool {
+	if p.Diff == nil {
+		return true
+	}
+	c := changeFor(p, table)
+	if c == nil {
+		return false
+	}
+	switch c.Kind {
+	case schemadiff.CreateTable:
+		return true
+	case schemadiff.RenameTable:
+		return column == ""
+	}
+	if column == "" {
+		return false
+	}
+	for _, n := range c.Summary.ColumnsAdded {
+		if strings.EqualFold(n, column) {
+			return true
+		}
+	}
+	for _, n := range c.Summary.ColumnsRenamed {
+		if _, to, ok := strings.Cut(n, " → "); ok && strings.EqualFold(to, column) {
+			return true
+		}
+	}
+	return false
+}
+
+// indexTouched reports whether a style rule should look at an index: without
+// a diff every index counts; with one, the indexes of created tables and the
+// indexes the change adds or changes (PRIMARY when it changes the primary key).
+func indexTouched(p *Pass, table, key string) bool {
+	if p.Diff == nil {
+		return true
+	}
+	c := changeFor(p, table)
+	if c == nil {
+		return false
+	}
+	switch c.Kind {
+	case schemadiff.CreateTable:
+		return true
+	case schemadiff.AlterTable:
+		if strings.EqualFold(key, "PRIMARY") {
+			return c.HasRisk(schemadiff.RiskPrimaryKeyChange)
+		}
+		for _, l := range [][]string{c.Summary.IndexesAdded, c.Summary.IndexesChanged} {
+			for _, n := range l {
+				if strings.EqualFold(n, key) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// columnDefinitionInStatements returns the last definition of a column of a
+// table in the linted statements (CREATE TABLE, or ALTER TABLE ... ADD /
+// MODIFY / CHANGE COLUMN), as written: unlike the schema entities, which Vitess
+// normalises, it keeps details such as integer display widths.
+func columnDefinitionInStatements(p *Pass, table, column string) (*sqlparser.ColumnDefinition, schemadiff.Statement, bool) {
+	var (
+		found *sqlparser.ColumnDefinition
+		where schemadiff.Statement
+	)
+	consider := func(st schemadiff.Statement, cols ...*sqlparser.ColumnDefinition) {
+		for _, c := range cols {
+			if c != nil && c.Name.EqualString(column) {
+				found, where = c, st
+			}
+		}
+	}
+	for _, st := range p.Statements {
+		switch s := st.AST.(type) {
+		case *sqlparser.CreateTable:
+			if s.Table.Name.String() == table && s.TableSpec != nil {
+				consider(st, s.TableSpec.Columns...)
+			}
+		case *sqlparser.AlterTable:
+			if s.Table.Name.String() != table {
+				continue
+			}
+			for _, o := range s.AlterOptions {
+				switch o := o.(type) {
+				case *sqlparser.AddColumns:
+					consider(st, o.Columns...)
+				case *sqlparser.ModifyColumn:
+					consider(st, o.NewColDefinition)
+				case *sqlparser.ChangeColumn:
+					consider(st, o.NewColDefinition)
+				}
+			}
+		}
+	}
+	return found, where, found != nil
+}

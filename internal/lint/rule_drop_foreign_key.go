@@ -1,0 +1,28 @@
+package lint
+
+import "github.com/ddlbot/ddlbot/schemadiff"
+
+var ruleDropForeignKey = &Rule{
+	ID:       "drop-foreign-key",
+	Category: CategorySafety,
+	Severity: Warning,
+	Summary:  "The change drops (or redefines) a FOREIGN KEY constraint.",
+	Why: "Once the constraint is gone the database no longer rejects orphaned rows or cascades deletes and updates: " +
+		"code that relied on it can leave inconsistent data behind, and adding the constraint back later fails if such rows exist.",
+	Fix: "Make sure the application enforces the relationship (or no longer needs it) before dropping the constraint, then suppress with a reason. " +
+		"When the constraint is only being redefined, check the new definition covers the old one.",
+	Check: func(p *Pass) {
+		if p.Diff == nil {
+			return
+		}
+		for _, c := range p.Diff.Changes {
+			for _, r := range c.Risks {
+				if r.Code == schemadiff.RiskDropsForeignKey {
+					p.Report(p.Locate(c.Entity, r.Key), "%s", r.Message)
+				}
+			}
+		}
+	},
+}
+
+func init() { register(ruleDropForeignKey) }

@@ -1,0 +1,82 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ddlbot/ddlbot/schemadiff"
+	vsd "vitess.io/vitess/go/vt/schemadiff"
+)
+
+var ruleEnumChange = &Rule{
+	ID:       "enum-change",
+	Category: CategorySafety,
+	Severity: Warning,
+	Summary:  "The change removes or reorders values of an ENUM or SET column.",
+	Why: "MySQL stores ENUM and SET values by their position in the list. Removing a value makes the change fail in strict mode " +
+		"(or blanks the value) for rows that hold it; reordering copies the whole table and changes ORDER BY and numeric comparisons on the column. " +
+		"Appending values at the end is safe and instant.",
+	Fix: "Only append new values at the end of the list. Before removing a value, update the rows that hold it and make the application stop writing it; " +
+		"then suppress with a reason.",
+	Check: func(p *Pass) {
+		if p.Diff == nil {
+			return
+		}
+		for _, c := range p.Diff.Changes {
+			for _, r := range c.Risks {
+				if r.Code == schemadiff.RiskEnumChange {
+					p.Report(p.Locate(c.Entity, r.Column), "%s", enumChangeMessage(c, r))
+				}
+			}
+		}
+	},
+}
+
+// enumChangeMessage says which values are removed and which move, from the
+// column before and after the change; it falls back to the risk's message.
+func enumChangeMessage(c *schemadiff.Change, r schemadiff.Risk) string {
+	ft, _ := c.From().(*vsd.CreateTableEntity)
+	tt, _ := c.To().(*vsd.CreateTableEntity)
+	if ft == nil || tt == nil {
+		return r.Message
+	}
+	to := tt.ColumnDefinitionEntitiesMap()[strings.ToLower(r.Column)]
+	from := ft.ColumnDefinitionEntitiesMap()[strings.ToLower(r.Column)]
+	if from == nil || to == nil || !from.HasEnumValues() || !to.HasEnumValues() {
+		return r.Message
+	}
+	removed, moved := enumValueChanges(from.EnumValues(), to.EnumValues())
+	kind := strings.ToUpper(from.Type())
+	var parts []string
+	if len(removed) > 0 {
+		parts = append(parts, fmt.Sprintf("removes %s (rows holding them make the change fail, or lose the value)", strings.Join(removed, ", ")))
+	}
+	if len(moved) > 0 {
+		parts = append(parts, fmt.Sprintf("moves %s to another position (the table is copied, and ORDER BY and numeric comparisons on the column change)", strings.Join(moved, ", ")))
+	}
+	if len(parts) == 0 {
+		return r.Message
+	}
+	return fmt.Sprintf("changes %s column %s.%s: %s", kind, Quote(c.Entity), Quote(to.Name()), strings.Join(parts, "; "))
+}
+
+// enumValueChanges compares two value lists: the values of from missing in
+// to, and the values present in both whose position changes.
+func enumValueChanges(from, to []string) (removed, moved []string) {
+	pos := make(map[string]int, len(to))
+	for i, v := range to {
+		pos[v] = i
+	}
+	for i, v := range from {
+		j, ok := pos[v]
+		switch {
+		case !ok:
+			removed = append(removed, v)
+		case j != i:
+			moved = append(moved, v)
+		}
+	}
+	return removed, moved
+}
+
+func init() { register(ruleEnumChange) }

@@ -1,0 +1,229 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/ddlbot/ddlbot/schemadiff"
+	vsd "vitess.io/vitess/go/vt/schemadiff"
+	"vitess.io/vitess/go/vt/sqlparser"
+)
+
+var ruleForeignKeyUnresolved = &Rule{
+	ID:              "foreign-key-unresolved",
+	Category:        CategoryPlanetScale,
+	Severity:        Error,
+	PlanetScaleCode: "FOREIGN_KEYS_UNRESOLVED",
+	Summary: "A foreign key that cannot work: it references a table that does not exist or a view, names columns that do not exist or do not match, " +
+		"lacks the index it needs, or closes a cycle of foreign keys between tables.",
+	Why: "PlanetScale validates the whole schema before a deploy request can run (FOREIGN_KEYS_NONEXISTENT_TABLE, FOREIGN_KEYS_REFERENCED_VIEW, " +
+		"FOREIGN_KEYS_UNRESOLVED, FOREIGN_KEYS_CIRCULAR_DEPENDENCY): it must be able to order tables so that every parent exists before its children, " +
+		"and MySQL itself refuses such constraints. This rule reports broken foreign keys whether or not the database allows foreign keys: " +
+		"a broken constraint is a mistake either way, and `foreign-keys-disallowed` reports separately that constraints are not allowed at all. " +
+		"A table that references itself (a parent_id column) is not a cycle here: Vitess supports self-references.",
+	Fix: "Create the referenced table (and the columns and index the constraint uses) before the constraint, reference the table rather than a view, " +
+		"give both sides the same type, and drop child constraints before dropping or changing what they reference. " +
+		"Break a cycle by removing one of its constraints and enforcing that relationship in application code.",
+	Check: func(p *Pass) {
+		if p.Head == nil {
+			return
+		}
+		for _, pr := range p.Head.Problems {
+			if !problemIsSchemaError(pr) || fkProblemCode(pr.Err) == "" {
+				continue
+			}
+			reportFKProblem(p, pr)
+		}
+		reportFKCycles(p)
+	},
+}
+
+func init() { register(ruleForeignKeyUnresolved) }
+
+// fkProblemCode names the PlanetScale lint code of a schema problem caused by
+// a foreign key ("" when the error is not about a foreign key).
+func fkProblemCode(err error) string {
+	var (
+		nonexistent *vsd.ForeignKeyNonexistentReferencedTableError
+		view        *vsd.ForeignKeyReferencesViewError
+		unresolved  *vsd.ForeignKeyDependencyUnresolvedError
+		col         *vsd.InvalidColumnInForeignKeyConstraintError
+		refCol      *vsd.InvalidReferencedColumnInForeignKeyConstraintError
+		count       *vsd.ForeignKeyColumnCountMismatchError
+		typ         *vsd.ForeignKeyColumnTypeMismatchError
+		index       *vsd.MissingForeignKeyReferencedIndexError
+		needed      *vsd.IndexNeededByForeignKeyError
+		dupName     *vsd.DuplicateForeignKeyConstraintNameError
+	)
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &nonexistent):
+		return "FOREIGN_KEYS_NONEXISTENT_TABLE"
+	case errors.As(err, &view):
+		return "FOREIGN_KEYS_REFERENCED_VIEW"
+	case errors.As(err, &unresolved), errors.As(err, &col), errors.As(err, &refCol), errors.As(err, &count),
+		errors.As(err, &typ), errors.As(err, &index), errors.As(err, &needed), errors.As(err, &dupName):
+		return "FOREIGN_KEYS_UNRESOLVED"
+	}
+	return ""
+}
+
+// fkReferences is the pattern for "REFERENCES `table`", its group the table name.
+func fkReferences(table string) string {
+	return `\bREFERENCES\s+(?:` + "`?[A-Za-z0-9_$]+`?" + `\s*\.\s*)?(` + "`?" + regexp.QuoteMeta(table) + "`?)(?:$|[^A-Za-z0-9_$`])"
+}
+
+// reportFKProblem reports one foreign key problem the schema loader met, at
+// the clause it is about.
+func reportFKProblem(p *Pass, pr schemadiff.Problem) {
+	err := pr.Err
+	var (
+		nonexistent *vsd.ForeignKeyNonexistentReferencedTableError
+		view        *vsd.ForeignKeyReferencesViewError
+		unresolved  *vsd.ForeignKeyDependencyUnresolvedError
+		col         *vsd.InvalidColumnInForeignKeyConstraintError
+		refCol      *vsd.InvalidReferencedColumnInForeignKeyConstraintError
+		count       *vsd.ForeignKeyColumnCountMismatchError
+		typ         *vsd.ForeignKeyColumnTypeMismatchError
+		index       *vsd.MissingForeignKeyReferencedIndexError
+		needed      *vsd.IndexNeededByForeignKeyError
+		dupName     *vsd.DuplicateForeignKeyConstraintNameError
+	)
+	var (
+		table, needle, blame, blameNeedle, msg string
+		patterns                               []string
+	)
+	switch {
+	case errors.As(err, &nonexistent):
+		table, needle, blame = nonexistent.Table, nonexistent.ReferencedTable, nonexistent.ReferencedTable
+		patterns = []string{fkReferences(nonexistent.ReferencedTable)}
+		msg = fmt.Sprintf("table %s has a foreign key that references table %s, which does not exist", Quote(table), Quote(nonexistent.ReferencedTable))
+	case errors.As(err, &view):
+		table, needle = view.Table, view.ReferencedView
+		patterns = []string{fkReferences(view.ReferencedView)}
+		msg = fmt.Sprintf("table %s has a foreign key that references %s, which is a view: foreign keys must reference a table", Quote(table), Quote(view.ReferencedView))
+	case errors.As(err, &unresolved):
+		table, needle = unresolved.Table, "REFERENCES"
+		patterns = []string{`\b(FOREIGN\s+KEY)\b`}
+		msg = fmt.Sprintf("the foreign keys of table %s cannot be resolved: a table they depend on is missing or broken", Quote(table))
+	case errors.As(err, &col):
+		table, needle = col.Table, col.Column
+		patterns = []string{`\bFOREIGN\s+KEY\b`, psWord(col.Column)}
+		msg = fmt.Sprintf("foreign key %s of table %s covers column %s, which does not exist in %s", Quote(col.Constraint), Quote(table), Quote(col.Column), Quote(table))
+	case errors.As(err, &refCol):
+		table, needle, blame, blameNeedle = refCol.Table, refCol.ReferencedColumn, refCol.ReferencedTable, refCol.ReferencedColumn
+		patterns = []string{fkReferences(refCol.ReferencedTable), psWord(refCol.ReferencedColumn)}
+		msg = fmt.Sprintf("foreign key %s of table %s references column %s.%s, which does not exist", Quote(refCol.Constraint), Quote(table), Quote(refCol.ReferencedTable), Quote(refCol.ReferencedColumn))
+	case errors.As(err, &count):
+		table, needle = count.Table, count.ReferencedTable
+		patterns = []string{fkReferences(count.ReferencedTable)}
+		msg = fmt.Sprintf("foreign key %s of table %s lists %d column(s) but references %d column(s) of %s", Quote(count.Constraint), Quote(table), count.ColumnCount, count.ReferencedColumnCount, Quote(count.ReferencedTable))
+	case errors.As(err, &typ):
+		table, needle, blame, blameNeedle = typ.Table, typ.ReferencedTable, typ.ReferencedTable, typ.ReferencedColumn
+		patterns = []string{fkReferences(typ.ReferencedTable)}
+		msg = fmt.Sprintf("foreign key %s of table %s joins column %s to %s.%s, whose type differs", Quote(typ.Constraint), Quote(table), Quote(typ.Column), Quote(typ.ReferencedTable), Quote(typ.ReferencedColumn))
+	case errors.As(err, &index):
+		table, needle, blame = index.Table, index.ReferencedTable, index.ReferencedTable
+		patterns = []string{fkReferences(index.ReferencedTable)}
+		msg = fmt.Sprintf("foreign key %s of table %s references columns of %s that no index of %s starts with; MySQL needs such an index", Quote(index.Constraint), Quote(table), Quote(index.ReferencedTable), Quote(index.ReferencedTable))
+	case errors.As(err, &needed):
+		table, needle = needed.Table, needed.Key
+		msg = fmt.Sprintf("index %s of table %s is needed by a foreign key constraint and cannot be dropped", Quote(needed.Key), Quote(table))
+	case errors.As(err, &dupName):
+		table, needle = dupName.Table, dupName.Constraint
+		patterns = []string{`\bCONSTRAINT\s+(` + "`?" + regexp.QuoteMeta(dupName.Constraint) + "`?)"}
+		msg = fmt.Sprintf("table %s defines foreign key constraint %s more than once; constraint names must be unique in the schema", Quote(table), Quote(dupName.Constraint))
+	default:
+		return
+	}
+	o, ok := problemLocate(p, pr, table, needle, patterns, blame, blameNeedle)
+	if !ok {
+		return
+	}
+	p.Report(o, "%s (%s)", msg, fkProblemCode(err))
+}
+
+// fkEdge is one foreign key: child → parent.
+type fkEdge struct {
+	child, parent, name string
+}
+
+// fkEdges lists the foreign keys of a table.
+func fkEdges(t *vsd.CreateTableEntity) []fkEdge {
+	var out []fkEdge
+	for _, cs := range t.TableSpec.Constraints {
+		fk, ok := cs.Details.(*sqlparser.ForeignKeyDefinition)
+		if !ok || fk.ReferenceDefinition == nil {
+			continue
+		}
+		out = append(out, fkEdge{child: t.Name(), parent: fk.ReferenceDefinition.ReferencedTable.Name.String(), name: cs.Name.String()})
+	}
+	return out
+}
+
+// reportFKCycles reports foreign keys of the looked-at tables that close a
+// cycle between different tables (A → B → … → A). Vitess loads such schemas,
+// but PlanetScale rejects them (FOREIGN_KEYS_CIRCULAR_DEPENDENCY).
+func reportFKCycles(p *Pass) {
+	graph := map[string][]string{}
+	for _, t := range p.Head.Tables() {
+		for _, e := range fkEdges(t) {
+			if e.parent != e.child {
+				graph[e.child] = append(graph[e.child], e.parent)
+			}
+		}
+	}
+	for _, t := range p.Tables() {
+		for _, e := range fkEdges(t) {
+			if e.parent == e.child {
+				continue
+			}
+			path := fkPath(graph, e.parent, e.child)
+			if path == nil {
+				continue
+			}
+			cycle := append([]string{e.child}, path...)
+			names := make([]string, len(cycle))
+			for i, n := range cycle {
+				names[i] = Quote(n)
+			}
+			o, ok := psLocateSeq(p, e.child, fkReferences(e.parent))
+			if !ok {
+				o = p.Locate(e.child, e.parent)
+			}
+			p.Report(o, "foreign key %s of table %s references %s, which leads back to %s: the foreign keys form a cycle (%s); PlanetScale rejects circular foreign keys (FOREIGN_KEYS_CIRCULAR_DEPENDENCY)",
+				Quote(e.name), Quote(e.child), Quote(e.parent), Quote(e.child), strings.Join(names, " → "))
+		}
+	}
+}
+
+// fkPath returns the shortest path from → … → to in the graph (nil when there
+// is none), visiting neighbours in name order so that messages are stable.
+func fkPath(graph map[string][]string, from, to string) []string {
+	prev := map[string]string{from: ""}
+	queue := []string{from}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if n == to {
+			var path []string
+			for x := to; x != ""; x = prev[x] {
+				path = append([]string{x}, path...)
+			}
+			return path
+		}
+		next := append([]string(nil), graph[n]...)
+		sort.Strings(next)
+		for _, m := range next {
+			if _, seen := prev[m]; !seen {
+				prev[m] = n
+				queue = append(queue, m)
+			}
+		}
+	}
+	return nil
+}

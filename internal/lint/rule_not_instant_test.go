@@ -1,0 +1,16 @@
+package lint
+
+import "testing"
+
+const instantBase = "CREATE TABLE t (id int PRIMARY KEY, a varchar(10), e enum('x','y'));\nCREATE TABLE u (id int PRIMARY KEY);"
+
+func TestNotInstant(t *testing.T) {
+	checkRule(t, "not-instant", []ruleCase{
+		{name: "add column", base: instantBase, head: "ALTER TABLE t ADD COLUMN b int;"},
+		{name: "append enum value", base: instantBase, head: "ALTER TABLE t MODIFY e enum('x','y','z');"},
+		{name: "create and drop", base: instantBase, head: "CREATE TABLE n (id int PRIMARY KEY);\nDROP TABLE u;"},
+		{name: "add index", base: instantBase, head: "-- x\nALTER TABLE t ADD INDEX ka (a);", want: []string{"2:1 the change to `t` cannot run with ALGORITHM=INSTANT on MySQL 8.0.40 (ADD KEY `ka`): PlanetScale copies the table (online DDL)"}},
+		{name: "instant and not", base: instantBase, head: "ALTER TABLE t ADD COLUMN b int, MODIFY a varchar(20) NOT NULL;", want: []string{"1:1 (MODIFY COLUMN `a`)"}},
+		{name: "two tables", base: instantBase, head: "ALTER TABLE t MODIFY a varchar(5);\nALTER TABLE u ADD COLUMN b int, ADD INDEX kb (b);", want: []string{"1:1 `t`", "2:1 `u`"}},
+	})
+}

@@ -1,0 +1,16 @@
+package lint
+
+import "testing"
+
+func TestSchemaError(t *testing.T) {
+	checkRule(t, "schema-error", []ruleCase{
+		{name: "valid", head: "CREATE TABLE t (id int PRIMARY KEY);\nALTER TABLE t ADD COLUMN n int;"},
+		{name: "alter of a missing column", head: "CREATE TABLE t (id int PRIMARY KEY);\n\nALTER TABLE t DROP COLUMN nope;", want: []string{"3:1 column \"nope\" does not exist"}},
+		{name: "alter of a missing table", head: "ALTER TABLE nope ADD COLUMN n int;", want: []string{"1:1 table \"nope\" does not exist"}},
+		{name: "duplicate table", head: "CREATE TABLE t (id int PRIMARY KEY);\nCREATE TABLE t (id int PRIMARY KEY);", want: []string{"2:1 already"}},
+		{name: "migration on a base", base: "CREATE TABLE t (id int PRIMARY KEY);", head: "ALTER TABLE t\n  ADD COLUMN n int;\nALTER TABLE t DROP INDEX nope;", want: []string{"3:1 index \"nope\" does not exist"}},
+		{name: "syntax errors are another rule", head: "CREATE TABLE t (id int PRIMARY KEY"},
+		{name: "foreign keys are another rule", allowFK: true, head: "CREATE TABLE c (id int PRIMARY KEY, pid int, FOREIGN KEY (pid) REFERENCES nowhere (id));"},
+		{name: "views are another rule", head: "CREATE VIEW v AS SELECT id FROM nowhere;"},
+	})
+}
