@@ -393,19 +393,21 @@ func columnType(c *vsd.ColumnDefinitionEntity) string {
 	return sqlparser.CanonicalString(c.ColumnDefinition.Type)
 }
 
+// columnDef is a column's definition without its name, so a pure rename does
+// not count as a change.
 func columnDef(c *vsd.ColumnDefinitionEntity) string {
-	return sqlparser.CanonicalString(c.ColumnDefinition)
+	return sqlparser.CanonicalString(c.ColumnDefinition.Type)
 }
 
 func analyseColumnChange(c *Change, table string, from, to *vsd.ColumnDefinitionEntity) {
 	col := quoteName(to.Name())
-	// Vitess answers "does the target allow values the source cannot hold";
-	// asked the other way round it tells whether the change narrows. A change
-	// of nullability is its own risk, and ENUM/SET changes are enum-change.
-	narrows, why := vsd.ColumnChangeExpandsDataRange(to, from)
-	if narrows && !strings.Contains(why, "NULL") && !(from.HasEnumValues() && to.HasEnumValues()) {
+	if narrows, why := narrowing(from, to); narrows {
 		c.Risks = append(c.Risks, Risk{Code: RiskNarrowsColumn, Column: to.Name(), DropsData: true,
-			Message: fmt.Sprintf("changes %s.%s from %s to %s, which cannot hold every existing value: values are truncated or the change fails", table, col, columnType(from), columnType(to))})
+			Message: fmt.Sprintf("changes %s.%s from %s to %s, which cannot hold every existing value (%s): values are cut or the change fails", table, col, columnType(from), columnType(to), why)})
+	}
+	if charsetChanged(from, to) {
+		// Vitess' INSTANT analysis misses charset changes; MySQL copies the table for them.
+		c.Instant = false
 	}
 	if from.IsNullable() && !to.IsNullable() {
 		c.Risks = append(c.Risks, Risk{Code: RiskNullableToNotNull, Column: to.Name(),

@@ -60,6 +60,24 @@ func TestDiffAnalysis(t *testing.T) {
 			want: []string{"alter_table t instant=false"}},
 		{name: "bigint to int narrows", from: "CREATE TABLE t (id int PRIMARY KEY, n bigint);", to: "CREATE TABLE t (id int PRIMARY KEY, n int);",
 			want: []string{"alter_table t instant=false narrows-column"}},
+		{name: "varchar to text is safe", from: "CREATE TABLE t (id int PRIMARY KEY, a varchar(100));", to: "CREATE TABLE t (id int PRIMARY KEY, a text);",
+			want: []string{"alter_table t instant=false"}},
+		{name: "varchar to mediumtext and json", from: "CREATE TABLE t (id int PRIMARY KEY, a varchar(100), b varchar(10));", to: "CREATE TABLE t (id int PRIMARY KEY, a mediumtext, b json);",
+			want: []string{"alter_table t instant=false narrows-column"}},
+		{name: "utf8mb3 to utf8mb4 is safe but copies", from: "CREATE TABLE t (id int PRIMARY KEY, a varchar(10) CHARACTER SET utf8mb3) CHARSET utf8mb4;", to: "CREATE TABLE t (id int PRIMARY KEY, a varchar(10)) CHARSET utf8mb4;",
+			want: []string{"alter_table t instant=false"}},
+		{name: "utf8mb4 to latin1 narrows", from: "CREATE TABLE t (id int PRIMARY KEY, a varchar(10)) CHARSET utf8mb4;", to: "CREATE TABLE t (id int PRIMARY KEY, a varchar(10) CHARACTER SET latin1) CHARSET utf8mb4;",
+			want: []string{"alter_table t instant=false narrows-column"}},
+		{name: "int to short varchar narrows", from: "CREATE TABLE t (id int PRIMARY KEY, n int);", to: "CREATE TABLE t (id int PRIMARY KEY, n varchar(5));",
+			want: []string{"alter_table t instant=false narrows-column"}},
+		{name: "fractional seconds cut", from: "CREATE TABLE t (id int PRIMARY KEY, d datetime(6));", to: "CREATE TABLE t (id int PRIMARY KEY, d datetime);",
+			want: []string{"alter_table t instant=false narrows-column"}},
+		{name: "decimal scale cut", from: "CREATE TABLE t (id int PRIMARY KEY, p decimal(10,2));", to: "CREATE TABLE t (id int PRIMARY KEY, p decimal(10,1));",
+			want: []string{"alter_table t instant=false narrows-column"}},
+		{name: "signed to unsigned narrows", from: "CREATE TABLE t (id int PRIMARY KEY, n int);", to: "CREATE TABLE t (id int PRIMARY KEY, n int unsigned);",
+			want: []string{"alter_table t instant=false narrows-column"}},
+		{name: "timestamp to datetime is safe", from: "CREATE TABLE t (id int PRIMARY KEY, d timestamp NULL);", to: "CREATE TABLE t (id int PRIMARY KEY, d datetime NULL);",
+			want: []string{"alter_table t instant=false"}},
 		{name: "nullable to not null", from: users, to: strings.Replace(users, "nick varchar(40)", "nick varchar(40) NOT NULL", 1),
 			want: []string{"alter_table users instant=false nullable-to-not-null"}},
 		{name: "enum append is safe", from: users, to: strings.Replace(users, "'c')", "'c','d')", 1),
@@ -105,6 +123,13 @@ func TestDiffAnalysis(t *testing.T) {
 				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})
+	}
+}
+
+func TestDiffRenameIsNotAChange(t *testing.T) {
+	d := diffSQL(t, "", "CREATE TABLE t (id int PRIMARY KEY, a int);", "CREATE TABLE t (id int PRIMARY KEY, b int);", DiffOptions{DetectRenames: true})
+	if len(d.Changes) != 1 || len(d.Changes[0].Summary.ColumnsChanged) != 0 || len(d.Changes[0].Summary.ColumnsRenamed) != 1 {
+		t.Fatalf("summary = %+v", d.Changes[0].Summary)
 	}
 }
 

@@ -259,7 +259,7 @@ func fidCases(t *testing.T) []fidCase {
 	return out
 }
 
-func fidEnv(t *testing.T) *schemadiff.Env {
+func fidEnv(t testing.TB) *schemadiff.Env {
 	t.Helper()
 	fidQuiet()
 	env, err := schemadiff.NewEnv("")

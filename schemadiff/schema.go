@@ -321,14 +321,14 @@ func (b *Builder) applyAST(st Statement) error {
 			opts = append(opts, o)
 		}
 		s.AlterOptions = opts
-		var e vsd.Entity = t
-		if len(opts) > 0 || s.PartitionSpec != nil || s.PartitionOption != nil {
-			var err error
-			e, err = t.Apply(vsd.EntityDiffByStatement(s))
-			if err != nil {
-				return err
-			}
+		nt, others, err := b.applyAlterTable(t, s, opts)
+		if err != nil {
+			return err
 		}
+		for other, ot := range others {
+			b.put(other, ot, st.Origin, false)
+		}
+		var e vsd.Entity = nt
 		if newName != name {
 			return b.rename(name, newName, st.Origin, e)
 		}
@@ -429,7 +429,35 @@ func (b *Builder) rename(from, to string, at Origin, t vsd.Entity) error {
 	b.s.dropped[from] = at
 	b.put(to, nt, at, true)
 	b.s.defined[to] = defined
+	b.followRenamedTable(from, to, at)
 	return nil
+}
+
+// followRenamedTable points other tables' foreign keys at a renamed table, as
+// MySQL does.
+func (b *Builder) followRenamedTable(from, to string, at Origin) {
+	for _, name := range b.s.order {
+		t := b.s.Table(name)
+		if t == nil {
+			continue
+		}
+		var stmt *sqlparser.CreateTable
+		for i, cons := range t.TableSpec.Constraints {
+			fk, ok := cons.Details.(*sqlparser.ForeignKeyDefinition)
+			if !ok || fk.ReferenceDefinition == nil || fk.ReferenceDefinition.ReferencedTable.Name.String() != from {
+				continue
+			}
+			if stmt == nil {
+				stmt = sqlparser.Clone(t.CreateTable)
+			}
+			stmt.TableSpec.Constraints[i].Details.(*sqlparser.ForeignKeyDefinition).ReferenceDefinition.ReferencedTable.Name = sqlparser.NewIdentifierCS(to)
+		}
+		if stmt != nil {
+			if nt, err := vsd.NewCreateTableEntity(b.s.env.vitess, stmt); err == nil {
+				b.put(name, nt, at, false)
+			}
+		}
+	}
 }
 
 // Finish validates the entities as a whole schema (foreign keys, view

@@ -163,3 +163,40 @@ func TestNewEnvVersions(t *testing.T) {
 		}
 	}
 }
+
+func TestApplyColumnRenames(t *testing.T) {
+	e := testEnv(t)
+	s, err := e.LoadSQL("m.sql", `
+CREATE TABLE p (id int NOT NULL, code varchar(10) NOT NULL, PRIMARY KEY (id), UNIQUE KEY uk (code));
+CREATE TABLE t (id int NOT NULL PRIMARY KEY, a varchar(100), b int, pcode varchar(10),
+  KEY ka (a), KEY kab (a, b), CONSTRAINT fk FOREIGN KEY (pcode) REFERENCES p (code), CHECK (b > 0));
+ALTER TABLE t RENAME COLUMN a TO a2;
+ALTER TABLE t CHANGE COLUMN b b2 bigint NOT NULL DEFAULT 1 AFTER id;
+ALTER TABLE t CHANGE COLUMN pcode pcode varchar(10) NOT NULL;
+ALTER TABLE p RENAME COLUMN code TO sku;
+RENAME TABLE p TO products;
+CREATE TABLE c (id int PRIMARY KEY, s varchar(10) CHARACTER SET utf8mb4, bin varbinary(10)) CHARSET utf8mb4;
+ALTER TABLE c CONVERT TO CHARACTER SET latin1;
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.Table("t").Create().CanonicalStatementString()
+	for _, want := range []string{"KEY `ka` (`a2`)", "KEY `kab` (`a2`, `b2`)", "`b2` bigint NOT NULL DEFAULT 1", "REFERENCES `products` (`sku`)", "`b2` > 0", "`pcode` varchar(10) NOT NULL"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in\n%s", want, got)
+		}
+	}
+	if c := s.Table("c").Create().CanonicalStatementString(); !strings.Contains(c, "CHARSET latin1") || strings.Contains(c, "utf8mb4") || !strings.Contains(c, "varbinary(10)") {
+		t.Errorf("CONVERT TO CHARACTER SET:\n%s", c)
+	}
+	if strings.Index(got, "`b2`") > strings.Index(got, "`a2`") {
+		t.Errorf("AFTER id not honoured:\n%s", got)
+	}
+	if _, err := e.LoadSQL("m.sql", "CREATE TABLE t (id int PRIMARY KEY, a int);\nALTER TABLE t CHANGE COLUMN nope x int;"); err == nil || !strings.Contains(err.Error(), `column "nope" does not exist`) {
+		t.Errorf("CHANGE of a missing column: %v", err)
+	}
+	if _, err := e.LoadSQL("m.sql", "CREATE TABLE t (id int PRIMARY KEY, a int, b int);\nALTER TABLE t RENAME COLUMN a TO b;"); err == nil || !strings.Contains(err.Error(), `column "b" already exists`) {
+		t.Errorf("RENAME onto an existing column: %v", err)
+	}
+}

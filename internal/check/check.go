@@ -61,6 +61,8 @@ type Result struct {
 	BaseErr error
 	// Diff is Base → Head, nil without a base or when either side has blocking problems.
 	Diff *schemadiff.Diff
+	// DiffErr is why the diff failed when both sides loaded.
+	DiffErr error
 	// Changed lists the files that differ from the base (every file without a base).
 	Changed  []string
 	Findings []lint.Finding
@@ -132,10 +134,8 @@ func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result
 	}
 	if res.Base != nil && res.BaseErr == nil && res.Head.Vitess() != nil {
 		d, err := schemadiff.Compute(ctx, res.Base, res.Head, schemadiff.DiffOptions{DetectRenames: opts.DetectRenames})
-		if err != nil {
-			return nil, err
-		}
-		res.Diff, in.Diff = d, d
+		// A change that cannot be ordered is a finding (change-order), not a failure of the run.
+		res.Diff, in.Diff, res.DiffErr, in.DiffError = d, d, err, err
 	}
 	res.Findings = lint.Run(in)
 	return res, nil

@@ -60,6 +60,9 @@ type Input struct {
 	// Diff is Base → Head (nil without a base or when either is invalid).
 	// Change-safety rules read it.
 	Diff *schemadiff.Diff
+	// DiffError is why Base → Head could not be diffed when both loaded (for
+	// example, no order of the changes can be applied safely).
+	DiffError error
 	// AllowForeignKeys is the database's foreign key setting.
 	AllowForeignKeys bool
 	// Severities overrides rule severities (from .ddlbot.yml).
@@ -263,20 +266,38 @@ func statementTouches(ast sqlparser.Statement, entity string) bool {
 }
 
 // findWord finds identifier needle in a statement's text (case-insensitive,
-// whole word, optionally back-quoted) and returns its exact origin.
+// whole word, optionally back-quoted) and returns its exact origin. A needle
+// that also names the statement's own table (a column called like its table)
+// is looked for after the statement head, so the column is found, not the table.
 func findWord(st schemadiff.Statement, needle string) (schemadiff.Origin, bool) {
 	re, err := regexp.Compile("(?i)(^|[^A-Za-z0-9_$])(`?" + regexp.QuoteMeta(needle) + "`?)($|[^A-Za-z0-9_$])")
 	if err != nil || st.Source == nil {
 		return schemadiff.Origin{}, false
 	}
-	// Skip the statement head ("ALTER TABLE t") so that a column named like its table is found in the body.
-	m := re.FindStringSubmatchIndex(st.SQL)
-	if m == nil {
+	ms := re.FindAllStringSubmatchIndex(st.SQL, -1)
+	if len(ms) == 0 {
 		return schemadiff.Origin{}, false
 	}
-	start := st.Origin.Offset + m[4]
-	end := st.Origin.Offset + m[5]
-	return st.Source.Span(start, end), true
+	m := ms[0]
+	if len(ms) > 1 && strings.EqualFold(needle, statementEntity(st.AST)) {
+		m = ms[1]
+	}
+	return st.Source.Span(st.Origin.Offset+m[4], st.Origin.Offset+m[5]), true
+}
+
+// statementEntity is the table or view a CREATE or ALTER names in its head.
+func statementEntity(ast sqlparser.Statement) string {
+	switch s := ast.(type) {
+	case *sqlparser.CreateTable:
+		return s.Table.Name.String()
+	case *sqlparser.AlterTable:
+		return s.Table.Name.String()
+	case *sqlparser.CreateView:
+		return s.ViewName.Name.String()
+	case *sqlparser.AlterView:
+		return s.ViewName.Name.String()
+	}
+	return ""
 }
 
 // Run runs every enabled rule over the input and returns the findings after

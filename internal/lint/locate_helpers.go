@@ -125,9 +125,9 @@ func (h *tableHistory) existedBefore(p *Pass, name string) bool {
 	return p.Base == nil || p.Base.Table(orig) != nil
 }
 
-// changeFor returns the diff's change that creates or alters a table (nil
+// tableChangeFor returns the diff's change that creates or alters a table (nil
 // when there is none or no diff).
-func changeFor(p *Pass, table string) *schemadiff.Change {
+func tableChangeFor(p *Pass, table string) *schemadiff.Change {
 	if p.Diff == nil {
 		return nil
 	}
@@ -150,7 +150,7 @@ func nameIntroduced(p *Pass, table, column string) bool {
 	if p.Diff == nil {
 		return true
 	}
-	c := changeFor(p, table)
+	c := tableChangeFor(p, table)
 	if c == nil {
 		return false
 	}
@@ -183,7 +183,7 @@ func indexTouched(p *Pass, table, key string) bool {
 	if p.Diff == nil {
 		return true
 	}
-	c := changeFor(p, table)
+	c := tableChangeFor(p, table)
 	if c == nil {
 		return false
 	}

@@ -12,8 +12,8 @@ var ruleAddUniqueKey = &Rule{
 	Category: CategorySafety,
 	Severity: Warning,
 	Summary:  "The change adds a UNIQUE key to an existing table (or makes a key unique, or changes a unique key's columns).",
-	Why: "If existing rows hold duplicate values the change fails, possibly after copying most of the table; " +
-		"with online DDL, duplicates written while the table is being copied are silently dropped from the new table.",
+	Why: "If existing rows hold duplicate values the change fails, possibly after copying most of a large table; " +
+		"once it has run, application writes that repeat a value fail with a duplicate-key error.",
 	Fix: "Look for duplicates first (`SELECT cols, COUNT(*) FROM t GROUP BY cols HAVING COUNT(*) > 1`) and clean them up, " +
 		"and make the application stop writing duplicates before the change. Then suppress with a reason.",
 	Check: func(p *Pass) {

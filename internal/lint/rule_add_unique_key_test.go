@@ -14,5 +14,6 @@ func TestAddUniqueKey(t *testing.T) {
 		{name: "unique key widened is still checked", base: uniqueBase, head: "ALTER TABLE t DROP INDEX uab, ADD UNIQUE KEY uab (a, b, email);", want: []string{"1:46 `uab`"}},
 		{name: "unique key dropped", base: uniqueBase, head: "ALTER TABLE t DROP INDEX uab;"},
 		{name: "new table", base: uniqueBase, head: "CREATE TABLE n (id int PRIMARY KEY, c int, UNIQUE KEY (c));"},
+		{name: "no base: no diff", head: "CREATE TABLE t (id int PRIMARY KEY, a int);\nALTER TABLE t ADD UNIQUE KEY ua (a);"},
 	})
 }

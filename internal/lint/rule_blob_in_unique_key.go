@@ -16,7 +16,8 @@ var ruleBlobInUniqueKey = &Rule{
 	Summary:         "A PRIMARY KEY (or, in a table without one, a UNIQUE key) that includes a TEXT or BLOB column.",
 	Why: "PlanetScale's online schema changes identify rows by the primary key, or by a unique key when there is no primary key. " +
 		"TEXT and BLOB values can be large and are indexed only by a prefix, so PlanetScale rejects them in that key. " +
-		"A UNIQUE key with such a column in a table that has a proper primary key is accepted and not reported.",
+		"A UNIQUE key with such a column is accepted, and not reported, when the table has a primary key or another UNIQUE key that can identify rows; " +
+		"when it has neither, `no-unique-key` reports the table as well.",
 	Fix: "Give the table a surrogate primary key (`id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY`) or key on a bounded VARCHAR/VARBINARY column. " +
 		"If the text must be unique, add a hash column (`body_sha256 binary(32)`) with a UNIQUE key on it.",
 	Check: func(p *Pass) {
@@ -41,8 +42,9 @@ var ruleBlobInUniqueKey = &Rule{
 
 func init() { register(ruleBlobInUniqueKey) }
 
-// identityKeys returns the keys PlanetScale identifies a table's rows by: the
-// primary key, or every UNIQUE key when the table has no primary key.
+// identityKeys returns the keys PlanetScale would identify a table's rows by:
+// the primary key; without one, the UNIQUE keys, unless one of them already
+// qualifies (NOT NULL columns, no TEXT/BLOB, no prefix), since that one is used.
 func identityKeys(t *vsd.CreateTableEntity) []*vsd.IndexDefinitionEntity {
 	var pk, unique []*vsd.IndexDefinitionEntity
 	for _, k := range t.IndexDefinitionEntities() {
@@ -50,6 +52,9 @@ func identityKeys(t *vsd.CreateTableEntity) []*vsd.IndexDefinitionEntity {
 		case k.IsPrimary():
 			pk = append(pk, k)
 		case k.IsUnique():
+			if vsd.IsValidIterationKey(k) {
+				return nil
+			}
 			unique = append(unique, k)
 		}
 	}

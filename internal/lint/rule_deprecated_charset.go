@@ -55,7 +55,7 @@ func isUTF8MB3(charset, collate string) bool {
 // charset: without a diff always; with one, when it creates the table, or
 // alters a table whose base had another charset.
 func tableCharsetChosen(p *Pass, t *vsd.CreateTableEntity) bool {
-	c := changeFor(p, t.Name())
+	c := tableChangeFor(p, t.Name())
 	switch {
 	case p.Diff == nil:
 		return true

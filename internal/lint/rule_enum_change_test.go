@@ -12,6 +12,7 @@ func TestEnumChange(t *testing.T) {
 		{name: "insert in the middle", base: enumBase, head: "ALTER TABLE t MODIFY status enum('new','held','paid','sent');", want: []string{"1:22 moves 'paid', 'sent'"}},
 		{name: "set value removed", base: enumBase, head: "ALTER TABLE t MODIFY tags set('y');", want: []string{"1:22 changes SET column `t`.`tags`: removes 'x'"}},
 		{name: "enum to varchar", base: enumBase, head: "ALTER TABLE t MODIFY status varchar(10);"},
+		{name: "no base: no diff", head: "CREATE TABLE t (id int PRIMARY KEY, e enum('a','b'));\nALTER TABLE t MODIFY e enum('a');"},
 	})
 }
 

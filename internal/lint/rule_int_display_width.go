@@ -26,7 +26,7 @@ var ruleIntDisplayWidth = &Rule{
 					continue
 				}
 				typ := strings.ToLower(def.Type.Type)
-				if !integerTypes[typ] || (typ == "tinyint" && *def.Type.Length == 1) {
+				if !displayWidthIntTypes[typ] || (typ == "tinyint" && *def.Type.Length == 1) {
 					continue
 				}
 				at := st.Origin
@@ -40,8 +40,8 @@ var ruleIntDisplayWidth = &Rule{
 	},
 }
 
-// integerTypes are the integer type names the parser keeps as written.
-var integerTypes = map[string]bool{
+// displayWidthIntTypes are the integer type names the parser keeps as written.
+var displayWidthIntTypes = map[string]bool{
 	"tinyint": true, "smallint": true, "mediumint": true, "middleint": true, "int": true, "integer": true, "bigint": true,
 	"int1": true, "int2": true, "int3": true, "int4": true, "int8": true,
 }

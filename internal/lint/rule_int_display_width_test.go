@@ -14,4 +14,8 @@ func TestIntDisplayWidth(t *testing.T) {
 		{name: "modified column", base: "CREATE TABLE t (id int PRIMARY KEY, n int);", head: "ALTER TABLE t MODIFY n bigint(20) NOT NULL DEFAULT 0;", want: []string{"1:22 BIGINT(20)"}},
 		{name: "later modify drops the width", head: "CREATE TABLE t (id int PRIMARY KEY, n int(11));\nALTER TABLE t MODIFY n bigint;"},
 	})
+	checkRuleUsing(t, lintDeclarative, "int-display-width", []ruleCase{
+		{name: "declarative: only the new column", base: "CREATE TABLE t (id int(11) PRIMARY KEY);",
+			head: "CREATE TABLE t (id int(11) PRIMARY KEY,\n  n int(11));", want: []string{"2:3 `t`.`n` is INT(11)"}},
+	})
 }

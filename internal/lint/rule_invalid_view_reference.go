@@ -22,13 +22,28 @@ var ruleInvalidViewReference = &Rule{
 	Why: "PlanetScale validates every view against the schema it deploys (INVALID_TABLE_REFERENCED_IN_VIEW, INVALID_COLUMN_REFERENCED_IN_VIEW) and rejects the deploy request " +
 		"when a view cannot be resolved; MySQL would fail every query on such a view. Dropping or renaming a table or column that a view still reads breaks the view the same way.",
 	Fix: "Create the table or column before the view, correct the name, or qualify an ambiguous column with its table (`t.col`). " +
+		"Write `table.*` rather than `alias.*`, or list the columns: Vitess does not expand `*` through an alias. " +
 		"When the change drops or renames what a view reads, update the view (CREATE OR REPLACE VIEW) or drop it in the same change.",
 	Check: func(p *Pass) {
 		if p.Head == nil {
 			return
 		}
+		// A `*` that cannot be expanded because the view reads something
+		// broken is a consequence, not a second problem.
+		broken := map[string]bool{}
+		var star *vsd.InvalidStarExprInViewError
+		for _, pr := range p.Head.Problems {
+			if problemIsSchemaError(pr) && viewProblemCode(pr) != "" && !errors.As(pr.Err, &star) {
+				if v := problemView(p, pr); v != "" {
+					broken[v] = true
+				}
+			}
+		}
 		for _, pr := range p.Head.Problems {
 			if !problemIsSchemaError(pr) || viewProblemCode(pr) == "" {
+				continue
+			}
+			if errors.As(pr.Err, &star) && broken[star.View] {
 				continue
 			}
 			reportViewProblem(p, pr)
@@ -71,13 +86,50 @@ func viewProblemCode(pr schemadiff.Problem) string {
 
 var reQuotedName = regexp.MustCompile(`'([^']+)'`)
 
+// problemView returns the view a view problem is about.
+func problemView(p *Pass, pr schemadiff.Problem) string {
+	var (
+		dep *vsd.ViewDependencyUnresolvedError
+		col *vsd.InvalidColumnReferencedInViewError
+	)
+	switch {
+	case errors.As(pr.Err, &dep):
+		return dep.View
+	case errors.As(pr.Err, &col):
+		return col.View
+	}
+	if name, _, _ := untypedViewName(pr); name != "" {
+		if _, v, ok := viewMentioning(p, name); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// untypedViewName returns what an untyped semantic error is about: the name,
+// "table" or "column", and the clause it was found in (if known).
+func untypedViewName(pr schemadiff.Problem) (name, what, clause string) {
+	var c *semantics.ColumnNotFoundClauseError
+	if errors.As(pr.Err, &c) {
+		name, what, clause = c.Column, "column", c.Clause
+	} else if m := reQuotedName.FindStringSubmatch(pr.Err.Error()); m != nil {
+		name, what = m[1], "table"
+		if viewProblemCode(pr) == "INVALID_COLUMN_REFERENCED_IN_VIEW" {
+			what = "column"
+		}
+	}
+	if i := strings.LastIndexByte(name, '.'); i >= 0 && what == "column" {
+		name = name[i+1:]
+	}
+	return name, what, clause
+}
+
 func reportViewProblem(p *Pass, pr schemadiff.Problem) {
 	code := viewProblemCode(pr)
 	var (
-		dep    *vsd.ViewDependencyUnresolvedError
-		col    *vsd.InvalidColumnReferencedInViewError
-		star   *vsd.InvalidStarExprInViewError
-		clause *semantics.ColumnNotFoundClauseError
+		dep  *vsd.ViewDependencyUnresolvedError
+		col  *vsd.InvalidColumnReferencedInViewError
+		star *vsd.InvalidStarExprInViewError
 	)
 	switch {
 	case errors.As(pr.Err, &dep):
@@ -108,27 +160,20 @@ func reportViewProblem(p *Pass, pr schemadiff.Problem) {
 	case errors.As(pr.Err, &star):
 		o, ok := problemLocate(p, pr, star.View, "*", []string{`\bAS\b`, `(\*)`}, "", "")
 		if ok {
-			p.Report(o, "view %s selects `*` from something that has no columns here (an unknown table or alias) (%s)", Quote(star.View), code)
+			p.Report(o, "view %s selects `*` through a name that does not resolve to a table's columns: an unknown table, or a table alias, "+
+				"which the Vitess schema engine does not expand; name the table or list the columns (%s)", Quote(star.View), code)
 		}
 	default:
 		// Untyped semantic errors carry neither the view nor a position: find
 		// the linted view that mentions the name they are about.
-		name := ""
-		what := "table"
-		if errors.As(pr.Err, &clause) {
-			name, what = clause.Column, "column"
-		} else if m := reQuotedName.FindStringSubmatch(pr.Err.Error()); m != nil {
-			name = m[1]
-			if code == "INVALID_COLUMN_REFERENCED_IN_VIEW" {
-				what = "column"
-			}
-		}
-		if i := strings.LastIndexByte(name, '.'); i >= 0 && what == "column" {
-			name = name[i+1:]
-		}
+		name, what, inClause := untypedViewName(pr)
 		if name != "" {
 			if o, view, ok := viewMentioning(p, name); ok {
-				p.Report(o, "view %s reads %s %s, which does not exist: %s (%s)", Quote(view), what, Quote(name), pr.Message, code)
+				where := ""
+				if inClause != "" {
+					where = " in its " + inClause
+				}
+				p.Report(o, "view %s reads %s %s%s, which does not exist (%s)", Quote(view), what, Quote(name), where, code)
 				return
 			}
 		}

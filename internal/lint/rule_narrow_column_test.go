@@ -17,5 +17,10 @@ func TestNarrowColumn(t *testing.T) {
 		{name: "nullability alone is not narrowing", base: narrowBase, head: "ALTER TABLE t MODIFY n int NOT NULL;"},
 		{name: "enum changes are enum-change", base: narrowBase, head: "ALTER TABLE t MODIFY e enum('a');"},
 		{name: "new table", base: narrowBase, head: "CREATE TABLE x (id int PRIMARY KEY, c char(1));"},
+		{name: "no base: no diff", head: "CREATE TABLE t (id int PRIMARY KEY, a varchar(10));\nALTER TABLE t MODIFY a varchar(5);"},
+	})
+	checkRuleUsing(t, lintDeclarative, "narrow-column", []ruleCase{
+		{name: "declarative", base: "CREATE TABLE t (id int PRIMARY KEY, name varchar(100));",
+			head: "CREATE TABLE t (\n  id int PRIMARY KEY,\n  name varchar(20)\n);", want: []string{"3:3 from varchar(100) to varchar(20)"}},
 	})
 }

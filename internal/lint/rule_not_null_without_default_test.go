@@ -13,5 +13,6 @@ func TestNotNullWithoutDefault(t *testing.T) {
 		{name: "generated", base: notNullBase, head: "ALTER TABLE t ADD COLUMN b int GENERATED ALWAYS AS (a + 1) VIRTUAL NOT NULL;"},
 		{name: "new table", base: notNullBase, head: "CREATE TABLE n (id int PRIMARY KEY, c int NOT NULL);"},
 		{name: "existing column made NOT NULL is another rule", base: notNullBase, head: "ALTER TABLE t MODIFY a int NOT NULL;"},
+		{name: "no base: no diff", head: "CREATE TABLE t (id int PRIMARY KEY);\nALTER TABLE t ADD COLUMN b int NOT NULL;"},
 	})
 }

@@ -11,5 +11,6 @@ func TestNullableToNotNull(t *testing.T) {
 		{name: "made not null", base: nullableBase, head: "ALTER TABLE t\n  MODIFY a int NOT NULL DEFAULT 0;", want: []string{"2:10 makes `t`.`a` NOT NULL"}},
 		{name: "made nullable", base: nullableBase, head: "ALTER TABLE t MODIFY b int NULL;"},
 		{name: "new column", base: nullableBase, head: "ALTER TABLE t ADD COLUMN c int NOT NULL DEFAULT 1;"},
+		{name: "no base: no diff", head: "CREATE TABLE t (id int PRIMARY KEY, a int);\nALTER TABLE t MODIFY a int NOT NULL;"},
 	})
 }

@@ -11,7 +11,8 @@ var rulePartialKeyInUniqueKey = &Rule{
 	Why: "PlanetScale's online schema changes identify rows by the primary key, or by a unique key when there is no primary key; " +
 		"a prefix covers only part of each value, so it cannot identify rows and PlanetScale rejects it. " +
 		"TEXT and BLOB columns, which always need a prefix, are reported by `blob-in-unique-key` instead. " +
-		"A UNIQUE prefix key in a table with a proper primary key is accepted and not reported (but note it makes only the prefix unique).",
+		"A UNIQUE prefix key is accepted, and not reported, when the table has a primary key or another UNIQUE key that can identify rows " +
+		"(but note that it makes only the prefix unique); when it has neither, `no-unique-key` reports the table as well.",
 	Fix: "Index the whole column (`PRIMARY KEY (email)`), or add a surrogate primary key (`id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY`) " +
 		"and keep the column in a separate UNIQUE key over the full value.",
 	Check: func(p *Pass) {

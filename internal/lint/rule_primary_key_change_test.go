@@ -11,5 +11,6 @@ func TestPrimaryKeyChange(t *testing.T) {
 		{name: "dropped", base: pkBase, head: "ALTER TABLE t DROP PRIMARY KEY;", want: []string{"1:20 from (id) to ()"}},
 		{name: "added", base: pkBase, head: "ALTER TABLE n ADD PRIMARY KEY (a);", want: []string{"1:19 from () to (a)"}},
 		{name: "new table", base: pkBase, head: "CREATE TABLE x (id int PRIMARY KEY);"},
+		{name: "no base: no diff", head: "CREATE TABLE t (id int PRIMARY KEY, b int NOT NULL);\nALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id, b);"},
 	})
 }

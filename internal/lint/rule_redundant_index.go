@@ -22,19 +22,22 @@ var ruleRedundantIndex = &Rule{
 			keys := t.IndexDefinitionEntities()
 			for i, k := range keys {
 				other, dup := redundantWith(keys, i)
-				if other == nil || !(indexTouched(p, t.Name(), k.Name()) || indexTouched(p, t.Name(), other.Name())) {
+				if other == nil {
 					continue
 				}
 				how := "its columns are a leftmost prefix of"
 				if dup {
 					how = "it duplicates"
 				}
-				first := ""
-				if cols := k.ColumnNames(); len(cols) > 0 {
-					first = cols[0]
+				switch {
+				case indexTouched(p, t.Name(), k.Name()):
+					p.Report(locateKey(p, t.Name(), k.Name(), indexFirstColumn(k)), "index %s %s on %s is redundant: %s %s %s",
+						indexLabel(k), indexColumnsText(k), Quote(t.Name()), how, indexLabel(other), indexColumnsText(other))
+				case indexTouched(p, t.Name(), other.Name()):
+					// An existing index made redundant by the new one: point at the new one.
+					p.Report(locateKey(p, t.Name(), other.Name(), indexFirstColumn(other)), "index %s %s on %s makes the existing index %s %s redundant (%s the new one): drop %s",
+						indexLabel(other), indexColumnsText(other), Quote(t.Name()), indexLabel(k), indexColumnsText(k), how, Quote(k.Name()))
 				}
-				p.Report(locateKey(p, t.Name(), k.Name(), first), "index %s %s on %s is redundant: %s %s %s",
-					indexLabel(k), indexColumnsText(k), Quote(t.Name()), how, indexLabel(other), indexColumnsText(other))
 			}
 		}
 	},
@@ -53,7 +56,7 @@ func redundantWith(keys []*vsd.IndexDefinitionEntity, i int) (*vsd.IndexDefiniti
 			continue
 		}
 		oc, ok := indexColumnKeys(o)
-		if !ok || len(kc) > len(oc) || !isPrefix(kc, oc) {
+		if !ok || len(kc) > len(oc) || !indexColsArePrefix(kc, oc) {
 			continue
 		}
 		equal := len(kc) == len(oc)
@@ -92,7 +95,15 @@ func indexColumnKeys(k *vsd.IndexDefinitionEntity) ([]string, bool) {
 	return out, len(out) > 0
 }
 
-func isPrefix(a, b []string) bool {
+// indexFirstColumn names the first column of an index ("" for none).
+func indexFirstColumn(k *vsd.IndexDefinitionEntity) string {
+	if cols := k.ColumnNames(); len(cols) > 0 {
+		return cols[0]
+	}
+	return ""
+}
+
+func indexColsArePrefix(a, b []string) bool {
 	for i := range a {
 		if a[i] != b[i] {
 			return false

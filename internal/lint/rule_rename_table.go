@@ -43,7 +43,7 @@ var ruleRenameTable = &Rule{
 				}
 				seen[key(c.Entity, c.NewName)] = true
 				at := p.Locate(c.NewName, "")
-				if stmtTouchesAny(p, c.Entity) {
+				if anyStatementTouches(p, c.Entity) {
 					at = p.Locate(c.Entity, "")
 				}
 				p.Report(at, "%s", r.Message)
@@ -97,9 +97,9 @@ func renameTableMessage(p *Pass, from, to string) string {
 	return msg
 }
 
-// stmtTouchesAny reports whether a linted statement creates, alters, drops or
+// anyStatementTouches reports whether a linted statement creates, alters, drops or
 // renames the entity.
-func stmtTouchesAny(p *Pass, entity string) bool {
+func anyStatementTouches(p *Pass, entity string) bool {
 	for _, st := range p.Statements {
 		if statementTouches(st.AST, entity) {
 			return true

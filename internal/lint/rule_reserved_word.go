@@ -41,15 +41,15 @@ func reportReservedWord(p *Pass, entity, name, what string) {
 	}
 	at := p.Locate(entity, name)
 	hint := ""
-	if src := sourceOf(p, at); src != nil && at.Offset < len(src.Text) && src.Text[at.Offset] != '`' &&
+	if src := sourceOfOrigin(p, at); src != nil && at.Offset < len(src.Text) && src.Text[at.Offset] != '`' &&
 		strings.EqualFold(src.Text[at.Offset:min(len(src.Text), at.Offset+len(name))], name) {
-		hint = "; written without back-quotes, this statement fails on MySQL"
+		hint = "; written without back-quotes as here, the statement fails on MySQL " + since + " (the Vitess parser accepts it)"
 	}
 	p.Report(at, "%s is named after a word reserved in MySQL %s: every query must back-quote it%s", what, since, hint)
 }
 
-// sourceOf returns the source of a linted file by name.
-func sourceOf(p *Pass, at schemadiff.Origin) *schemadiff.Source {
+// sourceOfOrigin returns the source of a linted file by name.
+func sourceOfOrigin(p *Pass, at schemadiff.Origin) *schemadiff.Source {
 	for _, st := range p.Statements {
 		if st.Source != nil && st.Source.Name == at.File {
 			return st.Source

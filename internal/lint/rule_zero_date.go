@@ -25,7 +25,7 @@ var ruleZeroDate = &Rule{
 				if !p.ColumnTouched(t.Name(), c.Name()) || c.ColumnDefinition.Type.Options == nil {
 					continue
 				}
-				if why := zeroDate(c.ColumnDefinition.Type.Options.Default); why != "" {
+				if why := zeroDateProblem(c.ColumnDefinition.Type.Options.Default); why != "" {
 					p.Report(p.Locate(t.Name(), c.Name()), "column %s.%s (%s) has DEFAULT %s, %s: MySQL's default SQL mode rejects it",
 						Quote(t.Name()), Quote(c.Name()), strings.ToUpper(typ), sqlparser.CanonicalString(c.ColumnDefinition.Type.Options.Default), why)
 				}
@@ -36,8 +36,8 @@ var ruleZeroDate = &Rule{
 
 var reDatePrefix = regexp.MustCompile(`^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})`)
 
-// zeroDate says what is wrong with a default value ("" when nothing is).
-func zeroDate(def sqlparser.Expr) string {
+// zeroDateProblem says what is wrong with a default value ("" when nothing is).
+func zeroDateProblem(def sqlparser.Expr) string {
 	lit, ok := def.(*sqlparser.Literal)
 	if !ok {
 		return ""

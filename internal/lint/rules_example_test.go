@@ -24,6 +24,7 @@ func TestNoUniqueKey(t *testing.T) {
 func TestDropColumn(t *testing.T) {
 	checkRule(t, "drop-column", []ruleCase{
 		{name: "add only", base: "CREATE TABLE t (id int PRIMARY KEY);", head: "ALTER TABLE t ADD COLUMN b int;"},
+		{name: "column named like its table", base: "CREATE TABLE nick (id int PRIMARY KEY, nick int);", head: "ALTER TABLE nick DROP COLUMN nick;", want: []string{"1:30 `nick`"}},
 		{name: "drop", base: "CREATE TABLE t (id int PRIMARY KEY, nick int);", head: "ALTER TABLE t\n  DROP COLUMN nick;", want: []string{"2:15 `nick`"}},
 	})
 }

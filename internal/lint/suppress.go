@@ -39,9 +39,7 @@ func ParseDirective(c schemadiff.Comment) (d Directive, ok bool) {
 	rest := m[2]
 	rulesPart, reason, hasReason := strings.Cut(rest, "--")
 	d.Reason = strings.TrimSpace(reason)
-	for _, r := range strings.FieldsFunc(rulesPart, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-		d.Rules = append(d.Rules, r)
-	}
+	d.Rules = strings.FieldsFunc(rulesPart, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 	switch {
 	case len(d.Rules) == 0:
 		d.Problem = "suppression names no rule: write `-- ddlbot:" + m[1] + " RULE -- reason`"
