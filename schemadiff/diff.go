@@ -414,22 +414,8 @@ func analyseColumnChange(c *Change, table string, from, to *vsd.ColumnDefinition
 			Message: fmt.Sprintf("makes %s.%s NOT NULL: the change fails if any row holds NULL there", table, col)})
 	}
 	if from.HasEnumValues() && to.HasEnumValues() {
-		fv, tv := from.EnumValues(), to.EnumValues()
-		var removed []string
-		reordered := false
-		pos := map[string]int{}
-		for i, v := range tv {
-			pos[v] = i
-		}
-		for i, v := range fv {
-			j, ok := pos[v]
-			switch {
-			case !ok:
-				removed = append(removed, v)
-			case j != i:
-				reordered = true
-			}
-		}
+		removed, moved := EnumChanges(from.EnumValues(), to.EnumValues())
+		reordered := len(moved) > 0
 		switch {
 		case len(removed) > 0:
 			c.Risks = append(c.Risks, Risk{Code: RiskEnumChange, Column: to.Name(), DropsData: true,
@@ -439,6 +425,26 @@ func analyseColumnChange(c *Change, table string, from, to *vsd.ColumnDefinition
 				Message: fmt.Sprintf("reorders the values of %s.%s: stored ordinals change meaning, and the change needs a full table copy", table, col)})
 		}
 	}
+}
+
+// EnumChanges compares two ENUM/SET value lists: the values of from missing
+// in to, and the values present in both whose position changes (appending
+// values moves none).
+func EnumChanges(from, to []string) (removed, moved []string) {
+	pos := make(map[string]int, len(to))
+	for i, v := range to {
+		pos[v] = i
+	}
+	for i, v := range from {
+		j, ok := pos[v]
+		switch {
+		case !ok:
+			removed = append(removed, v)
+		case j != i:
+			moved = append(moved, v)
+		}
+	}
+	return removed, moved
 }
 
 func analyseKeys(c *Change, table string, ft, tt *vsd.CreateTableEntity) {

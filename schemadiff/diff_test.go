@@ -189,12 +189,12 @@ func golden(t *testing.T, path string, got []byte) {
 
 func TestMarkdownEscape(t *testing.T) {
 	for in, want := range map[string]string{
-		"a|b":                 `a\|b`,
-		"<script>":            "&lt;script&gt;",
-		"@team":               "@\u200bteam",
-		"[x](http://e.vil)":   `\[x\]\(http:` + "\u200b" + `//e.vil\)`,
-		"line\nbreak":         "line break",
-		"`code`":              "\\`code\\`",
+		"a|b":               `a\|b`,
+		"<script>":          "&lt;script&gt;",
+		"@team":             "@\u200bteam",
+		"[x](http://e.vil)": `\[x\]\(http:` + "\u200b" + `//e.vil\)`,
+		"line\nbreak":       "line break",
+		"`code`":            "\\`code\\`",
 	} {
 		if got := MarkdownEscape(in); got != want {
 			t.Errorf("MarkdownEscape(%q) = %q, want %q", in, got, want)
@@ -205,5 +205,15 @@ func TestMarkdownEscape(t *testing.T) {
 	}
 	if got := CodeFence("sql", "x ``` y"); !strings.HasPrefix(got, "````sql\n") {
 		t.Errorf("CodeFence = %q", got)
+	}
+}
+
+func TestEnumChanges(t *testing.T) {
+	removed, moved := EnumChanges([]string{"'a'", "'b'", "'c'"}, []string{"'c'", "'a'"})
+	if len(removed) != 1 || removed[0] != "'b'" || len(moved) != 2 || moved[0] != "'a'" || moved[1] != "'c'" {
+		t.Errorf("removed %v, moved %v", removed, moved)
+	}
+	if removed, moved := EnumChanges([]string{"a"}, []string{"a", "b"}); len(removed)+len(moved) != 0 {
+		t.Errorf("appending: removed %v, moved %v", removed, moved)
 	}
 }

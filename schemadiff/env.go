@@ -5,8 +5,8 @@ import (
 	"regexp"
 	"strings"
 
-	"vitess.io/vitess/go/vt/sqlparser"
 	vsd "vitess.io/vitess/go/vt/schemadiff"
+	"vitess.io/vitess/go/vt/sqlparser"
 	"vitess.io/vitess/go/vt/vtenv"
 )
 

@@ -37,7 +37,7 @@ func TestReadMigrations(t *testing.T) {
 			name: "goose sections and blocks",
 			files: map[string]string{"m/20240101000000_a.sql": "-- +goose Up\nSELECT 1;\n-- +goose StatementBegin\nCREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END;\n-- +goose StatementEnd\nSELECT 3;\n-- +goose Down\nSELECT -1;\n",
 				"m/20240102000000_b.sql": "-- +goose NO TRANSACTION\n-- +goose Up\nSELECT 4;\n"},
-			want:  FormatGoose, order: []string{"20240101000000", "20240102000000"},
+			want: FormatGoose, order: []string{"20240101000000", "20240102000000"},
 			stmts: []string{"SELECT 1", "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END", "SELECT 3", "SELECT 4"},
 		},
 		{

@@ -134,12 +134,12 @@ func TestLoadDeclarative(t *testing.T) {
 func TestLoadMigrationsFormats(t *testing.T) {
 	e := testEnv(t)
 	fsys := mapFS(map[string]string{
-		"m/V1__init.sql":     "CREATE TABLE t (id int PRIMARY KEY);",
-		"m/V1.9__nick.sql":   "ALTER TABLE t ADD COLUMN nick varchar(10);",
-		"m/V1.10__drop.sql":  "ALTER TABLE t DROP COLUMN nick;",
-		"m/V1.2__index.sql":  "CREATE INDEX i ON t (id);",
-		"m/R__refresh.sql":   "SELECT 1;",
-		"m/U1.10__undo.sql":  "ALTER TABLE t ADD COLUMN nick varchar(10);",
+		"m/V1__init.sql":    "CREATE TABLE t (id int PRIMARY KEY);",
+		"m/V1.9__nick.sql":  "ALTER TABLE t ADD COLUMN nick varchar(10);",
+		"m/V1.10__drop.sql": "ALTER TABLE t DROP COLUMN nick;",
+		"m/V1.2__index.sql": "CREATE INDEX i ON t (id);",
+		"m/R__refresh.sql":  "SELECT 1;",
+		"m/U1.10__undo.sql": "ALTER TABLE t ADD COLUMN nick varchar(10);",
 		"m/not-a-migration": "",
 	})
 	s, f, err := e.LoadMigrations(fsys, "m", FormatAuto)

@@ -64,7 +64,7 @@ func TestSplitCommentsAndEnd(t *testing.T) {
 func TestPosition(t *testing.T) {
 	src := NewSource("f", "ab\ncdé\nf")
 	for _, tt := range []struct {
-		off        int
+		off       int
 		line, col int
 	}{{0, 1, 1}, {2, 1, 3}, {3, 2, 1}, {7, 2, 4}, {8, 3, 1}, {100, 3, 2}, {-5, 1, 1}} {
 		o := src.Position(tt.off)

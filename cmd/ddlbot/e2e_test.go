@@ -198,8 +198,8 @@ func TestLintBaseInGitRepo(t *testing.T) {
 func TestLintErrors(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, map[string]string{
-		"bad.sql":     "CREATE TABLE t (\n  id int PRIMARY KEY,\n  x varchar(10) NOT NUL\n);\nCREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.x = 'a';\nCREATE TABLE nopk (a int);\n",
-		"bad.yml":     "databases:\n  - name: app\n    shema: db\n",
+		"bad.sql":      "CREATE TABLE t (\n  id int PRIMARY KEY,\n  x varchar(10) NOT NUL\n);\nCREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.x = 'a';\nCREATE TABLE nopk (a int);\n",
+		"bad.yml":      "databases:\n  - name: app\n    shema: db\n",
 		"schema/a.sql": "CREATE TABLE a (id int PRIMARY KEY);\n",
 	})
 	r := ddlbot(t, dir, "lint", "bad.sql")

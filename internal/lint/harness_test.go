@@ -67,31 +67,7 @@ func lintCase(t *testing.T, c ruleCase) []Finding {
 // checkRule runs table cases for one rule, comparing only that rule's findings.
 func checkRule(t *testing.T, rule string, cases []ruleCase) {
 	t.Helper()
-	if _, ok := RuleByID(rule); !ok {
-		t.Fatalf("rule %s is not registered", rule)
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			var got []Finding
-			for _, f := range lintCase(t, c) {
-				if f.Rule == rule {
-					got = append(got, f)
-				}
-			}
-			if len(got) != len(c.want) {
-				t.Fatalf("got %d findings, want %d:\n%s", len(got), len(c.want), describe(got))
-			}
-			for i, w := range c.want {
-				pos, sub, _ := strings.Cut(w, " ")
-				if at := fmt.Sprintf("%d:%d", got[i].Line, got[i].Column); at != pos {
-					t.Errorf("finding %d at %s, want %s:\n%s", i, at, pos, describe(got))
-				}
-				if sub != "" && !strings.Contains(got[i].Message, sub) {
-					t.Errorf("finding %d message %q does not contain %q", i, got[i].Message, sub)
-				}
-			}
-		})
-	}
+	checkRuleUsing(t, lintCase, rule, cases)
 }
 
 func describe(fs []Finding) string {

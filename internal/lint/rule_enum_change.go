@@ -45,7 +45,7 @@ func enumChangeMessage(c *schemadiff.Change, r schemadiff.Risk) string {
 	if from == nil || to == nil || !from.HasEnumValues() || !to.HasEnumValues() {
 		return r.Message
 	}
-	removed, moved := enumValueChanges(from.EnumValues(), to.EnumValues())
+	removed, moved := schemadiff.EnumChanges(from.EnumValues(), to.EnumValues())
 	kind := strings.ToUpper(from.Type())
 	var parts []string
 	if len(removed) > 0 {
@@ -58,25 +58,6 @@ func enumChangeMessage(c *schemadiff.Change, r schemadiff.Risk) string {
 		return r.Message
 	}
 	return fmt.Sprintf("changes %s column %s.%s: %s", kind, Quote(c.Entity), Quote(to.Name()), strings.Join(parts, "; "))
-}
-
-// enumValueChanges compares two value lists: the values of from missing in
-// to, and the values present in both whose position changes.
-func enumValueChanges(from, to []string) (removed, moved []string) {
-	pos := make(map[string]int, len(to))
-	for i, v := range to {
-		pos[v] = i
-	}
-	for i, v := range from {
-		j, ok := pos[v]
-		switch {
-		case !ok:
-			removed = append(removed, v)
-		case j != i:
-			moved = append(moved, v)
-		}
-	}
-	return removed, moved
 }
 
 func init() { register(ruleEnumChange) }
