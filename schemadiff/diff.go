@@ -169,26 +169,35 @@ func Compute(ctx context.Context, from, to *Schema, opts DiffOptions) (d *Diff, 
 		hints.TableRenameStrategy = vsd.TableRenameHeuristicStatement
 		hints.ColumnRenameStrategy = vsd.ColumnRenameHeuristicStatement
 	}
-	// Vitess normalises the entities it diffs in place (explicit charsets,
-	// DEFAULT NULL); diff copies so the callers' schemas stay as loaded.
-	fv, err := from.clonedVitess()
-	if err != nil {
-		return nil, err
-	}
-	tv, err := to.clonedVitess()
-	if err != nil {
-		return nil, err
-	}
-	sd, err := fv.SchemaDiff(tv, hints)
-	if err != nil {
-		return nil, fmt.Errorf("diff schemas: %w", err)
-	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ordered, err := sd.OrderedDiffs(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("order schema changes: %w", err)
+	var groups [][]vsd.EntityDiff
+	for _, names := range diffGroups(from, to, opts.DetectRenames) {
+		fv, err := from.subSchema(names)
+		if err != nil {
+			return nil, fmt.Errorf("diff schemas: %w", err)
+		}
+		tv, err := to.subSchema(names)
+		if err != nil {
+			return nil, fmt.Errorf("diff schemas: %w", err)
+		}
+		sd, err := fv.SchemaDiff(tv, hints)
+		if err != nil {
+			return nil, fmt.Errorf("diff schemas: %w", err)
+		}
+		ordered, err := sd.OrderedDiffs(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("order schema changes: %w", err)
+		}
+		if len(ordered) > 0 {
+			groups = append(groups, ordered)
+		}
+	}
+	sortGroups(groups)
+	var ordered []vsd.EntityDiff
+	for _, g := range groups {
+		ordered = append(ordered, g...)
 	}
 	d = &Diff{MySQLVersion: from.env.mysqlVersion}
 	capable := capabilities.MySQLVersionCapableOf(from.env.mysqlVersion)

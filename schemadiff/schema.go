@@ -68,6 +68,9 @@ type Schema struct {
 	defined  map[string]Origin // where each entity was created
 	changed  map[string]Origin // where each entity was last changed
 	dropped  map[string]Origin // where each dropped (or renamed-away) entity went
+	// declared holds, per table, the index names the statements wrote out,
+	// as opposed to the ones created for foreign keys (see dropSupersededFKIndexes).
+	declared map[string]map[string]bool
 	// Statements holds every statement read, in apply order.
 	Statements []Statement
 	// Problems holds every problem met, blocking or not, in apply order.
@@ -80,18 +83,6 @@ func (s *Schema) Env() *Env { return s.env }
 // Vitess returns the validated Vitess schema, or nil when the schema has
 // blocking problems.
 func (s *Schema) Vitess() *vsd.Schema { return s.vitess }
-
-func (s *Schema) clonedVitess() (*vsd.Schema, error) {
-	entities := make([]vsd.Entity, 0, len(s.order))
-	for _, n := range s.order {
-		entities = append(entities, s.entities[n].Clone())
-	}
-	vs, err := vsd.NewSchemaFromEntities(s.env.vitess, entities)
-	if err != nil {
-		return nil, fmt.Errorf("copy schema: %w", err)
-	}
-	return vs, nil
-}
 
 // Names returns the entity names in definition order.
 func (s *Schema) Names() []string { return append([]string(nil), s.order...) }
@@ -186,7 +177,7 @@ type Builder struct{ s *Schema }
 
 // NewBuilder starts an empty schema.
 func (e *Env) NewBuilder() *Builder {
-	return &Builder{s: &Schema{env: e, entities: map[string]vsd.Entity{}, defined: map[string]Origin{}, changed: map[string]Origin{}, dropped: map[string]Origin{}}}
+	return &Builder{s: &Schema{env: e, entities: map[string]vsd.Entity{}, defined: map[string]Origin{}, changed: map[string]Origin{}, dropped: map[string]Origin{}, declared: map[string]map[string]bool{}}}
 }
 
 // NewBuilderFrom starts from a copy of an existing schema's entities.
@@ -200,6 +191,13 @@ func (e *Env) NewBuilderFrom(base *Schema) *Builder {
 		}
 		if o, ok := base.changed[n]; ok {
 			b.s.changed[n] = o
+		}
+		if m := base.declared[n]; m != nil {
+			c := map[string]bool{}
+			for k := range m {
+				c[k] = true
+			}
+			b.s.declared[n] = c
 		}
 	}
 	return b
@@ -251,6 +249,15 @@ func nearSuffix(near string) string {
 }
 
 func (b *Builder) put(name string, e vsd.Entity, at Origin, create bool) {
+	if t, ok := e.(*vsd.CreateTableEntity); ok {
+		if nt, err := b.dropSupersededFKIndexes(t, b.s.declared[name]); err == nil {
+			t = nt
+		}
+		if nt, err := b.normalizeTable(t); err == nil {
+			t = nt
+		}
+		e = t
+	}
 	delete(b.s.dropped, name)
 	if _, ok := b.s.entities[name]; !ok {
 		b.s.order = append(b.s.order, name)
@@ -262,7 +269,24 @@ func (b *Builder) put(name string, e vsd.Entity, at Origin, create bool) {
 	b.s.changed[name] = at
 }
 
+// declare records the index names a statement writes out for a table.
+func (b *Builder) declare(table string, stmt sqlparser.Statement) {
+	names := declaredIndexes(stmt)
+	if len(names) == 0 {
+		return
+	}
+	m := b.s.declared[table]
+	if m == nil {
+		m = map[string]bool{}
+		b.s.declared[table] = m
+	}
+	for _, n := range names {
+		m[n] = true
+	}
+}
+
 func (b *Builder) remove(name string) {
+	delete(b.s.declared, name)
 	delete(b.s.entities, name)
 	delete(b.s.defined, name)
 	delete(b.s.changed, name)
@@ -295,6 +319,8 @@ func (b *Builder) applyAST(st Statement) error {
 			s = sqlparser.Clone(src.CreateTable)
 			s.Table.Name = sqlparser.NewIdentifierCS(name)
 		}
+		// Before the entity: Vitess normalises the statement in place (adding foreign key indexes).
+		b.declare(name, s)
 		t, err := vsd.NewCreateTableEntity(env, s)
 		if err != nil {
 			return err
@@ -321,6 +347,7 @@ func (b *Builder) applyAST(st Statement) error {
 			opts = append(opts, o)
 		}
 		s.AlterOptions = opts
+		b.declare(name, s)
 		nt, others, err := b.applyAlterTable(t, s, opts)
 		if err != nil {
 			return err
@@ -367,6 +394,7 @@ func (b *Builder) applyAST(st Statement) error {
 		s = sqlparser.Clone(s)
 		s.ViewName.Qualifier = sqlparser.NewIdentifierCS("")
 		s.IsReplace = false
+		normalizeView(s)
 		v, err := vsd.NewCreateViewEntity(env, s)
 		if err != nil {
 			return err
@@ -378,7 +406,7 @@ func (b *Builder) applyAST(st Statement) error {
 		if b.s.View(name) == nil {
 			return &vsd.ApplyViewNotFoundError{View: name}
 		}
-		cv := &sqlparser.CreateView{ViewName: sqlparser.TableName{Name: s.ViewName.Name}, Algorithm: s.Algorithm, Definer: s.Definer,
+		cv := &sqlparser.CreateView{ViewName: sqlparser.TableName{Name: s.ViewName.Name}, Algorithm: s.Algorithm,
 			Security: s.Security, Columns: s.Columns, Select: s.Select, CheckOption: s.CheckOption, Comments: s.Comments}
 		v, err := vsd.NewCreateViewEntity(env, cv)
 		if err != nil {
@@ -425,7 +453,11 @@ func (b *Builder) rename(from, to string, at Origin, t vsd.Entity) error {
 		return err
 	}
 	defined := b.s.defined[from]
+	declared := b.s.declared[from]
 	b.remove(from)
+	if declared != nil {
+		b.s.declared[to] = declared
+	}
 	b.s.dropped[from] = at
 	b.put(to, nt, at, true)
 	b.s.defined[to] = defined

@@ -182,7 +182,7 @@ ALTER TABLE c CONVERT TO CHARACTER SET latin1;
 		t.Fatal(err)
 	}
 	got := s.Table("t").Create().CanonicalStatementString()
-	for _, want := range []string{"KEY `ka` (`a2`)", "KEY `kab` (`a2`, `b2`)", "`b2` bigint NOT NULL DEFAULT 1", "REFERENCES `products` (`sku`)", "`b2` > 0", "`pcode` varchar(10) NOT NULL"} {
+	for _, want := range []string{"KEY `ka` (`a2`)", "KEY `kab` (`a2`, `b2`)", "`b2` bigint NOT NULL DEFAULT '1'", "REFERENCES `products` (`sku`)", "`b2` > 0", "`pcode` varchar(10) NOT NULL"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in\n%s", want, got)
 		}
@@ -198,5 +198,45 @@ ALTER TABLE c CONVERT TO CHARACTER SET latin1;
 	}
 	if _, err := e.LoadSQL("m.sql", "CREATE TABLE t (id int PRIMARY KEY, a int, b int);\nALTER TABLE t RENAME COLUMN a TO b;"); err == nil || !strings.Contains(err.Error(), `column "b" already exists`) {
 		t.Errorf("RENAME onto an existing column: %v", err)
+	}
+}
+
+func TestMySQLNormalisation(t *testing.T) {
+	e := testEnv(t)
+	s, err := e.LoadSQL("m.sql", `
+CREATE TABLE w (id int PRIMARY KEY);
+CREATE TABLE s (id int PRIMARY KEY, wid int NOT NULL, sku int, n int NOT NULL DEFAULT 0, p decimal(18,4) DEFAULT 1.5,
+  neg int DEFAULT -3, b tinyint(1) DEFAULT TRUE, f double DEFAULT 2.25,
+  CONSTRAINT fk_w FOREIGN KEY (wid) REFERENCES w (id));
+CREATE TABLE k (id int PRIMARY KEY, wid int NOT NULL, KEY fk_k (wid), CONSTRAINT fk_k FOREIGN KEY (wid) REFERENCES w (id));
+ALTER TABLE s ADD UNIQUE KEY uk (wid, sku);
+ALTER TABLE k ADD KEY wid2 (wid, id);
+CREATE DEFINER=`+"`root`@`%`"+` VIEW v AS SELECT id FROM w;
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.Table("s").Create().CanonicalStatementString()
+	for _, want := range []string{"DEFAULT '0'", "DEFAULT '1.5000'", "DEFAULT '-3'", "DEFAULT '1'", "DEFAULT '2.25'"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %s in\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "KEY `fk_w`") {
+		t.Errorf("the foreign key's own index must go once uk serves it (as MySQL does):\n%s", got)
+	}
+	if k := s.Table("k").Create().CanonicalStatementString(); !strings.Contains(k, "KEY `fk_k`") {
+		t.Errorf("a declared index is kept:\n%s", k)
+	}
+	if v := s.View("v").Create().CanonicalStatementString(); strings.Contains(v, "DEFINER") {
+		t.Errorf("definer kept: %s", v)
+	}
+	// A schema as MySQL prints it loads to the same thing.
+	printed, err := e.LoadCreateStatements(s.CreateStatements())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := Compute(context.Background(), printed, s, DiffOptions{}); err != nil || !d.Empty() {
+		t.Fatalf("round trip differs: %v %v", d.Statements(), err)
 	}
 }

@@ -12,10 +12,11 @@ import (
 )
 
 func TestDeterministic(t *testing.T) {
-	if GenerateSchema(50, 7) != GenerateSchema(50, 7) {
+	first, second := GenerateSchema(50, 7), GenerateSchema(50, 7)
+	if first != second {
 		t.Error("GenerateSchema is not deterministic")
 	}
-	if GenerateSchema(50, 7) == GenerateSchema(50, 8) {
+	if first == GenerateSchema(50, 8) {
 		t.Error("GenerateSchema ignores the seed")
 	}
 	a, b := GenerateMigrations(50, 20, 7), GenerateMigrations(50, 20, 7)
