@@ -24,7 +24,7 @@ func quoteNumericDefaults(stmt *sqlparser.CreateTable) bool {
 			continue
 		}
 		text, ok := numericLiteral(opts.Default)
-		if !ok {
+		if !ok || !quotesNumericDefault(col.Type.Type) {
 			continue
 		}
 		if t := strings.ToLower(col.Type.Type); (t == "decimal" || t == "numeric") && col.Type.Scale != nil {
@@ -36,6 +36,19 @@ func quoteNumericDefaults(stmt *sqlparser.CreateTable) bool {
 		changed = true
 	}
 	return changed
+}
+
+// quotesNumericDefault reports whether MySQL 8 prints a numeric default of a
+// column type as a quoted number: numbers and strings do; temporal types turn
+// the number into a date (0 is '0000-00-00 00:00:00') and bit prints b'...'.
+func quotesNumericDefault(typ string) bool {
+	switch strings.ToLower(typ) {
+	case "tinyint", "bool", "boolean", "smallint", "mediumint", "int", "integer", "bigint",
+		"decimal", "numeric", "float", "double", "real", "year",
+		"char", "varchar", "binary", "varbinary":
+		return true
+	}
+	return false
 }
 
 // numericLiteral returns the text of a numeric or boolean literal default.
@@ -66,7 +79,7 @@ func numericLiteral(e sqlparser.Expr) (string, bool) {
 func (b *Builder) normalizeTable(t *vsd.CreateTableEntity) (*vsd.CreateTableEntity, error) {
 	needs := false
 	for _, col := range t.TableSpec.Columns {
-		if col.Type.Options != nil && col.Type.Options.Default != nil {
+		if col.Type.Options != nil && col.Type.Options.Default != nil && quotesNumericDefault(col.Type.Type) {
 			if _, ok := numericLiteral(col.Type.Options.Default); ok {
 				needs = true
 				break
