@@ -139,6 +139,27 @@ func (p *Pass) ColumnTouched(table, column string) bool {
 	return false
 }
 
+// ReportRisks reports every risk of a kind that the diff's analysis found,
+// at the column or key it is about, with the analysis' message. Most
+// change-safety rules are exactly this.
+func (p *Pass) ReportRisks(code schemadiff.RiskCode) {
+	if p.Diff == nil {
+		return
+	}
+	for _, c := range p.Diff.Changes {
+		for _, r := range c.Risks {
+			if r.Code != code {
+				continue
+			}
+			needle := r.Column
+			if needle == "" {
+				needle = r.Key
+			}
+			p.Report(p.Locate(c.Entity, needle), "%s", r.Message)
+		}
+	}
+}
+
 // Tables returns the head tables the schema rules should look at.
 func (p *Pass) Tables() []*vsd.CreateTableEntity {
 	var out []*vsd.CreateTableEntity

@@ -11,18 +11,7 @@ var ruleDropForeignKey = &Rule{
 		"code that relied on it can leave inconsistent data behind, and adding the constraint back later fails if such rows exist.",
 	Fix: "Make sure the application enforces the relationship (or no longer needs it) before dropping the constraint, then suppress with a reason. " +
 		"When the constraint is only being redefined, check the new definition covers the old one.",
-	Check: func(p *Pass) {
-		if p.Diff == nil {
-			return
-		}
-		for _, c := range p.Diff.Changes {
-			for _, r := range c.Risks {
-				if r.Code == schemadiff.RiskDropsForeignKey {
-					p.Report(p.Locate(c.Entity, r.Key), "%s", r.Message)
-				}
-			}
-		}
-	},
+	Check: func(p *Pass) { p.ReportRisks(schemadiff.RiskDropsForeignKey) },
 }
 
 func init() { register(ruleDropForeignKey) }

@@ -11,18 +11,7 @@ var ruleNarrowColumn = &Rule{
 		"either way data that the application wrote can be lost.",
 	Fix: "Check the longest/largest stored value first (for example `SELECT MAX(CHAR_LENGTH(col))`); widen instead of narrowing where you can, " +
 		"or fix the data before the change. When the data is known to fit, suppress with a reason.",
-	Check: func(p *Pass) {
-		if p.Diff == nil {
-			return
-		}
-		for _, c := range p.Diff.Changes {
-			for _, r := range c.Risks {
-				if r.Code == schemadiff.RiskNarrowsColumn {
-					p.Report(p.Locate(c.Entity, r.Column), "%s", r.Message)
-				}
-			}
-		}
-	},
+	Check: func(p *Pass) { p.ReportRisks(schemadiff.RiskNarrowsColumn) },
 }
 
 func init() { register(ruleNarrowColumn) }

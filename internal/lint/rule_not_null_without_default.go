@@ -9,19 +9,8 @@ var ruleNotNullWithoutDefault = &Rule{
 	Summary:  "The change adds a NOT NULL column without a DEFAULT to an existing table.",
 	Why: "Existing rows silently get the type's implicit default (0, '' or a zero date), and every INSERT that does not name the column " +
 		"fails in strict mode, including inserts from application code deployed before the change.",
-	Fix: "Give the column an explicit DEFAULT, or add it as NULL, backfill it, and make it NOT NULL in a later change once every writer sets it.",
-	Check: func(p *Pass) {
-		if p.Diff == nil {
-			return
-		}
-		for _, c := range p.Diff.Changes {
-			for _, r := range c.Risks {
-				if r.Code == schemadiff.RiskNotNullWithoutDefault {
-					p.Report(p.Locate(c.Entity, r.Column), "%s", r.Message)
-				}
-			}
-		}
-	},
+	Fix:   "Give the column an explicit DEFAULT, or add it as NULL, backfill it, and make it NOT NULL in a later change once every writer sets it.",
+	Check: func(p *Pass) { p.ReportRisks(schemadiff.RiskNotNullWithoutDefault) },
 }
 
 func init() { register(ruleNotNullWithoutDefault) }
