@@ -52,6 +52,49 @@ type Database struct {
 	CreatedAt                time.Time  `json:"created_at"`
 	UpdatedAt                time.Time  `json:"updated_at"`
 	SchemaLastUpdatedAt      *time.Time `json:"schema_last_updated_at"`
+
+	OpenSchemaRecommendationsCount    int         `json:"open_schema_recommendations_count"`
+	IssuesCount                       int         `json:"issues_count"`
+	MultipleAdminsRequiredForDeletion bool        `json:"multiple_admins_required_for_deletion"`
+	AtBackupRestoreBranchesLimit      bool        `json:"at_backup_restore_branches_limit"`
+	AtDevelopmentBranchUsageLimit     bool        `json:"at_development_branch_usage_limit"`
+	DataImport                        *DataImport `json:"data_import"`
+	DefaultBranchShardCount           int         `json:"default_branch_shard_count"`
+	DefaultBranchReadOnlyRegionsCount int         `json:"default_branch_read_only_regions_count"`
+	DefaultBranchTableCount           int         `json:"default_branch_table_count"`
+	Resizing                          bool        `json:"resizing"`
+	ResizeQueued                      bool        `json:"resize_queued"`
+	RestrictBranchRegion              bool        `json:"restrict_branch_region"`
+	InsightsRawQueries                bool        `json:"insights_raw_queries"`
+	InsightsEnabled                   bool        `json:"insights_enabled"`
+	ProductionBranchWebConsole        bool        `json:"production_branch_web_console"`
+	MigrationTableName                string      `json:"migration_table_name"`
+	MigrationFramework                string      `json:"migration_framework"`
+}
+
+// DataImport describes an import into a database (null for ddlbot's databases).
+type DataImport struct {
+	State             string           `json:"state"`
+	ImportCheckErrors string           `json:"import_check_errors"`
+	StartedAt         string           `json:"started_at"`
+	FinishedAt        string           `json:"finished_at"`
+	DataSource        DataImportSource `json:"data_source"`
+}
+
+// DataImportSource is where an import reads from.
+type DataImportSource struct {
+	Hostname string `json:"hostname"`
+	Port     int    `json:"port"`
+	Database string `json:"database"`
+}
+
+// BranchRef is the short form of a branch another one was restored from.
+type BranchRef struct {
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	DeletedAt *time.Time `json:"deleted_at"`
 }
 
 // Region is where a database or branch runs.
@@ -97,7 +140,7 @@ type Branch struct {
 	DeletedAt                   *time.Time `json:"deleted_at"`
 	SchemaLastUpdatedAt         *time.Time `json:"schema_last_updated_at"`
 	RestoreChecklistCompletedAt *time.Time `json:"restore_checklist_completed_at"`
-	RestoredFromBranch          *Branch    `json:"restored_from_branch"`
+	RestoredFromBranch          *BranchRef `json:"restored_from_branch"`
 	DirectVTGate                bool       `json:"direct_vtgate"`
 	VTGateSize                  string     `json:"vtgate_size"`
 	VTGateCount                 int        `json:"vtgate_count"`
