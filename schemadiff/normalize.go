@@ -77,8 +77,13 @@ func numericLiteral(e sqlparser.Expr) (string, bool) {
 // normalizeTable returns the table as MySQL would print it, building a new
 // entity only when something changes.
 func (b *Builder) normalizeTable(t *vsd.CreateTableEntity) (*vsd.CreateTableEntity, error) {
+	pk := primaryKeyColumns(t.CreateTable)
 	needs := false
 	for _, col := range t.TableSpec.Columns {
+		if pk[col.Name.Lowered()] && (col.Type.Options == nil || col.Type.Options.Null == nil || *col.Type.Options.Null) {
+			needs = true
+			break
+		}
 		if col.Type.Options != nil && col.Type.Options.Default != nil && quotesNumericDefault(col.Type.Type) {
 			if _, ok := numericLiteral(col.Type.Options.Default); ok {
 				needs = true
@@ -91,7 +96,43 @@ func (b *Builder) normalizeTable(t *vsd.CreateTableEntity) (*vsd.CreateTableEnti
 	}
 	stmt := sqlparser.Clone(t.CreateTable)
 	quoteNumericDefaults(stmt)
+	notNullPrimaryKey(stmt, pk)
 	return vsd.NewCreateTableEntity(b.s.env.vitess, stmt)
+}
+
+// primaryKeyColumns returns the (lower-cased) columns of the primary key,
+// declared in the index list or inline on a column.
+func primaryKeyColumns(stmt *sqlparser.CreateTable) map[string]bool {
+	out := map[string]bool{}
+	for _, idx := range stmt.TableSpec.Indexes {
+		if idx.Info != nil && idx.Info.Type == sqlparser.IndexTypePrimary {
+			for _, c := range idx.Columns {
+				out[c.Column.Lowered()] = true
+			}
+		}
+	}
+	for _, col := range stmt.TableSpec.Columns {
+		if col.Type.Options != nil && col.Type.Options.KeyOpt == sqlparser.ColKeyPrimary {
+			out[col.Name.Lowered()] = true
+		}
+	}
+	return out
+}
+
+// notNullPrimaryKey spells out NOT NULL on primary key columns: MySQL makes
+// them NOT NULL and prints it, while Vitess keeps an inline PRIMARY KEY
+// column without it, which would diff as a change.
+func notNullPrimaryKey(stmt *sqlparser.CreateTable, pk map[string]bool) {
+	for _, col := range stmt.TableSpec.Columns {
+		if !pk[col.Name.Lowered()] {
+			continue
+		}
+		if col.Type.Options == nil {
+			col.Type.Options = &sqlparser.ColumnTypeOptions{}
+		}
+		notNull := false
+		col.Type.Options.Null = &notNull
+	}
 }
 
 // normalizeView drops what depends on who created a view (DEFINER) rather

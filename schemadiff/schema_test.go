@@ -231,6 +231,12 @@ CREATE DEFINER=`+"`root`@`%`"+` VIEW v AS SELECT id FROM w;
 	if v := s.View("v").Create().CanonicalStatementString(); strings.Contains(v, "DEFINER") {
 		t.Errorf("definer kept: %s", v)
 	}
+	// An inline PRIMARY KEY column is NOT NULL, as MySQL prints it.
+	inline, _ := e.LoadSQL("a", "CREATE TABLE t (id int PRIMARY KEY, x int);")
+	explicit, _ := e.LoadSQL("b", "CREATE TABLE t (id int NOT NULL, x int, PRIMARY KEY (id));")
+	if d, err := Compute(context.Background(), inline, explicit, DiffOptions{}); err != nil || !d.Empty() {
+		t.Errorf("inline and explicit primary keys differ: %v %v", d.Statements(), err)
+	}
 	// A schema as MySQL prints it loads to the same thing.
 	printed, err := e.LoadCreateStatements(s.CreateStatements())
 	if err != nil {

@@ -54,6 +54,7 @@ func commands() []command {
 	return []command{
 		{"lint", "lint schema files and the change since a git ref", runLint},
 		{"diff", "diff two schemas (folders, files or REF:PATH)", runDiff},
+		{"localscale", "run the local PlanetScale API emulator", runLocalscale},
 		{"version", "print the version", runVersion},
 	}
 }

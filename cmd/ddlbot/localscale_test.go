@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// lockedBuffer is a bytes.Buffer safe for the goroutines of a running command.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startLocalscale runs `ddlbot localscale` in-process and returns the
+// exported variables, a stop function and the exit code channel.
+func startLocalscale(t *testing.T, dir string, args ...string) (map[string]string, context.CancelFunc, chan int, *lockedBuffer) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	stderr := &lockedBuffer{}
+	a := &app{stdout: pw, stderr: stderr, dir: dir, getenv: func(string) string { return "" }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		code := a.main(ctx, append([]string{"localscale"}, args...))
+		pw.Close()
+		done <- code
+	}()
+	env := map[string]string{}
+	sc := bufio.NewScanner(pr)
+	for len(env) < 4 && sc.Scan() {
+		k, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "=")
+		if ok {
+			env[k] = v
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if len(env) < 4 {
+		cancel()
+		t.Fatalf("localscale printed %v (exit %d); stderr:\n%s", env, <-done, stderr.String())
+	}
+	return env, cancel, done, stderr
+}
+
+func TestLocalscaleCommand(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "schema"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "schema", "t.sql"), []byte("CREATE TABLE t (id int NOT NULL PRIMARY KEY);\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--listen", "127.0.0.1:0", "--mysql-listen", "127.0.0.1:0", "--org", "acme", "--db", "app", "--seed", "schema", "--state", "state.json"}
+	env, stop, done, stderr := startLocalscale(t, dir, args...)
+	api := env["PLANETSCALE_API_URL"]
+	if !strings.HasPrefix(api, "http://127.0.0.1:") || !strings.HasSuffix(api, "/v1") || env["PLANETSCALE_ORG"] != "acme" {
+		t.Fatalf("exports %v", env)
+	}
+	get := func(env map[string]string, path string) (int, string) {
+		req, err := http.NewRequest("GET", env["PLANETSCALE_API_URL"]+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", env["PLANETSCALE_SERVICE_TOKEN_ID"]+":"+env["PLANETSCALE_SERVICE_TOKEN"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	code, body := get(env, "/organizations/acme/databases/app/branches/main/schema")
+	if code != 200 || !strings.Contains(body, "CREATE TABLE `t`") {
+		t.Fatalf("schema: %d %s", code, body)
+	}
+	if !strings.Contains(stderr.String(), "MySQL endpoint at 127.0.0.1:") {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+	stop()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Fatalf("exit %d; stderr:\n%s", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("localscale did not stop")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "state.json")); err != nil {
+		t.Fatal(err)
+	}
+
+	// A restart from the state keeps the token and the database, and does not re-seed.
+	env2, stop2, done2, stderr2 := startLocalscale(t, dir, args...)
+	defer func() { stop2(); <-done2 }()
+	if env2["PLANETSCALE_SERVICE_TOKEN"] != env["PLANETSCALE_SERVICE_TOKEN"] {
+		t.Errorf("token changed across a restart")
+	}
+	if code, _ := get(env2, "/organizations/acme/databases/app/branches/main"); code != 200 {
+		t.Errorf("after restart: %d", code)
+	}
+	if !strings.Contains(stderr2.String(), "not seeding it again") {
+		t.Errorf("stderr after restart: %s", stderr2.String())
+	}
+}
+
+func TestLocalscaleUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"--seed", "x"},
+		{"--speed", "0"},
+		{"--token-id", "a"},
+		{"extra"},
+	} {
+		var out, errb bytes.Buffer
+		a := &app{stdout: &out, stderr: &errb, dir: t.TempDir(), getenv: func(string) string { return "" }}
+		if code := a.main(context.Background(), append([]string{"localscale"}, args...)); code != exitUsage {
+			t.Errorf("%v: exit %d", args, code)
+		}
+	}
+	var out, errb bytes.Buffer
+	a := &app{stdout: &out, stderr: &errb, dir: t.TempDir(), getenv: func(string) string { return "" }}
+	if code := a.main(context.Background(), []string{"localscale", "--help"}); code != exitOK || !strings.Contains(out.String(), "--mysql-listen") {
+		t.Errorf("help: %d %s", code, out.String())
+	}
+}
