@@ -6,7 +6,6 @@ import (
 	"math"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,22 +16,6 @@ import (
 // against PlanetScale's published response schemas: a fully populated value
 // of each type is marshalled and validated under ResponseOptions, the policy
 // CheckResponse applies to localscale's responses.
-
-// gap is a known difference between one of our types and PlanetScale's
-// published schema, with the fix it needs.
-type gap struct {
-	op string
-	// path is a problem's path; a trailing ".*" matches every path below it.
-	path string
-	kind ProblemKind
-	fix  string
-}
-
-// knownGaps are the differences internal/planetscale/types.go still has from
-// the published schemas. The test fails on any problem not listed here, and
-// on any row that no longer matches a problem: when a type is fixed, delete
-// its rows. Keep this the only list of tolerated differences.
-var knownGaps = []gap{}
 
 var (
 	when  = time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
@@ -164,7 +147,6 @@ func TestTypesMatchPublishedSchemas(t *testing.T) {
 		{"create_webhook", 201, fullWebhook()},
 		{"create_database", 201, fullDatabase()},
 	}
-	used := make([]bool, len(knownGaps))
 	for _, tt := range tests {
 		t.Run(tt.op, func(t *testing.T) {
 			for _, z := range unpopulated(tt.value) {
@@ -179,32 +161,10 @@ func TestTypesMatchPublishedSchemas(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, p := range ValidateWith(s, body, ResponseOptions()) {
-				if i := gapFor(tt.op, p); i >= 0 {
-					used[i] = true
-					continue
-				}
 				t.Errorf("%T vs %s %d: %s", tt.value, tt.op, tt.status, p)
 			}
 		})
 	}
-	for i, g := range knownGaps {
-		if !used[i] {
-			t.Errorf("known gap %s %s (%s) no longer occurs: delete its row from knownGaps", g.op, g.path, g.kind)
-		}
-	}
-}
-
-// gapFor returns the index of the knownGaps row that covers p, or -1.
-func gapFor(op string, p Problem) int {
-	for i, g := range knownGaps {
-		if g.op != op || g.kind != p.Kind {
-			continue
-		}
-		if prefix, ok := strings.CutSuffix(g.path, ".*"); ok && strings.HasPrefix(p.Path, prefix+".") || p.Path == g.path {
-			return i
-		}
-	}
-	return -1
 }
 
 // unpopulated lists the exported fields of v, recursively, that hold zero
