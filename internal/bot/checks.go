@@ -1,0 +1,162 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"testing/fstest"
+
+	"github.com/ddlbot/ddlbot/internal/config"
+	"github.com/ddlbot/ddlbot/internal/github"
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	"github.com/ddlbot/ddlbot/schemadiff"
+)
+
+// startCheck marks a database's check run in progress on the head commit,
+// reusing the run of an earlier delivery for the same commit. It returns 0 when
+// GitHub refused (the job goes on; finishCheck then creates the run).
+func (e *Engine) startCheck(ctx context.Context, repo Repo, pr github.PullRequest, db string) int64 {
+	name := CheckName(db)
+	opts := github.CheckRunOptions{Name: name, HeadSHA: pr.HeadSHA, Status: github.StatusInProgress, Title: "Planning…",
+		Summary: "ddlbot is linting the change and preparing the PlanetScale branch and deploy request.", DetailsURL: e.Options.DetailsURL}
+	if cr, err := e.GitHub.FindCheckRun(ctx, repo.Owner, repo.Name, pr.HeadSHA, name); err == nil && cr != nil {
+		if _, err := e.GitHub.UpdateCheckRun(ctx, repo.Owner, repo.Name, cr.ID, opts); err == nil {
+			return cr.ID
+		}
+	}
+	cr, err := e.GitHub.CreateCheckRun(ctx, repo.Owner, repo.Name, opts)
+	if err != nil {
+		e.log().Warn("create check run", "name", name, "err", err)
+		return 0
+	}
+	return cr.ID
+}
+
+// finishCheck completes a database's check run with its report and annotations.
+func (e *Engine) finishCheck(ctx context.Context, repo Repo, pr github.PullRequest, id int64, db, conclusion, title, summary string, anns []github.Annotation) {
+	opts := github.CheckRunOptions{Name: CheckName(db), HeadSHA: pr.HeadSHA, Conclusion: conclusion, Title: title, Summary: summary,
+		Annotations: anns, DetailsURL: e.Options.DetailsURL}
+	var err error
+	if id != 0 {
+		_, err = e.GitHub.UpdateCheckRun(ctx, repo.Owner, repo.Name, id, opts)
+	} else {
+		_, err = e.GitHub.CreateCheckRun(ctx, repo.Owner, repo.Name, opts)
+	}
+	if err != nil {
+		e.log().Warn("complete check run", "name", CheckName(db), "err", err)
+	}
+}
+
+// neutral reports a pull request that needs nothing: one neutral check, no
+// comment, no branch.
+func (e *Engine) neutral(ctx context.Context, repo Repo, pr github.PullRequest, why string) error {
+	opts := github.CheckRunOptions{Name: "ddlbot", HeadSHA: pr.HeadSHA, Conclusion: github.ConclusionNeutral,
+		Title: "No schema change", Summary: why + ".", DetailsURL: e.Options.DetailsURL}
+	if cr, err := e.GitHub.FindCheckRun(ctx, repo.Owner, repo.Name, pr.HeadSHA, "ddlbot"); err == nil && cr != nil {
+		if cr.Conclusion == github.ConclusionNeutral {
+			return nil // already said
+		}
+		_, err := e.GitHub.UpdateCheckRun(ctx, repo.Owner, repo.Name, cr.ID, opts)
+		return err
+	}
+	_, err := e.GitHub.CreateCheckRun(ctx, repo.Owner, repo.Name, opts)
+	if err != nil {
+		return fmt.Errorf("create the neutral check run: %w", err)
+	}
+	return nil
+}
+
+// failAll reports a problem that stops every database (an invalid config)
+// as one failing check.
+func (e *Engine) failAll(ctx context.Context, repo Repo, pr github.PullRequest, code, msg string) (*Outcome, error) {
+	out := &Outcome{Decision: DecisionFailed, ReasonCode: code, Reason: firstLine(msg)}
+	opts := github.CheckRunOptions{Name: "ddlbot", HeadSHA: pr.HeadSHA, Conclusion: github.ConclusionFailure,
+		Title: "ddlbot could not run", Summary: msg, DetailsURL: e.Options.DetailsURL}
+	if cr, err := e.GitHub.FindCheckRun(ctx, repo.Owner, repo.Name, pr.HeadSHA, "ddlbot"); err == nil && cr != nil {
+		_, err := e.GitHub.UpdateCheckRun(ctx, repo.Owner, repo.Name, cr.ID, opts)
+		return out, err
+	}
+	_, err := e.GitHub.CreateCheckRun(ctx, repo.Owner, repo.Name, opts)
+	return out, err
+}
+
+// handleClosed cleans up after a closed pull request: the deploy request is
+// closed and the branch deleted, unless a deployment is running or done.
+func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequest, cfg *config.Config) (*Outcome, error) {
+	out := &Outcome{Decision: DecisionClosed, ReasonCode: "closed", Reason: "pull request closed"}
+	for _, db := range cfg.Databases {
+		c, err := e.GitHub.FindStickyComment(ctx, repo.Owner, repo.Name, pr.Number, Marker(db.Name))
+		if err != nil {
+			return nil, fmt.Errorf("find the comment of %s: %w", db.Name, err)
+		}
+		if c == nil {
+			continue // never planned
+		}
+		st, _ := decodeState(c.Body)
+		if st.Closed {
+			continue // cleaned up already
+		}
+		do := &DatabaseOutcome{Name: db.Name, Branch: st.Branch, DeployRequest: st.DeployRequest}
+		out.Databases = append(out.Databases, do)
+		note := "The pull request was closed."
+		if e.PlanetScale != nil && db.Organization != "" && st.Branch != "" {
+			note, err = e.cleanUp(ctx, db, st, do)
+			if err != nil {
+				note = "The pull request was closed, but cleaning up failed: " + schemadiff.MarkdownEscape(err.Error())
+			} else {
+				st.Closed = true
+			}
+		}
+		body := Marker(db.Name) + "\n" + encodeState(st) + "\n\n" + fmt.Sprintf("### ddlbot · %s\n\n%s\n", schemadiff.MarkdownCode(db.Name), note)
+		do.Report = body
+		if _, _, err := e.GitHub.UpsertStickyComment(ctx, repo.Owner, repo.Name, pr.Number, Marker(db.Name), body); err != nil {
+			e.log().Warn("update the sticky comment", "db", db.Name, "err", err)
+		}
+	}
+	return out, nil
+}
+
+// deployingStates are the deployment states in which a closed pull request
+// must leave PlanetScale alone.
+var deployingStates = map[string]bool{
+	ps.StateQueued: true, ps.StateSubmitting: true, ps.StateInProgress: true, ps.StatePendingCutover: true,
+	ps.StateInProgressVSchema: true, ps.StateInProgressCutover: true, ps.StateComplete: true,
+	ps.StateCompletePendingRevert: true, ps.StateInProgressRevert: true, ps.StateInProgressRevertVSchema: true,
+	ps.StateCompleteRevert: true, ps.StateInProgressCancel: true, ps.StateCompleteError: true,
+}
+
+func (e *Engine) cleanUp(ctx context.Context, db config.Database, st PlanState, do *DatabaseOutcome) (string, error) {
+	org, name := db.Organization, db.Database
+	var dr *ps.DeployRequest
+	if st.DeployRequest != 0 {
+		got, err := e.PlanetScale.GetDeployRequest(ctx, org, name, st.DeployRequest)
+		if err != nil && !ps.IsNotFound(err) {
+			return "", fmt.Errorf("read deploy request #%d: %w", st.DeployRequest, err)
+		}
+		dr = got
+	}
+	if dr != nil {
+		do.DeploymentState = dr.DeploymentState
+		if deployingStates[dr.DeploymentState] {
+			return fmt.Sprintf("The pull request was closed. Deploy request #%d is %s, so it and branch `%s` are left as they are.",
+				dr.Number, dr.DeploymentState, st.Branch), nil
+		}
+		if dr.State == ps.DeployRequestOpen {
+			if _, err := e.PlanetScale.CloseDeployRequest(ctx, org, name, dr.Number); err != nil {
+				return "", fmt.Errorf("close deploy request #%d: %w", dr.Number, err)
+			}
+		}
+	}
+	if err := e.PlanetScale.DeleteBranch(ctx, org, name, st.Branch); err != nil && !ps.IsNotFound(err) {
+		return "", fmt.Errorf("delete branch %s: %w", st.Branch, err)
+	}
+	if dr != nil {
+		return fmt.Sprintf("The pull request was closed: deploy request #%d closed and branch `%s` deleted.", dr.Number, st.Branch), nil
+	}
+	return fmt.Sprintf("The pull request was closed: branch `%s` deleted.", st.Branch), nil
+}
+
+// emptyDir is an FS holding only an empty folder.
+func emptyDir(dir string) fs.FS {
+	return fstest.MapFS{dir: &fstest.MapFile{Mode: fs.ModeDir | 0o755}}
+}

@@ -1,0 +1,434 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/ddlbot/ddlbot/internal/check"
+	"github.com/ddlbot/ddlbot/internal/config"
+	"github.com/ddlbot/ddlbot/internal/github"
+	"github.com/ddlbot/ddlbot/internal/lint"
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	"github.com/ddlbot/ddlbot/schemadiff"
+)
+
+var errDeadline = errors.New("deadline passed")
+
+// Repo names a GitHub repository.
+type Repo struct{ Owner, Name string }
+
+func (r Repo) String() string { return r.Owner + "/" + r.Name }
+
+// PullRequestEvent is a pull_request delivery, reduced to what the engine needs.
+type PullRequestEvent struct {
+	Action string // opened, synchronize, reopened, ready_for_review, closed, ...
+	Repo   Repo
+	Number int
+}
+
+// Decisions and reason codes a later workflow step can branch on.
+const (
+	DecisionPlanned        = "planned"
+	DecisionNoSchemaChange = "no-schema-change"
+	DecisionLintOnly       = "lint-only"
+	DecisionFailed         = "failed"
+	DecisionClosed         = "closed"
+	DecisionIgnored        = "ignored"
+)
+
+// Outcome is what a run did, for the Action's outputs and the terminal.
+type Outcome struct {
+	Decision   string
+	ReasonCode string
+	Reason     string
+	Databases  []*DatabaseOutcome
+}
+
+// DatabaseOutcome is the result for one database.
+type DatabaseOutcome struct {
+	Name             string
+	Branch           string
+	DeployRequest    int
+	DeployRequestURL string
+	DeploymentState  string
+	Errors, Warnings int
+	// Conclusion is the check run's conclusion.
+	Conclusion string
+	// Report is the markdown posted as the sticky comment and check run summary.
+	Report string
+	// Findings are the lint findings.
+	Findings []lint.Finding
+}
+
+// LintErrors and LintWarnings add up the databases' findings.
+func (o *Outcome) LintErrors() (errs, warns int) {
+	for _, d := range o.Databases {
+		errs += d.Errors
+		warns += d.Warnings
+	}
+	return errs, warns
+}
+
+// CheckName is the check run of one database.
+func CheckName(db string) string { return "ddlbot/" + db }
+
+// BranchName is the PlanetScale branch of a pull request.
+func BranchName(number int) string { return fmt.Sprintf("ddlbot-pr-%d", number) }
+
+// HandlePullRequest runs the pull request flow (DESIGN: "The pull request
+// flow"). Running it twice changes nothing the second time.
+func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*Outcome, error) {
+	switch ev.Action {
+	case "opened", "synchronize", "reopened", "ready_for_review", "closed":
+	default:
+		return &Outcome{Decision: DecisionIgnored, ReasonCode: "action-not-handled", Reason: fmt.Sprintf("pull_request %q needs nothing", ev.Action)}, nil
+	}
+	pr, err := e.GitHub.PullRequest(ctx, ev.Repo.Owner, ev.Repo.Name, ev.Number)
+	if err != nil {
+		return nil, fmt.Errorf("read pull request #%d: %w", ev.Number, err)
+	}
+	// The configuration comes from the base commit: the pull request's own
+	// .ddlbot.yml never decides what happens to it.
+	cfg, cfgErr := e.loadConfig(ctx, ev.Repo, pr.BaseSHA)
+	if cfgErr != nil {
+		return e.failAll(ctx, ev.Repo, pr, "config-invalid", fmt.Sprintf("The .ddlbot.yml on the base branch is not valid:\n\n```\n%s\n```", cfgErr))
+	}
+	if len(cfg.Databases) == 0 {
+		out := &Outcome{Decision: DecisionNoSchemaChange, ReasonCode: "no-config", Reason: "no .ddlbot.yml on the base branch: nothing to plan"}
+		return out, e.neutral(ctx, ev.Repo, pr, out.Reason)
+	}
+	if ev.Action == "closed" || pr.State == "closed" {
+		return e.handleClosed(ctx, ev.Repo, pr, cfg)
+	}
+	out := &Outcome{Decision: DecisionPlanned}
+	touched := 0
+	for _, db := range cfg.Databases {
+		res, err := e.analyse(ctx, ev.Repo, pr, cfg, db)
+		if err != nil {
+			return nil, err
+		}
+		if !touches(res) {
+			continue
+		}
+		touched++
+		do := e.planDatabase(ctx, ev.Repo, pr, cfg, db, res)
+		out.Databases = append(out.Databases, do)
+	}
+	if touched == 0 {
+		out.Decision, out.ReasonCode, out.Reason = DecisionNoSchemaChange, "no-schema-change", "this pull request changes no schema"
+		return out, e.neutral(ctx, ev.Repo, pr, out.Reason)
+	}
+	out.summarize(pr)
+	return out, nil
+}
+
+// summarize sets the overall decision from the databases'.
+func (o *Outcome) summarize(pr github.PullRequest) {
+	for _, d := range o.Databases {
+		if d.Conclusion == github.ConclusionFailure {
+			o.Decision, o.ReasonCode = DecisionFailed, "check-failed"
+			o.Reason = fmt.Sprintf("database %s: %s", d.Name, firstLine(d.Report))
+			return
+		}
+	}
+	if len(o.Databases) > 0 && o.Databases[0].DeployRequest == 0 {
+		o.Decision, o.ReasonCode = DecisionLintOnly, "lint-only"
+		if pr.IsFork {
+			o.ReasonCode = "fork"
+		}
+		o.Reason = "linted only: no PlanetScale deploy request for this pull request"
+		return
+	}
+	o.ReasonCode, o.Reason = "planned", "deploy request ready"
+}
+
+func firstLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "<!--") {
+			return l
+		}
+	}
+	return ""
+}
+
+// loadConfig reads .ddlbot.yml (or .ddlbot.yaml) at a commit; none means defaults.
+func (e *Engine) loadConfig(ctx context.Context, repo Repo, sha string) (*config.Config, error) {
+	for _, name := range []string{".ddlbot.yml", ".ddlbot.yaml"} {
+		data, err := e.GitHub.FileContent(ctx, repo.Owner, repo.Name, sha, name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s at %s: %w", name, short(sha), err)
+		}
+		return config.Parse(name, data, config.Options{KnownRule: lint.KnownRule})
+	}
+	return config.Default(), nil
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}
+
+// Severities turns the configuration's overrides into lint severities.
+func Severities(cfg *config.Config) map[string]lint.Severity {
+	out := map[string]lint.Severity{}
+	for _, o := range cfg.Lint.Rules {
+		if s, err := lint.ParseSeverity(o.Severity); err == nil {
+			out[o.Rule] = s
+		}
+	}
+	return out
+}
+
+// Target is the check target of a configured database.
+func Target(db config.Database) check.Target {
+	t := check.Target{Name: db.Name, Path: db.Dir(), Format: db.MigrationFormat, MySQLVersion: db.MySQLVersion,
+		AllowForeignKeys: db.AllowForeignKeys, Layout: check.LayoutDeclarative}
+	if db.Migrations != "" {
+		t.Layout = check.LayoutMigrations
+	}
+	return t
+}
+
+func (e *Engine) analyse(ctx context.Context, repo Repo, pr github.PullRequest, cfg *config.Config, db config.Database) (*check.Result, error) {
+	base, err := e.GitHub.RepoFS(ctx, repo.Owner, repo.Name, pr.BaseSHA, db.Dir())
+	if err != nil {
+		return nil, fmt.Errorf("read %s at base %s: %w", db.Dir(), short(pr.BaseSHA), err)
+	}
+	head, err := e.GitHub.RepoFS(ctx, repo.Owner, repo.Name, pr.HeadSHA, db.Dir())
+	if err != nil {
+		return nil, fmt.Errorf("read %s at head %s: %w", db.Dir(), short(pr.HeadSHA), err)
+	}
+	if _, err := fs.Stat(head, db.Dir()); err != nil {
+		// The folder is gone at the head: nothing to analyse as a schema.
+		head = emptyDir(db.Dir())
+	}
+	res, err := check.Run(ctx, Target(db), base, head, check.Options{Severities: Severities(cfg)})
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", db.Name, err)
+	}
+	return res, nil
+}
+
+// touches reports whether a pull request changes a database's schema files or schema.
+func touches(r *check.Result) bool {
+	return len(r.Changed) > 0 || (r.Diff != nil && !r.Diff.Empty()) || r.BaseErr != nil || r.DiffErr != nil
+}
+
+// failingOn is the lowest severity that fails the check.
+func failingOn(cfg *config.Config) lint.Severity {
+	if cfg.Lint.FailOn == config.SeverityWarning {
+		return lint.Warning
+	}
+	return lint.Error
+}
+
+// planDatabase lints, converges the branch, ensures the deploy request and
+// reports, for one database. Failures end up in the report, not as errors:
+// the check run must say what went wrong.
+func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequest, cfg *config.Config, db config.Database, res *check.Result) *DatabaseOutcome {
+	do := &DatabaseOutcome{Name: db.Name, Findings: res.Findings}
+	for _, f := range res.Findings {
+		switch f.Severity {
+		case lint.Error:
+			do.Errors++
+		case lint.Warning:
+			do.Warnings++
+		}
+	}
+	failLint := check.FailsOn(res.Findings, failingOn(cfg))
+	checkID := e.startCheck(ctx, repo, pr, db.Name)
+	rep := &report{db: db, pr: pr, res: res, failOn: failingOn(cfg), many: len(cfg.Databases) > 1, version: e.Options.Version}
+
+	var planErr error
+	lintOnly := ""
+	switch {
+	case pr.IsFork && !cfg.Deploy.AllowForks:
+		lintOnly = "pull requests from forks are linted only (set `deploy.allow_forks` to change that)"
+	case e.PlanetScale == nil:
+		lintOnly = "no PlanetScale credentials: linted only"
+	case db.Organization == "":
+		lintOnly = "no `organization` for this database in .ddlbot.yml: linted only"
+	case res.Head.Vitess() == nil:
+		lintOnly = "the schema at the head of this pull request does not load; fix the errors below first"
+	}
+	if lintOnly == "" {
+		planErr = e.plan(ctx, pr, db, res, rep)
+	}
+	rep.lintOnly, rep.err = lintOnly, planErr
+	do.Branch, do.DeploymentState = rep.state.Branch, rep.deploymentState()
+	do.DeployRequest, do.DeployRequestURL = rep.state.DeployRequest, rep.drURL()
+	do.Conclusion = github.ConclusionSuccess
+	if failLint || planErr != nil || rep.deploymentState() == ps.StateError {
+		do.Conclusion = github.ConclusionFailure
+	}
+	do.Report = rep.render()
+	if !pr.IsFork {
+		// Fork tokens are read-only: no comment, the check run and annotations carry it.
+		if _, _, err := e.GitHub.UpsertStickyComment(ctx, repo.Owner, repo.Name, pr.Number, Marker(db.Name), do.Report); err != nil {
+			e.log().Warn("update the sticky comment", "db", db.Name, "err", err)
+		}
+	}
+	e.finishCheck(ctx, repo, pr, checkID, db.Name, do.Conclusion, rep.title(), do.Report, annotations(res.Findings))
+	return do
+}
+
+// plan makes PlanetScale match the pull request: branch, schema, deploy request.
+func (e *Engine) plan(ctx context.Context, pr github.PullRequest, db config.Database, res *check.Result, rep *report) error {
+	o := e.Options.withDefaults()
+	org, name := db.Organization, db.Database
+	branch := BranchName(pr.Number)
+	rep.state = PlanState{Database: db.Name, Branch: branch, HeadSHA: pr.HeadSHA}
+	if _, err := e.ensureBranch(ctx, org, name, branch, db.ProductionBranch, o.BranchReadyTimeout); err != nil {
+		return err
+	}
+	applied, err := e.converge(ctx, org, name, branch, res)
+	if err != nil {
+		return err
+	}
+	rep.applied = applied
+	dr, err := e.ensureDeployRequest(ctx, org, name, branch, db.ProductionBranch, pr)
+	if err != nil {
+		return err
+	}
+	rep.state.DeployRequest = dr.Number
+	rep.dr = dr
+	dr, err = e.waitChecks(ctx, org, name, dr.Number, o.ChecksTimeout)
+	if dr != nil {
+		rep.dr = dr
+	}
+	if err != nil {
+		return err
+	}
+	diff, err := e.PlanetScale.DeployRequestDiff(ctx, org, name, dr.Number)
+	if err != nil {
+		return fmt.Errorf("read the diff of deploy request #%d: %w", dr.Number, err)
+	}
+	rep.psDiff = diff
+	return nil
+}
+
+func (e *Engine) ensureBranch(ctx context.Context, org, db, branch, parent string, timeout time.Duration) (*ps.Branch, error) {
+	b, err := e.PlanetScale.GetBranch(ctx, org, db, branch)
+	if ps.IsNotFound(err) {
+		e.log().Info("create branch", "db", db, "branch", branch, "parent", parent)
+		b, err = e.PlanetScale.CreateBranch(ctx, org, db, ps.CreateBranchRequest{Name: branch, ParentBranch: parent})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("branch %s: %w", branch, err)
+	}
+	if b.Ready {
+		return b, nil
+	}
+	deadline := e.clock().Now().Add(timeout)
+	err = e.poll(ctx, deadline, func() (bool, error) {
+		var err error
+		b, err = e.PlanetScale.GetBranch(ctx, org, db, branch)
+		return err == nil && b.Ready, err
+	})
+	if errors.Is(err, errDeadline) {
+		return nil, fmt.Errorf("branch %s did not become ready within %s (last state: %s); re-run to keep waiting", branch, timeout, b.State)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("wait for branch %s: %w", branch, err)
+	}
+	return b, nil
+}
+
+// converge brings the branch to the head schema: read its schema, apply the
+// ordered DDL, read it back and verify.
+func (e *Engine) converge(ctx context.Context, org, db, branch string, res *check.Result) ([]string, error) {
+	current, err := e.branchSchema(ctx, org, db, branch, res.Env)
+	if err != nil {
+		return nil, err
+	}
+	d, err := schemadiff.Compute(ctx, current, res.Head, schemadiff.DiffOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("diff branch %s with the pull request: %w", branch, err)
+	}
+	if d.Empty() {
+		return nil, nil
+	}
+	stmts := d.Statements()
+	e.log().Info("apply DDL to branch", "db", db, "branch", branch, "statements", len(stmts))
+	if _, err := e.PlanetScale.ApplyDDL(ctx, org, db, branch, stmts, ps.ApplyOptions{}); err != nil {
+		return nil, fmt.Errorf("apply the pull request's schema to branch %s: %w", branch, err)
+	}
+	after, err := e.branchSchema(ctx, org, db, branch, res.Env)
+	if err != nil {
+		return nil, err
+	}
+	left, err := schemadiff.Compute(ctx, after, res.Head, schemadiff.DiffOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("verify branch %s: %w", branch, err)
+	}
+	if !left.Empty() {
+		return nil, fmt.Errorf("branch %s does not match the pull request after applying its DDL; still different: %s", branch, strings.Join(left.Statements(), "; "))
+	}
+	return stmts, nil
+}
+
+func (e *Engine) branchSchema(ctx context.Context, org, db, branch string, env *schemadiff.Env) (*schemadiff.Schema, error) {
+	tables, err := e.PlanetScale.BranchSchema(ctx, org, db, branch)
+	if err != nil {
+		return nil, fmt.Errorf("read the schema of branch %s: %w", branch, err)
+	}
+	raws := make([]string, 0, len(tables))
+	for _, t := range tables {
+		raws = append(raws, t.Raw)
+	}
+	s, err := env.LoadCreateStatements(raws)
+	if err != nil {
+		return nil, fmt.Errorf("the schema of branch %s does not load: %w", branch, err)
+	}
+	return s, nil
+}
+
+func (e *Engine) ensureDeployRequest(ctx context.Context, org, db, branch, into string, pr github.PullRequest) (*ps.DeployRequest, error) {
+	open, err := e.PlanetScale.ListDeployRequests(ctx, org, db, ps.ListDeployRequestsOptions{State: ps.DeployRequestOpen, Branch: branch, IntoBranch: into})
+	if err != nil {
+		return nil, fmt.Errorf("list deploy requests of %s: %w", branch, err)
+	}
+	if len(open) > 0 {
+		best := open[0]
+		for _, dr := range open[1:] {
+			if dr.Number < best.Number {
+				best = dr
+			}
+		}
+		return &best, nil
+	}
+	notes := fmt.Sprintf("Opened by ddlbot for %s", pr.HTMLURL)
+	if pr.HTMLURL == "" {
+		notes = fmt.Sprintf("Opened by ddlbot for pull request #%d", pr.Number)
+	}
+	dr, err := e.PlanetScale.CreateDeployRequest(ctx, org, db, ps.CreateDeployRequestRequest{Branch: branch, IntoBranch: into, Notes: notes})
+	if err != nil {
+		return nil, fmt.Errorf("open a deploy request from %s into %s: %w", branch, into, err)
+	}
+	return dr, nil
+}
+
+func (e *Engine) waitChecks(ctx context.Context, org, db string, number int, timeout time.Duration) (*ps.DeployRequest, error) {
+	var dr *ps.DeployRequest
+	err := e.poll(ctx, e.clock().Now().Add(timeout), func() (bool, error) {
+		var err error
+		dr, err = e.PlanetScale.GetDeployRequest(ctx, org, db, number)
+		return err == nil && dr.DeploymentState != ps.StatePending, err
+	})
+	if errors.Is(err, errDeadline) {
+		return dr, fmt.Errorf("deploy request #%d: PlanetScale's checks did not finish within %s; re-run to keep waiting", number, timeout)
+	}
+	if err != nil {
+		return dr, fmt.Errorf("deploy request #%d: %w", number, err)
+	}
+	return dr, nil
+}

@@ -1,0 +1,222 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ddlbot/ddlbot/internal/check"
+	"github.com/ddlbot/ddlbot/internal/config"
+	"github.com/ddlbot/ddlbot/internal/github"
+	"github.com/ddlbot/ddlbot/internal/lint"
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	"github.com/ddlbot/ddlbot/schemadiff"
+)
+
+// report renders one database's sticky comment and check run summary. Every
+// piece of user text (names, paths, SQL, messages) is escaped or fenced.
+type report struct {
+	db       config.Database
+	pr       github.PullRequest
+	res      *check.Result
+	failOn   lint.Severity
+	many     bool // more than one database: commands need --db
+	version  string
+	state    PlanState
+	dr       *ps.DeployRequest
+	psDiff   []ps.SchemaTable
+	applied  []string
+	lintOnly string
+	err      error
+}
+
+func (r *report) deploymentState() string {
+	if r.dr == nil {
+		return ""
+	}
+	return r.dr.DeploymentState
+}
+
+func (r *report) drURL() string {
+	if r.dr == nil {
+		return ""
+	}
+	return r.dr.HTMLURL
+}
+
+// title is the check run's one-line title.
+func (r *report) title() string {
+	errs, warns := r.counts()
+	switch {
+	case r.err != nil:
+		return "Planning failed"
+	case r.deploymentState() == ps.StateError:
+		return fmt.Sprintf("Deploy request #%d failed PlanetScale's checks", r.dr.Number)
+	case errs > 0:
+		return fmt.Sprintf("%d lint error(s), %d warning(s)", errs, warns)
+	case r.dr != nil && r.deploymentState() == ps.StateNoChanges:
+		return fmt.Sprintf("Deploy request #%d: no changes", r.dr.Number)
+	case r.dr != nil:
+		return fmt.Sprintf("Deploy request #%d is %s", r.dr.Number, strings.ReplaceAll(r.deploymentState(), "_", " "))
+	default:
+		return fmt.Sprintf("Linted: %d error(s), %d warning(s)", errs, warns)
+	}
+}
+
+func (r *report) counts() (errs, warns int) {
+	for _, f := range r.res.Findings {
+		switch f.Severity {
+		case lint.Error:
+			errs++
+		case lint.Warning:
+			warns++
+		}
+	}
+	return errs, warns
+}
+
+func (r *report) render() string {
+	var b strings.Builder
+	b.WriteString(Marker(r.db.Name))
+	b.WriteByte('\n')
+	b.WriteString(encodeState(r.state))
+	b.WriteString("\n\n")
+	fmt.Fprintf(&b, "### ddlbot · %s\n\n", schemadiff.MarkdownCode(r.db.Name))
+	errs, warns := r.counts()
+	var facts []string
+	if r.dr != nil {
+		facts = append(facts, fmt.Sprintf("Deploy request [#%d](%s): **%s**", r.dr.Number, r.dr.HTMLURL, strings.ReplaceAll(r.deploymentState(), "_", " ")))
+	}
+	if r.state.Branch != "" {
+		facts = append(facts, "branch "+schemadiff.MarkdownCode(r.state.Branch))
+	}
+	facts = append(facts, "head "+schemadiff.MarkdownCode(short(r.pr.HeadSHA)))
+	facts = append(facts, fmt.Sprintf("lint: %d error(s), %d warning(s)", errs, warns))
+	b.WriteString(strings.Join(facts, " · "))
+	b.WriteString("\n\n")
+	if r.err != nil {
+		b.WriteString("> [!CAUTION]\n> ")
+		b.WriteString(schemadiff.MarkdownEscape(r.err.Error()))
+		b.WriteString("\n\n")
+	}
+	if r.lintOnly != "" {
+		b.WriteString("> [!NOTE]\n> ")
+		b.WriteString(r.lintOnly)
+		b.WriteString("\n\n")
+	}
+	r.renderChanges(&b)
+	r.renderPlanetScaleErrors(&b)
+	r.renderFindings(&b)
+	r.renderNext(&b)
+	if r.version != "" {
+		fmt.Fprintf(&b, "\n<sub>ddlbot %s</sub>\n", schemadiff.MarkdownEscape(r.version))
+	}
+	return b.String()
+}
+
+func (r *report) renderChanges(b *strings.Builder) {
+	switch {
+	case r.res.BaseErr != nil:
+		b.WriteString("The schema on the base branch does not load, so the change could not be diffed.\n\n")
+		return
+	case r.res.DiffErr != nil:
+		b.WriteString("The change could not be ordered: " + schemadiff.MarkdownEscape(r.res.DiffErr.Error()) + "\n\n")
+		return
+	case r.res.Diff == nil:
+		return
+	}
+	b.WriteString("#### Changes\n\n")
+	var md strings.Builder
+	_ = r.res.Diff.RenderMarkdown(&md)
+	b.WriteString(md.String())
+	b.WriteByte('\n')
+	if len(r.psDiff) > 0 {
+		var raw []string
+		for _, t := range r.psDiff {
+			raw = append(raw, strings.TrimRight(t.Raw, "\n"))
+		}
+		fmt.Fprintf(b, "<details><summary>PlanetScale's diff (%d table(s))</summary>\n\n", len(r.psDiff))
+		b.WriteString(schemadiff.CodeFence("diff", strings.Join(raw, "\n\n")))
+		b.WriteString("\n</details>\n\n")
+	}
+}
+
+func (r *report) renderPlanetScaleErrors(b *strings.Builder) {
+	if r.dr == nil || r.dr.Deployment == nil {
+		return
+	}
+	d := r.dr.Deployment
+	if len(d.LintErrors) == 0 && (d.DeployCheckErrors == nil || *d.DeployCheckErrors == "") {
+		return
+	}
+	b.WriteString("#### PlanetScale's checks\n\n")
+	if d.DeployCheckErrors != nil && *d.DeployCheckErrors != "" {
+		b.WriteString("- " + schemadiff.MarkdownEscape(*d.DeployCheckErrors) + "\n")
+	}
+	for _, le := range d.LintErrors {
+		fmt.Fprintf(b, "- %s on %s: %s\n", schemadiff.MarkdownCode(le.LintError), schemadiff.MarkdownCode(le.TableName), schemadiff.MarkdownEscape(le.ErrorDescription))
+	}
+	b.WriteByte('\n')
+}
+
+func (r *report) renderFindings(b *strings.Builder) {
+	fs := r.res.Findings
+	if len(fs) == 0 {
+		b.WriteString("No lint findings.\n\n")
+		return
+	}
+	fmt.Fprintf(b, "#### Lint (%d)\n\n", len(fs))
+	const max = 50
+	for i, f := range fs {
+		if i == max {
+			fmt.Fprintf(b, "- … and %d more in the check run's annotations\n", len(fs)-max)
+			break
+		}
+		mark := map[lint.Severity]string{lint.Error: "🛑", lint.Warning: "⚠️", lint.Notice: "ℹ️"}[f.Severity]
+		fmt.Fprintf(b, "- %s %s %s %s\n", mark, schemadiff.MarkdownCode(fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)),
+			schemadiff.MarkdownCode(f.Rule), schemadiff.MarkdownEscape(f.Message))
+	}
+	b.WriteByte('\n')
+}
+
+func (r *report) renderNext(b *strings.Builder) {
+	errs, _ := r.counts()
+	db := ""
+	if r.many {
+		db = " --db " + r.db.Name
+	}
+	switch {
+	case r.err != nil:
+		b.WriteString("**Next step:** fix the problem above and push, or re-run the job.\n")
+	case errs > 0 || (r.failOn == lint.Warning && len(r.res.Findings) > 0):
+		b.WriteString("**Next step:** fix the lint findings (or suppress them with a reason) and push.\n")
+	case r.deploymentState() == ps.StateError:
+		b.WriteString("**Next step:** fix what PlanetScale's checks report and push.\n")
+	case r.deploymentState() == ps.StateReady:
+		fmt.Fprintf(b, "**Next step:** comment `/deploy%s` to deploy.\n", db)
+	case r.deploymentState() == ps.StateNoChanges:
+		b.WriteString("Production already has this schema: nothing to deploy.\n")
+	}
+}
+
+// annotations turns findings into check run annotations.
+func annotations(fs []lint.Finding) []github.Annotation {
+	out := make([]github.Annotation, 0, len(fs))
+	for _, f := range fs {
+		if f.File == "" {
+			continue
+		}
+		level := github.LevelNotice
+		switch f.Severity {
+		case lint.Error:
+			level = github.LevelFailure
+		case lint.Warning:
+			level = github.LevelWarning
+		}
+		a := github.Annotation{Path: f.File, StartLine: f.Line, EndLine: max(f.EndLine, f.Line), Level: level, Title: f.Rule, Message: f.Message}
+		if a.StartLine == a.EndLine {
+			a.StartColumn, a.EndColumn = f.Column, max(f.EndColumn, f.Column)
+		}
+		out = append(out, a)
+	}
+	return out
+}

@@ -1,0 +1,146 @@
+package github
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	gh "github.com/google/go-github/v66/github"
+)
+
+const perPage = 100
+
+// MaxChangedFiles is the most files GitHub lists for one pull request.
+const MaxChangedFiles = 3000
+
+// ErrChangedFilesTruncated is returned (wrapped) by ChangedFiles, together
+// with the files it got, when GitHub's list stopped at MaxChangedFiles: the
+// pull request may change more files than listed. Compare the trees of the
+// base and head commits (RepoFS) to be sure.
+var ErrChangedFilesTruncated = errors.New("github lists at most 3000 changed files: the list may be incomplete")
+
+// PullRequest is the state of a pull request that ddlbot acts on.
+type PullRequest struct {
+	Number           int
+	State            string // "open" or "closed"
+	Draft            bool
+	Merged           bool
+	HeadSHA          string
+	HeadRef          string
+	HeadRepoFullName string // "" when the head repository was deleted
+	BaseSHA          string
+	BaseRef          string
+	BaseRepoFullName string
+	// IsFork is true when the head repository is not the base repository
+	// (also when the head repository is gone).
+	IsFork  bool
+	Author  string
+	Title   string
+	HTMLURL string
+}
+
+// PullRequest fetches a pull request (one request).
+func (c *Client) PullRequest(ctx context.Context, owner, repo string, number int) (PullRequest, error) {
+	pr, _, err := c.gh.PullRequests.Get(ctx, owner, repo, number)
+	if err != nil {
+		return PullRequest{}, wrapErr(fmt.Sprintf("get pull request %s#%d", repoName(owner, repo), number), err)
+	}
+	out := PullRequest{
+		Number:           pr.GetNumber(),
+		State:            pr.GetState(),
+		Draft:            pr.GetDraft(),
+		Merged:           pr.GetMerged(),
+		HeadSHA:          pr.GetHead().GetSHA(),
+		HeadRef:          pr.GetHead().GetRef(),
+		HeadRepoFullName: pr.GetHead().GetRepo().GetFullName(),
+		BaseSHA:          pr.GetBase().GetSHA(),
+		BaseRef:          pr.GetBase().GetRef(),
+		BaseRepoFullName: pr.GetBase().GetRepo().GetFullName(),
+		Author:           pr.GetUser().GetLogin(),
+		Title:            pr.GetTitle(),
+		HTMLURL:          pr.GetHTMLURL(),
+	}
+	if out.BaseRepoFullName == "" {
+		out.BaseRepoFullName = repoName(owner, repo)
+	}
+	out.IsFork = out.HeadRepoFullName == "" || !strings.EqualFold(out.HeadRepoFullName, out.BaseRepoFullName)
+	return out, nil
+}
+
+// ChangedFile is one file a pull request changes.
+type ChangedFile struct {
+	Path string
+	// PreviousPath is the old path of a renamed (or copied) file.
+	PreviousPath string
+	// Status is GitHub's: added, removed, modified, renamed, copied,
+	// changed or unchanged.
+	Status string
+}
+
+// ChangedFiles lists every file a pull request changes (all pages, 100 per
+// request). When GitHub's list is cut at MaxChangedFiles it returns the files
+// it got and an error wrapping ErrChangedFilesTruncated.
+func (c *Client) ChangedFiles(ctx context.Context, owner, repo string, number int) ([]ChangedFile, error) {
+	var out []ChangedFile
+	opt := &gh.ListOptions{PerPage: perPage}
+	for {
+		files, resp, err := c.gh.PullRequests.ListFiles(ctx, owner, repo, number, opt)
+		if err != nil {
+			return nil, wrapErr(fmt.Sprintf("list changed files of pull request %s#%d", repoName(owner, repo), number), err)
+		}
+		for _, f := range files {
+			out = append(out, ChangedFile{Path: f.GetFilename(), PreviousPath: f.GetPreviousFilename(), Status: f.GetStatus()})
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		opt.Page = resp.NextPage
+	}
+	if len(out) >= MaxChangedFiles {
+		return out, fmt.Errorf("list changed files of pull request %s#%d: %w", repoName(owner, repo), number, ErrChangedFilesTruncated)
+	}
+	return out, nil
+}
+
+// Review is one review of a pull request.
+type Review struct {
+	ID int64
+	// User is the reviewer's login.
+	User string
+	// State is APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED or PENDING.
+	State string
+	// CommitID is the head commit the review was made on.
+	CommitID    string
+	SubmittedAt time.Time
+	// AuthorAssociation is GitHub's hint (OWNER, MEMBER, COLLABORATOR, ...);
+	// check Permission for what the reviewer may do.
+	AuthorAssociation string
+}
+
+// Reviews lists every review of a pull request, oldest first (all pages).
+func (c *Client) Reviews(ctx context.Context, owner, repo string, number int) ([]Review, error) {
+	var out []Review
+	opt := &gh.ListOptions{PerPage: perPage}
+	for {
+		rs, resp, err := c.gh.PullRequests.ListReviews(ctx, owner, repo, number, opt)
+		if err != nil {
+			return nil, wrapErr(fmt.Sprintf("list reviews of pull request %s#%d", repoName(owner, repo), number), err)
+		}
+		for _, r := range rs {
+			out = append(out, Review{
+				ID:                r.GetID(),
+				User:              r.GetUser().GetLogin(),
+				State:             r.GetState(),
+				CommitID:          r.GetCommitID(),
+				SubmittedAt:       r.GetSubmittedAt().Time,
+				AuthorAssociation: r.GetAuthorAssociation(),
+			})
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opt.Page = resp.NextPage
+	}
+}
