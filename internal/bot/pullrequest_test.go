@@ -170,4 +170,3 @@ func TestPlanBranchNeverReady(t *testing.T) {
 		t.Fatalf("outcome %+v\n%s", do, do.Report)
 	}
 }
-
