@@ -117,7 +117,17 @@ func git(t *testing.T, dir string, args ...string) {
 
 func TestReadmeQuickStart(t *testing.T) {
 	root := repoRoot(t)
-	r := ddlbot(t, root, "lint", "--config", "examples/shop/.ddlbot.yml")
+	// The first command plans the bundled example end to end, in-process.
+	noPlanetScale(t)
+	r := ddlbot(t, root, "plan", "--config", "examples/shop/ddlbot-schema.yml", "--base-dir", "examples/shop/schema")
+	if r.code != 0 {
+		t.Fatalf("plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mustContain(t, "plan report", r.stdout, "Deploy request [#1](https://app.planetscale.com/example/shop/deploy-requests/1): **ready**",
+		"comment `/deploy` to deploy", "PlanetScale's diff (2 table(s))")
+	golden(t, "quickstart-plan.md", stableReport(r.stdout))
+	golden(t, "quickstart-plan.stderr", r.stderr)
+	r = ddlbot(t, root, "lint", "--config", "examples/shop/.ddlbot.yml")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -132,7 +142,8 @@ func TestReadmeQuickStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []string{"go run ./cmd/ddlbot lint --config examples/shop/.ddlbot.yml", "go run ./cmd/ddlbot diff examples/shop/schema examples/shop/schema-pr --format markdown", "scripts/test.sh"} {
+	for _, c := range []string{"go run ./cmd/ddlbot plan --config examples/shop/ddlbot-schema.yml --base-dir examples/shop/schema",
+		"go run ./cmd/ddlbot lint --config examples/shop/.ddlbot.yml", "go run ./cmd/ddlbot diff examples/shop/schema examples/shop/schema-pr --format markdown", "scripts/test.sh"} {
 		if !strings.Contains(string(readme), c) {
 			t.Errorf("README no longer shows %q", c)
 		}

@@ -54,6 +54,8 @@ func commands() []command {
 	return []command{
 		{"lint", "lint schema files and the change since a git ref", runLint},
 		{"diff", "diff two schemas (folders, files or REF:PATH)", runDiff},
+		{"plan", "plan the working tree as a pull request: branch, deploy request, report", runPlan},
+		{"action", "the GitHub Action: run on the workflow's event (see action.yml)", runAction},
 		{"localscale", "run the local PlanetScale API emulator", runLocalscale},
 		{"version", "print the version", runVersion},
 	}

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/github"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 )
@@ -80,10 +81,25 @@ type Options struct {
 	ChecksTimeout time.Duration
 	// PollInterval is the first poll interval; it doubles up to 10 s (default 1 s).
 	PollInterval time.Duration
+	// FollowTimeout bounds how long a command follows a deployment (default 30 min).
+	FollowTimeout time.Duration
+	// MinUpdateInterval is the least time between two edits of the comment
+	// and check run while following (default 10 s): rate-limit friendly.
+	MinUpdateInterval time.Duration
+	// MaxPollInterval caps the polling interval while following (default 10 s).
+	MaxPollInterval time.Duration
 	// DetailsURL links check runs somewhere useful (the workflow run).
 	DetailsURL string
 	// Version is ddlbot's version, shown in reports.
 	Version string
+	// ConfigPath is the configuration file read at the base commit, relative
+	// to the repository root; the folders it names are relative to its own
+	// folder. Empty means .ddlbot.yml, else .ddlbot.yaml, at the root.
+	ConfigPath string
+	// Adjust, when set, changes the configuration once it is loaded (the
+	// Action's organization, database and fail-on inputs). An error stops
+	// the run with one failing check, reason code "inputs-invalid".
+	Adjust func(*config.Config) error
 }
 
 func (o Options) withDefaults() Options {
@@ -95,6 +111,15 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = time.Second
+	}
+	if o.FollowTimeout <= 0 {
+		o.FollowTimeout = 30 * time.Minute
+	}
+	if o.MinUpdateInterval <= 0 {
+		o.MinUpdateInterval = 10 * time.Second
+	}
+	if o.MaxPollInterval <= 0 {
+		o.MaxPollInterval = 10 * time.Second
 	}
 	return o
 }

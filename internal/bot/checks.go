@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"strings"
 	"testing/fstest"
 
 	"github.com/ddlbot/ddlbot/internal/config"
@@ -12,39 +13,83 @@ import (
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
-// startCheck marks a database's check run in progress on the head commit,
-// reusing the run of an earlier delivery for the same commit. It returns 0 when
-// GitHub refused (the job goes on; finishCheck then creates the run).
-func (e *Engine) startCheck(ctx context.Context, repo Repo, pr github.PullRequest, db string) int64 {
+// checkRun is where a database's check run stands while a run plans it.
+type checkRun struct {
+	// id is the run in progress to complete (0: none yet).
+	id int64
+	// done is the completed run an earlier delivery left on the same commit.
+	done *github.CheckRun
+	// forbidden: the token may not write check runs (a fork's read-only token).
+	forbidden bool
+}
+
+// startCheck marks a database's check run in progress on the head commit. A
+// run still in progress from an earlier delivery (a crash, a retry) is
+// reused as is. A completed one is left alone: finishCheck writes nothing
+// when the result is the same, so a duplicate delivery changes nothing.
+func (e *Engine) startCheck(ctx context.Context, repo Repo, pr github.PullRequest, db string) checkRun {
 	name := CheckName(db)
+	if cr, err := e.GitHub.FindCheckRun(ctx, repo.Owner, repo.Name, pr.HeadSHA, name); err == nil && cr != nil {
+		if cr.Status != github.StatusCompleted {
+			return checkRun{id: cr.ID}
+		}
+		return checkRun{done: cr}
+	}
 	opts := github.CheckRunOptions{Name: name, HeadSHA: pr.HeadSHA, Status: github.StatusInProgress, Title: "Planning…",
 		Summary: "ddlbot is linting the change and preparing the PlanetScale branch and deploy request.", DetailsURL: e.Options.DetailsURL}
-	if cr, err := e.GitHub.FindCheckRun(ctx, repo.Owner, repo.Name, pr.HeadSHA, name); err == nil && cr != nil {
-		if _, err := e.GitHub.UpdateCheckRun(ctx, repo.Owner, repo.Name, cr.ID, opts); err == nil {
-			return cr.ID
-		}
-	}
 	cr, err := e.GitHub.CreateCheckRun(ctx, repo.Owner, repo.Name, opts)
 	if err != nil {
-		e.log().Warn("create check run", "name", name, "err", err)
+		return checkRun{forbidden: e.checkWriteFailed(pr, name, err)}
+	}
+	return checkRun{id: cr.ID}
+}
+
+// checkWriteFailed logs a check run GitHub refused, and reports whether it
+// was for lack of permission (then the run goes on without check runs: the
+// report still reaches the job summary).
+func (e *Engine) checkWriteFailed(pr github.PullRequest, name string, err error) bool {
+	if !github.IsForbidden(err) {
+		e.log().Warn("write check run", "name", name, "err", err)
+		return false
+	}
+	msg := "the token may not write check runs: the report goes to the job summary only"
+	if pr.IsFork {
+		// Expected: GitHub gives fork pull requests a read-only token.
+		e.log().Info(msg, "name", name, "why", "pull request from a fork")
+	} else {
+		e.log().Warn(msg+" (grant `checks: write`)", "name", name)
+	}
+	return true
+}
+
+// finishCheck completes a database's check run with its report and
+// annotations, and returns its id (0 when GitHub refused it). When an earlier
+// delivery completed a run on the same commit with the same result, nothing
+// is written; when the result differs, a new run is created rather than the
+// old one updated, since GitHub adds annotations on every update.
+func (e *Engine) finishCheck(ctx context.Context, repo Repo, pr github.PullRequest, ck checkRun, db, conclusion, title, summary string, anns []github.Annotation) int64 {
+	if ck.forbidden {
+		return 0
+	}
+	if d := ck.done; d != nil && d.Conclusion == conclusion && d.Title == title && strings.TrimSpace(d.Summary) == strings.TrimSpace(summary) {
+		return d.ID
+	}
+	opts := github.CheckRunOptions{Name: CheckName(db), HeadSHA: pr.HeadSHA, Conclusion: conclusion, Title: title, Summary: summary,
+		Annotations: anns, DetailsURL: e.Options.DetailsURL}
+	var (
+		cr  github.CheckRun
+		err error
+	)
+	if ck.id != 0 {
+		cr, err = e.GitHub.UpdateCheckRun(ctx, repo.Owner, repo.Name, ck.id, opts)
+	} else {
+		cr, err = e.GitHub.CreateCheckRun(ctx, repo.Owner, repo.Name, opts)
+	}
+	if err != nil {
+		e.checkWriteFailed(pr, CheckName(db), err)
 		return 0
 	}
 	return cr.ID
-}
-
-// finishCheck completes a database's check run with its report and annotations.
-func (e *Engine) finishCheck(ctx context.Context, repo Repo, pr github.PullRequest, id int64, db, conclusion, title, summary string, anns []github.Annotation) {
-	opts := github.CheckRunOptions{Name: CheckName(db), HeadSHA: pr.HeadSHA, Conclusion: conclusion, Title: title, Summary: summary,
-		Annotations: anns, DetailsURL: e.Options.DetailsURL}
-	var err error
-	if id != 0 {
-		_, err = e.GitHub.UpdateCheckRun(ctx, repo.Owner, repo.Name, id, opts)
-	} else {
-		_, err = e.GitHub.CreateCheckRun(ctx, repo.Owner, repo.Name, opts)
-	}
-	if err != nil {
-		e.log().Warn("complete check run", "name", CheckName(db), "err", err)
-	}
 }
 
 // neutral reports a pull request that needs nothing: one neutral check, no
@@ -61,6 +106,9 @@ func (e *Engine) neutral(ctx context.Context, repo Repo, pr github.PullRequest, 
 	}
 	_, err := e.GitHub.CreateCheckRun(ctx, repo.Owner, repo.Name, opts)
 	if err != nil {
+		if e.checkWriteFailed(pr, "ddlbot", err) {
+			return nil
+		}
 		return fmt.Errorf("create the neutral check run: %w", err)
 	}
 	return nil
@@ -77,6 +125,9 @@ func (e *Engine) failAll(ctx context.Context, repo Repo, pr github.PullRequest, 
 		return out, err
 	}
 	_, err := e.GitHub.CreateCheckRun(ctx, repo.Owner, repo.Name, opts)
+	if err != nil && e.checkWriteFailed(pr, "ddlbot", err) {
+		err = nil
+	}
 	return out, err
 }
 

@@ -84,7 +84,7 @@ func (f *fakeGitHub) FindStickyComment(_ context.Context, _, _ string, _ int, ma
 	defer f.mu.Unlock()
 	f.count("find-comment")
 	if b, ok := f.comments[marker]; ok {
-		return &github.Comment{ID: 1, Body: b}, nil
+		return &github.Comment{ID: commentID(marker), Body: b}, nil
 	}
 	return nil, nil
 }
@@ -94,11 +94,23 @@ func (f *fakeGitHub) UpsertStickyComment(_ context.Context, _, _ string, _ int, 
 	defer f.mu.Unlock()
 	old, ok := f.comments[marker]
 	if ok && old == body {
-		return 1, false, nil
+		return commentID(marker), false, nil
 	}
 	f.count("write-comment")
 	f.comments[marker] = body
-	return 1, !ok, nil
+	return commentID(marker), !ok, nil
+}
+
+// commentID is the fake's stable id for the comment holding a marker.
+func commentID(marker string) int64 {
+	var h int64 = 7
+	for _, c := range marker {
+		h = h*31 + int64(c)
+	}
+	if h < 0 {
+		h = -h
+	}
+	return h%1_000_000 + 1
 }
 
 func (f *fakeGitHub) CreateCheckRun(_ context.Context, _, _ string, o github.CheckRunOptions) (github.CheckRun, error) {

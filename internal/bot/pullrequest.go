@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path"
 	"strings"
 	"time"
 
@@ -62,6 +63,10 @@ type DatabaseOutcome struct {
 	Report string
 	// Findings are the lint findings.
 	Findings []lint.Finding
+	// CheckRunID is the check run that carries the report and the findings'
+	// annotations; 0 when GitHub refused it (a fork pull request's read-only
+	// token cannot write check runs).
+	CheckRunID int64
 }
 
 // LintErrors and LintWarnings add up the databases' findings.
@@ -95,10 +100,15 @@ func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*O
 	// .ddlbot.yml never decides what happens to it.
 	cfg, cfgErr := e.loadConfig(ctx, ev.Repo, pr.BaseSHA)
 	if cfgErr != nil {
-		return e.failAll(ctx, ev.Repo, pr, "config-invalid", fmt.Sprintf("The .ddlbot.yml on the base branch is not valid:\n\n```\n%s\n```", cfgErr))
+		return e.failAll(ctx, ev.Repo, pr, "config-invalid", fmt.Sprintf("The %s on the base branch is not valid:\n\n%s", e.configName(), schemadiff.CodeFence("", cfgErr.Error())))
+	}
+	if e.Options.Adjust != nil {
+		if err := e.Options.Adjust(cfg); err != nil {
+			return e.failAll(ctx, ev.Repo, pr, "inputs-invalid", "The inputs of the ddlbot step do not fit the configuration: "+schemadiff.MarkdownEscape(err.Error()))
+		}
 	}
 	if len(cfg.Databases) == 0 {
-		out := &Outcome{Decision: DecisionNoSchemaChange, ReasonCode: "no-config", Reason: "no .ddlbot.yml on the base branch: nothing to plan"}
+		out := &Outcome{Decision: DecisionNoSchemaChange, ReasonCode: "no-config", Reason: fmt.Sprintf("no %s on the base branch: nothing to plan", e.configName())}
 		return out, e.neutral(ctx, ev.Repo, pr, out.Reason)
 	}
 	if ev.Action == "closed" || pr.State == "closed" {
@@ -155,9 +165,28 @@ func firstLine(s string) string {
 	return ""
 }
 
-// loadConfig reads .ddlbot.yml (or .ddlbot.yaml) at a commit; none means defaults.
+// configName names the configuration file in messages.
+func (e *Engine) configName() string {
+	if e.Options.ConfigPath != "" {
+		return path.Clean(e.Options.ConfigPath)
+	}
+	return config.FileName
+}
+
+// loadConfig reads the configuration (Options.ConfigPath, or .ddlbot.yml or
+// .ddlbot.yaml) at a commit; none means defaults. The folders of a
+// configuration in a subfolder are relative to that subfolder, as for
+// `ddlbot lint --config`: they are made relative to the repository root here.
 func (e *Engine) loadConfig(ctx context.Context, repo Repo, sha string) (*config.Config, error) {
-	for _, name := range []string{".ddlbot.yml", ".ddlbot.yaml"} {
+	names := []string{config.FileName, ".ddlbot.yaml"}
+	if e.Options.ConfigPath != "" {
+		p := path.Clean(strings.TrimPrefix(e.Options.ConfigPath, "./"))
+		if path.IsAbs(p) || p == ".." || strings.HasPrefix(p, "../") {
+			return nil, fmt.Errorf("config path %q: give a path inside the repository", e.Options.ConfigPath)
+		}
+		names = []string{p}
+	}
+	for _, name := range names {
 		data, err := e.GitHub.FileContent(ctx, repo.Owner, repo.Name, sha, name)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
@@ -165,13 +194,29 @@ func (e *Engine) loadConfig(ctx context.Context, repo Repo, sha string) (*config
 		if err != nil {
 			return nil, fmt.Errorf("read %s at %s: %w", name, short(sha), err)
 		}
-		return config.Parse(name, data, config.Options{KnownRule: lint.KnownRule})
+		cfg, err := config.Parse(name, data, config.Options{KnownRule: lint.KnownRule})
+		if err != nil {
+			return nil, err
+		}
+		if dir := path.Dir(name); dir != "." {
+			for i := range cfg.Databases {
+				d := &cfg.Databases[i]
+				if d.Schema != "" {
+					d.Schema = path.Join(dir, d.Schema)
+				}
+				if d.Migrations != "" {
+					d.Migrations = path.Join(dir, d.Migrations)
+				}
+			}
+		}
+		return cfg, nil
 	}
 	return config.Default(), nil
 }
 
+// short abbreviates a commit id; other refs ("worktree") are kept whole.
 func short(sha string) string {
-	if len(sha) > 7 {
+	if len(sha) > 7 && strings.Trim(sha, "0123456789abcdef") == "" {
 		return sha[:7]
 	}
 	return sha
@@ -245,7 +290,7 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 		}
 	}
 	failLint := check.FailsOn(res.Findings, failingOn(cfg))
-	checkID := e.startCheck(ctx, repo, pr, db.Name)
+	ck := e.startCheck(ctx, repo, pr, db.Name)
 	rep := &report{db: db, pr: pr, res: res, failOn: failingOn(cfg), many: len(cfg.Databases) > 1, version: e.Options.Version}
 
 	var planErr error
@@ -277,7 +322,7 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 			e.log().Warn("update the sticky comment", "db", db.Name, "err", err)
 		}
 	}
-	e.finishCheck(ctx, repo, pr, checkID, db.Name, do.Conclusion, rep.title(), do.Report, annotations(res.Findings))
+	do.CheckRunID = e.finishCheck(ctx, repo, pr, ck, db.Name, do.Conclusion, rep.title(), do.Report, annotations(res.Findings))
 	return do
 }
 

@@ -334,6 +334,15 @@ func statusCode(err error) int {
 	return 0
 }
 
+// IsForbidden reports whether err is GitHub's 403 for a missing permission
+// (not a rate limit, which the transport turns into a *RateLimitError): a
+// fork pull request's read-only GITHUB_TOKEN gets it for every write, such as
+// creating a check run ("Resource not accessible by integration").
+func IsForbidden(err error) bool {
+	var er *gh.ErrorResponse
+	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusForbidden
+}
+
 // IsNotFound reports whether err is GitHub's 404 (or wraps
 // fs.ErrNotExist, as FileContent and ReadDir do).
 func IsNotFound(err error) bool {

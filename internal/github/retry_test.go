@@ -104,11 +104,14 @@ func TestPlainForbiddenIsNotRetried(t *testing.T) {
 	c, rec := f.client(t)
 	f.before = failFirst(1, 403, nil, `{"message":"Resource not accessible by integration"}`)
 	_, err := c.PullRequest(ctx, "o", "r", 1)
-	if err == nil || statusCode(err) != 403 || !strings.Contains(err.Error(), "Resource not accessible") {
+	if err == nil || statusCode(err) != 403 || !strings.Contains(err.Error(), "Resource not accessible") || !IsForbidden(err) {
 		t.Fatalf("err = %v", err)
 	}
 	if len(rec.slept()) != 0 || len(f.takeCalls()) != 1 {
 		t.Fatal("retried a permission error")
+	}
+	if IsForbidden(&RateLimitError{}) || IsForbidden(errors.New("403")) {
+		t.Fatal("IsForbidden is only GitHub's permission 403")
 	}
 }
 

@@ -364,6 +364,12 @@ func (rc *reqCtx) getBlob() response {
 				continue
 			}
 			content := sn.files[p]
+			if wantsRaw(rc.r.Header.Get("Accept")) {
+				// GitHub answers the raw media type with the bytes themselves
+				// (go-github's GetBlobRaw asks for it).
+				return response{status: http.StatusOK, body: []byte(content), header: http.Header{
+					"Content-Type": {"application/vnd.github.raw; charset=utf-8"}, "X-Github-Media-Type": {"github.v3; param=raw"}}}
+			}
 			return ok(map[string]any{
 				"sha":      want,
 				"node_id":  "B_kwDO" + want[:12],
@@ -375,6 +381,18 @@ func (rc *reqCtx) getBlob() response {
 		}
 	}
 	return notFound()
+}
+
+// wantsRaw reports whether an Accept header asks for GitHub's raw media
+// type (application/vnd.github.raw, application/vnd.github.v3.raw).
+func wantsRaw(accept string) bool {
+	for _, t := range strings.Split(accept, ",") {
+		t, _, _ = strings.Cut(strings.TrimSpace(strings.ToLower(t)), ";")
+		if t == "application/vnd.github.raw" || t == "application/vnd.github.v3.raw" {
+			return true
+		}
+	}
+	return false
 }
 
 func (rc *reqCtx) issueExists() (*repoState, bool) {

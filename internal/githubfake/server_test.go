@@ -140,6 +140,11 @@ func TestPullRequestReads(t *testing.T) {
 	if err != nil || blob.GetEncoding() != "base64" || blob.GetSize() == 0 {
 		t.Errorf("blob = %+v, %v", blob, err)
 	}
+	// The raw media type answers the bytes themselves.
+	raw, _, err := gh.Git.GetBlobRaw(ctx, owner, name, usersBlob)
+	if err != nil || !strings.HasPrefix(string(raw), "CREATE TABLE users (") {
+		t.Errorf("raw blob = %q, %v", raw, err)
+	}
 	// A subtree by its SHA, not recursive.
 	for _, e := range tree.Entries {
 		if e.GetType() == "tree" {

@@ -1,0 +1,643 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ddlbot/ddlbot/internal/bot"
+	"github.com/ddlbot/ddlbot/internal/config"
+	"github.com/ddlbot/ddlbot/internal/github"
+	"github.com/ddlbot/ddlbot/internal/lint"
+	"github.com/ddlbot/ddlbot/internal/planetscale"
+	"github.com/sethvargo/go-githubactions"
+)
+
+const actionDescription = `The GitHub Action entry point (action.yml runs it in the Docker image):
+reads the event GitHub Actions hands the step (GITHUB_EVENT_NAME,
+GITHUB_EVENT_PATH) and the step's inputs (INPUT_*), runs the pull request
+flow, and writes the step's outputs (GITHUB_OUTPUT) and job summary
+(GITHUB_STEP_SUMMARY).
+
+Events: pull_request and pull_request_target run the pull request flow;
+issue_comment is where pull request commands (/deploy, ...) arrive; any other
+event is ignored.
+
+Exit status: 0 when the run succeeded (planned, linted only, nothing to do,
+cleaned up, ignored); 1 when it failed (failing lint findings, PlanetScale's
+checks failed, planning failed, or the run could not complete; with
+fail-on: warning, also any warning); 2 when the step is set up wrong (inputs,
+credentials, event).`
+
+// Inputs of action.yml, with the default action.yml declares for each (a
+// test keeps the two equal). The Actions runner passes every input as
+// INPUT_<NAME>, its default filled in.
+const (
+	inConfig         = "config"
+	inGitHubToken    = "github-token"
+	inPSTokenID      = "planetscale-service-token-id"
+	inPSToken        = "planetscale-service-token"
+	inPSAPIURL       = "planetscale-api-url"
+	inOrganization   = "organization"
+	inDatabase       = "database"
+	inFailOn         = "fail-on"
+	inWaitTimeout    = "wait-timeout"
+	defaultWaitLimit = 10 * time.Minute // the wait-timeout input's default
+)
+
+var actionInputs = map[string]string{
+	inConfig:       config.FileName,
+	inGitHubToken:  "${{ github.token }}",
+	inPSTokenID:    "",
+	inPSToken:      "",
+	inPSAPIURL:     planetscale.DefaultBaseURL,
+	inOrganization: "",
+	inDatabase:     "",
+	inFailOn:       "",
+	inWaitTimeout:  "10m",
+}
+
+// Outputs of action.yml; every run writes all of them.
+const (
+	outDRNumber      = "deploy-request-number"
+	outDRURL         = "deploy-request-url"
+	outBranch        = "branch"
+	outLintErrors    = "lint-errors"
+	outLintWarnings  = "lint-warnings"
+	outDeploymentSt  = "deployment-state"
+	outDecision      = "decision"
+	outReasonCode    = "reason-code"
+	maxSummaryLength = 1<<20 - 4<<10 // GitHub takes 1 MiB of job summary per step
+)
+
+var actionOutputs = []string{outDRNumber, outDRURL, outBranch, outLintErrors, outLintWarnings, outDeploymentSt, outDecision, outReasonCode}
+
+// Reason codes of problems the action finds before or around the engine (the
+// engine's own are in internal/bot).
+const (
+	reasonInputsInvalid = "inputs-invalid" // also the engine's, for inputs that do not fit the configuration
+	reasonEventInvalid  = "event-invalid"
+	reasonCredentials   = "credentials"
+	reasonError         = "error"
+	reasonEventIgnored  = "event-not-handled"
+	reasonNoCommands    = "commands-not-enabled"
+)
+
+// actionRun is one run of `ddlbot action`.
+type actionRun struct {
+	a   *app
+	gha *githubactions.Action
+	log *slog.Logger
+}
+
+func runAction(ctx context.Context, a *app, args []string) int {
+	fset := a.newFlagSet("action", "ddlbot action", actionDescription)
+	rest, err := parseFlags(fset, args)
+	if err != nil {
+		return a.flagError(fset, err)
+	}
+	gha := githubactions.New(githubactions.WithWriter(a.stdout), githubactions.WithGetenv(a.getenv))
+	// Secrets first: nothing may print them before the runner knows to hide them.
+	secrets := []string{gha.GetInput(inGitHubToken), gha.GetInput(inPSTokenID), gha.GetInput(inPSToken)}
+	for _, env := range []string{"GITHUB_TOKEN", planetscale.EnvServiceTokenID, planetscale.EnvServiceToken, planetscale.EnvOAuthToken} {
+		secrets = append(secrets, strings.TrimSpace(a.getenv(env)))
+	}
+	for _, s := range secrets {
+		if s != "" {
+			gha.AddMask(s)
+		}
+	}
+	r := &actionRun{a: a, gha: gha}
+	r.log = slog.New(&actionsLogHandler{gha: gha, mu: &sync.Mutex{}})
+	if len(rest) > 0 {
+		return r.usage(reasonInputsInvalid, fmt.Errorf("action takes no arguments, got %q", rest))
+	}
+	return r.run(ctx)
+}
+
+// actionSettings are the inputs, checked.
+type actionSettings struct {
+	configPath    string
+	token         string
+	ps            planetscale.Config
+	org, database string
+	failOn        string
+	wait          time.Duration
+}
+
+func (r *actionRun) settings() (actionSettings, error) {
+	in := r.gha.GetInput
+	s := actionSettings{configPath: in(inConfig), org: in(inOrganization), database: in(inDatabase)}
+	if s.configPath == config.FileName {
+		s.configPath = "" // the default: .ddlbot.yml, else .ddlbot.yaml
+	}
+	switch f := strings.ToLower(in(inFailOn)); f {
+	case "", config.SeverityError, config.SeverityWarning:
+		s.failOn = f
+	default:
+		return s, fmt.Errorf("the fail-on input is %q: use error or warning (or leave it empty for lint.fail_on in the configuration)", in(inFailOn))
+	}
+	s.wait = defaultWaitLimit
+	if w := in(inWaitTimeout); w != "" {
+		d, err := time.ParseDuration(w)
+		if err != nil || d <= 0 {
+			return s, fmt.Errorf("the wait-timeout input is %q: give a positive Go duration such as 10m or 90s", w)
+		}
+		s.wait = d
+	}
+	s.token = in(inGitHubToken)
+	if s.token == "" {
+		s.token = strings.TrimSpace(r.a.getenv("GITHUB_TOKEN"))
+	}
+	// PlanetScale: the inputs, else the PLANETSCALE_* environment variables.
+	env := planetscale.ConfigFromEnv(r.a.getenv)
+	s.ps = planetscale.Config{ServiceTokenID: in(inPSTokenID), ServiceToken: in(inPSToken)}
+	if s.ps.ServiceTokenID == "" && s.ps.ServiceToken == "" {
+		s.ps.ServiceTokenID, s.ps.ServiceToken, s.ps.OAuthToken = env.ServiceTokenID, env.ServiceToken, env.OAuthToken
+	}
+	s.ps.BaseURL = in(inPSAPIURL)
+	if (s.ps.BaseURL == "" || s.ps.BaseURL == planetscale.DefaultBaseURL) && env.BaseURL != "" {
+		s.ps.BaseURL = env.BaseURL // set in the workflow's env: it beats the input's default
+	}
+	return s, nil
+}
+
+func (r *actionRun) run(ctx context.Context) int {
+	s, err := r.settings()
+	if err != nil {
+		return r.usage(reasonInputsInvalid, err)
+	}
+	event := strings.TrimSpace(r.a.getenv("GITHUB_EVENT_NAME"))
+	if event == "" {
+		return r.usage(reasonEventInvalid, errors.New("GITHUB_EVENT_NAME is not set: `ddlbot action` runs as a step of a GitHub Actions workflow (elsewhere, use `ddlbot plan`)"))
+	}
+	var (
+		prEvent bot.PullRequestEvent
+		cmEvent commentEvent
+	)
+	switch event {
+	case "pull_request", "pull_request_target":
+		prEvent, err = readPullRequestEvent(r.a.getenv("GITHUB_EVENT_PATH"))
+	case "issue_comment":
+		cmEvent, err = readCommentEvent(r.a.getenv("GITHUB_EVENT_PATH"))
+	default:
+		out := &bot.Outcome{Decision: bot.DecisionIgnored, ReasonCode: reasonEventIgnored, Reason: fmt.Sprintf("ddlbot does nothing on %s events", event)}
+		return r.finish(out, s)
+	}
+	if err != nil {
+		return r.usage(reasonEventInvalid, fmt.Errorf("%s event: %w", event, err))
+	}
+	if event == "issue_comment" {
+		return r.finish(runCommand(ctx, r.log, cmEvent), s)
+	}
+
+	if s.token == "" {
+		return r.usage(reasonCredentials, errors.New("no GitHub token: set the github-token input (its default, ${{ github.token }}, needs nothing else)"))
+	}
+	gh, err := github.New(ctx, github.Config{Token: s.token, BaseURL: r.a.getenv("GITHUB_API_URL"), Logger: r.log, UserAgent: userAgent()})
+	if err != nil {
+		return r.usage(reasonCredentials, fmt.Errorf("GitHub: %w (check the github-token input and GITHUB_API_URL)", err))
+	}
+	var psClient bot.PlanetScale // stays a nil interface without credentials: the engine then lints only
+	if s.ps.ServiceTokenID == "" && s.ps.ServiceToken == "" && s.ps.OAuthToken == "" {
+		r.log.Info("no PlanetScale credentials (pull requests from forks get no secrets): linting only")
+	} else {
+		s.ps.UserAgent, s.ps.Logger = userAgent(), r.log
+		c, err := planetscale.New(s.ps)
+		if err != nil {
+			return r.usage(reasonCredentials, fmt.Errorf("%w (inputs planetscale-service-token-id, planetscale-service-token and planetscale-api-url)", err))
+		}
+		psClient = c
+	}
+	engine := &bot.Engine{
+		GitHub:      newCheckoutGitHub(ctx, gh, r.a.getenv("GITHUB_WORKSPACE"), r.log),
+		PlanetScale: psClient,
+		Logger:      r.log,
+		Options: bot.Options{
+			BranchReadyTimeout: s.wait,
+			ChecksTimeout:      s.wait,
+			DetailsURL:         runURL(r.a.getenv),
+			Version:            buildVersion(),
+			ConfigPath:         s.configPath,
+			Adjust:             s.adjust(r.log),
+		},
+	}
+	r.log.Info("pull request event", "event", event, "action", prEvent.Action, "repository", prEvent.Repo.String(), "number", prEvent.Number)
+	out, err := engine.HandlePullRequest(ctx, prEvent)
+	if err != nil {
+		if errors.Is(err, github.ErrUnauthorized) {
+			return r.usage(reasonCredentials, fmt.Errorf("GitHub rejected the token: set the github-token input to a valid token: %w", err))
+		}
+		r.gha.Errorf("ddlbot could not complete: %v", err)
+		r.writeOutputs(&bot.Outcome{Decision: bot.DecisionFailed, ReasonCode: reasonError})
+		r.summary(fmt.Sprintf("### ddlbot could not complete\n\n%s", codeBlock(err.Error())))
+		return exitFindings
+	}
+	return r.finish(out, s)
+}
+
+// adjust applies the organization, database and fail-on inputs to the
+// configuration read from the base commit.
+func (s actionSettings) adjust(log *slog.Logger) func(*config.Config) error {
+	return func(cfg *config.Config) error {
+		if s.database != "" && len(cfg.Databases) > 1 {
+			names := make([]string, len(cfg.Databases))
+			for i, d := range cfg.Databases {
+				names[i] = d.Name
+			}
+			return fmt.Errorf("the database input (%q) applies only to a configuration with one database; this one has %d (%s): set `database:` for each of them in the configuration file instead",
+				s.database, len(cfg.Databases), strings.Join(names, ", "))
+		}
+		for i := range cfg.Databases {
+			d := &cfg.Databases[i]
+			if s.org != "" && d.Organization != s.org {
+				log.Info("organization input overrides the configuration", "db", d.Name, "organization", s.org)
+				d.Organization = s.org
+			}
+			if s.database != "" && d.Database != s.database {
+				log.Info("database input overrides the configuration", "db", d.Name, "database", s.database)
+				d.Database = s.database
+			}
+		}
+		if s.failOn != "" {
+			cfg.Lint.FailOn = s.failOn
+		}
+		return nil
+	}
+}
+
+// finish reports an outcome: outputs, job summary, annotations, exit status.
+func (r *actionRun) finish(out *bot.Outcome, s actionSettings) int {
+	r.writeOutputs(out)
+	errs, warns := out.LintErrors()
+	var b strings.Builder
+	for i, d := range out.Databases {
+		if i > 0 {
+			b.WriteString("\n---\n\n")
+		}
+		b.WriteString(visibleReport(d.Report))
+		if d.CheckRunID == 0 {
+			r.annotate(d.Findings)
+		}
+	}
+	if len(out.Databases) == 0 {
+		fmt.Fprintf(&b, "### ddlbot\n\n%s.\n", strings.TrimSuffix(escapeLine(out.Reason), "."))
+	}
+	r.summary(b.String())
+	r.log.Info("done", "decision", out.Decision, "reason_code", out.ReasonCode, "reason", out.Reason, "lint_errors", errs, "lint_warnings", warns)
+	switch {
+	case out.ReasonCode == reasonInputsInvalid:
+		r.gha.Errorf("ddlbot: %s", unmarkdown(out.Reason))
+		return exitUsage
+	case out.Decision == bot.DecisionFailed:
+		r.gha.Errorf("ddlbot: %s", failure(out))
+		return exitFindings
+	case s.failOn == config.SeverityWarning && warns > 0:
+		r.gha.Errorf("ddlbot: %d lint warning(s) and fail-on is warning", warns)
+		return exitFindings
+	}
+	return exitOK
+}
+
+// usage reports a step that is set up wrong, and exits 2.
+func (r *actionRun) usage(code string, err error) int {
+	r.gha.Errorf("ddlbot: %v", err)
+	r.writeOutputs(&bot.Outcome{Decision: bot.DecisionFailed, ReasonCode: code})
+	return exitUsage
+}
+
+// writeOutputs sets every output. With several databases the deploy request
+// fields are the first planned database's, the lint counts are sums.
+func (r *actionRun) writeOutputs(out *bot.Outcome) {
+	errs, warns := out.LintErrors()
+	var first *bot.DatabaseOutcome
+	for _, d := range out.Databases {
+		if first == nil || (first.DeployRequest == 0 && d.DeployRequest != 0) {
+			first = d
+		}
+	}
+	vals := map[string]string{
+		outDecision: out.Decision, outReasonCode: out.ReasonCode,
+		outLintErrors: strconv.Itoa(errs), outLintWarnings: strconv.Itoa(warns),
+	}
+	if first != nil {
+		vals[outBranch], vals[outDeploymentSt], vals[outDRURL] = first.Branch, first.DeploymentState, first.DeployRequestURL
+		if first.DeployRequest != 0 {
+			vals[outDRNumber] = strconv.Itoa(first.DeployRequest)
+		}
+	}
+	if r.a.getenv("GITHUB_OUTPUT") == "" {
+		r.log.Debug("GITHUB_OUTPUT is not set: outputs not written")
+		return
+	}
+	for _, k := range actionOutputs {
+		// One line each: a value can never end the file command's block early.
+		r.gha.SetOutput(k, strings.NewReplacer("\r", " ", "\n", " ").Replace(vals[k]))
+	}
+}
+
+func (r *actionRun) summary(md string) {
+	if strings.TrimSpace(md) == "" {
+		return
+	}
+	if r.a.getenv("GITHUB_STEP_SUMMARY") == "" {
+		r.log.Debug("GITHUB_STEP_SUMMARY is not set: job summary not written")
+		return
+	}
+	r.gha.AddStepSummary(github.TruncateMarkdown(md, maxSummaryLength))
+}
+
+// annotate turns lint findings into workflow annotations. It is called only
+// for a database whose check run GitHub refused (a fork's read-only token):
+// otherwise the check run carries the same annotations, and repeating them
+// would show every finding twice on the pull request. GitHub shows at most
+// 10 errors and 10 warnings of a step; the job summary lists them all.
+func (r *actionRun) annotate(findings []lint.Finding) {
+	for _, f := range findings {
+		if f.File == "" {
+			continue
+		}
+		fields := map[string]string{"file": f.File, "line": strconv.Itoa(f.Line), "title": f.Rule}
+		if f.EndLine > f.Line {
+			fields["endLine"] = strconv.Itoa(f.EndLine)
+		} else if f.Column > 0 {
+			fields["col"] = strconv.Itoa(f.Column)
+			if f.EndColumn > f.Column {
+				fields["endColumn"] = strconv.Itoa(f.EndColumn)
+			}
+		}
+		g := r.gha.WithFieldsMap(fields)
+		switch f.Severity {
+		case lint.Error:
+			g.Errorf("%s", f.Message)
+		case lint.Warning:
+			g.Warningf("%s", f.Message)
+		default:
+			g.Noticef("%s", f.Message)
+		}
+	}
+}
+
+// visibleReport drops the hidden marker and state lines of a report: the job
+// summary shows what the sticky comment shows.
+func visibleReport(report string) string {
+	lines := strings.Split(report, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if t := strings.TrimSpace(l); strings.HasPrefix(t, "<!-- ddlbot:") && strings.HasSuffix(t, "-->") {
+			continue
+		}
+		out = append(out, l)
+	}
+	return strings.TrimLeft(strings.Join(out, "\n"), "\n")
+}
+
+func escapeLine(s string) string {
+	return strings.NewReplacer("<", "&lt;", ">", "&gt;", "\n", " ").Replace(s)
+}
+
+func codeBlock(s string) string {
+	fence := "```"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	return fence + "\n" + s + "\n" + fence + "\n"
+}
+
+var markdownEscaped = regexp.MustCompile("\\\\([\\\\`*_{}\\[\\]()#+\\-!|~>&<@:])")
+
+// caution returns, as plain text, the error a report shows in its CAUTION
+// block (a planning failure), or "".
+func caution(report string) string {
+	_, rest, ok := strings.Cut(report, "> [!CAUTION]\n> ")
+	if !ok {
+		return ""
+	}
+	line, _, _ := strings.Cut(rest, "\n")
+	return unmarkdown(line)
+}
+
+// unmarkdown turns a line of escaped markdown (schemadiff.MarkdownEscape)
+// back into plain text, for the log.
+func unmarkdown(s string) string {
+	s = strings.NewReplacer("&lt;", "<", "&gt;", ">").Replace(s)
+	return markdownEscaped.ReplaceAllString(s, "$1")
+}
+
+// failure says in one line why an outcome failed.
+func failure(out *bot.Outcome) string {
+	var parts []string
+	for _, d := range out.Databases {
+		if d.Conclusion != github.ConclusionFailure {
+			continue
+		}
+		why := "failed (see the report in the job summary)"
+		switch {
+		case d.Errors > 0:
+			why = fmt.Sprintf("%d lint error(s)", d.Errors)
+		case d.DeploymentState == planetscale.StateError:
+			why = fmt.Sprintf("deploy request #%d failed PlanetScale's checks", d.DeployRequest)
+		case caution(d.Report) != "":
+			why = caution(d.Report)
+		case d.Warnings > 0:
+			why = fmt.Sprintf("%d lint warning(s), and lint fails on warnings", d.Warnings)
+		}
+		parts = append(parts, fmt.Sprintf("database %s: %s", d.Name, why))
+	}
+	if len(parts) == 0 {
+		return escapeLine(out.Reason)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func userAgent() string {
+	v, _, _ := strings.Cut(buildVersion(), " ")
+	return "ddlbot/" + v
+}
+
+// runURL links check runs to the workflow run.
+func runURL(getenv func(string) string) string {
+	server, repo, id := getenv("GITHUB_SERVER_URL"), getenv("GITHUB_REPOSITORY"), getenv("GITHUB_RUN_ID")
+	if server == "" || repo == "" || id == "" {
+		return ""
+	}
+	return strings.TrimSuffix(server, "/") + "/" + repo + "/actions/runs/" + id
+}
+
+// The event payloads, reduced to what the action needs.
+
+type payloadRepo struct {
+	Name  string `json:"name"`
+	Owner struct {
+		Login string `json:"login"`
+	} `json:"owner"`
+}
+
+func (p *payloadRepo) repo() (bot.Repo, error) {
+	if p == nil || p.Name == "" || p.Owner.Login == "" {
+		return bot.Repo{}, errors.New("the payload has no repository (repository.name, repository.owner.login)")
+	}
+	return bot.Repo{Owner: p.Owner.Login, Name: p.Name}, nil
+}
+
+func readPayload(path string, v any) error {
+	if path == "" {
+		return errors.New("GITHUB_EVENT_PATH is not set")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read the payload (GITHUB_EVENT_PATH): %w", err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("the payload at GITHUB_EVENT_PATH is not valid JSON: %w", err)
+	}
+	return nil
+}
+
+func readPullRequestEvent(path string) (bot.PullRequestEvent, error) {
+	var p struct {
+		Action      string `json:"action"`
+		Number      int    `json:"number"`
+		PullRequest *struct {
+			Number int `json:"number"`
+		} `json:"pull_request"`
+		Repository *payloadRepo `json:"repository"`
+	}
+	if err := readPayload(path, &p); err != nil {
+		return bot.PullRequestEvent{}, err
+	}
+	ev := bot.PullRequestEvent{Action: p.Action, Number: p.Number}
+	if ev.Number == 0 && p.PullRequest != nil {
+		ev.Number = p.PullRequest.Number
+	}
+	switch {
+	case ev.Action == "":
+		return ev, errors.New("the payload has no action")
+	case ev.Number <= 0:
+		return ev, errors.New("the payload has no pull request number (number, pull_request.number)")
+	}
+	repo, err := p.Repository.repo()
+	ev.Repo = repo
+	return ev, err
+}
+
+// commentEvent is an issue_comment delivery: where pull request commands
+// (/deploy, /cutover, ...) arrive.
+type commentEvent struct {
+	Action        string
+	Repo          bot.Repo
+	Number        int
+	IsPullRequest bool
+	CommentID     int64
+	Body          string
+	Author        string
+	AuthorIsBot   bool
+}
+
+func readCommentEvent(path string) (commentEvent, error) {
+	var p struct {
+		Action string `json:"action"`
+		Issue  *struct {
+			Number      int             `json:"number"`
+			PullRequest json.RawMessage `json:"pull_request"`
+		} `json:"issue"`
+		Comment *struct {
+			ID   int64  `json:"id"`
+			Body string `json:"body"`
+			User struct {
+				Login string `json:"login"`
+				Type  string `json:"type"`
+			} `json:"user"`
+		} `json:"comment"`
+		Repository *payloadRepo `json:"repository"`
+	}
+	if err := readPayload(path, &p); err != nil {
+		return commentEvent{}, err
+	}
+	switch {
+	case p.Action == "":
+		return commentEvent{}, errors.New("the payload has no action")
+	case p.Issue == nil || p.Issue.Number <= 0:
+		return commentEvent{}, errors.New("the payload has no issue number (issue.number)")
+	case p.Comment == nil || p.Comment.ID == 0:
+		return commentEvent{}, errors.New("the payload has no comment (comment.id)")
+	}
+	repo, err := p.Repository.repo()
+	pr := len(p.Issue.PullRequest) > 0 && string(p.Issue.PullRequest) != "null"
+	return commentEvent{Action: p.Action, Repo: repo, Number: p.Issue.Number, IsPullRequest: pr, CommentID: p.Comment.ID,
+		Body: p.Comment.Body, Author: p.Comment.User.Login, AuthorIsBot: p.Comment.User.Type == "Bot"}, err
+}
+
+// runCommand handles a pull request comment. Commands (/deploy, /cutover,
+// /cancel, /revert, /skip-revert, /plan, /help) arrive with the deploy
+// feature; until then a comment changes nothing, and says so in the log.
+func runCommand(_ context.Context, log *slog.Logger, ev commentEvent) *bot.Outcome {
+	log.Info("pull request commands (/deploy, ...) arrive with the deploy feature: this comment changes nothing",
+		"repository", ev.Repo.String(), "number", ev.Number, "comment", ev.CommentID)
+	return &bot.Outcome{Decision: bot.DecisionIgnored, ReasonCode: reasonNoCommands,
+		Reason: "pull request commands are not enabled in this version of ddlbot"}
+}
+
+// actionsLogHandler writes slog records as GitHub Actions log lines: debug
+// records as ::debug:: (shown when the run has debug logging on), warnings
+// and errors as ::warning:: and ::error:: annotations, the rest as plain
+// lines. Attribute values are quoted when needed, so a record is always one
+// line and never starts a workflow command of its own.
+type actionsLogHandler struct {
+	gha    *githubactions.Action
+	mu     *sync.Mutex
+	attrs  []slog.Attr
+	prefix string
+}
+
+func (h *actionsLogHandler) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h *actionsLogHandler) Handle(_ context.Context, rec slog.Record) error {
+	var b strings.Builder
+	b.WriteString(strings.NewReplacer("\r", " ", "\n", " ").Replace(rec.Message))
+	write := func(a slog.Attr) {
+		v := a.Value.Resolve().String()
+		if v == "" || strings.ContainsAny(v, " \t\r\n\"=") || !strconv.CanBackquote(v) {
+			v = strconv.Quote(v)
+		}
+		fmt.Fprintf(&b, " %s%s=%s", h.prefix, a.Key, v)
+	}
+	for _, a := range h.attrs {
+		write(a)
+	}
+	rec.Attrs(func(a slog.Attr) bool { write(a); return true })
+	line := b.String()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case rec.Level < slog.LevelInfo:
+		h.gha.Debugf("%s", line)
+	case rec.Level < slog.LevelWarn:
+		h.gha.Infof("%s", strings.TrimLeft(line, ":"))
+	case rec.Level < slog.LevelError:
+		h.gha.Warningf("%s", line)
+	default:
+		h.gha.Errorf("%s", line)
+	}
+	return nil
+}
+
+func (h *actionsLogHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	c := *h
+	c.attrs = append(append([]slog.Attr(nil), h.attrs...), attrs...)
+	return &c
+}
+
+func (h *actionsLogHandler) WithGroup(name string) slog.Handler {
+	c := *h
+	c.prefix = h.prefix + name + "."
+	return &c
+}

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+type actionYAML struct {
+	Name   string `yaml:"name"`
+	Inputs map[string]struct {
+		Description string  `yaml:"description"`
+		Required    bool    `yaml:"required"`
+		Default     *string `yaml:"default"`
+	} `yaml:"inputs"`
+	Outputs map[string]struct {
+		Description string `yaml:"description"`
+	} `yaml:"outputs"`
+	Runs struct {
+		Using string   `yaml:"using"`
+		Image string   `yaml:"image"`
+		Args  []string `yaml:"args"`
+	} `yaml:"runs"`
+}
+
+func loadActionYAML(t *testing.T) actionYAMLInputs {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "action.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a actionYAML
+	if err := yaml.Unmarshal(data, &a); err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	out := actionYAMLInputs{raw: a, Inputs: map[string]actionInputYAML{}}
+	for name, in := range a.Inputs {
+		def := ""
+		if in.Default != nil {
+			def = *in.Default
+		}
+		out.Inputs[name] = actionInputYAML{Default: def, HasDefault: in.Default != nil, Description: in.Description}
+	}
+	return out
+}
+
+type actionInputYAML struct {
+	Default     string
+	HasDefault  bool
+	Description string
+}
+
+type actionYAMLInputs struct {
+	raw    actionYAML
+	Inputs map[string]actionInputYAML
+}
+
+// TestActionYAMLMatchesCode keeps action.yml and the inputs and outputs the
+// code reads and writes equal.
+func TestActionYAMLMatchesCode(t *testing.T) {
+	a := loadActionYAML(t)
+	var yin, cin []string
+	for name, in := range a.Inputs {
+		yin = append(yin, name)
+		if !in.HasDefault || strings.TrimSpace(in.Description) == "" {
+			t.Errorf("input %s: every input needs a description and a default", name)
+		}
+		if def, ok := actionInputs[name]; ok && def != in.Default {
+			t.Errorf("input %s: action.yml's default %q, the code's %q", name, in.Default, def)
+		}
+		if a.raw.Inputs[name].Required {
+			t.Errorf("input %s is required: every input has a default", name)
+		}
+	}
+	for name := range actionInputs {
+		cin = append(cin, name)
+	}
+	sort.Strings(yin)
+	sort.Strings(cin)
+	if !slices.Equal(yin, cin) {
+		t.Errorf("inputs: action.yml %v, code %v", yin, cin)
+	}
+	var yout []string
+	for name, o := range a.raw.Outputs {
+		yout = append(yout, name)
+		if strings.TrimSpace(o.Description) == "" {
+			t.Errorf("output %s has no description", name)
+		}
+	}
+	cout := slices.Clone(actionOutputs)
+	sort.Strings(yout)
+	sort.Strings(cout)
+	if !slices.Equal(yout, cout) {
+		t.Errorf("outputs: action.yml %v, code %v", yout, cout)
+	}
+	if r := a.raw.Runs; r.Using != "docker" || r.Image != "Dockerfile" || !slices.Equal(r.Args, []string{"action"}) {
+		t.Errorf("runs: %+v", r)
+	}
+	// The reason codes the outputs document are the ones the code uses.
+	desc := a.raw.Outputs[outReasonCode].Description
+	for _, code := range []string{reasonInputsInvalid, reasonEventInvalid, reasonCredentials, reasonError, reasonEventIgnored, reasonNoCommands} {
+		if !strings.Contains(desc, code) {
+			t.Errorf("action.yml's reason-code does not list %s", code)
+		}
+	}
+	// The README documents every input and output.
+	readme, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range append(cin, cout...) {
+		if !strings.Contains(string(readme), "| `"+name+"` |") {
+			t.Errorf("README's GitHub Action section lacks a row for %s", name)
+		}
+	}
+	if !strings.Contains(string(readme), "examples/workflows/ddlbot.yml") {
+		t.Error("README does not point to the example workflow")
+	}
+}
+
+// TestExampleWorkflow checks the example workflow has what the action needs.
+func TestExampleWorkflow(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", "workflows", "ddlbot.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		On map[string]struct {
+			Types []string `yaml:"types"`
+		} `yaml:"on"`
+		Permissions map[string]string `yaml:"permissions"`
+		Concurrency struct {
+			Group            string `yaml:"group"`
+			CancelInProgress bool   `yaml:"cancel-in-progress"`
+		} `yaml:"concurrency"`
+		Jobs map[string]struct {
+			Steps []struct {
+				ID   string            `yaml:"id"`
+				Uses string            `yaml:"uses"`
+				With map[string]string `yaml:"with"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(data, &wf); err != nil {
+		t.Fatal(err)
+	}
+	if got := wf.On["pull_request"].Types; !slices.Equal(got, []string{"opened", "synchronize", "reopened", "ready_for_review", "closed"}) {
+		t.Errorf("pull_request types %v", got)
+	}
+	if got := wf.On["issue_comment"].Types; !slices.Equal(got, []string{"created"}) {
+		t.Errorf("issue_comment types %v", got)
+	}
+	want := map[string]string{"contents": "read", "pull-requests": "write", "issues": "write", "checks": "write"}
+	if len(wf.Permissions) != len(want) {
+		t.Errorf("permissions %v", wf.Permissions)
+	}
+	for k, v := range want {
+		if wf.Permissions[k] != v {
+			t.Errorf("permission %s: %q, want %q", k, wf.Permissions[k], v)
+		}
+	}
+	if wf.Concurrency.Group != "ddlbot-${{ github.event.pull_request.number || github.event.issue.number }}" || wf.Concurrency.CancelInProgress {
+		t.Errorf("concurrency %+v", wf.Concurrency)
+	}
+	var checkout, action bool
+	for _, job := range wf.Jobs {
+		for _, s := range job.Steps {
+			switch {
+			case strings.HasPrefix(s.Uses, "actions/checkout@"):
+				checkout = s.With["fetch-depth"] == "0"
+			case strings.HasPrefix(s.Uses, "ddlbot/ddlbot@"):
+				action = true
+				for k, v := range s.With {
+					if _, ok := actionInputs[k]; !ok {
+						t.Errorf("the example passes an unknown input %s", k)
+					}
+					if strings.Contains(k, "token") && !strings.HasPrefix(v, "${{ secrets.") {
+						t.Errorf("input %s should come from a secret: %q", k, v)
+					}
+				}
+			}
+		}
+	}
+	if !checkout || !action {
+		t.Errorf("steps: checkout with fetch-depth 0 %v, the action %v", checkout, action)
+	}
+}
+
+func TestVisibleReportAndCaution(t *testing.T) {
+	rep := "<!-- ddlbot:plan db=app -->\n<!-- ddlbot:state {\"v\":1} -->\n\n### ddlbot · `app`\n\n> [!CAUTION]\n> branch ddlbot\\-pr\\-7 did not become ready within 2s \\(last state\\: pending\\) &lt;x&gt;\n\ntext <!-- ddlbot:keep --> here\n"
+	got := visibleReport(rep)
+	if strings.Contains(got, "ddlbot:state") || strings.Contains(got, "ddlbot:plan") || !strings.HasPrefix(got, "### ddlbot") || !strings.Contains(got, "<!-- ddlbot:keep --> here") {
+		t.Errorf("visibleReport:\n%s", got)
+	}
+	if c := caution(rep); c != "branch ddlbot-pr-7 did not become ready within 2s (last state: pending) <x>" {
+		t.Errorf("caution %q", c)
+	}
+	if c := caution("no caution"); c != "" {
+		t.Errorf("caution %q", c)
+	}
+}

@@ -1,0 +1,582 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing/fstest"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/ddlbot/ddlbot/internal/bot"
+	"github.com/ddlbot/ddlbot/internal/config"
+	"github.com/ddlbot/ddlbot/internal/gitfs"
+	"github.com/ddlbot/ddlbot/internal/github"
+	"github.com/ddlbot/ddlbot/internal/lint"
+	"github.com/ddlbot/ddlbot/internal/localscale"
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	"github.com/ddlbot/ddlbot/internal/terminal"
+	"github.com/ddlbot/ddlbot/schemadiff"
+)
+
+const planDescription = `Plans the working tree as if it were a pull request: the same engine as the
+GitHub Action, with the terminal in place of GitHub. It lints the change,
+creates (or reuses) the PlanetScale branch ddlbot-pr-N, brings it to the
+working tree's schema over MySQL, opens (or reuses) a deploy request, waits
+for PlanetScale's checks and prints the comment the pull request would get
+(markdown, one report per database) on stdout, and one summary line per
+database on stderr.
+
+The base is a git ref (--base, default HEAD: the uncommitted changes), or with
+--base-dir a folder that stands for the database's schema folder at the base,
+so a plan needs no git history. As on a pull request, the configuration is read
+at the base (from the working tree with --base-dir, or when the base has none).
+Paths in the configuration are relative to its folder, as for lint.
+
+PlanetScale: with PLANETSCALE_SERVICE_TOKEN_ID and PLANETSCALE_SERVICE_TOKEN (or
+PLANETSCALE_OAUTH_TOKEN) in the environment, the real API (PLANETSCALE_API_URL
+to point elsewhere); a database without an organization in the configuration
+then uses PLANETSCALE_ORG. Without credentials (or with --local), an in-process
+localscale emulator whose production branches hold the base schema: nothing
+leaves this machine. Its organization is the configured one, else "local".
+
+Exit status: 0 planned (or no schema change), 1 a check failed (lint errors,
+PlanetScale's checks, or planning failed), 2 usage, configuration, git or
+internal problem.`
+
+var _ bot.GitHub = (*terminal.GitHub)(nil)
+
+// worktreeSHA is the head "commit" of a plan: the working tree.
+const worktreeSHA = "worktree"
+
+// localOrg is the localscale organization of databases configured without one.
+const localOrg = "local"
+
+func runPlan(ctx context.Context, a *app, args []string) int {
+	fset := a.newFlagSet("plan", "ddlbot plan [--config F] [--base REF | --base-dir DIR] [--db NAME] [--pr N] [--local]", planDescription)
+	configPath := fset.String("config", "", "configuration file (default: .ddlbot.yml in the current folder)")
+	baseRef := fset.String("base", "", "git ref of the base (default HEAD)")
+	baseDir := fset.String("base-dir", "", "folder holding the base schema of the database (instead of a git ref)")
+	dbName := fset.String("db", "", "plan only this database of the configuration")
+	prNumber := fset.Int("pr", 0, "pull request number: the branch is ddlbot-pr-N")
+	forceLocal := fset.Bool("local", false, "use the in-process localscale even when PlanetScale credentials are set")
+	verbose := fset.Bool("verbose", false, "log each step on stderr")
+	rest, err := parseFlags(fset, args)
+	if err != nil {
+		return a.flagError(fset, err)
+	}
+	switch {
+	case len(rest) > 0:
+		return a.fail(usageError{fmt.Sprintf("plan takes no arguments, got %q (the head is the working tree; see --help)", rest)})
+	case *baseRef != "" && *baseDir != "":
+		return a.fail(usageError{"give --base or --base-dir, not both"})
+	case *prNumber < 0:
+		return a.fail(usageError{"--pr must not be negative"})
+	}
+	p, err := a.preparePlan(ctx, *configPath, *baseRef, *baseDir, *dbName)
+	if err != nil {
+		return a.fail(err)
+	}
+	logger := slog.New(slog.DiscardHandler)
+	if *verbose {
+		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	opts := bot.Options{Version: buildVersion()}
+
+	// The backend.
+	psCfg := ps.ConfigFromEnv(a.getenv)
+	var client bot.PlanetScale
+	if !*forceLocal && (psCfg.ServiceTokenID != "" || psCfg.ServiceToken != "" || psCfg.OAuthToken != "") {
+		if org := strings.TrimSpace(a.getenv("PLANETSCALE_ORG")); org != "" {
+			p.fillOrganization(org)
+		}
+		psCfg.UserAgent = "ddlbot/" + buildVersion()
+		psCfg.Logger = logger
+		c, err := ps.New(psCfg)
+		if err != nil {
+			return a.fail(err)
+		}
+		client = c
+		fmt.Fprintf(a.stderr, "ddlbot plan: PlanetScale: %s\n", describeAPI(psCfg))
+	} else {
+		p.fillOrganization(localOrg)
+		c, stop, err := p.startLocalscale(ctx, a, logger)
+		if err != nil {
+			return a.fail(err)
+		}
+		defer stop()
+		client = c
+		opts.PollInterval = 20 * time.Millisecond
+		fmt.Fprintln(a.stderr, "ddlbot plan: PlanetScale: localscale (in-process, nothing leaves this machine)")
+	}
+
+	gh := &terminal.GitHub{
+		PR: github.PullRequest{Number: *prNumber, State: "open", HeadSHA: worktreeSHA, HeadRef: worktreeSHA, BaseSHA: p.baseSHA,
+			BaseRef: p.baseName, Title: "the working tree"},
+		Config: p.cfgData,
+		Base:   p.base,
+		Head:   p.head,
+	}
+	engine := &bot.Engine{GitHub: gh, PlanetScale: client, Clock: bot.RealClock{}, Logger: logger, Options: opts}
+	out, err := engine.HandlePullRequest(ctx, bot.PullRequestEvent{Action: "opened", Repo: bot.Repo{Owner: "local", Name: "worktree"}, Number: *prNumber})
+	if err != nil {
+		return a.fail(err)
+	}
+	return a.printPlan(gh, out, p)
+}
+
+// plan is what runPlan prepared: the configuration and both sides of the change.
+type plan struct {
+	cfg      *config.Config
+	cfgData  []byte // what the engine reads as .ddlbot.yml
+	cfgName  string // the configuration file, as the user named it
+	root     string // the folder paths in the configuration are relative to
+	baseSHA  string // the commit of the base, or "base-dir"
+	baseName string // the base as the user gave it
+	only     *config.Database
+	// defaultBase is set when the base is HEAD because no base was given.
+	defaultBase bool
+
+	mu        sync.Mutex
+	baseCache map[string]fs.FS
+	readBase  func(ctx context.Context, dir string) (fs.FS, error)
+}
+
+// preparePlan finds the configuration, reads it at the base and sets up the
+// two sides of the change.
+func (a *app) preparePlan(ctx context.Context, configPath, baseRef, baseDir, dbName string) (*plan, error) {
+	cfgFile, err := a.planConfigFile(configPath)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{root: filepath.Dir(cfgFile), cfgName: a.relPath(cfgFile), baseCache: map[string]fs.FS{}}
+	worktreeCfg, wtErr := os.ReadFile(cfgFile)
+	var baseCfg []byte
+	if baseDir == "" {
+		if baseRef == "" {
+			baseRef, p.defaultBase = "HEAD", true
+		}
+		repo := gitfs.Repo{Dir: p.root}
+		if _, err := repo.Toplevel(ctx); err != nil {
+			return nil, usageError{fmt.Sprintf("%s is not in a git repository, so there is no base to plan against: give --base-dir DIR to take the base schema from a folder (%v)", a.relPath(p.root), err)}
+		}
+		commit, err := repo.ResolveRef(ctx, baseRef)
+		if err != nil {
+			return nil, err
+		}
+		p.baseSHA, p.baseName = commit, fmt.Sprintf("%s (%s)", baseRef, commit[:min(7, len(commit))])
+		p.readBase = func(ctx context.Context, dir string) (fs.FS, error) {
+			m, err := repo.FS(ctx, commit, dir)
+			if err != nil {
+				return nil, err
+			}
+			return m, nil
+		}
+		m, err := repo.FS(ctx, commit, filepath.Base(cfgFile))
+		if err != nil {
+			return nil, err
+		}
+		if f := (*m)[filepath.Base(cfgFile)]; f != nil {
+			baseCfg = f.Data
+		}
+	}
+	switch {
+	case baseCfg != nil:
+		p.cfgData = baseCfg
+		if wtErr == nil && !bytes.Equal(baseCfg, worktreeCfg) {
+			fmt.Fprintf(a.stderr, "ddlbot plan: %s differs in the working tree; the plan uses the one at %s, as a pull request would\n", p.cfgName, p.baseName)
+		}
+	case wtErr != nil:
+		if errors.Is(wtErr, fs.ErrNotExist) {
+			return nil, usageError{fmt.Sprintf("no configuration: %s does not exist (give --config FILE; `ddlbot plan --help` explains)", p.cfgName)}
+		}
+		return nil, fmt.Errorf("read config: %w", wtErr)
+	default:
+		p.cfgData = worktreeCfg
+		if baseDir == "" {
+			fmt.Fprintf(a.stderr, "ddlbot plan: %s is not in %s; using the working tree's\n", p.cfgName, p.baseName)
+		}
+	}
+	where := p.cfgName
+	if baseCfg != nil {
+		where += " at " + p.baseName
+	}
+	cfg, err := config.Parse(p.cfgName, p.cfgData, config.Options{KnownRule: lint.KnownRule})
+	if err != nil && baseCfg != nil {
+		return nil, fmt.Errorf("%s at %s is not valid (as on a pull request, the configuration is read at the base):\n%w", p.cfgName, p.baseName, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := severities(cfg); err != nil {
+		return nil, err
+	}
+	if len(cfg.Databases) == 0 {
+		return nil, usageError{fmt.Sprintf("%s lists no databases: nothing to plan", where)}
+	}
+	p.cfg = cfg
+	if dbName != "" {
+		d, ok := cfg.Database(dbName)
+		if !ok {
+			return nil, usageError{fmt.Sprintf("--db %s: %s has no such database (it has %s)", dbName, where, strings.Join(databaseNames(cfg), ", "))}
+		}
+		p.only = d
+	}
+	if baseDir != "" {
+		if p.only == nil {
+			if len(cfg.Databases) > 1 {
+				return nil, usageError{fmt.Sprintf("--base-dir stands for one database's folder, and %s lists several (%s): add --db NAME", where, strings.Join(databaseNames(cfg), ", "))}
+			}
+			p.only = &cfg.Databases[0]
+		}
+		dir := baseDir
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(a.dir, dir)
+		}
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, usageError{fmt.Sprintf("--base-dir %s: not a folder", baseDir)}
+		}
+		mapped, err := mountFolder(dir, p.only.Dir())
+		if err != nil {
+			return nil, err
+		}
+		p.baseSHA, p.baseName = "base-dir", "folder "+a.relPath(dir)
+		target := p.only.Dir()
+		p.readBase = func(_ context.Context, d string) (fs.FS, error) {
+			if d == target {
+				return mapped, nil
+			}
+			return os.DirFS(p.root), nil
+		}
+	}
+	head := "the working tree"
+	if p.only != nil && len(cfg.Databases) > 1 {
+		head += " (database " + p.only.Name + " only)"
+	}
+	fmt.Fprintf(a.stderr, "ddlbot plan: %s: %s against %s\n", p.cfgName, head, p.baseName)
+	return p, nil
+}
+
+// planConfigFile is the configuration file's absolute path: --config, or
+// .ddlbot.yml (.ddlbot.yaml) in the current folder.
+func (a *app) planConfigFile(explicit string) (string, error) {
+	if explicit != "" {
+		if filepath.IsAbs(explicit) {
+			return explicit, nil
+		}
+		return filepath.Join(a.dir, explicit), nil
+	}
+	for _, name := range []string{".ddlbot.yml", ".ddlbot.yaml"} {
+		p := filepath.Join(a.dir, name)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return filepath.Join(a.dir, ".ddlbot.yml"), nil
+}
+
+// relPath shows a path relative to the current folder when it is inside it.
+func (a *app) relPath(p string) string {
+	r, err := filepath.Rel(a.dir, p)
+	switch {
+	case err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)):
+		return p
+	case r == ".":
+		return "the current folder"
+	}
+	return r
+}
+
+func databaseNames(cfg *config.Config) []string {
+	var out []string
+	for _, d := range cfg.Databases {
+		out = append(out, d.Name)
+	}
+	return out
+}
+
+// base returns a folder at the base (cached: the engine and the seeding both read it).
+func (p *plan) base(ctx context.Context, dir string) (fs.FS, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if f, ok := p.baseCache[dir]; ok {
+		return f, nil
+	}
+	f, err := p.readBase(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	p.baseCache[dir] = f
+	return f, nil
+}
+
+// head returns a folder of the working tree; with --db, the other databases'
+// folders are as at the base, so that only the chosen one is planned.
+func (p *plan) head(ctx context.Context, dir string) (fs.FS, error) {
+	if p.only != nil && dir != p.only.Dir() {
+		return p.base(ctx, dir)
+	}
+	return os.DirFS(p.root), nil
+}
+
+// mountFolder reads a folder into memory with its files under dir.
+func mountFolder(src, dir string) (fs.FS, error) {
+	m := fstest.MapFS{}
+	fsys := os.DirFS(src)
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		m[path.Join(dir, p)] = &fstest.MapFile{Data: data, Mode: 0o644}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read --base-dir: %w", err)
+	}
+	if len(m) == 0 {
+		m[dir] = &fstest.MapFile{Mode: fs.ModeDir | 0o755}
+	}
+	return m, nil
+}
+
+// fillOrganization gives the databases configured without an organization
+// one, in the configuration the engine reads. It leaves the configuration
+// alone when the rewritten file would not say the same thing otherwise.
+func (p *plan) fillOrganization(org string) {
+	missing := false
+	for _, d := range p.cfg.Databases {
+		if d.Organization == "" && (p.only == nil || d.Name == p.only.Name) {
+			missing = true
+		}
+	}
+	if !missing {
+		return
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(p.cfgData, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return
+	}
+	top := doc.Content[0]
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if top.Content[i].Value != "databases" || top.Content[i+1].Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, item := range top.Content[i+1].Content {
+			if item.Kind != yaml.MappingNode {
+				continue
+			}
+			set := false
+			for j := 0; j+1 < len(item.Content); j += 2 {
+				if k, v := item.Content[j], item.Content[j+1]; k.Value == "organization" {
+					if v.Kind == yaml.ScalarNode && (v.Value == "" || v.Tag == "!!null") {
+						v.Value, v.Tag, v.Style = org, "!!str", 0
+					}
+					set = true
+				}
+			}
+			if !set {
+				item.Content = append(item.Content,
+					&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "organization"},
+					&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: org})
+			}
+		}
+	}
+	data, err := yaml.Marshal(&doc)
+	if err != nil {
+		return
+	}
+	cfg, err := config.Parse(p.cfgName, data, config.Options{KnownRule: lint.KnownRule})
+	if err != nil || len(cfg.Databases) != len(p.cfg.Databases) {
+		return
+	}
+	for i, d := range cfg.Databases {
+		want := p.cfg.Databases[i]
+		if want.Organization == "" {
+			want.Organization = org
+		}
+		d.Line, want.Line = 0, 0
+		if d != want {
+			return
+		}
+	}
+	p.cfgData, p.cfg = data, cfg
+	if p.only != nil {
+		p.only, _ = cfg.Database(p.only.Name)
+	}
+}
+
+// startLocalscale runs an in-process localscale on loopback with each
+// database's production branch holding its base schema, and returns a client
+// for it and the function that stops it.
+func (p *plan) startLocalscale(ctx context.Context, a *app, logger *slog.Logger) (*ps.Client, func(), error) {
+	first, fks := p.cfg.Databases[0].Organization, false
+	for _, d := range p.cfg.Databases {
+		fks = fks || d.AllowForeignKeys
+	}
+	ls, err := localscale.New(localscale.Config{Org: first, BranchReadyDelay: time.Millisecond, CheckDelay: time.Millisecond,
+		ForeignKeysEnabled: fks, Logger: logger})
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := ls.ListenMySQL("127.0.0.1:0"); err != nil {
+		_ = ls.Close()
+		return nil, nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		_ = ls.Close()
+		return nil, nil, fmt.Errorf("localscale: %w", err)
+	}
+	hs := &http.Server{Handler: ls.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	go func() { _ = hs.Serve(ln) }()
+	stop := func() {
+		_ = hs.Close()
+		_ = ls.Close()
+	}
+	for _, d := range p.cfg.Databases {
+		if p.only != nil && d.Name != p.only.Name {
+			continue
+		}
+		if err := p.seed(ctx, a, ls, d); err != nil {
+			stop()
+			return nil, nil, err
+		}
+	}
+	id, tok := ls.Token()
+	c, err := ps.New(ps.Config{BaseURL: "http://" + ln.Addr().String() + "/v1", ServiceTokenID: id, ServiceToken: tok,
+		UserAgent: "ddlbot/" + buildVersion(), Logger: logger})
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return c, stop, nil
+}
+
+// seed creates a database in localscale with its base schema on production.
+func (p *plan) seed(ctx context.Context, a *app, ls *localscale.Server, d config.Database) error {
+	org, name := d.Organization, d.Database
+	fsys, err := p.base(ctx, d.Dir())
+	if err != nil {
+		return err
+	}
+	var stmts []string
+	if _, err := fs.Stat(fsys, d.Dir()); err == nil {
+		env, err := schemadiff.NewEnv(d.MySQLVersion)
+		if err != nil {
+			return err
+		}
+		var s *schemadiff.Schema
+		if d.Migrations != "" {
+			s, _, err = env.LoadMigrations(fsys, d.Dir(), d.MigrationFormat)
+		} else {
+			s, err = env.LoadDeclarative(fsys, d.Dir())
+		}
+		if s == nil || s.Vitess() == nil {
+			fmt.Fprintf(a.stderr, "ddlbot plan: the base schema of %s does not load, so its production branch starts empty: %v\n", d.Name, err)
+		} else {
+			stmts = s.CreateStatements()
+		}
+	}
+	if len(stmts) == 0 {
+		if err := ls.EnsureDatabase(org, name); err != nil {
+			return err
+		}
+		return nil
+	}
+	m := fstest.MapFS{"base/schema.sql": &fstest.MapFile{Data: []byte(strings.Join(stmts, ";\n\n") + ";\n")}}
+	return ls.SeedDatabase(org, name, m, "base")
+}
+
+// describeAPI names the PlanetScale API and how it is reached, without secrets.
+func describeAPI(c ps.Config) string {
+	base := c.BaseURL
+	if base == "" {
+		base = ps.DefaultBaseURL
+	}
+	if u, err := url.Parse(base); err == nil {
+		base = u.Redacted()
+	} else {
+		base = "(invalid URL in " + ps.EnvAPIURL + ")"
+	}
+	auth := "service token"
+	if c.ServiceTokenID == "" && c.ServiceToken == "" {
+		auth = "OAuth token"
+	}
+	return fmt.Sprintf("%s (%s)", base, auth)
+}
+
+// printPlan prints the reports (stdout) and a line per database (stderr),
+// and returns the exit code the check runs decide.
+func (a *app) printPlan(gh *terminal.GitHub, out *bot.Outcome, p *plan) int {
+	switch out.Decision {
+	case bot.DecisionNoSchemaChange:
+		fmt.Fprintf(a.stderr, "ddlbot plan: no schema change between %s and the working tree: nothing to plan\n", p.baseName)
+		if p.defaultBase {
+			fmt.Fprintln(a.stderr, "ddlbot plan: (only uncommitted changes count against HEAD; give --base main to plan a branch's commits too)")
+		}
+	}
+	if len(out.Databases) == 0 {
+		// Nothing planned: the one check run (neutral, or failure) says why.
+		if cr := gh.CheckRun("ddlbot"); cr != nil && cr.Conclusion == github.ConclusionFailure {
+			fmt.Fprintf(a.stdout, "%s\n", strings.TrimRight(cr.Summary, "\n"))
+			fmt.Fprintf(a.stderr, "ddlbot: failure: %s\n", cr.Title)
+			return exitFindings
+		}
+		return exitOK
+	}
+	// The sticky comments, as they would be posted, one per database.
+	for i, c := range gh.Comments() {
+		if i > 0 {
+			fmt.Fprint(a.stdout, "\n---\n\n")
+		}
+		fmt.Fprint(a.stdout, c.Body)
+		if !strings.HasSuffix(c.Body, "\n") {
+			fmt.Fprintln(a.stdout)
+		}
+	}
+	for _, d := range out.Databases {
+		fmt.Fprintln(a.stderr, summaryLine(gh, d))
+	}
+	if len(gh.Failed()) > 0 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// summaryLine is one database's outcome on one line.
+func summaryLine(gh *terminal.GitHub, d *bot.DatabaseOutcome) string {
+	conclusion, title := d.Conclusion, ""
+	if cr := gh.CheckRun(bot.CheckName(d.Name)); cr != nil {
+		conclusion, title = cr.Conclusion, cr.Title
+	}
+	parts := []string{fmt.Sprintf("%s: %s", bot.CheckName(d.Name), conclusion)}
+	if title != "" {
+		parts[0] += ": " + title
+	}
+	if d.Branch != "" {
+		parts = append(parts, "branch "+d.Branch)
+	}
+	if d.DeployRequestURL != "" {
+		parts = append(parts, d.DeployRequestURL)
+	}
+	if !strings.Contains(strings.ToLower(title), "lint") {
+		parts = append(parts, fmt.Sprintf("lint: %d error(s), %d warning(s)", d.Errors, d.Warnings))
+	}
+	return strings.Join(parts, " · ")
+}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// noPlanetScale clears PlanetScale credentials the environment may hold, so
+// that `ddlbot plan` runs against its in-process localscale.
+func noPlanetScale(t *testing.T) {
+	t.Helper()
+	for _, k := range []string{"PLANETSCALE_SERVICE_TOKEN_ID", "PLANETSCALE_SERVICE_TOKEN", "PLANETSCALE_OAUTH_TOKEN", "PLANETSCALE_API_URL", "PLANETSCALE_ORG"} {
+		t.Setenv(k, "")
+	}
+}
+
+var reVersionLine = regexp.MustCompile(`(?m)^<sub>ddlbot .*</sub>$`)
+
+// stableReport replaces what changes from build to build (the version).
+func stableReport(s string) string {
+	return reVersionLine.ReplaceAllString(s, "<sub>ddlbot VERSION</sub>")
+}
+
+func mustContain(t *testing.T, what, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, got)
+		}
+	}
+}
+
+const planAppConfig = `databases:
+  - name: app
+    schema: db/schema
+  - name: billing
+    organization: acme
+    migrations: billing/migrations
+lint:
+  rules:
+    not-instant: off
+`
+
+const planUsers = "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCREMENT,\n  email varchar(255) NOT NULL,\n  PRIMARY KEY (id)\n);\n"
+
+func planRepo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	write(t, dir, map[string]string{
+		".ddlbot.yml":                      planAppConfig,
+		"db/schema/users.sql":              planUsers,
+		"billing/migrations/001_init.sql":  "CREATE TABLE invoices (\n  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  total decimal(10,2) NOT NULL\n);\n",
+		"billing/migrations/002_index.sql": "ALTER TABLE invoices ADD COLUMN paid_at datetime;\n",
+	})
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-qm", "base")
+	return dir
+}
+
+func TestPlanGitBase(t *testing.T) {
+	noPlanetScale(t)
+	dir := planRepo(t)
+
+	// Nothing changed yet.
+	r := ddlbot(t, dir, "plan")
+	if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "no schema change between HEAD (") {
+		t.Fatalf("unchanged: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// A change in the working tree, against --base main.
+	write(t, dir, map[string]string{"db/schema/users.sql": strings.Replace(planUsers, "  PRIMARY KEY", "  nick varchar(40) DEFAULT NULL,\n  PRIMARY KEY", 1)})
+	r = ddlbot(t, dir, "plan", "--base", "main")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mustContain(t, "report", r.stdout, "<!-- ddlbot:plan db=app -->", "### ddlbot · `app`",
+		"Deploy request [#1](https://app.planetscale.com/local/app/deploy-requests/1): **ready**", "branch `ddlbot-pr-0`",
+		"ADD COLUMN `nick` varchar(40)", "PlanetScale's diff (1 table(s))", "comment `/deploy --db app` to deploy")
+	if strings.Contains(r.stdout, "billing") {
+		t.Errorf("billing did not change but was planned:\n%s", r.stdout)
+	}
+	mustContain(t, "stderr", r.stderr, ".ddlbot.yml: the working tree against main (",
+		"PlanetScale: localscale (in-process, nothing leaves this machine)",
+		"ddlbot/app: success: Deploy request #1 is ready · branch ddlbot-pr-0 · https://app.planetscale.com/local/app/deploy-requests/1 · lint: 0 error(s), 0 warning(s)")
+
+	// Two databases change; --db plans one, with its own pull request number.
+	write(t, dir, map[string]string{"billing/migrations/003_currency.sql": "ALTER TABLE invoices ADD COLUMN currency char(3) NOT NULL DEFAULT 'EUR';\n"})
+	r = ddlbot(t, dir, "plan", "--base", "main", "--db", "billing", "--pr", "12")
+	if r.code != 0 {
+		t.Fatalf("--db billing: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mustContain(t, "report", r.stdout, "### ddlbot · `billing`", "branch `ddlbot-pr-12`", "ADD COLUMN `currency` char(3)",
+		"https://app.planetscale.com/acme/billing/deploy-requests/1", "`/deploy --db billing`")
+	if strings.Contains(r.stdout, "`app`") || strings.Contains(r.stdout, "nick") {
+		t.Errorf("--db billing planned app too:\n%s", r.stdout)
+	}
+	mustContain(t, "stderr", r.stderr, "the working tree (database billing only) against main")
+
+	// The configuration comes from the base; a changed one is named, a new one used.
+	write(t, dir, map[string]string{".ddlbot.yml": planAppConfig + "  fail_on: warning\n"})
+	r = ddlbot(t, dir, "plan", "--base", "main", "--db", "app")
+	if r.code != 0 || !strings.Contains(r.stderr, ".ddlbot.yml differs in the working tree; the plan uses the one at main (") {
+		t.Fatalf("changed config: exit %d\n%s", r.code, r.stderr)
+	}
+	write(t, dir, map[string]string{"new.yml": "databases:\n  - name: app\n    schema: db/schema\n"})
+	r = ddlbot(t, dir, "plan", "--config", "new.yml")
+	if r.code != 0 || !strings.Contains(r.stderr, "new.yml is not in HEAD (") || !strings.Contains(r.stdout, "ADD COLUMN `nick`") {
+		t.Fatalf("config only in the working tree: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// From a subfolder, with the config given relative to it.
+	r = ddlbot(t, dir+"/db", "plan", "--config", "../.ddlbot.yml", "--db", "app")
+	if r.code != 0 || !strings.Contains(r.stdout, "ADD COLUMN `nick`") {
+		t.Fatalf("from a subfolder: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestPlanLintErrorFails(t *testing.T) {
+	noPlanetScale(t)
+	dir := planRepo(t)
+	// Dropping a table is an error by default: the plan is made, the check fails.
+	write(t, dir, map[string]string{"db/schema/users.sql": "", "db/schema/accounts.sql": strings.Replace(planUsers, "users", "accounts", 1)})
+	r := ddlbot(t, dir, "plan", "--db", "app")
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mustContain(t, "report", r.stdout, "`db/schema/users.sql:1:1` `drop-table`", "Deploy request [#1]", "**Next step:** fix the lint findings")
+	mustContain(t, "stderr", r.stderr, "ddlbot/app: failure: 1 lint error(s), 0 warning(s)")
+
+	// A statement that does not parse: linted only, failing.
+	write(t, dir, map[string]string{"db/schema/accounts.sql": "CREATE TABLE accounts (id int PRIMARY KEY, x varchar(10) NOT NUL);\n"})
+	r = ddlbot(t, dir, "plan", "--db", "app")
+	if r.code != 1 {
+		t.Fatalf("syntax error: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mustContain(t, "report", r.stdout, "`syntax-error`", "does not load; fix the errors below first")
+	if strings.Contains(r.stdout, "Deploy request [#") {
+		t.Errorf("a schema that does not load got a deploy request:\n%s", r.stdout)
+	}
+}
+
+func TestPlanUsageErrors(t *testing.T) {
+	noPlanetScale(t)
+	dir := planRepo(t)
+	write(t, dir, map[string]string{
+		"bad.yml":       "databases:\n  - name: app\n    shema: db\n",
+		"empty.yml":     "# nothing\n",
+		"base/a.sql":    "CREATE TABLE a (id int PRIMARY KEY);\n",
+		"alone/x.yml":   "databases:\n  - name: x\n    schema: s\n",
+		"alone/s/a.sql": "CREATE TABLE a (id bigint PRIMARY KEY);\n",
+	})
+	nogit := t.TempDir()
+	write(t, nogit, map[string]string{".ddlbot.yml": "databases:\n  - name: x\n    schema: s\n", "s/a.sql": "CREATE TABLE a (id int PRIMARY KEY);\n"})
+	for _, tc := range []struct {
+		dir  string
+		args []string
+		want string
+	}{
+		{dir, []string{"plan", "--bogus"}, "flag provided but not defined: -bogus"},
+		{dir, []string{"plan", "db/schema"}, `plan takes no arguments, got ["db/schema"]`},
+		{dir, []string{"plan", "--base", "main", "--base-dir", "base"}, "give --base or --base-dir, not both"},
+		{dir, []string{"plan", "--pr", "-3"}, "--pr must not be negative"},
+		{dir, []string{"plan", "--config", "missing.yml"}, "no configuration: missing.yml does not exist"},
+		{dir, []string{"plan", "--config", "bad.yml"}, `bad.yml:3:5: unknown key "shema" in databases[0] (did you mean "schema"?)`},
+		{dir, []string{"plan", "--config", "empty.yml"}, "empty.yml lists no databases: nothing to plan"},
+		{dir, []string{"plan", "--db", "nope"}, "--db nope: .ddlbot.yml at HEAD ("},
+		{dir, []string{"plan", "--base", "nosuchref"}, `git ref "nosuchref" does not name a commit`},
+		{dir, []string{"plan", "--base", "--upload-pack=x"}, "invalid git ref"},
+		{dir, []string{"plan", "--base-dir", "base"}, "--base-dir stands for one database's folder, and .ddlbot.yml lists several (app, billing): add --db NAME"},
+		{dir, []string{"plan", "--base-dir", "nowhere", "--db", "app"}, "--base-dir nowhere: not a folder"},
+		{nogit, []string{"plan"}, "the current folder is not in a git repository, so there is no base to plan against: give --base-dir DIR"},
+	} {
+		r := ddlbot(t, tc.dir, tc.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
+	// A configuration that is broken at the base fails even when the working tree fixed it.
+	git(t, dir, "add", "bad.yml")
+	git(t, dir, "commit", "-qm", "bad config")
+	write(t, dir, map[string]string{"bad.yml": "databases:\n  - name: app\n    schema: db/schema\n"})
+	r := ddlbot(t, dir, "plan", "--config", "bad.yml")
+	if r.code != 2 || !strings.Contains(r.stderr, "bad.yml at HEAD (") || !strings.Contains(r.stderr, "is not valid (as on a pull request, the configuration is read at the base)") {
+		t.Errorf("bad config at base: exit %d\n%s", r.code, r.stderr)
+	}
+	// Outside git, --base-dir is the way; it also works with a single database and no --db.
+	r = ddlbot(t, nogit, "plan", "--base-dir", "s")
+	if r.code != 0 || !strings.Contains(r.stderr, "no schema change between folder s and the working tree") {
+		t.Errorf("--base-dir outside git: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = ddlbot(t, dir, "plan", "--config", "alone/x.yml", "--base-dir", "base")
+	if r.code != 0 || !strings.Contains(r.stdout, "MODIFY COLUMN `id` bigint") {
+		t.Errorf("--base-dir mapped onto alone/s: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestPlanHelp(t *testing.T) {
+	r := ddlbot(t, t.TempDir(), "plan", "--help")
+	if r.code != 0 || !strings.Contains(r.stdout, "Usage: ddlbot plan [--config F] [--base REF | --base-dir DIR]") {
+		t.Fatalf("plan --help: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = ddlbot(t, t.TempDir(), "--help")
+	if !strings.Contains(r.stdout, "  plan ") {
+		t.Fatalf("--help lacks plan:\n%s", r.stdout)
+	}
+}

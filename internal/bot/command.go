@@ -1,0 +1,174 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Command is a parsed pull request comment command.
+type Command struct {
+	Name    string // deploy, cutover, cancel, revert, skip-revert, plan, help
+	DB      string // --db NAME ("" when not given)
+	Gated   bool   // --gated (deploy only)
+	Instant bool   // --instant (deploy only)
+}
+
+// commandFlags lists the flags each command accepts.
+var commandFlags = map[string][]string{
+	"deploy":      {"--db", "--gated", "--instant"},
+	"cutover":     {"--db"},
+	"cancel":      {"--db"},
+	"revert":      {"--db"},
+	"skip-revert": {"--db"},
+	"plan":        {"--db"},
+	"help":        nil,
+}
+
+// commandOrder is the order commands appear in help.
+var commandOrder = []string{"deploy", "cutover", "cancel", "revert", "skip-revert", "plan", "help"}
+
+// CommandError is a comment that starts like a command but is not a valid one.
+type CommandError struct{ Msg string }
+
+func (e *CommandError) Error() string { return e.Msg }
+
+// ParseCommand reads the command at the start of a comment. ok is false when
+// the comment is not addressed to ddlbot (it does not start with one of its
+// commands); err is a *CommandError for a command with bad arguments or an
+// unknown /word that looks meant for ddlbot. Only the first line counts: the
+// rest of the comment is free text.
+func ParseCommand(body string) (cmd Command, ok bool, err error) {
+	line := strings.TrimSpace(body)
+	if i := strings.IndexAny(line, "\r\n"); i >= 0 {
+		line = strings.TrimSpace(line[:i])
+	}
+	if !strings.HasPrefix(line, "/") {
+		return Command{}, false, nil
+	}
+	fields := strings.Fields(line)
+	name := strings.TrimPrefix(fields[0], "/")
+	allowed, known := commandFlags[name]
+	if !known {
+		// "/deploy-everything" or "/depoly": meant for us? Only when it is close to a command.
+		if suggestion := closestCommand(name); suggestion != "" {
+			return Command{}, true, &CommandError{fmt.Sprintf("unknown command `/%s` (did you mean `/%s`?)", clip(name), suggestion)}
+		}
+		return Command{}, false, nil
+	}
+	cmd = Command{Name: name}
+	args := fields[1:]
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		flag, value, hasValue := strings.Cut(a, "=")
+		if !containsString(allowed, flag) {
+			if strings.HasPrefix(a, "-") {
+				return Command{}, true, &CommandError{fmt.Sprintf("`/%s` does not take `%s`%s", name, clip(flag), flagsHint(allowed))}
+			}
+			return Command{}, true, &CommandError{fmt.Sprintf("`/%s` takes no argument `%s`%s", name, clip(a), flagsHint(allowed))}
+		}
+		switch flag {
+		case "--db":
+			if !hasValue {
+				if i+1 >= len(args) || strings.HasPrefix(args[i+1], "-") {
+					return Command{}, true, &CommandError{"`--db` needs a database name, as in `--db app`"}
+				}
+				i++
+				value = args[i]
+			}
+			if value == "" || cmd.DB != "" {
+				return Command{}, true, &CommandError{"give `--db` once, with a database name"}
+			}
+			cmd.DB = value
+		case "--gated", "--instant":
+			if hasValue {
+				return Command{}, true, &CommandError{fmt.Sprintf("`%s` takes no value", flag)}
+			}
+			if flag == "--gated" {
+				cmd.Gated = true
+			} else {
+				cmd.Instant = true
+			}
+		}
+	}
+	if cmd.Gated && cmd.Instant {
+		return Command{}, true, &CommandError{"`--gated` and `--instant` cannot go together: instant deploys cannot be gated"}
+	}
+	return cmd, true, nil
+}
+
+func flagsHint(allowed []string) string {
+	if len(allowed) == 0 {
+		return ""
+	}
+	return " (it takes " + strings.Join(allowed, ", ") + ")"
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// clip keeps user text short in replies.
+func clip(s string) string {
+	r := []rune(s)
+	if len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return strings.ReplaceAll(s, "`", "'")
+}
+
+// closestCommand returns a command within two edits of name, or "".
+func closestCommand(name string) string {
+	best, bestD := "", 3
+	for _, c := range commandOrder {
+		if d := editDistance(strings.ToLower(name), c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 99
+	}
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// HelpText is the reply to /help and to a command that does not parse.
+func HelpText(databases []string) string {
+	var b strings.Builder
+	b.WriteString("**ddlbot commands** (a comment that starts with the command):\n\n")
+	b.WriteString("| command | what it does |\n|---|---|\n")
+	b.WriteString("| `/deploy [--db NAME] [--gated] [--instant]` | deploy the deploy request (`--gated` waits for `/cutover`; `--instant` uses ALGORITHM=INSTANT when eligible) |\n")
+	b.WriteString("| `/cutover [--db NAME]` | finish a gated deploy |\n")
+	b.WriteString("| `/cancel [--db NAME]` | cancel a queued or running deploy |\n")
+	b.WriteString("| `/revert [--db NAME]` | revert a deploy during its revert window |\n")
+	b.WriteString("| `/skip-revert [--db NAME]` | end the revert window now |\n")
+	b.WriteString("| `/plan [--db NAME]` | re-plan, and pick up a deploy's current state |\n")
+	b.WriteString("| `/help` | this help |\n")
+	if len(databases) > 1 {
+		fmt.Fprintf(&b, "\nThis repository has several databases: add `--db NAME` (%s).\n", strings.Join(databases, ", "))
+	}
+	return b.String()
+}

@@ -1,0 +1,75 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseCommand(t *testing.T) {
+	tests := []struct {
+		body string
+		want Command
+		ok   bool
+		err  string
+	}{
+		{"/deploy", Command{Name: "deploy"}, true, ""},
+		{"  /deploy --db app --gated\nthanks!", Command{Name: "deploy", DB: "app", Gated: true}, true, ""},
+		{"/deploy --db=app --instant", Command{Name: "deploy", DB: "app", Instant: true}, true, ""},
+		{"/cutover --db billing", Command{Name: "cutover", DB: "billing"}, true, ""},
+		{"/skip-revert", Command{Name: "skip-revert"}, true, ""},
+		{"/plan", Command{Name: "plan"}, true, ""},
+		{"/help", Command{Name: "help"}, true, ""},
+		{"please /deploy", Command{}, false, ""},
+		{"LGTM", Command{}, false, ""},
+		{"", Command{}, false, ""},
+		{"/shrug", Command{}, false, ""},
+		{"/depoly", Command{}, true, "did you mean `/deploy`"},
+		{"/deploy --force", Command{}, true, "does not take `--force`"},
+		{"/deploy now", Command{}, true, "takes no argument `now`"},
+		{"/deploy --db", Command{}, true, "`--db` needs a database name"},
+		{"/deploy --db a --db b", Command{}, true, "give `--db` once"},
+		{"/deploy --gated --instant", Command{}, true, "cannot go together"},
+		{"/help --db app", Command{}, true, "does not take `--db`"},
+		{"/cutover --gated", Command{}, true, "does not take `--gated`"},
+		{"/deploy --gated=yes", Command{}, true, "takes no value"},
+	}
+	for _, tt := range tests {
+		got, ok, err := ParseCommand(tt.body)
+		if ok != tt.ok || (err == nil) != (tt.err == "") {
+			t.Errorf("%q: ok %v err %v, want ok %v err %q", tt.body, ok, err, tt.ok, tt.err)
+			continue
+		}
+		if err != nil {
+			if !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%q: error %q, want %q", tt.body, err, tt.err)
+			}
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("%q: %+v, want %+v", tt.body, got, tt.want)
+		}
+	}
+}
+
+func FuzzParseCommand(f *testing.F) {
+	for _, s := range []string{"/deploy --db app --gated", "/deploy --db=x", "/depoly", "/cancel\n/deploy", "/deploy `--db` ```"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		cmd, ok, err := ParseCommand(body)
+		if err != nil && !ok {
+			t.Fatalf("an error for a comment that is not a command: %q", body)
+		}
+		if ok && err == nil {
+			if _, known := commandFlags[cmd.Name]; !known {
+				t.Fatalf("unknown command accepted: %+v", cmd)
+			}
+			if cmd.Gated && cmd.Instant {
+				t.Fatal("gated and instant")
+			}
+		}
+		if err != nil && strings.Count(err.Error(), "`")%2 != 0 {
+			t.Fatalf("unbalanced backticks in %q", err)
+		}
+	})
+}

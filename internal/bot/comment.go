@@ -1,0 +1,448 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ddlbot/ddlbot/internal/config"
+	"github.com/ddlbot/ddlbot/internal/github"
+	"github.com/ddlbot/ddlbot/internal/lint"
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	"github.com/ddlbot/ddlbot/schemadiff"
+)
+
+// CommandGitHub is what commands need from GitHub on top of GitHub.
+type CommandGitHub interface {
+	GitHub
+	React(ctx context.Context, owner, repo string, commentID int64, content string) error
+	Reply(ctx context.Context, owner, repo string, number int, body string) (int64, error)
+	Permission(ctx context.Context, owner, repo, user string) (github.Permission, error)
+	TeamMember(ctx context.Context, org, teamSlug, user string) (bool, error)
+	Reviews(ctx context.Context, owner, repo string, number int) ([]github.Review, error)
+	EditComment(ctx context.Context, owner, repo string, commentID int64, body string) error
+}
+
+// DeployPlanetScale is what commands need from PlanetScale on top of PlanetScale.
+type DeployPlanetScale interface {
+	PlanetScale
+	DeployDeployRequest(ctx context.Context, org, db string, number int, opts ps.DeployOptions) (*ps.DeployRequest, error)
+	ApplyDeploy(ctx context.Context, org, db string, number int) (*ps.DeployRequest, error)
+	CancelDeployRequest(ctx context.Context, org, db string, number int) (*ps.DeployRequest, error)
+	RevertDeployRequest(ctx context.Context, org, db string, number int) (*ps.DeployRequest, error)
+	SkipRevert(ctx context.Context, org, db string, number int) (*ps.DeployRequest, error)
+}
+
+// CommentEvent is an issue_comment delivery, reduced to what the engine needs.
+type CommentEvent struct {
+	Action        string // created, edited, deleted
+	Repo          Repo
+	Number        int  // the issue or pull request
+	IsPullRequest bool // the issue is a pull request
+	CommentID     int64
+	Body          string
+	Author        string
+	AuthorIsBot   bool // user.type == "Bot"
+}
+
+// Refusal reason codes.
+const (
+	ReasonNotACommand     = "not-a-command"
+	ReasonBadCommand      = "bad-command"
+	ReasonPermission      = "permission"
+	ReasonTeam            = "team"
+	ReasonClosed          = "pull-request-closed"
+	ReasonDraft           = "draft"
+	ReasonFork            = "fork"
+	ReasonStalePlan       = "stale-plan"
+	ReasonLintErrors      = "lint-errors"
+	ReasonNotDeployable   = "not-deployable"
+	ReasonApprovals       = "approvals"
+	ReasonWhichDatabase   = "which-database"
+	ReasonWrongState      = "wrong-state"
+	ReasonNoPlan          = "no-plan"
+	ReasonNoPlanetScale   = "no-planetscale"
+	ReasonDeployed        = "deployed"
+	ReasonFollowTimeout   = "follow-timeout"
+	DecisionRefused       = "refused"
+	DecisionDone          = "done"
+	DecisionFollowTimeout = "follow-timeout"
+)
+
+// HandleComment runs a pull request comment command (DESIGN: "Commands").
+func (e *Engine) HandleComment(ctx context.Context, ev CommentEvent) (*Outcome, error) {
+	gh, ok := e.GitHub.(CommandGitHub)
+	if !ok {
+		return nil, errors.New("this GitHub client cannot run commands")
+	}
+	ignore := func(code, why string) (*Outcome, error) {
+		return &Outcome{Decision: DecisionIgnored, ReasonCode: code, Reason: why}, nil
+	}
+	switch {
+	case ev.Action != "created":
+		return ignore("comment-"+ev.Action, "only new comments carry commands")
+	case !ev.IsPullRequest:
+		return ignore("not-a-pull-request", "commands work on pull requests only")
+	case ev.AuthorIsBot || strings.HasSuffix(ev.Author, "[bot]"):
+		return ignore("bot-author", "comments by bots are ignored")
+	}
+	cmd, isCmd, perr := ParseCommand(ev.Body)
+	if !isCmd {
+		return ignore(ReasonNotACommand, "the comment does not start with a ddlbot command")
+	}
+	r := &run{e: e, gh: gh, ev: ev, cmd: cmd}
+	r.react(github.ReactionEyes) // at once; never blocks the work
+	if perr != nil {
+		return r.refuse(ReasonBadCommand, perr.Error()+"\n\n"+HelpText(nil))
+	}
+	return r.do(ctx)
+}
+
+// run is one command being handled.
+type run struct {
+	e   *Engine
+	gh  CommandGitHub
+	ev  CommentEvent
+	cmd Command
+	pr  github.PullRequest
+	cfg *config.Config
+	db  config.Database
+	// The sticky comment as last written while following, so that each
+	// progress update is one edit.
+	commentID   int64
+	commentBody string
+}
+
+func (r *run) react(content string) {
+	// A fresh context: a reaction must not fail because the job's is done.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := r.gh.React(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.CommentID, content); err != nil {
+		r.e.log().Warn("react to comment", "comment", r.ev.CommentID, "err", err)
+	}
+}
+
+func (r *run) reply(body string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	mention := ""
+	if r.ev.Author != "" {
+		mention = "@" + r.ev.Author + " "
+	}
+	if _, err := r.gh.Reply(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Number, mention+body); err != nil {
+		r.e.log().Warn("reply", "err", err)
+	}
+}
+
+// refuse says no, with the reason, and ends the command.
+func (r *run) refuse(code, why string) (*Outcome, error) {
+	r.react(github.ReactionMinusOne)
+	r.reply(fmt.Sprintf("`/%s` was not run: %s", r.cmd.Name, why))
+	return &Outcome{Decision: DecisionRefused, ReasonCode: code, Reason: firstLine(why)}, nil
+}
+
+func (r *run) do(ctx context.Context) (*Outcome, error) {
+	ev := r.ev
+	pr, err := r.gh.PullRequest(ctx, ev.Repo.Owner, ev.Repo.Name, ev.Number)
+	if err != nil {
+		return nil, fmt.Errorf("read pull request #%d: %w", ev.Number, err)
+	}
+	r.pr = pr
+	cfg, err := r.e.loadConfig(ctx, ev.Repo, pr.BaseSHA)
+	if err != nil {
+		return r.refuse("config-invalid", "the .ddlbot.yml on the base branch is not valid: "+err.Error())
+	}
+	r.cfg = cfg
+	var names []string
+	for _, d := range cfg.Databases {
+		names = append(names, d.Name)
+	}
+	if r.cmd.Name == "help" {
+		r.reply(HelpText(names))
+		r.react(github.ReactionRocket)
+		return &Outcome{Decision: DecisionDone, ReasonCode: "help"}, nil
+	}
+	// Who may: /plan needs read, everything else the configured permission.
+	min := cfg.Deploy.MinPermission
+	if r.cmd.Name == "plan" {
+		min = config.PermissionRead
+	}
+	perm, err := r.gh.Permission(ctx, ev.Repo.Owner, ev.Repo.Name, ev.Author)
+	if err != nil {
+		return nil, fmt.Errorf("read the permission of %s: %w", ev.Author, err)
+	}
+	if !perm.AtLeast(min) {
+		return r.refuse(ReasonPermission, fmt.Sprintf("it needs at least %s permission on this repository, and @%s has %s.", min, ev.Author, orNone(perm.Role)))
+	}
+	if r.cmd.Name != "plan" && len(cfg.Deploy.AllowedTeams) > 0 {
+		member := false
+		for _, team := range cfg.Deploy.AllowedTeams {
+			if ok, err := r.gh.TeamMember(ctx, ev.Repo.Owner, team, ev.Author); err == nil && ok {
+				member = true
+				break
+			}
+		}
+		if !member {
+			return r.refuse(ReasonTeam, fmt.Sprintf("only members of %s may run it.", strings.Join(cfg.Deploy.AllowedTeams, ", ")))
+		}
+	}
+	if len(cfg.Databases) == 0 {
+		return r.refuse(ReasonNoPlan, "there is no .ddlbot.yml on the base branch, so there is nothing to deploy.")
+	}
+	db, ok := r.database(names)
+	if !ok {
+		if r.cmd.DB != "" {
+			return r.refuse(ReasonWhichDatabase, fmt.Sprintf("there is no database %s (this repository has %s).", schemadiff.MarkdownCode(r.cmd.DB), strings.Join(names, ", ")))
+		}
+		return r.refuse(ReasonWhichDatabase, fmt.Sprintf("this repository has several databases: say which with `--db NAME` (%s).", strings.Join(names, ", ")))
+	}
+	r.db = db
+	if r.cmd.Name == "plan" {
+		return r.plan(ctx)
+	}
+	if pr.State != "open" {
+		return r.refuse(ReasonClosed, "the pull request is closed.")
+	}
+	if pr.Draft && r.cmd.Name == "deploy" {
+		return r.refuse(ReasonDraft, "the pull request is a draft: mark it ready for review first.")
+	}
+	if pr.IsFork && !cfg.Deploy.AllowForks {
+		return r.refuse(ReasonFork, "the pull request comes from a fork, and `deploy.allow_forks` is off.")
+	}
+	dps, ok := r.e.PlanetScale.(DeployPlanetScale)
+	if r.e.PlanetScale == nil || !ok || db.Organization == "" {
+		return r.refuse(ReasonNoPlanetScale, "ddlbot has no PlanetScale credentials or organization for this database here.")
+	}
+	st, err := r.planState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if st.DeployRequest == 0 {
+		return r.refuse(ReasonNoPlan, "there is no plan for this database yet: push, or comment `/plan`.")
+	}
+	dr, err := dps.GetDeployRequest(ctx, db.Organization, db.Database, st.DeployRequest)
+	if err != nil {
+		return nil, fmt.Errorf("read deploy request #%d: %w", st.DeployRequest, err)
+	}
+	switch r.cmd.Name {
+	case "deploy":
+		return r.deploy(ctx, dps, st, dr)
+	default:
+		return r.transition(ctx, dps, dr)
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// database picks the database a command is about.
+func (r *run) database(names []string) (config.Database, bool) {
+	if r.cmd.DB != "" {
+		d, ok := r.cfg.Database(r.cmd.DB)
+		if !ok {
+			return config.Database{}, false
+		}
+		return *d, true
+	}
+	if len(r.cfg.Databases) == 1 {
+		return r.cfg.Databases[0], true
+	}
+	return config.Database{}, false
+}
+
+// planState reads the sticky comment's hidden block for the database.
+func (r *run) planState(ctx context.Context) (PlanState, error) {
+	c, err := r.gh.FindStickyComment(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Number, Marker(r.db.Name))
+	if err != nil {
+		return PlanState{}, fmt.Errorf("read the plan of %s: %w", r.db.Name, err)
+	}
+	if c == nil {
+		return PlanState{}, nil
+	}
+	st, _ := decodeState(c.Body)
+	return st, nil
+}
+
+// plan re-plans, or, when a deploy is under way, picks up where it is.
+func (r *run) plan(ctx context.Context) (*Outcome, error) {
+	if dps, ok := r.e.PlanetScale.(DeployPlanetScale); ok && r.db.Organization != "" {
+		if st, err := r.planState(ctx); err == nil && st.DeployRequest != 0 {
+			if dr, err := dps.GetDeployRequest(ctx, r.db.Organization, r.db.Database, st.DeployRequest); err == nil && deployingStates[dr.DeploymentState] {
+				return r.follow(ctx, dps, dr, time.Time{})
+			}
+		}
+	}
+	out, err := r.e.HandlePullRequest(ctx, PullRequestEvent{Action: "synchronize", Repo: r.ev.Repo, Number: r.ev.Number})
+	if err != nil {
+		r.react(github.ReactionMinusOne)
+		return nil, err
+	}
+	if out.Decision == DecisionFailed {
+		r.react(github.ReactionMinusOne)
+	} else {
+		r.react(github.ReactionRocket)
+	}
+	return out, nil
+}
+
+// deploy checks everything a deploy needs, then deploys and follows.
+func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, dr *ps.DeployRequest) (*Outcome, error) {
+	org, name := r.db.Organization, r.db.Database
+	if deployingStates[dr.DeploymentState] {
+		// A duplicate delivery, or a deploy started elsewhere: follow it, never deploy twice.
+		r.reply(fmt.Sprintf("Deploy request #%d is already %s; following it.", dr.Number, strings.ReplaceAll(dr.DeploymentState, "_", " ")))
+		return r.follow(ctx, dps, dr, time.Time{})
+	}
+	if st.HeadSHA != r.pr.HeadSHA {
+		// Never deploy a stale plan: re-plan and ask again.
+		if _, err := r.e.HandlePullRequest(ctx, PullRequestEvent{Action: "synchronize", Repo: r.ev.Repo, Number: r.ev.Number}); err != nil {
+			return nil, err
+		}
+		return r.refuse(ReasonStalePlan, fmt.Sprintf("the plan was made for %s but the pull request is now at %s. I re-planned; check the updated plan and comment `/deploy` again.",
+			schemadiff.MarkdownCode(short(st.HeadSHA)), schemadiff.MarkdownCode(short(r.pr.HeadSHA))))
+	}
+	res, err := r.e.analyse(ctx, r.ev.Repo, r.pr, r.cfg, r.db)
+	if err != nil {
+		return nil, err
+	}
+	if n := countSeverity(res.Findings, lint.Error); n > 0 {
+		return r.refuse(ReasonLintErrors, fmt.Sprintf("the change has %d lint error(s); see the plan comment.", n))
+	}
+	if dr.DeploymentState != ps.StateReady || (dr.Deployment != nil && !dr.Deployment.Deployable) {
+		return r.refuse(ReasonNotDeployable, fmt.Sprintf("deploy request #%d is %s, not ready to deploy.", dr.Number, strings.ReplaceAll(dr.DeploymentState, "_", " ")))
+	}
+	if why, ok := r.approved(ctx); !ok {
+		return r.refuse(ReasonApprovals, why)
+	}
+	gated := r.cmd.Gated || r.cfg.Deploy.Gated
+	instant := r.cmd.Instant || (r.cfg.Deploy.Instant && !gated)
+	if instant && (dr.Deployment == nil || !dr.Deployment.InstantDDLEligible) {
+		if r.cmd.Instant {
+			return r.refuse(ReasonNotDeployable, fmt.Sprintf("deploy request #%d is not eligible for an instant deploy.", dr.Number))
+		}
+		instant = false
+	}
+	if gated && dr.Deployment != nil && dr.Deployment.AutoCutover {
+		// PlanetScale fixes auto_cutover when a deploy request is opened:
+		// a gated deploy needs a gated deploy request.
+		regated, err := r.regate(ctx, dps, dr)
+		if err != nil {
+			return nil, err
+		}
+		dr = regated
+	}
+	started := r.e.clock().Now()
+	dr, err = dps.DeployDeployRequest(ctx, org, name, dr.Number, ps.DeployOptions{InstantDDL: instant})
+	if err != nil {
+		r.react(github.ReactionMinusOne)
+		r.reply(fmt.Sprintf("PlanetScale refused to deploy #%d: %s", st.DeployRequest, schemadiff.MarkdownEscape(err.Error())))
+		return &Outcome{Decision: DecisionFailed, ReasonCode: "planetscale-error", Reason: err.Error()}, nil
+	}
+	return r.follow(ctx, dps, dr, started)
+}
+
+// regate closes a deploy request that cuts over by itself and opens a gated one.
+func (r *run) regate(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRequest) (*ps.DeployRequest, error) {
+	org, name := r.db.Organization, r.db.Database
+	if _, err := dps.CloseDeployRequest(ctx, org, name, dr.Number); err != nil {
+		return nil, fmt.Errorf("close deploy request #%d to open a gated one: %w", dr.Number, err)
+	}
+	off := false
+	nd, err := dps.CreateDeployRequest(ctx, org, name, ps.CreateDeployRequestRequest{Branch: dr.Branch, IntoBranch: dr.IntoBranch, Notes: dr.Notes, AutoCutover: &off})
+	if err != nil {
+		return nil, fmt.Errorf("open a gated deploy request: %w", err)
+	}
+	nd, err = r.e.waitChecks(ctx, org, name, nd.Number, r.e.Options.withDefaults().ChecksTimeout)
+	if err != nil {
+		return nil, err
+	}
+	if nd.DeploymentState != ps.StateReady {
+		return nil, fmt.Errorf("the gated deploy request #%d is %s", nd.Number, nd.DeploymentState)
+	}
+	// Keep the sticky comment's block pointing at the new deploy request.
+	st := PlanState{Database: r.db.Name, Branch: dr.Branch, DeployRequest: nd.Number, HeadSHA: r.pr.HeadSHA}
+	r.updateComment(ctx, st, fmt.Sprintf("Deploy request #%d was replaced by the gated deploy request [#%d](%s).", dr.Number, nd.Number, nd.HTMLURL))
+	return nd, nil
+}
+
+// approved checks deploy.required_approvals: approving reviews on the current
+// head from someone other than the author with write permission.
+func (r *run) approved(ctx context.Context) (string, bool) {
+	need := r.cfg.Deploy.RequiredApprovals
+	if need <= 0 {
+		return "", true
+	}
+	reviews, err := r.gh.Reviews(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Number)
+	if err != nil {
+		return "the reviews could not be read: " + err.Error(), false
+	}
+	latest := map[string]github.Review{}
+	for _, rv := range reviews {
+		if rv.State == "COMMENTED" {
+			continue // a comment does not change an approval
+		}
+		latest[rv.User] = rv
+	}
+	got := 0
+	for user, rv := range latest {
+		if rv.State != "APPROVED" || rv.CommitID != r.pr.HeadSHA || strings.EqualFold(user, r.pr.Author) {
+			continue
+		}
+		if p, err := r.gh.Permission(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, user); err == nil && p.AtLeast(config.PermissionWrite) {
+			got++
+		}
+	}
+	if got < need {
+		return fmt.Sprintf("it needs %d approving review(s) on the current head %s from someone other than the author with write permission; it has %d.",
+			need, schemadiff.MarkdownCode(short(r.pr.HeadSHA)), got), false
+	}
+	return "", true
+}
+
+func countSeverity(fs []lint.Finding, s lint.Severity) int {
+	n := 0
+	for _, f := range fs {
+		if f.Severity == s {
+			n++
+		}
+	}
+	return n
+}
+
+// transition runs /cutover, /cancel, /revert and /skip-revert.
+func (r *run) transition(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRequest) (*Outcome, error) {
+	org, name := r.db.Organization, r.db.Database
+	allowed := map[string][]string{
+		"cutover":     {ps.StatePendingCutover},
+		"cancel":      {ps.StateQueued, ps.StateSubmitting, ps.StateInProgress, ps.StatePendingCutover},
+		"revert":      {ps.StateCompletePendingRevert},
+		"skip-revert": {ps.StateCompletePendingRevert},
+	}[r.cmd.Name]
+	if !containsString(allowed, dr.DeploymentState) {
+		return r.refuse(ReasonWrongState, fmt.Sprintf("deploy request #%d is %s; `/%s` works when it is %s.", dr.Number,
+			strings.ReplaceAll(orNone(dr.DeploymentState), "_", " "), r.cmd.Name, strings.Join(allowed, " or ")))
+	}
+	var err error
+	switch r.cmd.Name {
+	case "cutover":
+		dr, err = dps.ApplyDeploy(ctx, org, name, dr.Number)
+	case "cancel":
+		dr, err = dps.CancelDeployRequest(ctx, org, name, dr.Number)
+	case "revert":
+		dr, err = dps.RevertDeployRequest(ctx, org, name, dr.Number)
+	case "skip-revert":
+		dr, err = dps.SkipRevert(ctx, org, name, dr.Number)
+	}
+	if err != nil {
+		r.react(github.ReactionMinusOne)
+		r.reply(fmt.Sprintf("PlanetScale refused `/%s`: %s", r.cmd.Name, schemadiff.MarkdownEscape(err.Error())))
+		return &Outcome{Decision: DecisionFailed, ReasonCode: "planetscale-error", Reason: err.Error()}, nil
+	}
+	return r.follow(ctx, dps, dr, r.e.clock().Now())
+}

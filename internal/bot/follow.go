@@ -1,0 +1,248 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ddlbot/ddlbot/internal/github"
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	"github.com/ddlbot/ddlbot/schemadiff"
+)
+
+// movingStates are deployment states that change without anyone acting.
+var movingStates = map[string]bool{
+	ps.StateQueued: true, ps.StateSubmitting: true, ps.StateInProgress: true, ps.StateInProgressVSchema: true,
+	ps.StateInProgressCancel: true, ps.StateInProgressCutover: true, ps.StateInProgressRevert: true,
+	ps.StateInProgressRevertVSchema: true, ps.StatePending: true,
+}
+
+// goodEnd tells, per command, which resting states count as success.
+var goodEnd = map[string][]string{
+	"deploy":      {ps.StateComplete, ps.StateCompletePendingRevert, ps.StatePendingCutover},
+	"cutover":     {ps.StateComplete, ps.StateCompletePendingRevert},
+	"cancel":      {ps.StateCompleteCancel},
+	"revert":      {ps.StateCompleteRevert},
+	"skip-revert": {ps.StateComplete},
+	"plan":        {ps.StateComplete, ps.StateCompletePendingRevert, ps.StatePendingCutover, ps.StateCompleteCancel, ps.StateCompleteRevert},
+}
+
+const (
+	deployStart = "<!-- ddlbot:deploy:start -->"
+	deployEnd   = "<!-- ddlbot:deploy:end -->"
+)
+
+// follow watches a deployment until nothing more happens without a person
+// (or the follow timeout), keeping the check run and the sticky comment
+// current: edited in place, only when something changed, at most every
+// MinUpdateInterval.
+func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRequest, started time.Time) (*Outcome, error) {
+	o := r.e.Options.withDefaults()
+	org, name := r.db.Organization, r.db.Database
+	clock := r.e.clock()
+	if started.IsZero() {
+		started = clock.Now()
+	}
+	deadline := clock.Now().Add(o.FollowTimeout)
+	// A new run on the head commit: the plan's run is complete, and GitHub
+	// shows the latest run of a name.
+	var checkID int64
+	if cr, err := r.gh.CreateCheckRun(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, github.CheckRunOptions{Name: CheckName(r.db.Name), HeadSHA: r.pr.HeadSHA,
+		Status: github.StatusInProgress, Title: fmt.Sprintf("Deploy request #%d: %s", dr.Number, human(dr.DeploymentState)),
+		Summary: renderDeployment(dr, clock.Now()), DetailsURL: o.DetailsURL}); err == nil {
+		checkID = cr.ID
+	} else {
+		r.e.log().Warn("create the deployment check run", "err", err)
+	}
+	var lastShown string
+	var lastAt time.Time
+	show := func(dr *ps.DeployRequest, force bool) {
+		section := renderDeployment(dr, clock.Now())
+		if section == lastShown || (!force && clock.Now().Sub(lastAt) < o.MinUpdateInterval) {
+			return
+		}
+		lastShown, lastAt = section, clock.Now()
+		r.updateComment(ctx, PlanState{}, section)
+		opts := github.CheckRunOptions{Name: CheckName(r.db.Name), Status: github.StatusInProgress,
+			Title: fmt.Sprintf("Deploy request #%d: %s", dr.Number, human(dr.DeploymentState)), Summary: section, DetailsURL: o.DetailsURL}
+		if checkID != 0 {
+			if _, err := r.gh.UpdateCheckRun(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, checkID, opts); err != nil {
+				r.e.log().Warn("update check run", "err", err)
+			}
+		}
+	}
+	wait := o.PollInterval
+	for movingStates[dr.DeploymentState] {
+		show(dr, false)
+		if !clock.Now().Add(wait).Before(deadline) {
+			show(dr, true)
+			msg := fmt.Sprintf("Stopped following deploy request #%d after %s: it is %s. It goes on at PlanetScale; comment `/plan` to pick up its state.",
+				dr.Number, o.FollowTimeout, human(dr.DeploymentState))
+			r.reply(msg)
+			return &Outcome{Decision: DecisionFollowTimeout, ReasonCode: ReasonFollowTimeout, Reason: msg, Databases: []*DatabaseOutcome{r.outcome(dr)}}, nil
+		}
+		if err := clock.Sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+		if wait *= 2; wait > o.MaxPollInterval {
+			wait = o.MaxPollInterval
+		}
+		next, err := dps.GetDeployRequest(ctx, org, name, dr.Number)
+		if err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return nil, err
+			}
+			r.e.log().Warn("read deploy request", "number", dr.Number, "err", err)
+			continue
+		}
+		dr = next
+	}
+	show(dr, true)
+	ok := containsString(goodEnd[r.cmd.Name], dr.DeploymentState)
+	conclusion := github.ConclusionSuccess
+	switch {
+	case !ok && (dr.DeploymentState == ps.StateCompleteError || dr.DeploymentState == ps.StateError || dr.DeploymentState == ps.StateCompleteRevertError):
+		conclusion = github.ConclusionFailure
+	case !ok, dr.DeploymentState == ps.StatePendingCutover, dr.DeploymentState == ps.StateCompleteCancel, dr.DeploymentState == ps.StateCompleteRevert:
+		conclusion = github.ConclusionNeutral
+	}
+	if checkID != 0 {
+		opts := github.CheckRunOptions{Name: CheckName(r.db.Name), Conclusion: conclusion,
+			Title: fmt.Sprintf("Deploy request #%d: %s", dr.Number, human(dr.DeploymentState)), Summary: lastShown, DetailsURL: o.DetailsURL}
+		if _, err := r.gh.UpdateCheckRun(context.WithoutCancel(ctx), r.ev.Repo.Owner, r.ev.Repo.Name, checkID, opts); err != nil {
+			r.e.log().Warn("complete check run", "err", err)
+		}
+	}
+	took := clock.Now().Sub(started).Round(time.Second)
+	r.reply(fmt.Sprintf("Deploy request [#%d](%s) is **%s** (took %s). %s", dr.Number, dr.HTMLURL, human(dr.DeploymentState), took, nextStep(dr)))
+	out := &Outcome{Decision: DecisionDone, ReasonCode: dr.DeploymentState, Reason: human(dr.DeploymentState), Databases: []*DatabaseOutcome{r.outcome(dr)}}
+	if ok {
+		r.react(github.ReactionRocket)
+	} else {
+		r.react(github.ReactionMinusOne)
+		out.Decision = DecisionFailed
+	}
+	return out, nil
+}
+
+func (r *run) outcome(dr *ps.DeployRequest) *DatabaseOutcome {
+	return &DatabaseOutcome{Name: r.db.Name, Branch: dr.Branch, DeployRequest: dr.Number, DeployRequestURL: dr.HTMLURL, DeploymentState: dr.DeploymentState}
+}
+
+// updateComment puts a deployment section into the sticky comment, keeping
+// the plan below it. A non-zero st replaces the hidden block. The comment is
+// read once; later updates are a single edit each.
+func (r *run) updateComment(ctx context.Context, st PlanState, section string) {
+	marker := Marker(r.db.Name)
+	if r.commentID == 0 {
+		c, err := r.gh.FindStickyComment(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Number, marker)
+		if err != nil {
+			r.e.log().Warn("read the sticky comment", "err", err)
+			return
+		}
+		r.commentBody = marker + "\n" + encodeState(PlanState{Database: r.db.Name}) + "\n"
+		if c != nil {
+			r.commentID, r.commentBody = c.ID, c.Body
+		}
+	}
+	body := r.commentBody
+	if st.Database != "" {
+		body = reState.ReplaceAllLiteralString(body, encodeState(st))
+	}
+	if i, j := strings.Index(body, deployStart), strings.Index(body, deployEnd); i >= 0 && j > i {
+		body = body[:i] + strings.TrimPrefix(body[j+len(deployEnd):], "\n")
+	}
+	block := deployStart + "\n" + section + "\n" + deployEnd + "\n"
+	// The deployment goes right after the hidden block, above the plan.
+	if loc := reState.FindStringIndex(body); loc != nil {
+		body = body[:loc[1]] + "\n\n" + block + strings.TrimLeft(body[loc[1]:], "\n")
+	} else {
+		body = block + "\n" + body
+	}
+	if body == r.commentBody && r.commentID != 0 {
+		return
+	}
+	var err error
+	if r.commentID != 0 {
+		err = r.gh.EditComment(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.commentID, body)
+	} else {
+		r.commentID, _, err = r.gh.UpsertStickyComment(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Number, marker, body)
+	}
+	if err != nil {
+		r.e.log().Warn("update the sticky comment", "err", err)
+		return
+	}
+	r.commentBody = body
+}
+
+func human(state string) string { return strings.ReplaceAll(orNone(state), "_", " ") }
+
+// renderDeployment shows a deployment: state, queue position, per-table
+// progress with a bar, percent and ETA.
+func renderDeployment(dr *ps.DeployRequest, now time.Time) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "#### Deployment of [#%d](%s): %s\n\n", dr.Number, dr.HTMLURL, human(dr.DeploymentState))
+	d := dr.Deployment
+	if d != nil && dr.DeploymentState == ps.StateQueued && len(d.PrecedingDeployments) > 0 {
+		fmt.Fprintf(&b, "Queued: %d deployment(s) ahead in this database's deploy queue.\n\n", len(d.PrecedingDeployments))
+	}
+	if d != nil && len(d.DeployOperations) > 0 {
+		b.WriteString("| Table | Operation | Progress | ETA |\n|---|---|---|---|\n")
+		for _, op := range d.DeployOperations {
+			eta := "—"
+			if op.ETASeconds > 0 && op.State != ps.OperationComplete {
+				eta = (time.Duration(op.ETASeconds) * time.Second).String()
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s %3.0f%% | %s |\n", schemadiff.MarkdownCode(op.TableName), schemadiff.MarkdownEscape(op.OperationName+" · "+human(op.State)),
+				bar(op.ProgressPercentage), op.ProgressPercentage, eta)
+		}
+		b.WriteByte('\n')
+	}
+	if d != nil && d.DeploymentRevertRequest != nil && d.DeploymentRevertRequest.WaitingPeriodEndAt != nil && dr.DeploymentState == ps.StateCompletePendingRevert {
+		fmt.Fprintf(&b, "The revert window ends at %s (in %s).\n\n", d.DeploymentRevertRequest.WaitingPeriodEndAt.UTC().Format("15:04 MST"),
+			d.DeploymentRevertRequest.WaitingPeriodEndAt.Sub(now).Round(time.Minute))
+	}
+	if d != nil && d.DeployCheckErrors != nil && *d.DeployCheckErrors != "" {
+		b.WriteString("PlanetScale: " + schemadiff.MarkdownEscape(*d.DeployCheckErrors) + "\n\n")
+	}
+	if d != nil {
+		for _, op := range d.DeployOperations {
+			if op.DeployErrors != nil && *op.DeployErrors != "" {
+				fmt.Fprintf(&b, "%s: %s\n\n", schemadiff.MarkdownCode(op.TableName), schemadiff.MarkdownEscape(*op.DeployErrors))
+			}
+		}
+	}
+	if s := nextStep(dr); s != "" {
+		b.WriteString(s + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func bar(pct float64) string {
+	n := int(pct / 10)
+	n = max(0, min(10, n))
+	return "`" + strings.Repeat("█", n) + strings.Repeat("░", 10-n) + "`"
+}
+
+// nextStep says what a person can do now.
+func nextStep(dr *ps.DeployRequest) string {
+	switch dr.DeploymentState {
+	case ps.StatePendingCutover:
+		return "Ready to cut over: comment `/cutover` to finish, or `/cancel`."
+	case ps.StateCompletePendingRevert:
+		return "Deployed. Comment `/revert` to undo within the revert window, or `/skip-revert` to close it now."
+	case ps.StateQueued, ps.StateInProgress, ps.StateSubmitting:
+		return "Comment `/cancel` to stop it."
+	case ps.StateComplete:
+		return "Deployed."
+	case ps.StateCompleteCancel:
+		return "Cancelled: nothing changed in production."
+	case ps.StateCompleteRevert:
+		return "Reverted: production is back to its previous schema."
+	case ps.StateCompleteError, ps.StateError:
+		return "The deploy failed; see PlanetScale's errors above."
+	}
+	return ""
+}
