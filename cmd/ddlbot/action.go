@@ -88,7 +88,6 @@ const (
 	reasonCredentials   = "credentials"
 	reasonError         = "error"
 	reasonEventIgnored  = "event-not-handled"
-	reasonNoCommands    = "commands-not-enabled"
 )
 
 // actionRun is one run of `ddlbot action`.
@@ -181,7 +180,7 @@ func (r *actionRun) run(ctx context.Context) int {
 	}
 	var (
 		prEvent bot.PullRequestEvent
-		cmEvent commentEvent
+		cmEvent bot.CommentEvent
 	)
 	switch event {
 	case "pull_request", "pull_request_target":
@@ -195,10 +194,6 @@ func (r *actionRun) run(ctx context.Context) int {
 	if err != nil {
 		return r.usage(reasonEventInvalid, fmt.Errorf("%s event: %w", event, err))
 	}
-	if event == "issue_comment" {
-		return r.finish(runCommand(ctx, r.log, cmEvent), s)
-	}
-
 	if s.token == "" {
 		return r.usage(reasonCredentials, errors.New("no GitHub token: set the github-token input (its default, ${{ github.token }}, needs nothing else)"))
 	}
@@ -224,14 +219,21 @@ func (r *actionRun) run(ctx context.Context) int {
 		Options: bot.Options{
 			BranchReadyTimeout: s.wait,
 			ChecksTimeout:      s.wait,
+			FollowTimeout:      s.wait,
 			DetailsURL:         runURL(r.a.getenv),
 			Version:            buildVersion(),
 			ConfigPath:         s.configPath,
 			Adjust:             s.adjust(r.log),
 		},
 	}
-	r.log.Info("pull request event", "event", event, "action", prEvent.Action, "repository", prEvent.Repo.String(), "number", prEvent.Number)
-	out, err := engine.HandlePullRequest(ctx, prEvent)
+	var out *bot.Outcome
+	if event == "issue_comment" {
+		r.log.Info("comment event", "action", cmEvent.Action, "repository", cmEvent.Repo.String(), "number", cmEvent.Number, "comment", cmEvent.CommentID)
+		out, err = engine.HandleComment(ctx, cmEvent)
+	} else {
+		r.log.Info("pull request event", "event", event, "action", prEvent.Action, "repository", prEvent.Repo.String(), "number", prEvent.Number)
+		out, err = engine.HandlePullRequest(ctx, prEvent)
+	}
 	if err != nil {
 		if errors.Is(err, github.ErrUnauthorized) {
 			return r.usage(reasonCredentials, fmt.Errorf("GitHub rejected the token: set the github-token input to a valid token: %w", err))
@@ -531,18 +533,8 @@ func readPullRequestEvent(path string) (bot.PullRequestEvent, error) {
 
 // commentEvent is an issue_comment delivery: where pull request commands
 // (/deploy, /cutover, ...) arrive.
-type commentEvent struct {
-	Action        string
-	Repo          bot.Repo
-	Number        int
-	IsPullRequest bool
-	CommentID     int64
-	Body          string
-	Author        string
-	AuthorIsBot   bool
-}
 
-func readCommentEvent(path string) (commentEvent, error) {
+func readCommentEvent(path string) (bot.CommentEvent, error) {
 	var p struct {
 		Action string `json:"action"`
 		Issue  *struct {
@@ -560,30 +552,20 @@ func readCommentEvent(path string) (commentEvent, error) {
 		Repository *payloadRepo `json:"repository"`
 	}
 	if err := readPayload(path, &p); err != nil {
-		return commentEvent{}, err
+		return bot.CommentEvent{}, err
 	}
 	switch {
 	case p.Action == "":
-		return commentEvent{}, errors.New("the payload has no action")
+		return bot.CommentEvent{}, errors.New("the payload has no action")
 	case p.Issue == nil || p.Issue.Number <= 0:
-		return commentEvent{}, errors.New("the payload has no issue number (issue.number)")
+		return bot.CommentEvent{}, errors.New("the payload has no issue number (issue.number)")
 	case p.Comment == nil || p.Comment.ID == 0:
-		return commentEvent{}, errors.New("the payload has no comment (comment.id)")
+		return bot.CommentEvent{}, errors.New("the payload has no comment (comment.id)")
 	}
 	repo, err := p.Repository.repo()
 	pr := len(p.Issue.PullRequest) > 0 && string(p.Issue.PullRequest) != "null"
-	return commentEvent{Action: p.Action, Repo: repo, Number: p.Issue.Number, IsPullRequest: pr, CommentID: p.Comment.ID,
+	return bot.CommentEvent{Action: p.Action, Repo: repo, Number: p.Issue.Number, IsPullRequest: pr, CommentID: p.Comment.ID,
 		Body: p.Comment.Body, Author: p.Comment.User.Login, AuthorIsBot: p.Comment.User.Type == "Bot"}, err
-}
-
-// runCommand handles a pull request comment. Commands (/deploy, /cutover,
-// /cancel, /revert, /skip-revert, /plan, /help) arrive with the deploy
-// feature; until then a comment changes nothing, and says so in the log.
-func runCommand(_ context.Context, log *slog.Logger, ev commentEvent) *bot.Outcome {
-	log.Info("pull request commands (/deploy, ...) arrive with the deploy feature: this comment changes nothing",
-		"repository", ev.Repo.String(), "number", ev.Number, "comment", ev.CommentID)
-	return &bot.Outcome{Decision: bot.DecisionIgnored, ReasonCode: reasonNoCommands,
-		Reason: "pull request commands are not enabled in this version of ddlbot"}
 }
 
 // actionsLogHandler writes slog records as GitHub Actions log lines: debug

@@ -797,13 +797,13 @@ func TestActionEventsAndSetup(t *testing.T) {
 	}
 	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionIgnored, outReasonCode: "event-not-handled", outLintErrors: "0"})
 
-	id := w.gh.AddComment(actOwner, actRepo, actPR, "alice", "/deploy")
-	r = w.run("issue_comment (/deploy)", "issue_comment", w.gh.CommentEvent(t, "created", actOwner, actRepo, id, nil), nil)
-	if r.code != 0 || r.ghTotal != 0 || r.psCalls != 0 {
+	// A comment that is no command: ignored, no reaction.
+	id := w.gh.AddComment(actOwner, actRepo, actPR, "alice", "LGTM")
+	r = w.run("issue_comment (not a command)", "issue_comment", w.gh.CommentEvent(t, "created", actOwner, actRepo, id, nil), nil)
+	if r.code != 0 || r.psCalls != 0 {
 		t.Fatalf("issue_comment: %s", r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionIgnored, outReasonCode: "commands-not-enabled"})
-	contains(t, "log", r.stdout, "pull request commands (/deploy, ...) arrive with the deploy feature")
+	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionIgnored, outReasonCode: bot.ReasonNotACommand})
 
 	for _, tc := range []struct {
 		name    string

@@ -117,7 +117,9 @@ func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 	}
 	took := clock.Now().Sub(started).Round(time.Second)
 	r.reply(fmt.Sprintf("Deploy request [#%d](%s) is **%s** (took %s). %s", dr.Number, dr.HTMLURL, human(dr.DeploymentState), took, nextStep(dr)))
-	out := &Outcome{Decision: DecisionDone, ReasonCode: dr.DeploymentState, Reason: human(dr.DeploymentState), Databases: []*DatabaseOutcome{r.outcome(dr)}}
+	do := r.outcome(dr)
+	do.Report, do.CheckRunID = lastShown, checkID
+	out := &Outcome{Decision: DecisionDone, ReasonCode: dr.DeploymentState, Reason: human(dr.DeploymentState), Databases: []*DatabaseOutcome{do}}
 	if ok {
 		r.react(github.ReactionRocket)
 	} else {
