@@ -130,7 +130,22 @@ type actionSettings struct {
 	org, database string
 	failOn        string
 	wait          time.Duration
+	// Polling knobs from the environment (envPollInterval, ...), for tests;
+	// zero leaves the engine's default.
+	poll, maxPoll, minUpdate time.Duration
 }
+
+// Environment variables that tune how the engine polls and how often it
+// edits the comment and check run while following a deployment. They exist
+// for tests (a deployment on localscale that takes a second is followed with
+// millisecond polls); action.yml does not expose them, and a workflow has no
+// reason to set them: the defaults (first poll after 1 s, doubling up to
+// 10 s; at most one edit every 10 s) keep well inside GitHub's rate limits.
+const (
+	envPollInterval      = "DDLBOT_POLL_INTERVAL"
+	envMaxPollInterval   = "DDLBOT_MAX_POLL_INTERVAL"
+	envMinUpdateInterval = "DDLBOT_MIN_UPDATE_INTERVAL"
+)
 
 func (r *actionRun) settings() (actionSettings, error) {
 	in := r.gha.GetInput
@@ -151,6 +166,20 @@ func (r *actionRun) settings() (actionSettings, error) {
 			return s, fmt.Errorf("the wait-timeout input is %q: give a positive Go duration such as 10m or 90s", w)
 		}
 		s.wait = d
+	}
+	for _, k := range []struct {
+		env string
+		to  *time.Duration
+	}{{envPollInterval, &s.poll}, {envMaxPollInterval, &s.maxPoll}, {envMinUpdateInterval, &s.minUpdate}} {
+		v := strings.TrimSpace(r.a.getenv(k.env))
+		if v == "" {
+			continue
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return s, fmt.Errorf("%s is %q: give a positive Go duration such as 50ms (or unset it)", k.env, v)
+		}
+		*k.to = d
 	}
 	s.token = in(inGitHubToken)
 	if s.token == "" {
@@ -220,6 +249,9 @@ func (r *actionRun) run(ctx context.Context) int {
 			BranchReadyTimeout: s.wait,
 			ChecksTimeout:      s.wait,
 			FollowTimeout:      s.wait,
+			PollInterval:       s.poll,
+			MaxPollInterval:    s.maxPoll,
+			MinUpdateInterval:  s.minUpdate,
 			DetailsURL:         runURL(r.a.getenv),
 			Version:            buildVersion(),
 			ConfigPath:         s.configPath,

@@ -62,10 +62,11 @@ var vtQuiet sync.Once
 
 // psCounter counts the requests that reach localscale's HTTP API.
 type psCounter struct {
-	h      http.Handler
-	mu     sync.Mutex
-	total  int
-	writes int
+	h       http.Handler
+	mu      sync.Mutex
+	total   int
+	writes  int
+	deploys int // POST .../deploy-requests/N/deploy
 }
 
 func (c *psCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -74,8 +75,18 @@ func (c *psCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		c.writes++
 	}
+	if r.Method == http.MethodPost && strings.Contains(r.URL.Path, "/deploy-requests/") && strings.HasSuffix(r.URL.Path, "/deploy") {
+		c.deploys++
+	}
 	c.mu.Unlock()
 	c.h.ServeHTTP(w, r)
+}
+
+// deployCalls counts the deploy requests' deploy calls that reached PlanetScale.
+func (c *psCounter) deployCalls() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.deploys
 }
 
 func (c *psCounter) counts() (total, writes int) {
@@ -97,6 +108,12 @@ type actWorld struct {
 	ws       string // GITHUB_WORKSPACE
 	files    map[string]map[string]string
 	table    []string
+	// env is added to the environment of every run (DDLBOT_POLL_INTERVAL, ...).
+	env []string
+	// watch, when set, is called every 10 ms while a run goes on: it may act
+	// meanwhile, as another person or system would, and once it reports true
+	// the process is killed (SIGKILL), as when a runner dies.
+	watch func() (kill bool)
 }
 
 func newActWorld(t *testing.T, mutate ...func(*localscale.Config)) *actWorld {
@@ -197,6 +214,8 @@ type actResult struct {
 	ghCalls               []githubfake.Call
 	psCalls, psWrites     int
 	ghTotal, ghWriteCalls int
+	took                  time.Duration // wall time of the run
+	killed                bool          // killed by watch
 }
 
 func (r actResult) String() string {
@@ -249,6 +268,7 @@ func (w *actWorld) run(label, event string, payload []byte, inputs map[string]st
 			env = append(env, "INPUT_"+strings.ToUpper(k)+"="+v)
 		}
 	}
+	env = append(env, w.env...)
 	ghBefore := len(w.gh.Calls())
 	psBefore, psWBefore := w.psCount.counts()
 
@@ -257,14 +277,40 @@ func (w *actWorld) run(label, event string, payload []byte, inputs map[string]st
 	cmd.Env = env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	r := actResult{stdout: stdout.String(), stderr: stderr.String()}
+	started := time.Now()
+	if err := cmd.Start(); err != nil {
+		w.t.Fatal(err)
+	}
+	killed, done := make(chan bool, 1), make(chan struct{})
+	if w.watch != nil {
+		go func(when func() bool) {
+			for {
+				select {
+				case <-done:
+					killed <- false
+					return
+				case <-time.After(10 * time.Millisecond):
+				}
+				if when() {
+					_ = cmd.Process.Kill()
+					killed <- true
+					return
+				}
+			}
+		}(w.watch)
+	}
+	err := cmd.Wait()
+	r := actResult{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(started)}
 	var ee *exec.ExitError
 	switch {
 	case errors.As(err, &ee):
 		r.code = ee.ExitCode()
 	case err != nil:
 		w.t.Fatal(err)
+	}
+	if w.watch != nil {
+		close(done)
+		r.killed = <-killed
 	}
 	sum, _ := os.ReadFile(sumPath)
 	r.summary = string(sum)
@@ -295,7 +341,7 @@ func (w *actWorld) run(label, event string, payload []byte, inputs map[string]st
 	if v := w.gh.Violations(); len(v) != 0 {
 		w.t.Errorf("%s: requests that break GitHub's OpenAPI description:\n%s", label, strings.Join(v, "\n"))
 	}
-	if r.code != 2 {
+	if r.code != 2 && !r.killed {
 		for _, k := range actionOutputs {
 			if _, ok := r.out[k]; !ok {
 				w.t.Errorf("%s: output %s not written", label, k)

@@ -1,6 +1,6 @@
 // Command ddlbot takes MySQL schema changes from a pull request to PlanetScale
-// safely. This binary holds every entry point: lint, diff, version (and, as
-// they land, plan, deploy, action, serve and localscale).
+// safely. This binary holds every entry point: lint, diff, plan, deploy,
+// action, localscale and version (serve is still to come).
 package main
 
 import (
@@ -46,8 +46,10 @@ type command struct {
 // commands in-process with their own streams and folder.
 type app struct {
 	stdout, stderr io.Writer
-	dir            string
-	getenv         func(string) string
+	// stdin answers questions (deploy's confirmation); nil reads as empty.
+	stdin  io.Reader
+	dir    string
+	getenv func(string) string
 }
 
 func commands() []command {
@@ -55,6 +57,7 @@ func commands() []command {
 		{"lint", "lint schema files and the change since a git ref", runLint},
 		{"diff", "diff two schemas (folders, files or REF:PATH)", runDiff},
 		{"plan", "plan the working tree as a pull request: branch, deploy request, report", runPlan},
+		{"deploy", "plan the working tree, then deploy it as /deploy would, with progress", runDeploy},
 		{"action", "the GitHub Action: run on the workflow's event (see action.yml)", runAction},
 		{"localscale", "run the local PlanetScale API emulator", runLocalscale},
 		{"version", "print the version", runVersion},
@@ -71,7 +74,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ddlbot:", err)
 		os.Exit(exitUsage)
 	}
-	a := &app{stdout: os.Stdout, stderr: os.Stderr, dir: dir, getenv: os.Getenv}
+	a := &app{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, dir: dir, getenv: os.Getenv}
 	os.Exit(a.main(ctx, os.Args[1:]))
 }
 

@@ -56,7 +56,10 @@ Exit status: 0 planned (or no schema change), 1 a check failed (lint errors,
 PlanetScale's checks, or planning failed), 2 usage, configuration, git or
 internal problem.`
 
-var _ bot.GitHub = (*terminal.GitHub)(nil)
+var (
+	_ bot.GitHub        = (*terminal.GitHub)(nil)
+	_ bot.CommandGitHub = (*terminal.GitHub)(nil)
+)
 
 // worktreeSHA is the head "commit" of a plan: the working tree.
 const worktreeSHA = "worktree"
@@ -85,7 +88,7 @@ func runPlan(ctx context.Context, a *app, args []string) int {
 	case *prNumber < 0:
 		return a.fail(usageError{"--pr must not be negative"})
 	}
-	p, err := a.preparePlan(ctx, *configPath, *baseRef, *baseDir, *dbName)
+	p, err := a.preparePlan(ctx, "ddlbot plan", *configPath, *baseRef, *baseDir, *dbName)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -94,33 +97,15 @@ func runPlan(ctx context.Context, a *app, args []string) int {
 		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	opts := bot.Options{Version: buildVersion()}
-
-	// The backend.
-	psCfg := ps.ConfigFromEnv(a.getenv)
-	var client bot.PlanetScale
-	if !*forceLocal && (psCfg.ServiceTokenID != "" || psCfg.ServiceToken != "" || psCfg.OAuthToken != "") {
-		if org := strings.TrimSpace(a.getenv("PLANETSCALE_ORG")); org != "" {
-			p.fillOrganization(org)
-		}
-		psCfg.UserAgent = "ddlbot/" + buildVersion()
-		psCfg.Logger = logger
-		c, err := ps.New(psCfg)
-		if err != nil {
-			return a.fail(err)
-		}
-		client = c
-		fmt.Fprintf(a.stderr, "ddlbot plan: PlanetScale: %s\n", describeAPI(psCfg))
-	} else {
-		p.fillOrganization(localOrg)
-		c, stop, err := p.startLocalscale(ctx, a, logger)
-		if err != nil {
-			return a.fail(err)
-		}
-		defer stop()
-		client = c
-		opts.PollInterval = 20 * time.Millisecond
-		fmt.Fprintln(a.stderr, "ddlbot plan: PlanetScale: localscale (in-process, nothing leaves this machine)")
+	be, err := a.planBackend(ctx, p, *forceLocal, logger, 1)
+	if err != nil {
+		return a.fail(err)
 	}
+	defer be.stop()
+	if be.local {
+		opts.PollInterval = 20 * time.Millisecond
+	}
+	client := be.client
 
 	gh := &terminal.GitHub{
 		PR: github.PullRequest{Number: *prNumber, State: "open", HeadSHA: worktreeSHA, HeadRef: worktreeSHA, BaseSHA: p.baseSHA,
@@ -137,8 +122,43 @@ func runPlan(ctx context.Context, a *app, args []string) int {
 	return a.printPlan(gh, out, p)
 }
 
+// backend is the PlanetScale a terminal command works with.
+type backend struct {
+	client *ps.Client
+	local  bool   // the in-process localscale
+	stop   func() // stops the localscale
+}
+
+// planBackend picks the backend: PlanetScale with credentials in the
+// environment (unless forceLocal), else an in-process localscale whose
+// deployments run speed times faster than PlanetScale's.
+func (a *app) planBackend(ctx context.Context, p *plan, forceLocal bool, logger *slog.Logger, speed float64) (*backend, error) {
+	psCfg := ps.ConfigFromEnv(a.getenv)
+	if !forceLocal && (psCfg.ServiceTokenID != "" || psCfg.ServiceToken != "" || psCfg.OAuthToken != "") {
+		if org := strings.TrimSpace(a.getenv("PLANETSCALE_ORG")); org != "" {
+			p.fillOrganization(org)
+		}
+		psCfg.UserAgent = "ddlbot/" + buildVersion()
+		psCfg.Logger = logger
+		c, err := ps.New(psCfg)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(a.stderr, "%s: PlanetScale: %s\n", p.cmd, describeAPI(psCfg))
+		return &backend{client: c, stop: func() {}}, nil
+	}
+	p.fillOrganization(localOrg)
+	c, stop, err := p.startLocalscale(ctx, a, logger, speed)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(a.stderr, "%s: PlanetScale: localscale (in-process, nothing leaves this machine)\n", p.cmd)
+	return &backend{client: c, local: true, stop: stop}, nil
+}
+
 // plan is what runPlan prepared: the configuration and both sides of the change.
 type plan struct {
+	cmd      string // "ddlbot plan", the prefix of its messages
 	cfg      *config.Config
 	cfgData  []byte // what the engine reads as .ddlbot.yml
 	cfgName  string // the configuration file, as the user named it
@@ -156,12 +176,12 @@ type plan struct {
 
 // preparePlan finds the configuration, reads it at the base and sets up the
 // two sides of the change.
-func (a *app) preparePlan(ctx context.Context, configPath, baseRef, baseDir, dbName string) (*plan, error) {
+func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir, dbName string) (*plan, error) {
 	cfgFile, err := a.planConfigFile(configPath)
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{root: filepath.Dir(cfgFile), cfgName: a.relPath(cfgFile), baseCache: map[string]fs.FS{}}
+	p := &plan{cmd: cmd, root: filepath.Dir(cfgFile), cfgName: a.relPath(cfgFile), baseCache: map[string]fs.FS{}}
 	worktreeCfg, wtErr := os.ReadFile(cfgFile)
 	var baseCfg []byte
 	if baseDir == "" {
@@ -196,7 +216,7 @@ func (a *app) preparePlan(ctx context.Context, configPath, baseRef, baseDir, dbN
 	case baseCfg != nil:
 		p.cfgData = baseCfg
 		if wtErr == nil && !bytes.Equal(baseCfg, worktreeCfg) {
-			fmt.Fprintf(a.stderr, "ddlbot plan: %s differs in the working tree; the plan uses the one at %s, as a pull request would\n", p.cfgName, p.baseName)
+			fmt.Fprintf(a.stderr, "%s: %s differs in the working tree; the plan uses the one at %s, as a pull request would\n", p.cmd, p.cfgName, p.baseName)
 		}
 	case wtErr != nil:
 		if errors.Is(wtErr, fs.ErrNotExist) {
@@ -206,7 +226,7 @@ func (a *app) preparePlan(ctx context.Context, configPath, baseRef, baseDir, dbN
 	default:
 		p.cfgData = worktreeCfg
 		if baseDir == "" {
-			fmt.Fprintf(a.stderr, "ddlbot plan: %s is not in %s; using the working tree's\n", p.cfgName, p.baseName)
+			fmt.Fprintf(a.stderr, "%s: %s is not in %s; using the working tree's\n", p.cmd, p.cfgName, p.baseName)
 		}
 	}
 	where := p.cfgName
@@ -265,7 +285,7 @@ func (a *app) preparePlan(ctx context.Context, configPath, baseRef, baseDir, dbN
 	if p.only != nil && len(cfg.Databases) > 1 {
 		head += " (database " + p.only.Name + " only)"
 	}
-	fmt.Fprintf(a.stderr, "ddlbot plan: %s: %s against %s\n", p.cfgName, head, p.baseName)
+	fmt.Fprintf(a.stderr, "%s: %s: %s against %s\n", p.cmd, p.cfgName, head, p.baseName)
 	return p, nil
 }
 
@@ -424,13 +444,13 @@ func (p *plan) fillOrganization(org string) {
 // startLocalscale runs an in-process localscale on loopback with each
 // database's production branch holding its base schema, and returns a client
 // for it and the function that stops it.
-func (p *plan) startLocalscale(ctx context.Context, a *app, logger *slog.Logger) (*ps.Client, func(), error) {
+func (p *plan) startLocalscale(ctx context.Context, a *app, logger *slog.Logger, speed float64) (*ps.Client, func(), error) {
 	first, fks := p.cfg.Databases[0].Organization, false
 	for _, d := range p.cfg.Databases {
 		fks = fks || d.AllowForeignKeys
 	}
 	ls, err := localscale.New(localscale.Config{Org: first, BranchReadyDelay: time.Millisecond, CheckDelay: time.Millisecond,
-		ForeignKeysEnabled: fks, Logger: logger})
+		Speed: speed, ForeignKeysEnabled: fks, Logger: logger})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -488,7 +508,7 @@ func (p *plan) seed(ctx context.Context, a *app, ls *localscale.Server, d config
 			s, err = env.LoadDeclarative(fsys, d.Dir())
 		}
 		if s == nil || s.Vitess() == nil {
-			fmt.Fprintf(a.stderr, "ddlbot plan: the base schema of %s does not load, so its production branch starts empty: %v\n", d.Name, err)
+			fmt.Fprintf(a.stderr, "%s: the base schema of %s does not load, so its production branch starts empty: %v\n", p.cmd, d.Name, err)
 		} else {
 			stmts = s.CreateStatements()
 		}
@@ -526,9 +546,9 @@ func describeAPI(c ps.Config) string {
 func (a *app) printPlan(gh *terminal.GitHub, out *bot.Outcome, p *plan) int {
 	switch out.Decision {
 	case bot.DecisionNoSchemaChange:
-		fmt.Fprintf(a.stderr, "ddlbot plan: no schema change between %s and the working tree: nothing to plan\n", p.baseName)
+		fmt.Fprintf(a.stderr, "%s: no schema change between %s and the working tree: nothing to plan\n", p.cmd, p.baseName)
 		if p.defaultBase {
-			fmt.Fprintln(a.stderr, "ddlbot plan: (only uncommitted changes count against HEAD; give --base main to plan a branch's commits too)")
+			fmt.Fprintf(a.stderr, "%s: (only uncommitted changes count against HEAD; give --base main to plan a branch's commits too)\n", p.cmd)
 		}
 	}
 	if len(out.Databases) == 0 {

@@ -154,6 +154,13 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 	if err != nil {
 		return r.refuse("config-invalid", "the .ddlbot.yml on the base branch is not valid: "+err.Error())
 	}
+	// As for the pull request flow: the caller's adjustments (the Action's
+	// organization and database inputs) apply to commands too.
+	if r.e.Options.Adjust != nil {
+		if err := r.e.Options.Adjust(cfg); err != nil {
+			return r.refuse("inputs-invalid", "the inputs of the ddlbot step do not fit the configuration: "+schemadiff.MarkdownEscape(err.Error()))
+		}
+	}
 	r.cfg = cfg
 	var names []string
 	for _, d := range cfg.Databases {

@@ -2,10 +2,12 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/github"
 	"github.com/ddlbot/ddlbot/internal/localscale"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
@@ -326,5 +328,28 @@ func TestDeployCallRate(t *testing.T) {
 	t.Logf("GitHub calls following a %s deployment: %d (%.1f per minute)", elapsed.Round(time.Second), calls, perMin)
 	if perMin > 15 {
 		t.Errorf("%.1f GitHub calls per minute of deployment: the follower must edit at most every MinUpdateInterval", perMin)
+	}
+}
+
+// TestCommandsApplyAdjust: Options.Adjust (the Action's organization and
+// database inputs) applies to commands as to the pull request flow; an
+// Adjust error refuses the command with inputs-invalid.
+func TestCommandsApplyAdjust(t *testing.T) {
+	d := newDeployWorld(t, "")
+	var calls int
+	d.engine.Options.Adjust = func(c *config.Config) error {
+		calls++
+		c.Databases[0].Organization = "" // as if the input were missing: nothing to deploy to
+		return nil
+	}
+	if out := d.comment("dev", "/deploy"); out.ReasonCode != ReasonNoPlanetScale || calls != 1 {
+		t.Fatalf("Adjust not applied to /deploy: %+v (%d calls)", out, calls)
+	}
+	d.engine.Options.Adjust = func(*config.Config) error { return errors.New("the database input applies to one database") }
+	if out := d.comment("dev", "/deploy"); out.Decision != DecisionRefused || out.ReasonCode != "inputs-invalid" || !strings.Contains(d.gh.lastReply(), "one database") {
+		t.Fatalf("%+v %q", out, d.gh.lastReply())
+	}
+	if d.cps.deploys != 0 {
+		t.Fatal("deployed")
 	}
 }

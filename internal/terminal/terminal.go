@@ -1,9 +1,12 @@
 // Package terminal stands in for GitHub when ddlbot runs in a terminal
-// (`ddlbot plan`): the "pull request" is a working tree against a base, its
-// files come from folders the caller provides, and the sticky comments and
-// check runs the engine writes are kept in memory for the caller to print.
+// (`ddlbot plan`, `ddlbot deploy`): the "pull request" is a working tree
+// against a base, its files come from folders the caller provides, and the
+// sticky comments and check runs the engine writes are kept in memory for the
+// caller to print. Commands (`/deploy`, ...) are run for the person at the
+// terminal, and what they would show on a pull request goes to a Console.
 //
-// GitHub implements the engine's GitHub interface (internal/bot.GitHub).
+// GitHub implements the engine's GitHub and CommandGitHub interfaces
+// (internal/bot).
 package terminal
 
 import (
@@ -32,10 +35,14 @@ type GitHub struct {
 	Config []byte
 	// Base and Head read the two sides.
 	Base, Head FolderFunc
+	// Console shows what commands do (reactions, replies, a deployment's
+	// progress); nil shows nothing.
+	Console *Console
 
 	mu       sync.Mutex
 	comments []*Comment
 	checks   []*CheckRun
+	replies  []string
 }
 
 // Comment is a sticky comment the engine wrote.
@@ -116,6 +123,7 @@ func (g *GitHub) FindStickyComment(_ context.Context, _, _ string, _ int, marker
 
 // UpsertStickyComment creates or replaces the comment holding marker.
 func (g *GitHub) UpsertStickyComment(_ context.Context, _, _ string, _ int, marker, body string) (int64, bool, error) {
+	defer g.Console.Deployment(body) // drawn once the lock is released
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for _, c := range g.comments {

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ddlbot/ddlbot/internal/bot"
+	"github.com/ddlbot/ddlbot/internal/config"
+	"github.com/ddlbot/ddlbot/internal/github"
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	"github.com/ddlbot/ddlbot/internal/terminal"
+)
+
+const deployDescription = `Plans the working tree as a pull request, exactly as ` + "`ddlbot plan`" + ` does
+(same flags, same backends, the plan's report on stdout), then deploys it
+with the engine that runs /deploy on a pull request: the same checks (lint
+errors and PlanetScale's checks block a deploy), the same deploy request, and
+the deployment followed until it rests, shown on stderr as one line per
+table with a progress bar, percent and ETA (redrawn in place on a terminal;
+elsewhere printed again only when something changed).
+
+You stand for the commenter, with admin permission: deploy.min_permission and
+deploy.allowed_teams are met. deploy.required_approvals counts approving
+reviews of a pull request; a terminal has none, so it does not apply here.
+
+PlanetScale: with credentials in the environment (see ddlbot plan --help)
+ddlbot deploys to PlanetScale, and asks you to type the database's name first
+unless --yes. Without (or with --local) it deploys to an in-process
+localscale, without asking: nothing leaves this machine, and nothing of it
+outlives the command (--speed makes its deployments faster).
+
+With --gated (or deploy.gated) the deployment stops at pending_cutover.
+ddlbot has no terminal cutover yet, and running ddlbot deploy again does not
+cut over: cut over in PlanetScale's web UI, with
+` + "`pscale deploy-request apply DATABASE NUMBER`" + `, or with /cutover on the pull request.
+
+Exit status: 0 the deployment rests in a good state (complete,
+complete_pending_revert, or pending_cutover when gated), or there is no schema
+change to deploy; 1 it was refused (lint errors, PlanetScale's checks, not
+confirmed) or it failed; 2 usage, configuration or git problem.`
+
+// The polling of a deployment followed in a terminal: there is no GitHub to
+// spare, so every poll that changes something is drawn.
+const (
+	deployFollowTimeout = 24 * time.Hour
+	localPollInterval   = 20 * time.Millisecond
+	localMaxPoll        = 250 * time.Millisecond
+	remotePollInterval  = time.Second
+	remoteMaxPoll       = 2 * time.Second
+)
+
+func runDeploy(ctx context.Context, a *app, args []string) int {
+	fset := a.newFlagSet("deploy", "ddlbot deploy [--config F] [--base REF | --base-dir DIR] [--db NAME] [--gated] [--instant] [--yes]", deployDescription)
+	configPath := fset.String("config", "", "configuration file (default: .ddlbot.yml in the current folder)")
+	baseRef := fset.String("base", "", "git ref of the base (default HEAD)")
+	baseDir := fset.String("base-dir", "", "folder holding the base schema of the database (instead of a git ref)")
+	dbName := fset.String("db", "", "the database to deploy (needed when the configuration lists several)")
+	gated := fset.Bool("gated", false, "stop before the cutover (a gated deployment, pending_cutover)")
+	instant := fset.Bool("instant", false, "deploy with ALGORITHM=INSTANT where PlanetScale allows it")
+	yes := fset.Bool("yes", false, "deploy to PlanetScale without asking to type the database name")
+	prNumber := fset.Int("pr", 0, "pull request number: the branch is ddlbot-pr-N")
+	forceLocal := fset.Bool("local", false, "use the in-process localscale even when PlanetScale credentials are set")
+	speed := fset.Float64("speed", 1, "localscale only: how many times faster than PlanetScale its deployments run")
+	verbose := fset.Bool("verbose", false, "log each step on stderr")
+	rest, err := parseFlags(fset, args)
+	if err != nil {
+		return a.flagError(fset, err)
+	}
+	switch {
+	case len(rest) > 0:
+		return a.fail(usageError{fmt.Sprintf("deploy takes no arguments, got %q (the head is the working tree; see --help)", rest)})
+	case *baseRef != "" && *baseDir != "":
+		return a.fail(usageError{"give --base or --base-dir, not both"})
+	case *prNumber < 0:
+		return a.fail(usageError{"--pr must not be negative"})
+	case *gated && *instant:
+		return a.fail(usageError{"give --gated or --instant, not both: an instant deployment cannot be gated"})
+	case *speed <= 0:
+		return a.fail(usageError{"--speed must be positive"})
+	}
+	const name = "ddlbot deploy"
+	p, err := a.preparePlan(ctx, name, *configPath, *baseRef, *baseDir, *dbName)
+	if err != nil {
+		return a.fail(err)
+	}
+	if p.only == nil {
+		if len(p.cfg.Databases) > 1 {
+			return a.fail(usageError{fmt.Sprintf("deploy deploys one database, and %s lists several (%s): add --db NAME", p.cfgName, strings.Join(databaseNames(p.cfg), ", "))})
+		}
+		p.only = &p.cfg.Databases[0]
+	}
+	logger := slog.New(slog.DiscardHandler)
+	if *verbose {
+		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	be, err := a.planBackend(ctx, p, *forceLocal, logger, *speed)
+	if err != nil {
+		return a.fail(err)
+	}
+	defer be.stop()
+	db := *p.only
+	if d, ok := p.cfg.Database(db.Name); ok {
+		db = *d // with the organization planBackend filled in
+	}
+
+	var approvalsNote sync.Once
+	opts := bot.Options{
+		Version:           buildVersion(),
+		FollowTimeout:     deployFollowTimeout,
+		MinUpdateInterval: time.Millisecond,
+		PollInterval:      remotePollInterval,
+		MaxPollInterval:   remoteMaxPoll,
+		Adjust: func(cfg *config.Config) error {
+			if n := cfg.Deploy.RequiredApprovals; n > 0 {
+				approvalsNote.Do(func() {
+					fmt.Fprintf(a.stderr, "%s: deploy.required_approvals (%d) counts approving reviews of a pull request; a terminal has none, so it does not apply here\n", name, n)
+				})
+				cfg.Deploy.RequiredApprovals = 0
+			}
+			return nil
+		},
+	}
+	if be.local {
+		opts.PollInterval, opts.MaxPollInterval = localPollInterval, localMaxPoll
+	}
+	console := &terminal.Console{W: a.stderr, TTY: isTerminal(a.stderr) && a.getenv("TERM") != "dumb", Prefix: name + ": "}
+	gh := &terminal.GitHub{
+		PR: github.PullRequest{Number: *prNumber, State: "open", HeadSHA: worktreeSHA, HeadRef: worktreeSHA, BaseSHA: p.baseSHA,
+			BaseRef: p.baseName, Title: "the working tree", Author: terminal.User},
+		Config:  p.cfgData,
+		Base:    p.base,
+		Head:    p.head,
+		Console: console,
+	}
+	engine := &bot.Engine{GitHub: gh, PlanetScale: be.client, Clock: bot.RealClock{}, Logger: logger, Options: opts}
+	repo := bot.Repo{Owner: "local", Name: "worktree"}
+
+	// The plan, as `ddlbot plan` makes and prints it.
+	out, err := engine.HandlePullRequest(ctx, bot.PullRequestEvent{Action: "opened", Repo: repo, Number: *prNumber})
+	if err != nil {
+		fmt.Fprintf(a.stderr, "%s: planning failed: %v\n", name, err)
+		return exitFindings
+	}
+	a.printPlan(gh, out, p)
+	if out.Decision == bot.DecisionNoSchemaChange {
+		fmt.Fprintf(a.stderr, "%s: nothing to deploy\n", name)
+		return exitOK
+	}
+	var planned *bot.DatabaseOutcome
+	for _, d := range out.Databases {
+		if d.Name == db.Name {
+			planned = d
+		}
+	}
+	if planned == nil || planned.DeployRequest == 0 {
+		fmt.Fprintf(a.stderr, "%s: %s: not deployed: the plan has no deploy request (see the report above)\n", name, db.Name)
+		return exitFindings
+	}
+	if !be.local && !*yes {
+		if !a.confirm(name, db, planned) {
+			fmt.Fprintf(a.stderr, "%s: not confirmed: nothing was deployed\n", name)
+			return exitFindings
+		}
+	}
+
+	// The deploy, as /deploy runs it on a pull request.
+	cmd := "/deploy --db " + db.Name
+	if *gated {
+		cmd += " --gated"
+	}
+	if *instant {
+		cmd += " --instant"
+	}
+	fmt.Fprintf(a.stderr, "%s: %s: deploying deploy request #%d into %s (%s)\n", name, db.Name, planned.DeployRequest, db.ProductionBranch, planned.DeployRequestURL)
+	cout, err := engine.HandleComment(ctx, bot.CommentEvent{Action: "created", Repo: repo, Number: *prNumber, IsPullRequest: true,
+		CommentID: 1, Body: cmd, Author: terminal.User})
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintf(a.stderr, "%s: interrupted: stopped following; a deployment that started goes on at PlanetScale (%s)\n", name, planned.DeployRequestURL)
+			if be.local {
+				fmt.Fprintf(a.stderr, "%s: (localscale stops with this command, and its deployment with it)\n", name)
+			}
+			return exitFindings
+		}
+		fmt.Fprintf(a.stderr, "%s: %v\n", name, err)
+		return exitFindings
+	}
+	return a.deployResult(ctx, name, cout, db, be)
+}
+
+// confirm asks for the database's name before a deploy to PlanetScale.
+func (a *app) confirm(name string, db config.Database, d *bot.DatabaseOutcome) bool {
+	fmt.Fprintf(a.stderr, "%s: this deploys deploy request #%d (%s) to the production branch %s of the PlanetScale database %s/%s.\n",
+		name, d.DeployRequest, d.DeployRequestURL, db.ProductionBranch, db.Organization, db.Database)
+	fmt.Fprintf(a.stderr, "%s: type the database name (%s) to confirm: ", name, db.Database)
+	var in io.Reader = a.stdin
+	if in == nil {
+		in = strings.NewReader("")
+	}
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		line = ""
+	}
+	if line == "" {
+		fmt.Fprintln(a.stderr)
+	}
+	return strings.TrimSpace(line) == db.Database
+}
+
+// deployResult says where the deployment rests and what comes next, from a
+// terminal, and returns the exit status.
+func (a *app) deployResult(ctx context.Context, name string, out *bot.Outcome, db config.Database, be *backend) int {
+	var d *bot.DatabaseOutcome
+	if len(out.Databases) > 0 {
+		d = out.Databases[0]
+	}
+	switch {
+	case out.Decision == bot.DecisionRefused:
+		fmt.Fprintf(a.stderr, "%s: %s: not deployed (%s)\n", name, db.Name, out.ReasonCode)
+		return exitFindings
+	case d == nil:
+		fmt.Fprintf(a.stderr, "%s: %s: %s (%s)\n", name, db.Name, out.Decision, out.ReasonCode)
+		return exitFindings
+	case out.Decision == bot.DecisionFollowTimeout:
+		fmt.Fprintf(a.stderr, "%s: %s: stopped following deploy request #%d, %s; it goes on at PlanetScale: %s\n", name, db.Name, d.DeployRequest,
+			human(d.DeploymentState), d.DeployRequestURL)
+		return exitFindings
+	case out.Decision != bot.DecisionDone:
+		fmt.Fprintf(a.stderr, "%s: %s: deploy request #%d is %s: the deployment failed (%s)\n", name, db.Name, d.DeployRequest, human(d.DeploymentState), d.DeployRequestURL)
+		return exitFindings
+	}
+	// The engine's reply said where the deployment rests; what comes next
+	// differs from a pull request's.
+	pscale := func(verb string) string {
+		return fmt.Sprintf("`pscale deploy-request %s %s %d --org %s`", verb, db.Database, d.DeployRequest, db.Organization)
+	}
+	switch d.DeploymentState {
+	case ps.StatePendingCutover:
+		fmt.Fprintf(a.stderr, "%s: %s: deploy request #%d waits for its cutover, and ddlbot deploy has no cutover step yet (running it again does not cut over): ",
+			name, db.Name, d.DeployRequest)
+		if be.local {
+			fmt.Fprintln(a.stderr, "localscale stops with this command, so this gated deployment ends here, without a cutover.")
+		} else {
+			fmt.Fprintf(a.stderr, "cut over in PlanetScale's web UI, with %s, or with /cutover on the pull request.\n", pscale("apply"))
+		}
+	case ps.StateComplete:
+		fmt.Fprintf(a.stderr, "%s: %s: deployed.\n", name, db.Name)
+	case ps.StateCompletePendingRevert:
+		window := "the revert window is open"
+		if dr, err := be.client.GetDeployRequest(ctx, db.Organization, db.Database, d.DeployRequest); err == nil && dr.Deployment != nil &&
+			dr.Deployment.DeploymentRevertRequest != nil && dr.Deployment.DeploymentRevertRequest.WaitingPeriodEndAt != nil {
+			window = "the revert window is open until " + dr.Deployment.DeploymentRevertRequest.WaitingPeriodEndAt.Local().Format("15:04 MST")
+		}
+		if be.local {
+			fmt.Fprintf(a.stderr, "%s: %s: deployed; %s, but localscale stops with this command, and the deployment with it.\n", name, db.Name, window)
+		} else {
+			fmt.Fprintf(a.stderr, "%s: %s: deployed; %s: revert or end it in PlanetScale's web UI, with %s or %s, or with /revert or /skip-revert on the pull request.\n",
+				name, db.Name, window, pscale("revert"), pscale("skip-revert"))
+		}
+	}
+	return exitOK
+}
+
+func human(state string) string {
+	if state == "" {
+		return "none"
+	}
+	return strings.ReplaceAll(state, "_", " ")
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ddlbot/ddlbot/internal/localscale"
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	vtlog "vitess.io/vitess/go/vt/log"
+)
+
+// The end-to-end tests of `ddlbot deploy` run the real binary on the bundled
+// example. Without credentials it deploys to its in-process localscale
+// (--speed 50: the example's two tables take well under a second); with
+// credentials pointing at a localscale in the test, it asks for the
+// database's name first.
+
+var exampleArgs = []string{"deploy", "--config", "examples/shop/ddlbot-schema.yml", "--base-dir", "examples/shop/schema", "--speed", "50"}
+
+// progressBlocks splits the progress display out of deploy's stderr: each
+// block starts with its "deploy request #N (...): state" line.
+func progressBlocks(stderr string) []string {
+	var blocks []string
+	for _, l := range strings.Split(stderr, "\n") {
+		switch {
+		case strings.HasPrefix(l, "deploy request #"):
+			blocks = append(blocks, l)
+		case strings.HasPrefix(l, "  ") && len(blocks) > 0:
+			blocks[len(blocks)-1] += "\n" + l
+		}
+	}
+	return blocks
+}
+
+var reFullBar = regexp.MustCompile(`(?m)^  (users|products) +(ALTER|CREATE) · complete +\[█{20}\] 100%$`)
+
+func TestDeployExample(t *testing.T) {
+	noPlanetScale(t)
+	root := repoRoot(t)
+	r := ddlbot(t, root, exampleArgs...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// The plan's report on stdout, as `ddlbot plan` prints it.
+	mustContain(t, "report", r.stdout, "Deploy request [#1](https://app.planetscale.com/example/shop/deploy-requests/1): **ready**", "PlanetScale's diff (2 table(s))")
+	mustContain(t, "stderr", r.stderr,
+		"ddlbot deploy: PlanetScale: localscale (in-process, nothing leaves this machine)\n",
+		"ddlbot deploy: deploy.required_approvals (1) counts approving reviews of a pull request; a terminal has none, so it does not apply here\n",
+		"ddlbot/shop: success: Deploy request #1 is ready",
+		"ddlbot deploy: shop: deploying deploy request #1 into main (https://app.planetscale.com/example/shop/deploy-requests/1)\n",
+		"ddlbot deploy: 👀 on it\n",
+		"ddlbot deploy: Deploy request #1 (https://app.planetscale.com/example/shop/deploy-requests/1) is complete pending revert (took ",
+		"ddlbot deploy: 🚀 done\n",
+		"ddlbot deploy: shop: deployed; the revert window is open until ",
+		"but localscale stops with this command, and the deployment with it.\n")
+	if strings.Contains(r.stderr, "\x1b[") {
+		t.Errorf("ANSI escapes on a stderr that is not a terminal:\n%q", r.stderr)
+	}
+	if strings.Contains(r.stderr, "/revert") || strings.Contains(r.stderr, "/skip-revert") {
+		t.Errorf("pull request hints in a terminal:\n%s", r.stderr)
+	}
+	blocks := progressBlocks(r.stderr)
+	if len(blocks) == 0 {
+		t.Fatalf("no progress display:\n%s", r.stderr)
+	}
+	last := blocks[len(blocks)-1]
+	if !strings.HasPrefix(last, "deploy request #1: complete pending revert\n") ||
+		len(reFullBar.FindAllString(last, -1)) != 2 || !strings.Contains(last, "  The revert window ends at ") {
+		t.Errorf("final progress display:\n%s", last)
+	}
+	for i := 1; i < len(blocks); i++ {
+		if blocks[i] == blocks[i-1] {
+			t.Errorf("the display was printed again without a change:\n%s", blocks[i])
+		}
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := "go run ./cmd/ddlbot deploy --config examples/shop/ddlbot-schema.yml --base-dir examples/shop/schema"; !strings.Contains(string(readme), c) {
+		t.Errorf("README no longer shows %q", c)
+	}
+}
+
+func TestDeployGated(t *testing.T) {
+	noPlanetScale(t)
+	r := ddlbot(t, repoRoot(t), append(exampleArgs, "--gated")...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mustContain(t, "stderr", r.stderr,
+		"  Deploy request #1 was replaced by the gated deploy request #2 (https://app.planetscale.com/example/shop/deploy-requests/2).\n",
+		"ddlbot deploy: Deploy request #2 (https://app.planetscale.com/example/shop/deploy-requests/2) is pending cutover (took ",
+		"ddlbot deploy: 🚀 done\n",
+		"ddlbot deploy: shop: deploy request #2 waits for its cutover, and ddlbot deploy has no cutover step yet (running it again does not cut over): localscale stops with this command, so this gated deployment ends here, without a cutover.\n")
+	blocks := progressBlocks(r.stderr)
+	if len(blocks) == 0 || !strings.HasPrefix(blocks[len(blocks)-1], "deploy request #2: pending cutover\n") {
+		t.Errorf("progress display: %q", blocks)
+	}
+	if strings.Contains(r.stderr, "/cutover") {
+		t.Errorf("a pull request hint in a terminal:\n%s", r.stderr)
+	}
+}
+
+func TestDeployRefusedAndUsage(t *testing.T) {
+	noPlanetScale(t)
+	root := repoRoot(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"deploy", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"deploy", "db/schema"}, `deploy takes no arguments, got ["db/schema"]`},
+		{append(exampleArgs, "--gated", "--instant"), "give --gated or --instant, not both"},
+		{append(exampleArgs, "--speed", "0"), "--speed must be positive"},
+		{[]string{"deploy", "--base", "main", "--base-dir", "x"}, "give --base or --base-dir, not both"},
+		{[]string{"deploy", "--config", "missing.yml"}, "no configuration: missing.yml does not exist"},
+	} {
+		r := ddlbot(t, root, tc.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
+	// Several databases: --db is needed.
+	dir := planRepo(t)
+	write(t, dir, map[string]string{"db/schema/users.sql": strings.Replace(planUsers, "  PRIMARY KEY", "  nick varchar(40) DEFAULT NULL,\n  PRIMARY KEY", 1)})
+	r := ddlbot(t, dir, "deploy", "--speed", "50")
+	if r.code != 2 || !strings.Contains(r.stderr, "deploy deploys one database, and .ddlbot.yml lists several (app, billing): add --db NAME") {
+		t.Errorf("two databases: exit %d\n%s", r.code, r.stderr)
+	}
+	r = ddlbot(t, dir, "deploy", "--db", "app", "--speed", "50")
+	if r.code != 0 || !strings.Contains(r.stderr, "ddlbot deploy: app: deployed; the revert window is open") {
+		t.Errorf("--db app: exit %d\n%s", r.code, r.stderr)
+	}
+	// Nothing changed: nothing to deploy.
+	r = ddlbot(t, dir, "deploy", "--db", "billing")
+	if r.code != 0 || !strings.Contains(r.stderr, "ddlbot deploy: nothing to deploy") {
+		t.Errorf("no change: exit %d\n%s", r.code, r.stderr)
+	}
+	// A lint error refuses the deploy: exit 1, and why.
+	write(t, dir, map[string]string{"db/schema/events.sql": "CREATE TABLE events (payload json);\n"})
+	r = ddlbot(t, dir, "deploy", "--db", "app", "--speed", "50")
+	if r.code != 1 {
+		t.Fatalf("lint error: exit %d, want 1\n%s", r.code, r.stderr)
+	}
+	mustContain(t, "stderr", r.stderr, "ddlbot deploy: 👎 not done\n", "ddlbot deploy: /deploy was not run: the change has 1 lint error(s)", "ddlbot deploy: app: not deployed (lint-errors)\n")
+	if blocks := progressBlocks(r.stderr); len(blocks) != 0 {
+		t.Errorf("a refused deploy shows progress: %q", blocks)
+	}
+	r = ddlbot(t, root, "deploy", "--help")
+	if r.code != 0 || !strings.Contains(r.stdout, "Usage: ddlbot deploy [--config F] [--base REF | --base-dir DIR] [--db NAME] [--gated] [--instant] [--yes]") {
+		t.Errorf("--help: exit %d\n%s", r.code, r.stdout)
+	}
+	if r = ddlbot(t, root, "--help"); !strings.Contains(r.stdout, "  deploy ") {
+		t.Errorf("--help lacks deploy:\n%s", r.stdout)
+	}
+}
+
+// TestDeployToPlanetScaleConfirms: with credentials ddlbot deploys to the
+// API they name (here a localscale in the test) and asks for the database's
+// name first, unless --yes.
+func TestDeployToPlanetScaleConfirms(t *testing.T) {
+	vtQuiet.Do(func() { vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil))) })
+	root := repoRoot(t)
+	id, secret := "pscale_tkn_"+randHex(t, 6), "pscale_tkn_"+randHex(t, 16)
+	ls, err := localscale.New(localscale.Config{Org: "example", TokenID: id, Token: secret, BranchReadyDelay: time.Microsecond, CheckDelay: time.Microsecond, Speed: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ls.ListenMySQL("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ls.SeedDatabase("example", "shop", os.DirFS(filepath.Join(root, "examples", "shop")), "schema"); err != nil {
+		t.Fatal(err)
+	}
+	counter := &psCounter{h: ls.Handler()}
+	srv := httptest.NewServer(counter)
+	t.Cleanup(func() { srv.Close(); _ = ls.Close() })
+	env := []string{"PLANETSCALE_SERVICE_TOKEN_ID=" + id, "PLANETSCALE_SERVICE_TOKEN=" + secret, "PLANETSCALE_API_URL=" + srv.URL + "/v1", "PLANETSCALE_OAUTH_TOKEN=", "PLANETSCALE_ORG="}
+	client, err := ps.New(ps.Config{BaseURL: srv.URL + "/v1", ServiceTokenID: id, ServiceToken: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(stdin string, extra ...string) result {
+		t.Helper()
+		cmd := exec.Command(binary, append([]string{"deploy", "--config", "examples/shop/ddlbot-schema.yml", "--base-dir", "examples/shop/schema"}, extra...)...)
+		cmd.Dir, cmd.Env, cmd.Stdin = root, append(append(os.Environ(), "NO_COLOR=1"), env...), strings.NewReader(stdin)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{id, secret} {
+			if strings.Contains(out.String()+errb.String(), s) {
+				t.Error("a secret in the output")
+			}
+		}
+		return result{out.String(), errb.String(), code}
+	}
+
+	r := run("shopp\n")
+	if r.code != 1 {
+		t.Fatalf("wrong name: exit %d, want 1\n%s", r.code, r.stderr)
+	}
+	mustContain(t, "stderr", r.stderr, "ddlbot deploy: PlanetScale: "+srv.URL+"/v1 (service token)",
+		"ddlbot deploy: this deploys deploy request #1 (https://app.planetscale.com/example/shop/deploy-requests/1) to the production branch main of the PlanetScale database example/shop.\n",
+		"ddlbot deploy: type the database name (shop) to confirm: ", "ddlbot deploy: not confirmed: nothing was deployed\n")
+	if counter.deployCalls() != 0 {
+		t.Fatal("deployed without confirmation")
+	}
+	if r = run(""); r.code != 1 || counter.deployCalls() != 0 {
+		t.Fatalf("no answer: exit %d\n%s", r.code, r.stderr)
+	}
+
+	r = run("shop\n")
+	if r.code != 0 {
+		t.Fatalf("confirmed: exit %d\n%s", r.code, r.stderr)
+	}
+	mustContain(t, "stderr", r.stderr, "ddlbot deploy: 🚀 done\n",
+		"ddlbot deploy: shop: deployed; the revert window is open until ",
+		"revert or end it in PlanetScale's web UI, with `pscale deploy-request revert shop 1 --org example` or `pscale deploy-request skip-revert shop 1 --org example`, or with /revert or /skip-revert on the pull request.\n")
+	dr, err := client.GetDeployRequest(context.Background(), "example", "shop", 1)
+	if err != nil || dr.DeploymentState != ps.StateCompletePendingRevert {
+		t.Fatalf("deploy request %+v %v", dr, err)
+	}
+	tables, err := client.BranchSchema(context.Background(), "example", "shop", "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prod []string
+	for _, tb := range tables {
+		prod = append(prod, tb.Raw)
+	}
+	if all := strings.Join(prod, "\n"); !strings.Contains(all, "CREATE TABLE `products`") || !strings.Contains(all, "`last_login_at` datetime") {
+		t.Fatalf("production:\n%s", all)
+	}
+
+	// Again, with --yes: no question, and the deploy request is not deployed twice.
+	r = run("", "--yes")
+	if r.code != 0 || strings.Contains(r.stderr, "to confirm") || !strings.Contains(r.stderr, "is already complete pending revert; following it.") {
+		t.Fatalf("--yes: exit %d\n%s", r.code, r.stderr)
+	}
+	if n := counter.deployCalls(); n != 1 {
+		t.Fatalf("%d deploy calls", n)
+	}
+}
