@@ -1,6 +1,7 @@
 package localscale
 
 import (
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 	"time"
 
 	"github.com/ddlbot/ddlbot/internal/planetscale"
@@ -163,18 +164,8 @@ type operation struct {
 	CreatedAt   time.Time     `json:"created_at"`
 }
 
-type webhook struct {
-	ID              string     `json:"id"`
-	URL             string     `json:"url"`
-	Secret          string     `json:"secret"`
-	Enabled         bool       `json:"enabled"`
-	Events          []string   `json:"events"`
-	LastSentResult  *string    `json:"last_sent_result"`
-	LastSentSuccess *bool      `json:"last_sent_success"`
-	LastSentAt      *time.Time `json:"last_sent_at"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
-}
+// webhook is stored in the shape the API serves (secret included).
+type webhook = ps.Webhook
 
 func (db *database) branch(name string) *branch {
 	for _, b := range db.Branches {

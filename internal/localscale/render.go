@@ -101,11 +101,12 @@ func (s *Server) renderPassword(b *branch, p *password, now time.Time, withSecre
 	return out
 }
 
+// renderWebhook copies a stored webhook for a response (the stored one keeps
+// changing as deliveries happen).
 func renderWebhook(w *webhook) ps.Webhook {
-	events := append([]string{}, w.Events...)
-	return ps.Webhook{ID: w.ID, URL: w.URL, Secret: w.Secret, Enabled: w.Enabled, Events: events,
-		LastSentResult: w.LastSentResult, LastSentSuccess: w.LastSentSuccess, LastSentAt: w.LastSentAt,
-		CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+	out := *w
+	out.Events = append([]string{}, w.Events...)
+	return out
 }
 
 func renderReview(r *review) ps.Review {
