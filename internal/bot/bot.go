@@ -8,6 +8,7 @@ package bot
 
 import (
 	"context"
+	"github.com/ddlbot/ddlbot/internal/retry"
 	"io/fs"
 	"log/slog"
 	"time"
@@ -61,16 +62,7 @@ type RealClock struct{}
 func (RealClock) Now() time.Time { return time.Now() }
 
 // Sleep waits d or until ctx is done.
-func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+func (RealClock) Sleep(ctx context.Context, d time.Duration) error { return retry.Sleep(ctx, d) }
 
 // Options tune the engine.
 type Options struct {

@@ -18,6 +18,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/ddlbot/ddlbot/internal/retry"
 	"io"
 	"log/slog"
 	"net/http"
@@ -150,7 +151,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	sleep := cfg.Sleep
 	if sleep == nil {
-		sleep = sleepContext
+		sleep = retry.Sleep
 	}
 	retries := cfg.MaxRetries
 	switch {

@@ -303,18 +303,3 @@ func backoff(attempt int) time.Duration {
 	d := min(backoffBase<<min(attempt, 10), backoffMax)
 	return d/2 + rand.N(d/2+1)
 }
-
-// sleepContext waits d or until ctx ends.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	tm := time.NewTimer(d)
-	defer tm.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-tm.C:
-		return nil
-	}
-}

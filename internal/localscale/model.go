@@ -1,7 +1,6 @@
 package localscale
 
 import (
-	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 	"time"
 
 	"github.com/ddlbot/ddlbot/internal/planetscale"
@@ -165,7 +164,7 @@ type operation struct {
 }
 
 // webhook is stored in the shape the API serves (secret included).
-type webhook = ps.Webhook
+type webhook = planetscale.Webhook
 
 func (db *database) branch(name string) *branch {
 	for _, b := range db.Branches {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ddlbot/ddlbot/internal/retry"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -208,7 +209,7 @@ func New(cfg Config) (*Client, error) {
 		c.maxRetries = 0
 	}
 	if c.sleep == nil {
-		c.sleep = sleepCtx
+		c.sleep = retry.Sleep
 	}
 	if c.rand == nil {
 		c.rand = rand.Float64
@@ -237,21 +238,6 @@ func validToken(s string) bool {
 		}
 	}
 	return true
-}
-
-// sleepCtx waits d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // retryPolicy says which failures a request may be repeated after.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ddlbot/ddlbot/internal/retry"
 	"io"
 	"log/slog"
 	"net/http"
@@ -588,7 +589,7 @@ func TestContextCancelStopsWaiting(t *testing.T) {
 	}, func(c *Config) {
 		c.Sleep = func(ctx context.Context, d time.Duration) error {
 			sleeping <- d
-			return sleepCtx(ctx, d) // the real timer
+			return retry.Sleep(ctx, d) // the real timer
 		}
 	})
 	done := make(chan error, 1)
