@@ -395,6 +395,7 @@ func (b *Builder) applyAST(st Statement) error {
 		s.ViewName.Qualifier = sqlparser.NewIdentifierCS("")
 		s.IsReplace = false
 		normalizeView(s)
+		normalizeViewSelect(s, b.s.Table)
 		v, err := vsd.NewCreateViewEntity(env, s)
 		if err != nil {
 			return err
@@ -407,7 +408,8 @@ func (b *Builder) applyAST(st Statement) error {
 			return &vsd.ApplyViewNotFoundError{View: name}
 		}
 		cv := &sqlparser.CreateView{ViewName: sqlparser.TableName{Name: s.ViewName.Name}, Algorithm: s.Algorithm,
-			Security: s.Security, Columns: s.Columns, Select: s.Select, CheckOption: s.CheckOption, Comments: s.Comments}
+			Security: s.Security, Columns: s.Columns, Select: sqlparser.Clone(s.Select), CheckOption: s.CheckOption, Comments: s.Comments}
+		normalizeViewSelect(cv, b.s.Table)
 		v, err := vsd.NewCreateViewEntity(env, cv)
 		if err != nil {
 			return err

@@ -246,3 +246,37 @@ CREATE DEFINER=`+"`root`@`%`"+` VIEW v AS SELECT id FROM w;
 		t.Fatalf("round trip differs: %v %v", d.Statements(), err)
 	}
 }
+
+func TestViewsAsServersStoreThem(t *testing.T) {
+	e := testEnv(t)
+	written, err := e.LoadSQL("m.sql", `
+CREATE TABLE users (id bigint NOT NULL, email varchar(255) NOT NULL, active tinyint(1) NOT NULL, PRIMARY KEY (id));
+CREATE TABLE orders (id bigint NOT NULL, user_id bigint NOT NULL, total decimal(10,2) NOT NULL, PRIMARY KEY (id));
+CREATE VIEW active_users AS SELECT id, email FROM users WHERE active = 1;
+CREATE VIEW all_users AS SELECT * FROM users;
+CREATE VIEW user_totals AS SELECT u.id, u.email, o.total AS order_total FROM users u JOIN orders o ON o.user_id = u.id;
+CREATE VIEW counts AS SELECT user_id, COUNT(*) AS n FROM orders GROUP BY user_id HAVING COUNT(*) > 1;
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a MySQL 8 server prints for the same views (SHOW CREATE VIEW).
+	stored, err := e.LoadCreateStatements([]string{
+		"CREATE TABLE `users` (`id` bigint NOT NULL, `email` varchar(255) NOT NULL, `active` tinyint(1) NOT NULL, PRIMARY KEY (`id`))",
+		"CREATE TABLE `orders` (`id` bigint NOT NULL, `user_id` bigint NOT NULL, `total` decimal(10,2) NOT NULL, PRIMARY KEY (`id`))",
+		"CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`%` SQL SECURITY DEFINER VIEW `active_users` AS select `users`.`id` AS `id`,`users`.`email` AS `email` from `users` where (`users`.`active` = 1)",
+		"CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`%` SQL SECURITY DEFINER VIEW `all_users` AS select `users`.`id` AS `id`,`users`.`email` AS `email`,`users`.`active` AS `active` from `users`",
+		"CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`%` SQL SECURITY DEFINER VIEW `user_totals` AS select `u`.`id` AS `id`,`u`.`email` AS `email`,`o`.`total` AS `order_total` from (`users` `u` join `orders` `o` on((`o`.`user_id` = `u`.`id`)))",
+		"CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`%` SQL SECURITY DEFINER VIEW `counts` AS select `orders`.`user_id` AS `user_id`,count(0) AS `n` from `orders` group by `orders`.`user_id` having (count(0) > 1)",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Compute(context.Background(), stored, written, DiffOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Empty() {
+		t.Fatalf("views as written and as stored differ:\n%s", strings.Join(d.Statements(), "\n"))
+	}
+}

@@ -14,8 +14,8 @@ func TestInvalidViewReference(t *testing.T) {
 			want: []string{"3:31 without a table name"}},
 		{name: "views reading each other", head: "CREATE VIEW a AS SELECT * FROM b;\nCREATE VIEW b AS SELECT * FROM a;",
 			want: []string{"1:32 view `a` reads `b`, which is itself an invalid view", "2:32 view `b` reads `a`"}},
-		{name: "star through an alias", head: tables + "CREATE VIEW v AS SELECT q.* FROM t AS q JOIN u AS w;",
-			want: []string{"3:27 view `v` selects `*` through a name"}},
+		// MySQL accepts alias.*; the schema builder expands it as MySQL stores it.
+		{name: "star through an alias", head: tables + "CREATE VIEW v AS SELECT q.* FROM t AS q JOIN u AS w;"},
 		{name: "star through a table name", head: tables + "CREATE VIEW v AS SELECT t.* FROM t JOIN u ON t.id = u.id;"},
 		{name: "unknown column in group by", head: tables + "CREATE VIEW v AS SELECT id FROM t\n  GROUP BY zz;",
 			want: []string{"4:12 view `v` reads column `zz` in its group statement, which does not exist (INVALID_COLUMN_REFERENCED_IN_VIEW)"}},
