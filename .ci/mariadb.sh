@@ -85,6 +85,30 @@ else
 			--auth-root-authentication-method=socket --skip-test-db >&2 ||
 			die "mariadb-install-db failed"
 	fi
+	# A server killed hard (as a session's processes are when it stops) leaves
+	# its pid file, and maybe a zombie behind it; mariadbd-safe then refuses to
+	# start ("A mysqld process already exists"). Nothing answers here, so
+	# whatever the pid file names is not a usable server: clear it.
+	if as_root test -f "$PIDFILE"; then
+		oldpid=$(as_root cat "$PIDFILE" 2>/dev/null || true)
+		oldstate=$(ps -o stat= -p "${oldpid:-0}" 2>/dev/null | tr -d ' ' || true)
+		case "$oldstate" in
+		"" | Z*)
+			log "removing the stale pid file $PIDFILE (pid ${oldpid:-?} is gone)"
+			as_root rm -f "$PIDFILE" "$SOCKET" "$SOCKET.lock"
+			;;
+		*)
+			log "pid ${oldpid} from $PIDFILE is alive but does not answer; stopping it"
+			as_root kill "$oldpid" 2>/dev/null || true
+			for _ in 1 2 3 4 5 6 7 8 9 10; do
+				ps -p "$oldpid" >/dev/null 2>&1 || break
+				sleep 1
+			done
+			as_root kill -9 "$oldpid" 2>/dev/null || true
+			as_root rm -f "$PIDFILE" "$SOCKET" "$SOCKET.lock"
+			;;
+		esac
+	fi
 	log "starting mariadbd (datadir $DATADIR, socket $SOCKET, 127.0.0.1:$PORT, log $LOG)"
 	# --no-defaults: the server's configuration is this command line, whatever
 	# /etc/mysql says. utf8mb4 is what MySQL 8 and PlanetScale default to.

@@ -7,9 +7,14 @@ cd "$(dirname "$0")/.."
 
 if [ -z "${DDLBOT_TEST_MYSQL_DSN:-}" ]; then
   # The script's last line is `export DDLBOT_TEST_MYSQL_DSN=...`.
-  dsn_line=$(bash .ci/mariadb.sh | tail -n 1)
-  eval "$dsn_line"
+  if dsn_line=$(bash .ci/mariadb.sh | tail -n 1) && [ -n "$dsn_line" ]; then
+    eval "$dsn_line"
+  else
+    echo "WARNING: no MariaDB server could be started: the tests that need one (fidelity, DDL over MySQL) will say they are skipped" >&2
+  fi
 fi
-export DDLBOT_TEST_MYSQL_DSN
-echo "fidelity tests use ${DDLBOT_TEST_MYSQL_DSN%%@*}@... (password hidden)" | sed 's/:[^:@]*@/:***@/'
+if [ -n "${DDLBOT_TEST_MYSQL_DSN:-}" ]; then
+  export DDLBOT_TEST_MYSQL_DSN
+  echo "fidelity tests use ${DDLBOT_TEST_MYSQL_DSN%%@*}@... (password hidden)" | sed 's/:[^:@]*@/:***@/'
+fi
 go test -count=1 "$@" ./...
