@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"sync"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/config"
-	"github.com/ddlbot/ddlbot/internal/github"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 	"github.com/ddlbot/ddlbot/internal/terminal"
 )
@@ -59,35 +57,27 @@ const (
 
 func runDeploy(ctx context.Context, a *app, args []string) int {
 	fset := a.newFlagSet("deploy", "ddlbot deploy [--config F] [--base REF | --base-dir DIR] [--db NAME] [--gated] [--instant] [--yes]", deployDescription)
-	configPath := fset.String("config", "", "configuration file (default: .ddlbot.yml in the current folder)")
-	baseRef := fset.String("base", "", "git ref of the base (default HEAD)")
-	baseDir := fset.String("base-dir", "", "folder holding the base schema of the database (instead of a git ref)")
-	dbName := fset.String("db", "", "the database to deploy (needed when the configuration lists several)")
+	var pf planFlags
+	pf.register(fset)
 	gated := fset.Bool("gated", false, "stop before the cutover (a gated deployment, pending_cutover)")
 	instant := fset.Bool("instant", false, "deploy with ALGORITHM=INSTANT where PlanetScale allows it")
 	yes := fset.Bool("yes", false, "deploy to PlanetScale without asking to type the database name")
-	prNumber := fset.Int("pr", 0, "pull request number: the branch is ddlbot-pr-N")
-	forceLocal := fset.Bool("local", false, "use the in-process localscale even when PlanetScale credentials are set")
 	speed := fset.Float64("speed", 1, "localscale only: how many times faster than PlanetScale its deployments run")
-	verbose := fset.Bool("verbose", false, "log each step on stderr")
 	rest, err := parseFlags(fset, args)
 	if err != nil {
 		return a.flagError(fset, err)
 	}
+	if err := pf.check("deploy", rest); err != nil {
+		return a.fail(err)
+	}
 	switch {
-	case len(rest) > 0:
-		return a.fail(usageError{fmt.Sprintf("deploy takes no arguments, got %q (the head is the working tree; see --help)", rest)})
-	case *baseRef != "" && *baseDir != "":
-		return a.fail(usageError{"give --base or --base-dir, not both"})
-	case *prNumber < 0:
-		return a.fail(usageError{"--pr must not be negative"})
 	case *gated && *instant:
 		return a.fail(usageError{"give --gated or --instant, not both: an instant deployment cannot be gated"})
 	case *speed <= 0:
 		return a.fail(usageError{"--speed must be positive"})
 	}
 	const name = "ddlbot deploy"
-	p, err := a.preparePlan(ctx, name, *configPath, *baseRef, *baseDir, *dbName)
+	p, err := a.preparePlan(ctx, name, pf.configPath, pf.baseRef, pf.baseDir, pf.dbName)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -97,11 +87,8 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 		}
 		p.only = &p.cfg.Databases[0]
 	}
-	logger := slog.New(slog.DiscardHandler)
-	if *verbose {
-		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	}
-	be, err := a.planBackend(ctx, p, *forceLocal, logger, *speed)
+	logger := pf.logger(a)
+	be, err := a.planBackend(ctx, p, pf.forceLocal, logger, *speed)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -133,18 +120,17 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 	}
 	console := &terminal.Console{W: a.stderr, TTY: isTerminal(a.stderr) && a.getenv("TERM") != "dumb", Prefix: name + ": "}
 	gh := &terminal.GitHub{
-		PR: github.PullRequest{Number: *prNumber, State: "open", HeadSHA: worktreeSHA, HeadRef: worktreeSHA, BaseSHA: p.baseSHA,
-			BaseRef: p.baseName, Title: "the working tree", Author: terminal.User},
+		PR:      pf.pullRequest(p, terminal.User),
 		Config:  p.cfgData,
 		Base:    p.base,
 		Head:    p.head,
 		Console: console,
 	}
 	engine := &bot.Engine{GitHub: gh, PlanetScale: be.client, Clock: bot.RealClock{}, Logger: logger, Options: opts}
-	repo := bot.Repo{Owner: "local", Name: "worktree"}
+	repo := terminalRepo
 
 	// The plan, as `ddlbot plan` makes and prints it.
-	out, err := engine.HandlePullRequest(ctx, bot.PullRequestEvent{Action: "opened", Repo: repo, Number: *prNumber})
+	out, err := engine.HandlePullRequest(ctx, bot.PullRequestEvent{Action: "opened", Repo: repo, Number: pf.prNumber})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "%s: planning failed: %v\n", name, err)
 		return exitFindings
@@ -180,7 +166,7 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 		cmd += " --instant"
 	}
 	fmt.Fprintf(a.stderr, "%s: %s: deploying deploy request #%d into %s (%s)\n", name, db.Name, planned.DeployRequest, db.ProductionBranch, planned.DeployRequestURL)
-	cout, err := engine.HandleComment(ctx, bot.CommentEvent{Action: "created", Repo: repo, Number: *prNumber, IsPullRequest: true,
+	cout, err := engine.HandleComment(ctx, bot.CommentEvent{Action: "created", Repo: repo, Number: pf.prNumber, IsPullRequest: true,
 		CommentID: 1, Body: cmd, Author: terminal.User})
 	if err != nil {
 		if ctx.Err() != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -69,35 +70,22 @@ const localOrg = "local"
 
 func runPlan(ctx context.Context, a *app, args []string) int {
 	fset := a.newFlagSet("plan", "ddlbot plan [--config F] [--base REF | --base-dir DIR] [--db NAME] [--pr N] [--local]", planDescription)
-	configPath := fset.String("config", "", "configuration file (default: .ddlbot.yml in the current folder)")
-	baseRef := fset.String("base", "", "git ref of the base (default HEAD)")
-	baseDir := fset.String("base-dir", "", "folder holding the base schema of the database (instead of a git ref)")
-	dbName := fset.String("db", "", "plan only this database of the configuration")
-	prNumber := fset.Int("pr", 0, "pull request number: the branch is ddlbot-pr-N")
-	forceLocal := fset.Bool("local", false, "use the in-process localscale even when PlanetScale credentials are set")
-	verbose := fset.Bool("verbose", false, "log each step on stderr")
+	var pf planFlags
+	pf.register(fset)
 	rest, err := parseFlags(fset, args)
 	if err != nil {
 		return a.flagError(fset, err)
 	}
-	switch {
-	case len(rest) > 0:
-		return a.fail(usageError{fmt.Sprintf("plan takes no arguments, got %q (the head is the working tree; see --help)", rest)})
-	case *baseRef != "" && *baseDir != "":
-		return a.fail(usageError{"give --base or --base-dir, not both"})
-	case *prNumber < 0:
-		return a.fail(usageError{"--pr must not be negative"})
+	if err := pf.check("plan", rest); err != nil {
+		return a.fail(err)
 	}
-	p, err := a.preparePlan(ctx, "ddlbot plan", *configPath, *baseRef, *baseDir, *dbName)
+	p, err := a.preparePlan(ctx, "ddlbot plan", pf.configPath, pf.baseRef, pf.baseDir, pf.dbName)
 	if err != nil {
 		return a.fail(err)
 	}
-	logger := slog.New(slog.DiscardHandler)
-	if *verbose {
-		logger = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	}
+	logger := pf.logger(a)
 	opts := bot.Options{Version: buildVersion()}
-	be, err := a.planBackend(ctx, p, *forceLocal, logger, 1)
+	be, err := a.planBackend(ctx, p, pf.forceLocal, logger, 1)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -108,18 +96,65 @@ func runPlan(ctx context.Context, a *app, args []string) int {
 	client := be.client
 
 	gh := &terminal.GitHub{
-		PR: github.PullRequest{Number: *prNumber, State: "open", HeadSHA: worktreeSHA, HeadRef: worktreeSHA, BaseSHA: p.baseSHA,
-			BaseRef: p.baseName, Title: "the working tree"},
+		PR:     pf.pullRequest(p, ""),
 		Config: p.cfgData,
 		Base:   p.base,
 		Head:   p.head,
 	}
 	engine := &bot.Engine{GitHub: gh, PlanetScale: client, Clock: bot.RealClock{}, Logger: logger, Options: opts}
-	out, err := engine.HandlePullRequest(ctx, bot.PullRequestEvent{Action: "opened", Repo: bot.Repo{Owner: "local", Name: "worktree"}, Number: *prNumber})
+	out, err := engine.HandlePullRequest(ctx, bot.PullRequestEvent{Action: "opened", Repo: terminalRepo, Number: pf.prNumber})
 	if err != nil {
 		return a.fail(err)
 	}
 	return a.printPlan(gh, out, p)
+}
+
+// terminalRepo names the working tree as the engine's repository.
+var terminalRepo = bot.Repo{Owner: "local", Name: "worktree"}
+
+// planFlags are the flags `plan` and `deploy` share: where the base, the
+// head and the configuration come from, and which backend to use.
+type planFlags struct {
+	configPath, baseRef, baseDir, dbName string
+	prNumber                             int
+	forceLocal, verbose                  bool
+}
+
+func (f *planFlags) register(fset *flag.FlagSet) {
+	fset.StringVar(&f.configPath, "config", "", "configuration file (default: .ddlbot.yml in the current folder)")
+	fset.StringVar(&f.baseRef, "base", "", "git ref of the base (default HEAD)")
+	fset.StringVar(&f.baseDir, "base-dir", "", "folder holding the base schema of the database (instead of a git ref)")
+	fset.StringVar(&f.dbName, "db", "", "only this database of the configuration (needed by deploy when it lists several)")
+	fset.IntVar(&f.prNumber, "pr", 0, "pull request number: the branch is ddlbot-pr-N")
+	fset.BoolVar(&f.forceLocal, "local", false, "use the in-process localscale even when PlanetScale credentials are set")
+	fset.BoolVar(&f.verbose, "verbose", false, "log each step on stderr")
+}
+
+// check refuses what the shared flags cannot mean together.
+func (f *planFlags) check(cmd string, rest []string) error {
+	switch {
+	case len(rest) > 0:
+		return usageError{fmt.Sprintf("%s takes no arguments, got %q (the head is the working tree; see --help)", cmd, rest)}
+	case f.baseRef != "" && f.baseDir != "":
+		return usageError{"give --base or --base-dir, not both"}
+	case f.prNumber < 0:
+		return usageError{"--pr must not be negative"}
+	}
+	return nil
+}
+
+// logger logs each step on stderr with --verbose, else nowhere.
+func (f *planFlags) logger(a *app) *slog.Logger {
+	if f.verbose {
+		return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// pullRequest is the working tree as a pull request against the base.
+func (f *planFlags) pullRequest(p *plan, author string) github.PullRequest {
+	return github.PullRequest{Number: f.prNumber, State: "open", HeadSHA: worktreeSHA, HeadRef: worktreeSHA, BaseSHA: p.baseSHA,
+		BaseRef: p.baseName, Title: "the working tree", Author: author}
 }
 
 // backend is the PlanetScale a terminal command works with.
