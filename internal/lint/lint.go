@@ -113,30 +113,37 @@ func (p *Pass) ColumnTouched(table, column string) bool {
 	if p.Diff == nil {
 		return true
 	}
-	for _, c := range p.Diff.Changes {
-		if c.Entity != table && c.NewName != table {
-			continue
-		}
-		switch c.Kind {
-		case schemadiff.CreateTable:
-			return true
-		case schemadiff.AlterTable:
-			col := strings.ToLower(column)
-			for _, l := range [][]string{c.Summary.ColumnsAdded, c.Summary.ColumnsChanged} {
-				for _, n := range l {
-					if strings.ToLower(n) == col {
-						return true
-					}
-				}
-			}
-			for _, n := range c.Summary.ColumnsRenamed {
-				if _, to, ok := strings.Cut(n, " → "); ok && strings.ToLower(to) == col {
-					return true
-				}
+	c := tableChangeFor(p, table)
+	if c == nil {
+		return false
+	}
+	if c.Kind == schemadiff.CreateTable {
+		return true
+	}
+	return c.Kind == schemadiff.AlterTable && nameIn(column, c.Summary.ColumnsAdded, c.Summary.ColumnsChanged, renameTargets(c))
+}
+
+// nameIn reports whether name (case-insensitively) is in any of the lists.
+func nameIn(name string, lists ...[]string) bool {
+	for _, l := range lists {
+		for _, n := range l {
+			if strings.EqualFold(n, name) {
+				return true
 			}
 		}
 	}
 	return false
+}
+
+// renameTargets lists the new names of the columns a change renames.
+func renameTargets(c *schemadiff.Change) []string {
+	var out []string
+	for _, n := range c.Summary.ColumnsRenamed {
+		if _, to, ok := strings.Cut(n, " → "); ok {
+			out = append(out, to)
+		}
+	}
+	return out
 }
 
 // ReportRisks reports every risk of a kind that the diff's analysis found,

@@ -160,20 +160,7 @@ func nameIntroduced(p *Pass, table, column string) bool {
 	case schemadiff.RenameTable:
 		return column == ""
 	}
-	if column == "" {
-		return false
-	}
-	for _, n := range c.Summary.ColumnsAdded {
-		if strings.EqualFold(n, column) {
-			return true
-		}
-	}
-	for _, n := range c.Summary.ColumnsRenamed {
-		if _, to, ok := strings.Cut(n, " → "); ok && strings.EqualFold(to, column) {
-			return true
-		}
-	}
-	return false
+	return column != "" && nameIn(column, c.Summary.ColumnsAdded, renameTargets(c))
 }
 
 // indexTouched reports whether a style rule should look at an index: without
@@ -194,13 +181,7 @@ func indexTouched(p *Pass, table, key string) bool {
 		if strings.EqualFold(key, "PRIMARY") {
 			return c.HasRisk(schemadiff.RiskPrimaryKeyChange)
 		}
-		for _, l := range [][]string{c.Summary.IndexesAdded, c.Summary.IndexesChanged} {
-			for _, n := range l {
-				if strings.EqualFold(n, key) {
-					return true
-				}
-			}
-		}
+		return nameIn(key, c.Summary.IndexesAdded, c.Summary.IndexesChanged)
 	}
 	return false
 }
