@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing/fstest"
@@ -465,8 +466,8 @@ func (p *plan) fillOrganization(org string) {
 		if want.Organization == "" {
 			want.Organization = org
 		}
-		d.Line, want.Line = 0, 0
-		if d != want {
+		d.Line, want.Line, d.DirLine, want.DirLine = 0, 0, 0, 0
+		if !reflect.DeepEqual(d, want) {
 			return
 		}
 	}

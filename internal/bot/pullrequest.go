@@ -236,7 +236,7 @@ func Severities(cfg *config.Config) map[string]lint.Severity {
 // Target is the check target of a configured database.
 func Target(db config.Database) check.Target {
 	t := check.Target{Name: db.Name, Path: db.Dir(), Format: db.MigrationFormat, MySQLVersion: db.MySQLVersion,
-		AllowForeignKeys: db.AllowForeignKeys, Layout: check.LayoutDeclarative}
+		AllowForeignKeys: db.AllowForeignKeys, Layout: check.LayoutDeclarative, IgnoreTables: db.IgnoreTables}
 	if db.Migrations != "" {
 		t.Layout = check.LayoutMigrations
 	}
@@ -399,6 +399,9 @@ func (e *Engine) converge(ctx context.Context, org, db, branch string, res *chec
 	if err != nil {
 		return nil, fmt.Errorf("diff branch %s with the pull request: %w", branch, err)
 	}
+	// The branch keeps what the repository does not manage (tracking tables,
+	// ignore_tables), so the deploy request never drops it in production.
+	d = res.Unmanaged.Filter(d)
 	if d.Empty() {
 		return nil, nil
 	}
@@ -415,6 +418,7 @@ func (e *Engine) converge(ctx context.Context, org, db, branch string, res *chec
 	if err != nil {
 		return nil, fmt.Errorf("verify branch %s: %w", branch, err)
 	}
+	left = res.Unmanaged.Filter(left)
 	if !left.Empty() {
 		return nil, fmt.Errorf("branch %s does not match the pull request after applying its DDL; still different: %s", branch, strings.Join(left.Statements(), "; "))
 	}

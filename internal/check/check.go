@@ -39,6 +39,8 @@ type Target struct {
 	Format           schemadiff.Format
 	MySQLVersion     string
 	AllowForeignKeys bool
+	// IgnoreTables are the configured ignore_tables (see Unmanaged).
+	IgnoreTables []string
 }
 
 // Options tune a check.
@@ -66,7 +68,10 @@ type Result struct {
 	// Changed lists the files that differ from the base (every file without a base).
 	Changed  []string
 	Findings []lint.Finding
-	sources  map[string]*schemadiff.Source
+	// Unmanaged are the tables the repository leaves alone: left out of
+	// Diff and lint, and never dropped from a branch.
+	Unmanaged Unmanaged
+	sources   map[string]*schemadiff.Source
 }
 
 // Source returns the text of a linted file (nil when unknown), for rendering
@@ -124,8 +129,9 @@ func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result
 		changed[f] = true
 	}
 	in := &lint.Input{Head: res.Head, Base: res.Base, AllowForeignKeys: t.AllowForeignKeys, Severities: opts.Severities}
+	res.Unmanaged = NewUnmanaged(t, res.Head)
 	for _, s := range res.Head.Statements {
-		if changed[s.Origin.File] {
+		if changed[s.Origin.File] && !res.Unmanaged.Ignored(statementTable(s)) {
 			in.Statements = append(in.Statements, s)
 		}
 		if s.Source != nil {
@@ -135,6 +141,7 @@ func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result
 	if res.Base != nil && res.BaseErr == nil && res.Head.Vitess() != nil {
 		d, err := schemadiff.Compute(ctx, res.Base, res.Head, schemadiff.DiffOptions{DetectRenames: opts.DetectRenames})
 		// A change that cannot be ordered is a finding (change-order), not a failure of the run.
+		d = res.Unmanaged.Filter(d)
 		res.Diff, in.Diff, res.DiffErr, in.DiffError = d, d, err, err
 	}
 	res.Findings = lint.Run(in)

@@ -80,6 +80,14 @@ type Database struct {
 	// AllowForeignKeys turns off the foreign-key checks, for databases that
 	// run with foreign key support enabled on PlanetScale.
 	AllowForeignKeys bool
+	// IgnoreTables are table names and path.Match patterns of tables the
+	// repository does not manage: they are left out of diffs and lint and
+	// never dropped from a branch (migration tools' tracking tables are
+	// always kept; see check.Unmanaged).
+	IgnoreTables []string
+	// DirLine is the line of the schema or migrations setting, so an error
+	// about the folder can point at it.
+	DirLine int
 	// Line is where this entry starts in the file, so later findings about
 	// the database can point at its configuration.
 	Line int

@@ -198,6 +198,11 @@ func TestParseValid(t *testing.T) {
 			want := Default()
 			want.File = file
 			tt.want(want)
+			// DirLine is checked in TestIgnoreTablesAndDirLine; the cases
+			// above predate it.
+			for i := range got.Databases {
+				got.Databases[i].DirLine = 0
+			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("Parse:\n got  %+v\n want %+v", got, want)
 			}
@@ -751,4 +756,27 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestIgnoreTablesAndDirLine(t *testing.T) {
+	in := lines("databases:", "  - name: app", "    migrations: db/migrations",
+		"    ignore_tables: [schema_migrations, \"tmp_*\", \"audit_[0-9]\"]")
+	got, err := Parse(file, []byte(in), Options{})
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	d := got.Databases[0]
+	if d.DirLine != 3 || !reflect.DeepEqual(d.IgnoreTables, []string{"schema_migrations", "tmp_*", "audit_[0-9]"}) {
+		t.Errorf("got DirLine %d, IgnoreTables %q", d.DirLine, d.IgnoreTables)
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"    ignore_tables: tmp", `4:20: databases[0].ignore_tables: expected a list of table names or patterns ("tmp_*"), got the string "tmp"`},
+		{"    ignore_tables: [\"tmp_[\"]", `4:21: databases[0].ignore_tables[0]: "tmp_[" is not a table name or pattern (use * and ? as wildcards, [a-z] for a range)`},
+		{"    ignore_tables: [a, a]", `4:24: databases[0].ignore_tables[1]: "a" is listed twice (first at line 4)`},
+	} {
+		_, err := Parse(file, []byte(lines("databases:", "  - name: app", "    schema: db", tt.in)), Options{})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want %s", tt.in, err, tt.want)
+		}
+	}
 }

@@ -19,7 +19,7 @@ import (
 var (
 	topKeys      = []string{"databases", "lint", "deploy"}
 	databaseKeys = []string{"name", "organization", "database", "production_branch", "schema", "migrations",
-		"migration_format", "mysql_version", "allow_foreign_keys"}
+		"migration_format", "mysql_version", "allow_foreign_keys", "ignore_tables"}
 	lintKeys   = []string{"rules", "fail_on"}
 	deployKeys = []string{"min_permission", "allowed_teams", "allow_forks", "required_approvals", "gated", "instant"}
 )
@@ -345,9 +345,11 @@ func (d *decoder) database(n *yaml.Node, where string) (Database, *yaml.Node, bo
 		case "schema":
 			db.Schema, _ = d.folder(p.value, field)
 			schemaKey = p.key
+			db.DirLine = p.key.Line
 		case "migrations":
 			db.Migrations, _ = d.folder(p.value, field)
 			migrationsKey = p.key
+			db.DirLine = p.key.Line
 		case "migration_format":
 			formatKey = p.key
 			if s, good := d.str(p.value, field); good {
@@ -367,6 +369,8 @@ func (d *decoder) database(n *yaml.Node, where string) (Database, *yaml.Node, bo
 			}
 		case "allow_foreign_keys":
 			db.AllowForeignKeys, _ = d.boolean(p.value, field)
+		case "ignore_tables":
+			db.IgnoreTables = d.tablePatterns(p.value, field)
 		}
 	}
 	// name and database default to each other: most repositories use the
@@ -512,6 +516,37 @@ func (d *decoder) teams(n *yaml.Node, field string) []string {
 		}
 		seen[slug] = item.Line
 		out = append(out, slug)
+	}
+	return out
+}
+
+// tablePatterns reads ignore_tables: table names or path.Match patterns
+// ("tmp_*"), each checked so a typo in a pattern is an error, not a table
+// that is silently dropped.
+func (d *decoder) tablePatterns(n *yaml.Node, field string) []string {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "%s: expected a list of table names or patterns (\"tmp_*\"), got %s", field, describe(n))
+		return nil
+	}
+	var out []string
+	seen := map[string]int{}
+	for i, item := range n.Content {
+		item = resolve(item)
+		f := fmt.Sprintf("%s[%d]", field, i)
+		s, ok := d.str(item, f)
+		if !ok {
+			continue
+		}
+		if _, err := path.Match(s, ""); err != nil || s == "" || strings.ContainsAny(s, "/`") {
+			d.errorf(item, "%s: %s is not a table name or pattern (use * and ? as wildcards, [a-z] for a range)", f, quote(s))
+			continue
+		}
+		if line, dup := seen[s]; dup {
+			d.errorf(item, "%s: %s is listed twice (first at line %d)", f, quote(s), line)
+			continue
+		}
+		seen[s] = item.Line
+		out = append(out, s)
 	}
 	return out
 }

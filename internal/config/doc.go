@@ -66,6 +66,11 @@
 //   - allow_foreign_keys: true when the database has foreign key support
 //     enabled on PlanetScale, so foreign key constraints are not flagged.
 //     Default: false.
+//   - ignore_tables: tables the repository does not manage, as names or
+//     patterns (* and ? wildcards, [a-z] ranges): left out of diffs and lint,
+//     and never dropped by a deploy. Migration tools' tracking tables
+//     (schema_migrations, goose_db_version, flyway_schema_history) are kept
+//     without being listed, unless the repository defines them.
 //
 // Exactly one of schema and migrations is required. Folders are relative to
 // the repository root ("." is the root itself), use forward slashes, must not
