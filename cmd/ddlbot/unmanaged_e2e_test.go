@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ddlbot/ddlbot/internal/localscale"
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	vtlog "vitess.io/vitess/go/vt/log"
+)
+
+// TestTrackingTableSurvivesDeploy: production holds the migration tool's
+// tracking table (as every database migrated with that tool does) and a
+// table matched by ignore_tables; neither is in the repository. `ddlbot
+// plan` does not show them and `ddlbot deploy` ships the pull request's
+// change without dropping them. One case per migration format.
+func TestTrackingTableSurvivesDeploy(t *testing.T) {
+	const users = "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCREMENT,\n  email varchar(255) NOT NULL,\n  PRIMARY KEY (id)\n);\n"
+	const addNick = "ALTER TABLE users ADD COLUMN nick varchar(40) DEFAULT NULL;\n"
+	tests := []struct {
+		format, tracking, ddl string
+		first, second         map[string]string // migration files, base and pull request
+	}{
+		{"golang-migrate", "schema_migrations",
+			"CREATE TABLE schema_migrations (version bigint NOT NULL, dirty tinyint(1) NOT NULL, PRIMARY KEY (version))",
+			map[string]string{"000001_init.up.sql": users, "000001_init.down.sql": "DROP TABLE users;\n"},
+			map[string]string{"000002_nick.up.sql": addNick, "000002_nick.down.sql": "ALTER TABLE users DROP COLUMN nick;\n"}},
+		{"goose", "goose_db_version",
+			"CREATE TABLE goose_db_version (id bigint unsigned NOT NULL AUTO_INCREMENT, version_id bigint NOT NULL, is_applied tinyint(1) NOT NULL, tstamp timestamp NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (id))",
+			map[string]string{"00001_init.sql": "-- +goose Up\n" + users + "-- +goose Down\nDROP TABLE users;\n"},
+			map[string]string{"00002_nick.sql": "-- +goose Up\n" + addNick + "-- +goose Down\nALTER TABLE users DROP COLUMN nick;\n"}},
+		{"dbmate", "schema_migrations",
+			"CREATE TABLE schema_migrations (version varchar(128) NOT NULL, PRIMARY KEY (version))",
+			map[string]string{"20240101000000_init.sql": "-- migrate:up\n" + users + "-- migrate:down\nDROP TABLE users;\n"},
+			map[string]string{"20240102000000_nick.sql": "-- migrate:up\n" + addNick + "-- migrate:down\nALTER TABLE users DROP COLUMN nick;\n"}},
+		{"flyway", "flyway_schema_history",
+			"CREATE TABLE flyway_schema_history (installed_rank int NOT NULL, version varchar(50) DEFAULT NULL, description varchar(200) NOT NULL, script varchar(1000) NOT NULL, success tinyint(1) NOT NULL, PRIMARY KEY (installed_rank))",
+			map[string]string{"V1__init.sql": users},
+			map[string]string{"V2__nick.sql": addNick}},
+	}
+	vtQuiet.Do(func() { vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil))) })
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			dir := t.TempDir()
+			git(t, dir, "init", "-q", "-b", "main")
+			files := map[string]string{".ddlbot.yml": "databases:\n  - name: shop\n    organization: example\n    migrations: db/migrations\n    migration_format: " + tt.format +
+				"\n    ignore_tables: [\"tmp_*\"]\nlint:\n  rules:\n    not-instant: off\n"}
+			for n, s := range tt.first {
+				files["db/migrations/"+n] = s
+			}
+			write(t, dir, files)
+			git(t, dir, "add", "-A")
+			git(t, dir, "commit", "-qm", "base")
+
+			// Production: the base schema, the tool's tracking table and a table ignore_tables matches.
+			seed := t.TempDir()
+			write(t, seed, map[string]string{"schema/users.sql": users, "schema/tracking.sql": tt.ddl + ";\n",
+				"schema/tmp.sql": "CREATE TABLE tmp_import (id int NOT NULL, PRIMARY KEY (id));\n"})
+			id, secret := "pscale_tkn_"+randHex(t, 6), "pscale_tkn_"+randHex(t, 16)
+			ls, err := localscale.New(localscale.Config{Org: "example", TokenID: id, Token: secret, BranchReadyDelay: time.Microsecond, CheckDelay: time.Microsecond, Speed: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ls.ListenMySQL("127.0.0.1:0"); err != nil {
+				t.Fatal(err)
+			}
+			if err := ls.SeedDatabase("example", "shop", os.DirFS(seed), "schema"); err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(ls.Handler())
+			t.Cleanup(func() { srv.Close(); _ = ls.Close() })
+			env := []string{"PLANETSCALE_SERVICE_TOKEN_ID=" + id, "PLANETSCALE_SERVICE_TOKEN=" + secret, "PLANETSCALE_API_URL=" + srv.URL + "/v1", "PLANETSCALE_OAUTH_TOKEN=", "PLANETSCALE_ORG=", "NO_COLOR=1"}
+			run := func(args ...string) result {
+				t.Helper()
+				cmd := exec.Command(binary, args...)
+				cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
+				var out, errb strings.Builder
+				cmd.Stdout, cmd.Stderr = &out, &errb
+				code := 0
+				if err := cmd.Run(); err != nil {
+					ee, ok := err.(*exec.ExitError)
+					if !ok {
+						t.Fatal(err)
+					}
+					code = ee.ExitCode()
+				}
+				return result{out.String(), errb.String(), code}
+			}
+
+			// The pull request adds a column.
+			second := map[string]string{}
+			for n, s := range tt.second {
+				second["db/migrations/"+n] = s
+			}
+			write(t, dir, second)
+			r := run("plan", "--base", "main")
+			if r.code != 0 {
+				t.Fatalf("plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			mustContain(t, "plan", r.stdout, "ADD COLUMN `nick` varchar(40)", "PlanetScale's diff (1 table(s))")
+			for _, no := range []string{tt.tracking, "tmp_import", "DROP TABLE"} {
+				if strings.Contains(r.stdout, no) {
+					t.Errorf("plan mentions %q:\n%s", no, r.stdout)
+				}
+			}
+			r = run("deploy", "--base", "main", "--yes")
+			if r.code != 0 {
+				t.Fatalf("deploy: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			mustContain(t, "deploy", r.stderr, "ddlbot deploy: 🚀 done\n")
+
+			client, err := ps.New(ps.Config{BaseURL: srv.URL + "/v1", ServiceTokenID: id, ServiceToken: secret})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tables, err := client.BranchSchema(context.Background(), "example", "shop", "main")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var prod []string
+			for _, tb := range tables {
+				prod = append(prod, tb.Raw)
+			}
+			all := strings.Join(prod, "\n")
+			for _, want := range []string{"CREATE TABLE `" + tt.tracking + "`", "CREATE TABLE `tmp_import`", "`nick` varchar(40)"} {
+				if !strings.Contains(all, want) {
+					t.Errorf("production lacks %q after the deploy:\n%s", want, all)
+				}
+			}
+		})
+	}
+}
