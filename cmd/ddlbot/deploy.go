@@ -106,6 +106,9 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 		PollInterval:      remotePollInterval,
 		MaxPollInterval:   remoteMaxPoll,
 		Adjust: func(cfg *config.Config) error {
+			if err := p.adjust(cfg); err != nil {
+				return err
+			}
 			if n := cfg.Deploy.RequiredApprovals; n > 0 {
 				approvalsNote.Do(func() {
 					fmt.Fprintf(a.stderr, "%s: deploy.required_approvals (%d) counts approving reviews of a pull request; a terminal has none, so it does not apply here\n", name, n)

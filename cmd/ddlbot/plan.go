@@ -14,13 +14,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"sync"
 	"testing/fstest"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/config"
@@ -85,7 +82,7 @@ func runPlan(ctx context.Context, a *app, args []string) int {
 		return a.fail(err)
 	}
 	logger := pf.logger(a)
-	opts := bot.Options{Version: buildVersion()}
+	opts := bot.Options{Version: buildVersion(), Adjust: p.adjust}
 	be, err := a.planBackend(ctx, p, pf.forceLocal, logger, 1)
 	if err != nil {
 		return a.fail(err)
@@ -197,6 +194,7 @@ type plan struct {
 	cmd      string // "ddlbot plan", the prefix of its messages
 	cfg      *config.Config
 	cfgData  []byte // what the engine reads as .ddlbot.yml
+	org      string // the organization of databases configured without one (fillOrganization)
 	cfgName  string // the configuration file, as the user named it
 	root     string // the folder paths in the configuration are relative to
 	baseSHA  string // the commit of the base, or "base-dir"
@@ -412,69 +410,30 @@ func mountFolder(src, dir string) (fs.FS, error) {
 }
 
 // fillOrganization gives the databases configured without an organization
-// one, in the configuration the engine reads. It leaves the configuration
-// alone when the rewritten file would not say the same thing otherwise.
+// one: in p.cfg now, and in the configuration the engine loads through
+// adjust. The file itself is left as written, so that every line number the
+// engine reports (a setting, a rule override) is the user's line.
 func (p *plan) fillOrganization(org string) {
-	missing := false
-	for _, d := range p.cfg.Databases {
-		if d.Organization == "" && (p.only == nil || d.Name == p.only.Name) {
-			missing = true
-		}
-	}
-	if !missing {
-		return
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(p.cfgData, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return
-	}
-	top := doc.Content[0]
-	for i := 0; i+1 < len(top.Content); i += 2 {
-		if top.Content[i].Value != "databases" || top.Content[i+1].Kind != yaml.SequenceNode {
-			continue
-		}
-		for _, item := range top.Content[i+1].Content {
-			if item.Kind != yaml.MappingNode {
-				continue
-			}
-			set := false
-			for j := 0; j+1 < len(item.Content); j += 2 {
-				if k, v := item.Content[j], item.Content[j+1]; k.Value == "organization" {
-					if v.Kind == yaml.ScalarNode && (v.Value == "" || v.Tag == "!!null") {
-						v.Value, v.Tag, v.Style = org, "!!str", 0
-					}
-					set = true
-				}
-			}
-			if !set {
-				item.Content = append(item.Content,
-					&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "organization"},
-					&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: org})
-			}
-		}
-	}
-	data, err := yaml.Marshal(&doc)
-	if err != nil {
-		return
-	}
-	cfg, err := config.Parse(p.cfgName, data, config.Options{KnownRule: lint.KnownRule})
-	if err != nil || len(cfg.Databases) != len(p.cfg.Databases) {
-		return
-	}
-	for i, d := range cfg.Databases {
-		want := p.cfg.Databases[i]
-		if want.Organization == "" {
-			want.Organization = org
-		}
-		d.Line, want.Line, d.DirLine, want.DirLine = 0, 0, 0, 0
-		if !reflect.DeepEqual(d, want) {
-			return
-		}
-	}
-	p.cfgData, p.cfg = data, cfg
+	p.org = org
+	p.adjust(p.cfg)
 	if p.only != nil {
-		p.only, _ = cfg.Database(p.only.Name)
+		p.only, _ = p.cfg.Database(p.only.Name)
 	}
+}
+
+// adjust fills in the organization fillOrganization chose, for the
+// databases the plan covers; it is the engine's Options.Adjust.
+func (p *plan) adjust(cfg *config.Config) error {
+	if p.org == "" {
+		return nil
+	}
+	for i := range cfg.Databases {
+		d := &cfg.Databases[i]
+		if d.Organization == "" && (p.only == nil || d.Name == p.only.Name) {
+			d.Organization = p.org
+		}
+	}
+	return nil
 }
 
 // startLocalscale runs an in-process localscale on loopback with each

@@ -114,6 +114,19 @@ func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*O
 	if ev.Action == "closed" || pr.State == "closed" {
 		return e.handleClosed(ctx, ev.Repo, pr, cfg)
 	}
+	var folderProblems []string
+	for _, db := range cfg.Databases {
+		msg, err := e.missingFolder(ctx, ev.Repo, pr, cfg, db)
+		if err != nil {
+			return nil, err
+		}
+		if msg != "" {
+			folderProblems = append(folderProblems, msg)
+		}
+	}
+	if len(folderProblems) > 0 {
+		return e.failFolders(ctx, ev.Repo, pr, folderProblems)
+	}
 	out := &Outcome{Decision: DecisionPlanned}
 	touched := 0
 	for _, db := range cfg.Databases {
@@ -121,12 +134,19 @@ func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*O
 		if err != nil {
 			return nil, err
 		}
+		if msg := emptiedFolder(cfg, db, res); msg != "" {
+			folderProblems = append(folderProblems, msg)
+			continue
+		}
 		if !touches(res) {
 			continue
 		}
 		touched++
 		do := e.planDatabase(ctx, ev.Repo, pr, cfg, db, res)
 		out.Databases = append(out.Databases, do)
+	}
+	if len(folderProblems) > 0 {
+		return e.failFolders(ctx, ev.Repo, pr, folderProblems)
 	}
 	if touched == 0 {
 		out.Decision, out.ReasonCode, out.Reason = DecisionNoSchemaChange, "no-schema-change", "this pull request changes no schema"
