@@ -355,6 +355,11 @@ func (e *Engine) plan(ctx context.Context, pr github.PullRequest, db config.Data
 	if _, err := e.ensureBranch(ctx, org, name, branch, db.ProductionBranch, o.BranchReadyTimeout); err != nil {
 		return err
 	}
+	drift, err := e.drift(ctx, org, name, db.ProductionBranch, res)
+	if err != nil {
+		return err
+	}
+	rep.drift = drift
 	applied, err := e.converge(ctx, org, name, branch, res)
 	if err != nil {
 		return err

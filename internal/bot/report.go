@@ -27,6 +27,7 @@ type report struct {
 	applied  []string
 	lintOnly string
 	err      error
+	drift    []driftEntry // production vs the base (drift.go)
 }
 
 func (r *report) deploymentState() string {
@@ -103,6 +104,7 @@ func (r *report) render() string {
 		b.WriteString(r.lintOnly)
 		b.WriteString("\n\n")
 	}
+	r.renderDrift(&b)
 	r.renderChanges(&b)
 	r.renderPlanetScaleErrors(&b)
 	r.renderFindings(&b)
