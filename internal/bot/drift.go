@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/ddlbot/ddlbot/internal/check"
+	"github.com/ddlbot/ddlbot/internal/config"
+	"github.com/ddlbot/ddlbot/internal/lint"
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
@@ -59,4 +61,34 @@ func (r *report) renderDrift(b *strings.Builder) {
 		fmt.Fprintf(b, "> - %s: %s\n", schemadiff.MarkdownCode(d.Entity), d.Why)
 	}
 	b.WriteString("\n")
+}
+
+// lintProduction lints what the deploy request ships, production → head,
+// and adds what the base → head lint did not find: a stacked pull request
+// (or an undeployed merged one) otherwise deploys a change nobody linted.
+func (e *Engine) lintProduction(ctx context.Context, db config.Database, res *check.Result) error {
+	if res.Head.Vitess() == nil {
+		return nil
+	}
+	prod, err := e.branchSchema(ctx, db.Organization, db.Database, db.ProductionBranch, res.Env)
+	if err != nil {
+		return err
+	}
+	d, diffErr := schemadiff.Compute(ctx, prod, res.Head, schemadiff.DiffOptions{})
+	seen := map[string]bool{}
+	// The same finding can be located differently from production (a drop
+	// has no place in production's schema): compare rule and message only.
+	key := func(f lint.Finding) string { return f.Rule + "\x00" + f.Message }
+	for _, f := range res.Findings {
+		seen[key(f)] = true
+	}
+	for _, f := range res.Relint(prod, d, diffErr) {
+		if seen[key(f)] {
+			continue
+		}
+		seen[key(f)] = true
+		f.Message += fmt.Sprintf(" (in what the deploy request ships: production branch %s → this pull request)", db.ProductionBranch)
+		res.Findings = append(res.Findings, f)
+	}
+	return nil
 }

@@ -141,6 +141,12 @@ func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*O
 		if !touches(res) {
 			continue
 		}
+		if e.PlanetScale != nil && db.Organization != "" && (!pr.IsFork || cfg.Deploy.AllowForks) {
+			if err := e.lintProduction(ctx, db, res); err != nil {
+				// Planning reads production too and reports the failure in the check.
+				e.log().Warn("lint against production", "db", db.Name, "err", err)
+			}
+		}
 		touched++
 		do := e.planDatabase(ctx, ev.Repo, pr, cfg, db, res)
 		out.Databases = append(out.Databases, do)

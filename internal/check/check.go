@@ -71,6 +71,7 @@ type Result struct {
 	// Unmanaged are the tables the repository leaves alone: left out of
 	// Diff and lint, and never dropped from a branch.
 	Unmanaged Unmanaged
+	lintIn    *lint.Input
 	sources   map[string]*schemadiff.Source
 }
 
@@ -145,7 +146,20 @@ func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result
 		res.Diff, in.Diff, res.DiffErr, in.DiffError = d, d, err, err
 	}
 	res.Findings = lint.Run(in)
+	res.lintIn = in
 	return res, nil
+}
+
+// Relint lints the same changed files against another starting point: from
+// (for example production's schema) and its diff to the head, with the
+// suppressions of the change's files in force. Nil before Run has linted.
+func (r *Result) Relint(from *schemadiff.Schema, d *schemadiff.Diff, diffErr error) []lint.Finding {
+	if r.lintIn == nil {
+		return nil
+	}
+	in := *r.lintIn
+	in.Base, in.Diff, in.DiffError = from, r.Unmanaged.Filter(d), diffErr
+	return lint.Run(&in)
 }
 
 func exists(fsys fs.FS, p string) bool {
