@@ -41,7 +41,7 @@ func TestActionDriftWarning(t *testing.T) {
 	contains(t, "comment", cs[0].Body, "**Production differs from ",
 		"- `users`: differs: an undeployed merged change, or a change made outside ddlbot",
 		"- `audit`: in production only, unknown to the repository: the deploy request drops it",
-		"`drop-table` drops table \\`audit\\`", "in what the deploy request ships: production branch main → this pull request")
+		"- 🛑 `production` `drop-table` drops table \\`audit\\`", "in what the deploy request ships: production branch main → this pull request")
 	contains(t, "check run", w.checkRun(head, "ddlbot/app").Summary, "**Production differs from ")
 	if got := visible(cs[0].Body); strings.Contains(got, "`schema_migrations`") {
 		t.Errorf("the tracking table is listed as drift:\n%s", got)

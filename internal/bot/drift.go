@@ -92,3 +92,12 @@ func (e *Engine) lintProduction(ctx context.Context, db config.Database, res *ch
 	}
 	return nil
 }
+
+// findingPlace is where a finding points: file:line:column, or "production"
+// for one about a table only production has (no file of the repository).
+func findingPlace(f lint.Finding) string {
+	if f.File == "" {
+		return "production"
+	}
+	return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+}

@@ -174,7 +174,7 @@ func (r *report) renderFindings(b *strings.Builder) {
 			break
 		}
 		mark := map[lint.Severity]string{lint.Error: "🛑", lint.Warning: "⚠️", lint.Notice: "ℹ️"}[f.Severity]
-		fmt.Fprintf(b, "- %s %s %s %s\n", mark, schemadiff.MarkdownCode(fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)),
+		fmt.Fprintf(b, "- %s %s %s %s\n", mark, schemadiff.MarkdownCode(findingPlace(f)),
 			schemadiff.MarkdownCode(f.Rule), schemadiff.MarkdownEscape(f.Message))
 	}
 	b.WriteByte('\n')
