@@ -319,6 +319,7 @@ func (b *Builder) applyAST(st Statement) error {
 			s = sqlparser.Clone(src.CreateTable)
 			s.Table.Name = sqlparser.NewIdentifierCS(name)
 		}
+		booleanColumns(s)
 		// Before the entity: Vitess normalises the statement in place (adding foreign key indexes).
 		b.declare(name, s)
 		t, err := vsd.NewCreateTableEntity(env, s)
@@ -347,6 +348,7 @@ func (b *Builder) applyAST(st Statement) error {
 			opts = append(opts, o)
 		}
 		s.AlterOptions = opts
+		booleanColumns(s)
 		b.declare(name, s)
 		nt, others, err := b.applyAlterTable(t, s, opts)
 		if err != nil {
