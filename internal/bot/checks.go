@@ -143,7 +143,10 @@ func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequ
 		if c == nil {
 			continue // never planned
 		}
-		st, _ := decodeState(c.Body)
+		st, ok := stateFor(c.Body, db.Name, pr.Number)
+		if !ok {
+			continue // not the bot's state for this database and pull request
+		}
 		if st.Closed {
 			continue // cleaned up already
 		}
@@ -158,7 +161,7 @@ func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequ
 				st.Closed = true
 			}
 		}
-		body := Marker(db.Name) + "\n" + encodeState(st) + "\n\n" + fmt.Sprintf("### ddlbot · %s\n\n%s\n", schemadiff.MarkdownCode(db.Name), note)
+		body := Marker(db.Name) + "\n" + encodeState(st) + "\n\n" + neutralizeHTMLComments(fmt.Sprintf("### ddlbot · %s\n\n%s\n", schemadiff.MarkdownCode(db.Name), note))
 		do.Report = body
 		if _, _, err := e.GitHub.UpsertStickyComment(ctx, repo.Owner, repo.Name, pr.Number, Marker(db.Name), body); err != nil {
 			e.log().Warn("update the sticky comment", "db", db.Name, "err", err)

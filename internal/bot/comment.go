@@ -272,7 +272,7 @@ func (r *run) planState(ctx context.Context) (PlanState, error) {
 	if c == nil {
 		return PlanState{}, nil
 	}
-	st, _ := decodeState(c.Body)
+	st, _ := stateFor(c.Body, r.db.Name, r.ev.Number)
 	return st, nil
 }
 

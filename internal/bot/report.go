@@ -81,6 +81,7 @@ func (r *report) render() string {
 	b.WriteByte('\n')
 	b.WriteString(encodeState(r.state))
 	b.WriteString("\n\n")
+	head := b.Len()
 	fmt.Fprintf(&b, "### ddlbot · %s\n\n", schemadiff.MarkdownCode(r.db.Name))
 	errs, warns := r.counts()
 	var facts []string
@@ -112,7 +113,9 @@ func (r *report) render() string {
 	if r.version != "" {
 		fmt.Fprintf(&b, "\n<sub>ddlbot %s</sub>\n", schemadiff.MarkdownEscape(r.version))
 	}
-	return b.String()
+	// Everything below the hidden blocks may carry user text.
+	out := b.String()
+	return out[:head] + neutralizeHTMLComments(out[head:])
 }
 
 func (r *report) renderChanges(b *strings.Builder) {
