@@ -2,6 +2,8 @@ package bot
 
 import (
 	"strings"
+
+	"github.com/ddlbot/ddlbot/internal/redact"
 )
 
 // The sticky comment is trusted state, but parts of it are user-written
@@ -14,6 +16,13 @@ import (
 // "&lt;!--", which shows as typed outside code and stays visible inside it.
 func neutralizeHTMLComments(s string) string {
 	return strings.ReplaceAll(s, "<!--", "&lt;!--")
+}
+
+// publicText prepares text that goes below the hidden blocks of a public
+// comment: credential-shaped text (PlanetScale and MySQL errors may echo
+// passwords and tokens) is redacted and HTML comments are neutralised.
+func publicText(s string) string {
+	return neutralizeHTMLComments(redact.Secrets(s))
 }
 
 // stateFor reads the hidden block of the sticky comment of database db on

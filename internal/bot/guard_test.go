@@ -63,3 +63,19 @@ func TestReportNeutralizesUserText(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// PlanetScale errors land in the public comment (issue 17 item 13).
+func TestReportRedactsSecrets(t *testing.T) {
+	r := &report{state: PlanState{Database: "app"}, res: &check.Result{}}
+	r.db.Name = "app"
+	r.err = errString("connect app:pscale_pw_s3cr3tS3cr3t@tcp(aws.connect.psdb.cloud)/app: password=hunter2")
+	body := r.render()
+	for _, secret := range []string{"pscale_pw_s3cr3tS3cr3t", "hunter2"} {
+		if strings.Contains(body, secret) {
+			t.Fatalf("secret %q published:\n%s", secret, body)
+		}
+	}
+	if !strings.Contains(body, "REDACTED") {
+		t.Fatalf("no redaction mark:\n%s", body)
+	}
+}
