@@ -10,6 +10,7 @@ import (
 	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/github"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	"github.com/ddlbot/ddlbot/internal/redact"
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
@@ -143,7 +144,10 @@ func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequ
 		if c == nil {
 			continue // never planned
 		}
-		st, _ := decodeState(c.Body)
+		st, ok := stateFor(c.Body, db.Name, pr.Number)
+		if !ok {
+			continue // not the bot's state for this database and pull request
+		}
 		if st.Closed {
 			continue // cleaned up already
 		}
@@ -153,12 +157,12 @@ func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequ
 		if e.PlanetScale != nil && db.Organization != "" && st.Branch != "" {
 			note, err = e.cleanUp(ctx, db, st, do)
 			if err != nil {
-				note = "The pull request was closed, but cleaning up failed: " + schemadiff.MarkdownEscape(err.Error())
+				note = "The pull request was closed, but cleaning up failed: " + schemadiff.MarkdownEscape(redact.Secrets(err.Error()))
 			} else {
 				st.Closed = true
 			}
 		}
-		body := Marker(db.Name) + "\n" + encodeState(st) + "\n\n" + fmt.Sprintf("### ddlbot · %s\n\n%s\n", schemadiff.MarkdownCode(db.Name), note)
+		body := Marker(db.Name) + "\n" + encodeState(st) + "\n\n" + publicText(fmt.Sprintf("### ddlbot · %s\n\n%s\n", schemadiff.MarkdownCode(db.Name), note))
 		do.Report = body
 		if _, _, err := e.GitHub.UpsertStickyComment(ctx, repo.Owner, repo.Name, pr.Number, Marker(db.Name), body); err != nil {
 			e.log().Warn("update the sticky comment", "db", db.Name, "err", err)

@@ -112,13 +112,14 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// clip keeps user text short in replies.
+// clip keeps user text short in replies and safe inside the code span it is
+// put in: without a backtick it cannot close the span, so it cannot inject
+// markdown or an @mention, whatever its length.
 func clip(s string) string {
-	r := []rune(s)
-	if len(r) > 40 {
-		return string(r[:40]) + "…"
+	if r := []rune(s); len(r) > 40 {
+		s = string(r[:40]) + "…"
 	}
-	return strings.ReplaceAll(s, "`", "'")
+	return strings.NewReplacer("`", "'", "\r", " ", "\n", " ").Replace(s)
 }
 
 // closestCommand returns a command within two edits of name, or "".

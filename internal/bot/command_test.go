@@ -73,3 +73,26 @@ func FuzzParseCommand(f *testing.F) {
 		}
 	})
 }
+
+// Long arguments used to keep their backticks (issue 17 item 15): the reply
+// then closed the code span and rendered markdown and a real @mention.
+func TestParseCommandClipsSafely(t *testing.T) {
+	for _, body := range []string{
+		"/deploy x`**bold** @octocat `" + strings.Repeat("a", 60),
+		"/deploy `@octocat`",
+		"/deploy " + strings.Repeat("`@octocat`", 10),
+		"/deploy --f`@octocat`" + strings.Repeat("-", 50),
+	} {
+		_, _, err := ParseCommand(body)
+		if err == nil {
+			t.Fatalf("%q: no error", body)
+		}
+		msg := err.Error()
+		// Outside the code spans (even segments) no user text may appear.
+		for i, seg := range strings.Split(msg, "`") {
+			if i%2 == 0 && (strings.Contains(seg, "@") || strings.Contains(seg, "**")) {
+				t.Errorf("%q: user text escaped its code span: %s", body, msg)
+			}
+		}
+	}
+}

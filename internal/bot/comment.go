@@ -131,7 +131,7 @@ func (r *run) reply(body string) {
 	if r.ev.Author != "" {
 		mention = "@" + r.ev.Author + " "
 	}
-	if _, err := r.gh.Reply(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Number, mention+body); err != nil {
+	if _, err := r.gh.Reply(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Number, mention+publicText(body)); err != nil {
 		r.e.log().Warn("reply", "err", err)
 	}
 }
@@ -272,7 +272,7 @@ func (r *run) planState(ctx context.Context) (PlanState, error) {
 	if c == nil {
 		return PlanState{}, nil
 	}
-	st, _ := decodeState(c.Body)
+	st, _ := stateFor(c.Body, r.db.Name, r.ev.Number)
 	return st, nil
 }
 

@@ -156,7 +156,7 @@ func (r *run) updateComment(ctx context.Context, st PlanState, section string) {
 	if i, j := strings.Index(body, deployStart), strings.Index(body, deployEnd); i >= 0 && j > i {
 		body = body[:i] + strings.TrimPrefix(body[j+len(deployEnd):], "\n")
 	}
-	block := deployStart + "\n" + section + "\n" + deployEnd + "\n"
+	block := deployStart + "\n" + publicText(section) + "\n" + deployEnd + "\n"
 	// The deployment goes right after the hidden block, above the plan.
 	if loc := reState.FindStringIndex(body); loc != nil {
 		body = body[:loc[1]] + "\n\n" + block + strings.TrimLeft(body[loc[1]:], "\n")

@@ -9,6 +9,7 @@ import (
 	"github.com/ddlbot/ddlbot/internal/github"
 	"github.com/ddlbot/ddlbot/internal/lint"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	"github.com/ddlbot/ddlbot/internal/redact"
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
@@ -81,6 +82,7 @@ func (r *report) render() string {
 	b.WriteByte('\n')
 	b.WriteString(encodeState(r.state))
 	b.WriteString("\n\n")
+	head := b.Len()
 	fmt.Fprintf(&b, "### ddlbot · %s\n\n", schemadiff.MarkdownCode(r.db.Name))
 	errs, warns := r.counts()
 	var facts []string
@@ -96,7 +98,7 @@ func (r *report) render() string {
 	b.WriteString("\n\n")
 	if r.err != nil {
 		b.WriteString("> [!CAUTION]\n> ")
-		b.WriteString(schemadiff.MarkdownEscape(r.err.Error()))
+		b.WriteString(schemadiff.MarkdownEscape(redact.Secrets(r.err.Error())))
 		b.WriteString("\n\n")
 	}
 	if r.lintOnly != "" {
@@ -112,7 +114,9 @@ func (r *report) render() string {
 	if r.version != "" {
 		fmt.Fprintf(&b, "\n<sub>ddlbot %s</sub>\n", schemadiff.MarkdownEscape(r.version))
 	}
-	return b.String()
+	// Everything below the hidden blocks may carry user text.
+	out := b.String()
+	return out[:head] + publicText(out[head:])
 }
 
 func (r *report) renderChanges(b *strings.Builder) {
@@ -152,10 +156,10 @@ func (r *report) renderPlanetScaleErrors(b *strings.Builder) {
 	}
 	b.WriteString("#### PlanetScale's checks\n\n")
 	if d.DeployCheckErrors != nil && *d.DeployCheckErrors != "" {
-		b.WriteString("- " + schemadiff.MarkdownEscape(*d.DeployCheckErrors) + "\n")
+		b.WriteString("- " + schemadiff.MarkdownEscape(redact.Secrets(*d.DeployCheckErrors)) + "\n")
 	}
 	for _, le := range d.LintErrors {
-		fmt.Fprintf(b, "- %s on %s: %s\n", schemadiff.MarkdownCode(le.LintError), schemadiff.MarkdownCode(le.TableName), schemadiff.MarkdownEscape(le.ErrorDescription))
+		fmt.Fprintf(b, "- %s on %s: %s\n", schemadiff.MarkdownCode(le.LintError), schemadiff.MarkdownCode(le.TableName), schemadiff.MarkdownEscape(redact.Secrets(le.ErrorDescription)))
 	}
 	b.WriteByte('\n')
 }

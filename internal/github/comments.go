@@ -33,7 +33,7 @@ const (
 )
 
 // FindStickyComment returns the oldest comment on issue or pull request
-// number that contains marker (e.g. "<!-- ddlbot:plan db=app -->") and was
+// number that opens with marker (e.g. "<!-- ddlbot:plan db=app -->") and was
 // written by the authenticated login (AuthenticatedLogin), or nil when there
 // is none. Comments by anyone else are ignored even when they carry the
 // marker: the sticky comment holds state the bot trusts, and anyone can post
@@ -55,7 +55,7 @@ func (c *Client) FindStickyComment(ctx context.Context, owner, repo string, numb
 			return nil, wrapErr(what, err)
 		}
 		for _, ic := range cs {
-			if strings.Contains(ic.GetBody(), marker) && strings.EqualFold(ic.GetUser().GetLogin(), login) {
+			if hasMarker(ic.GetBody(), marker) && strings.EqualFold(ic.GetUser().GetLogin(), login) {
 				cm := toComment(ic)
 				return &cm, nil
 			}
@@ -100,11 +100,11 @@ func (c *Client) UpsertStickyComment(ctx context.Context, owner, repo string, nu
 // stickyBody puts the marker into body if missing and cuts body to
 // GitHub's limit, keeping the marker.
 func stickyBody(marker, body string) string {
-	if !strings.Contains(body, marker) {
+	if !hasMarker(body, marker) {
 		body = marker + "\n" + body
 	}
 	out := truncateMarkdown(body, MaxCommentLength, commentNote)
-	if !strings.Contains(out, marker) {
+	if !hasMarker(out, marker) {
 		out = marker + "\n" + truncateMarkdown(body, MaxCommentLength-len(marker)-1, commentNote)
 	}
 	return out
@@ -164,4 +164,10 @@ func toComment(ic *gh.IssueComment) Comment {
 		CreatedAt: ic.GetCreatedAt().Time,
 		UpdatedAt: ic.GetUpdatedAt().Time,
 	}
+}
+
+// hasMarker reports whether body opens with marker. Only the start counts:
+// user text copied into a comment (file paths, DDL) may contain a marker.
+func hasMarker(body, marker string) bool {
+	return strings.HasPrefix(strings.TrimLeft(body, " \t\r\n"), marker)
 }

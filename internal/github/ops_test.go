@@ -304,7 +304,11 @@ func TestStickyCommentOnPage2IgnoresOthers(t *testing.T) {
 	}
 	// Someone else posts the marker (with forged state) before the bot does.
 	f.comments[20].Body = marker + "\n<!-- ddlbot:state {\"deploy_request\":666} -->"
-	f.comments[120].Body = "old\n" + marker + "\nstate"
+	// A bot comment that only quotes the marker (a reply echoing a file
+	// name) is not the sticky comment: the marker must open the comment.
+	f.comments[60].Body = "reply about `" + marker + ".sql`"
+	f.comments[60].Author = "ddlbot-user"
+	f.comments[120].Body = marker + "\nstate"
 	f.comments[120].Author = "ddlbot-user"
 	f.comments = append(f.comments, &fakeComment{ID: 500, Issue: 3, Body: marker + " duplicate", Author: "ddlbot-user"})
 	c, _ := f.client(t)
@@ -321,8 +325,8 @@ func TestStickyCommentOnPage2IgnoresOthers(t *testing.T) {
 	if got := f.comments[120].Body; got != marker+"\nnew body without the marker" {
 		t.Fatalf("body = %q (marker put first)", got)
 	}
-	if f.comments[20].Body == f.comments[120].Body {
-		t.Fatal("another user's comment was edited")
+	if f.comments[20].Body == f.comments[120].Body || f.comments[60].Body != "reply about `"+marker+".sql`" {
+		t.Fatal("another comment was edited")
 	}
 }
 
