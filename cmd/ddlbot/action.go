@@ -17,6 +17,7 @@ import (
 	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/github"
 	"github.com/ddlbot/ddlbot/internal/lint"
+	"github.com/ddlbot/ddlbot/internal/logsafe"
 	"github.com/ddlbot/ddlbot/internal/planetscale"
 	"github.com/sethvargo/go-githubactions"
 )
@@ -616,7 +617,7 @@ func (h *actionsLogHandler) Enabled(context.Context, slog.Level) bool { return t
 
 func (h *actionsLogHandler) Handle(_ context.Context, rec slog.Record) error {
 	var b strings.Builder
-	b.WriteString(strings.NewReplacer("\r", " ", "\n", " ").Replace(rec.Message))
+	b.WriteString(rec.Message)
 	write := func(a slog.Attr) {
 		v := a.Value.Resolve().String()
 		if v == "" || strings.ContainsAny(v, " \t\r\n\"=") || !strconv.CanBackquote(v) {
@@ -628,14 +629,15 @@ func (h *actionsLogHandler) Handle(_ context.Context, rec slog.Record) error {
 		write(a)
 	}
 	rec.Attrs(func(a slog.Attr) bool { write(a); return true })
-	line := b.String()
+	// Commenters' text reaches these lines: never a workflow command of its own.
+	line := logsafe.Line(b.String())
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch {
 	case rec.Level < slog.LevelInfo:
 		h.gha.Debugf("%s", line)
 	case rec.Level < slog.LevelWarn:
-		h.gha.Infof("%s", strings.TrimLeft(line, ":"))
+		h.gha.Infof("%s", line)
 	case rec.Level < slog.LevelError:
 		h.gha.Warningf("%s", line)
 	default:

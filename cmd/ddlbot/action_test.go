@@ -123,22 +123,38 @@ func TestActionYAMLMatchesCode(t *testing.T) {
 	}
 }
 
-// TestExampleWorkflow checks the example workflow has what the action needs.
+// TestExampleWorkflow checks the example workflow, and its copy in the
+// README, have what the action needs.
 func TestExampleWorkflow(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", "workflows", "ddlbot.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Run("example", func(t *testing.T) { checkWorkflow(t, data) })
+	readme, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, _ := strings.Cut(string(readme), "\n## GitHub Action\n")
+	_, block, _ := strings.Cut(after, "```yaml\n")
+	block, _, _ = strings.Cut(block, "```")
+	t.Run("README", func(t *testing.T) { checkWorkflow(t, []byte(block)) })
+}
+
+func checkWorkflow(t *testing.T, data []byte) {
 	var wf struct {
 		On map[string]struct {
 			Types []string `yaml:"types"`
 		} `yaml:"on"`
 		Permissions map[string]string `yaml:"permissions"`
-		Concurrency struct {
-			Group            string `yaml:"group"`
-			CancelInProgress bool   `yaml:"cancel-in-progress"`
-		} `yaml:"concurrency"`
-		Jobs map[string]struct {
+		Concurrency any               `yaml:"concurrency"`
+		Jobs        map[string]struct {
+			If          string `yaml:"if"`
+			Concurrency struct {
+				Group            string `yaml:"group"`
+				CancelInProgress bool   `yaml:"cancel-in-progress"`
+				Queue            string `yaml:"queue"`
+			} `yaml:"concurrency"`
 			Steps []struct {
 				ID   string            `yaml:"id"`
 				Uses string            `yaml:"uses"`
@@ -164,11 +180,17 @@ func TestExampleWorkflow(t *testing.T) {
 			t.Errorf("permission %s: %q, want %q", k, wf.Permissions[k], v)
 		}
 	}
-	if wf.Concurrency.Group != "ddlbot-${{ github.event.pull_request.number || github.event.issue.number }}" || wf.Concurrency.CancelInProgress {
-		t.Errorf("concurrency %+v", wf.Concurrency)
+	// GitHub claims a workflow-level group before the job's `if`, and keeps
+	// one waiting run per group: any comment would cancel a waiting /deploy.
+	if wf.Concurrency != nil {
+		t.Errorf("concurrency at the workflow level (%v): put it on the job", wf.Concurrency)
 	}
 	var checkout, action bool
-	for _, job := range wf.Jobs {
+	for name, job := range wf.Jobs {
+		c := job.Concurrency
+		if job.If == "" || c.Group != "ddlbot-${{ github.event.pull_request.number || github.event.issue.number }}" || c.CancelInProgress || c.Queue != "max" {
+			t.Errorf("job %s: if %q, concurrency %+v: want one group per pull request, not cancelling, queue max", name, job.If, c)
+		}
 		for _, s := range job.Steps {
 			switch {
 			case strings.HasPrefix(s.Uses, "actions/checkout@"):

@@ -80,8 +80,8 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 // loadSpec loads a folder, a file or REF:PATH.
 func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf schemadiff.Format) (*schemadiff.Schema, error) {
 	var (
-		fsys fs.FS
-		p    string
+		fsys   fs.FS
+		dir, p string
 	)
 	local := spec
 	if !filepath.IsAbs(local) {
@@ -90,9 +90,14 @@ func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf
 	if _, err := os.Stat(local); err == nil {
 		// Keep paths in messages as the user wrote them when under the current folder.
 		if rel, err := filepath.Rel(a.dir, local); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			fsys, p = os.DirFS(a.dir), filepath.ToSlash(rel)
+			dir, p = a.dir, filepath.ToSlash(rel)
 		} else {
-			fsys, p = os.DirFS(filepath.Dir(local)), filepath.Base(local)
+			dir, p = filepath.Dir(local), filepath.Base(local)
+		}
+		// Symbolic links may not lead out of the repository (or that folder).
+		var err error
+		if fsys, err = openConfined(ctx, dir); err != nil {
+			return nil, err
 		}
 	} else if ref, rel, ok := strings.Cut(spec, ":"); ok && ref != "" {
 		rel = strings.TrimPrefix(filepath.ToSlash(rel), "./")

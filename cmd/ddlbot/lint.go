@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -66,7 +65,12 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
-	head := os.DirFS(root)
+	// Not os.DirFS: a symlink that leaves the repository (say to
+	// /proc/self/environ) is refused instead of printed in the findings.
+	head, err := openConfined(ctx, root)
+	if err != nil {
+		return a.fail(err)
+	}
 	var all []lint.Finding
 	var results []*check.Result
 	for _, t := range targets {

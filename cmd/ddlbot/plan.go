@@ -203,6 +203,9 @@ type plan struct {
 	// defaultBase is set when the base is HEAD because no base was given.
 	defaultBase bool
 
+	// work is the working tree (symbolic links may not leave the repository).
+	work fs.FS
+
 	mu        sync.Mutex
 	baseCache map[string]fs.FS
 	readBase  func(ctx context.Context, dir string) (fs.FS, error)
@@ -302,7 +305,7 @@ func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 			return nil, usageError{fmt.Sprintf("--base-dir %s: not a folder", baseDir)}
 		}
-		mapped, err := mountFolder(dir, p.only.Dir())
+		mapped, err := mountFolder(ctx, dir, p.only.Dir())
 		if err != nil {
 			return nil, err
 		}
@@ -312,8 +315,11 @@ func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir
 			if d == target {
 				return mapped, nil
 			}
-			return os.DirFS(p.root), nil
+			return p.work, nil
 		}
+	}
+	if p.work, err = openConfined(ctx, p.root); err != nil {
+		return nil, err
 	}
 	head := "the working tree"
 	if p.only != nil && len(cfg.Databases) > 1 {
@@ -382,14 +388,17 @@ func (p *plan) head(ctx context.Context, dir string) (fs.FS, error) {
 	if p.only != nil && dir != p.only.Dir() {
 		return p.base(ctx, dir)
 	}
-	return os.DirFS(p.root), nil
+	return p.work, nil
 }
 
 // mountFolder reads a folder into memory with its files under dir.
-func mountFolder(src, dir string) (fs.FS, error) {
+func mountFolder(ctx context.Context, src, dir string) (fs.FS, error) {
 	m := fstest.MapFS{}
-	fsys := os.DirFS(src)
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	fsys, err := openConfined(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}

@@ -72,11 +72,12 @@ func (e *Engine) finishCheck(ctx context.Context, repo Repo, pr github.PullReque
 	if ck.forbidden {
 		return 0
 	}
+	summary, text, anns := github.CapAnnotations(summary, anns) // before comparing with the stored summary
 	if d := ck.done; d != nil && d.Conclusion == conclusion && d.Title == title && strings.TrimSpace(d.Summary) == strings.TrimSpace(summary) {
 		return d.ID
 	}
 	opts := github.CheckRunOptions{Name: CheckName(db), HeadSHA: pr.HeadSHA, Conclusion: conclusion, Title: title, Summary: summary,
-		Annotations: anns, DetailsURL: e.Options.DetailsURL}
+		Text: text, Annotations: anns, DetailsURL: e.Options.DetailsURL}
 	var (
 		cr  github.CheckRun
 		err error

@@ -72,7 +72,10 @@ func (r Repo) FS(ctx context.Context, ref, dir string) (*fstest.MapFS, error) {
 	if err != nil {
 		return nil, err
 	}
-	var paths []string
+	// Only object ids (never path names) go on the cat-file stream: a name
+	// holding a newline would otherwise request an extra object and shift
+	// every later file's content onto the wrong name.
+	var paths, ids []string
 	for _, rec := range bytes.Split(out, []byte{0}) {
 		if len(rec) == 0 {
 			continue
@@ -81,30 +84,39 @@ func (r Repo) FS(ctx context.Context, ref, dir string) (*fstest.MapFS, error) {
 		if !ok {
 			continue
 		}
-		if f := strings.Fields(string(meta)); len(f) == 3 && f[1] == "blob" && !strings.HasPrefix(string(p), "../") {
-			paths = append(paths, string(p))
+		f := strings.Fields(string(meta))
+		if len(f) != 3 || f[1] != "blob" || strings.HasPrefix(string(p), "../") {
+			continue
 		}
+		if err := checkPath(string(p)); err != nil {
+			return nil, fmt.Errorf("%s at %s: %w", ref, commit, err)
+		}
+		if !isObjectID(f[2]) {
+			return nil, fmt.Errorf("read %q at %s: unexpected object id %q from git ls-tree", p, ref, f[2])
+		}
+		paths = append(paths, string(p))
+		ids = append(ids, f[2])
 	}
 	m := fstest.MapFS{}
 	if len(paths) == 0 {
 		return &m, nil
 	}
 	var in bytes.Buffer
-	for _, p := range paths {
-		in.WriteString(commit + ":./" + p + "\n")
+	for _, id := range ids {
+		in.WriteString(id + "\n")
 	}
 	out, err = r.git(ctx, &in, "cat-file", "--batch")
 	if err != nil {
 		return nil, err
 	}
 	br := bufio.NewReader(bytes.NewReader(out))
-	for _, p := range paths {
+	for i, p := range paths {
 		header, err := br.ReadString('\n')
 		if err != nil {
 			return nil, fmt.Errorf("read %s at %s: %w", p, ref, err)
 		}
 		f := strings.Fields(header)
-		if len(f) != 3 {
+		if len(f) != 3 || f[0] != ids[i] || f[1] != "blob" {
 			return nil, fmt.Errorf("read %s at %s: unexpected git output %q", p, ref, strings.TrimSpace(header))
 		}
 		size, err := strconv.Atoi(f[2])
@@ -118,6 +130,31 @@ func (r Repo) FS(ctx context.Context, ref, dir string) (*fstest.MapFS, error) {
 		m[p] = &fstest.MapFile{Data: data[:size], Mode: 0o644}
 	}
 	return &m, nil
+}
+
+// checkPath refuses a file name with a control character (newline, tab, NUL,
+// DEL, ...): such names make log lines, annotations and git's line-based
+// protocols ambiguous, and no schema file needs one.
+func checkPath(p string) error {
+	for _, c := range p {
+		if c < 0x20 || c == 0x7f {
+			return fmt.Errorf("file name %q contains a control character (%U); rename it", p, c)
+		}
+	}
+	return nil
+}
+
+// isObjectID reports whether s is a hex SHA-1 or SHA-256 object id.
+func isObjectID(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func (r Repo) git(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/ddlbot/ddlbot/internal/logsafe"
 	"github.com/ddlbot/ddlbot/schemadiff"
 	"golang.org/x/text/width"
 )
@@ -71,6 +72,12 @@ func WriteWith(w io.Writer, format Format, findings []Finding, src SourceLookup,
 	switch format {
 	case FormatText:
 		writeText(&buf, findings, src)
+		// Source lines and identifiers are the user's: in a workflow step's
+		// log a line like "    ::error::x" or "##[add-mask]" would be a
+		// command. Neutralised always; the text reads the same.
+		text := logsafe.Text(buf.String())
+		buf.Reset()
+		buf.WriteString(text)
 	case FormatJSON:
 		if err := writeJSON(&buf, findings); err != nil {
 			return err

@@ -75,6 +75,8 @@ type Pass struct {
 	rule     *Rule
 	findings *[]Finding
 	changed  map[string]bool
+	// tableChanges is Diff's table changes by name (see tableChangeFor).
+	tableChanges map[string]*schemadiff.Change
 }
 
 // Rule is the rule being run.
@@ -341,6 +343,7 @@ func Run(in *Input) []Finding {
 			}
 		}
 	}
+	byTable := tableChanges(in.Diff)
 	for _, r := range Rules() {
 		sev := r.Severity
 		if s, ok := in.Severities[r.ID]; ok {
@@ -350,7 +353,7 @@ func Run(in *Input) []Finding {
 			continue
 		}
 		var fs []Finding
-		p := &Pass{Input: in, rule: r, findings: &fs, changed: changed}
+		p := &Pass{Input: in, rule: r, findings: &fs, changed: changed, tableChanges: byTable}
 		runRule(p)
 		for i := range fs {
 			fs[i].Severity = sev

@@ -131,15 +131,28 @@ func tableChangeFor(p *Pass, table string) *schemadiff.Change {
 	if p.Diff == nil {
 		return nil
 	}
-	for _, c := range p.Diff.Changes {
-		if c.Entity == table || c.NewName == table {
-			switch c.Kind {
-			case schemadiff.CreateTable, schemadiff.AlterTable, schemadiff.RenameTable:
-				return c
+	return p.tableChanges[table]
+}
+
+// tableChanges indexes a diff's table changes by the table's old and new
+// names (the first change naming it wins), so that per-column lookups do
+// not rescan the diff.
+func tableChanges(d *schemadiff.Diff) map[string]*schemadiff.Change {
+	out := map[string]*schemadiff.Change{}
+	if d == nil {
+		return out
+	}
+	for _, c := range d.Changes {
+		switch c.Kind {
+		case schemadiff.CreateTable, schemadiff.AlterTable, schemadiff.RenameTable:
+			for _, name := range []string{c.Entity, c.NewName} {
+				if _, ok := out[name]; !ok && name != "" {
+					out[name] = c
+				}
 			}
 		}
 	}
-	return nil
+	return out
 }
 
 // nameIntroduced reports whether the change gave a table (column == "") or a
@@ -186,43 +199,47 @@ func indexTouched(p *Pass, table, key string) bool {
 	return false
 }
 
-// columnDefinitionInStatements returns the last definition of a column of a
-// table in the linted statements (CREATE TABLE, or ALTER TABLE ... ADD /
-// MODIFY / CHANGE COLUMN), as written: unlike the schema entities, which Vitess
-// normalises, it keeps details such as integer display widths.
-func columnDefinitionInStatements(p *Pass, table, column string) (*sqlparser.ColumnDefinition, schemadiff.Statement, bool) {
-	var (
-		found *sqlparser.ColumnDefinition
-		where schemadiff.Statement
-	)
-	consider := func(st schemadiff.Statement, cols ...*sqlparser.ColumnDefinition) {
+// columnKey is a table (as named) and a column (lower-cased: column names
+// are case-insensitive).
+type columnKey struct{ table, column string }
+
+// columnDef is a column definition and the statement that wrote it.
+type columnDef struct {
+	def *sqlparser.ColumnDefinition
+	st  schemadiff.Statement
+}
+
+// columnDefinitionsInStatements returns the last definition of every column
+// the linted statements write (CREATE TABLE, ALTER TABLE ADD/MODIFY/CHANGE
+// COLUMN), in one pass over them, as written: unlike the schema entities,
+// which Vitess normalises, it keeps details such as integer display widths.
+func columnDefinitionsInStatements(p *Pass) map[columnKey]columnDef {
+	out := map[columnKey]columnDef{}
+	consider := func(table string, st schemadiff.Statement, cols ...*sqlparser.ColumnDefinition) {
 		for _, c := range cols {
-			if c != nil && c.Name.EqualString(column) {
-				found, where = c, st
+			if c != nil {
+				out[columnKey{table, strings.ToLower(c.Name.String())}] = columnDef{c, st}
 			}
 		}
 	}
 	for _, st := range p.Statements {
 		switch s := st.AST.(type) {
 		case *sqlparser.CreateTable:
-			if s.Table.Name.String() == table && s.TableSpec != nil {
-				consider(st, s.TableSpec.Columns...)
+			if s.TableSpec != nil {
+				consider(s.Table.Name.String(), st, s.TableSpec.Columns...)
 			}
 		case *sqlparser.AlterTable:
-			if s.Table.Name.String() != table {
-				continue
-			}
 			for _, o := range s.AlterOptions {
 				switch o := o.(type) {
 				case *sqlparser.AddColumns:
-					consider(st, o.Columns...)
+					consider(s.Table.Name.String(), st, o.Columns...)
 				case *sqlparser.ModifyColumn:
-					consider(st, o.NewColDefinition)
+					consider(s.Table.Name.String(), st, o.NewColDefinition)
 				case *sqlparser.ChangeColumn:
-					consider(st, o.NewColDefinition)
+					consider(s.Table.Name.String(), st, o.NewColDefinition)
 				}
 			}
 		}
 	}
-	return found, where, found != nil
+	return out
 }

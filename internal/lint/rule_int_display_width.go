@@ -14,6 +14,7 @@ var ruleIntDisplayWidth = &Rule{
 		"It is deprecated since MySQL 8.0.17, and MySQL and PlanetScale drop it from SHOW CREATE TABLE, so the schema in the repository and the database's schema never quite match.",
 	Fix: "Drop the width: write INT, BIGINT UNSIGNED, .... TINYINT(1) is kept, as it is the conventional boolean.",
 	Check: func(p *Pass) {
+		defs := columnDefinitionsInStatements(p) // once: looking each column up would rescan every statement
 		for _, t := range p.Tables() {
 			for _, c := range t.ColumnDefinitionEntities() {
 				if !p.ColumnTouched(t.Name(), c.Name()) {
@@ -21,7 +22,8 @@ var ruleIntDisplayWidth = &Rule{
 				}
 				// Vitess drops the width from the schema entity: read the
 				// column as the statements wrote it.
-				def, st, ok := columnDefinitionInStatements(p, t.Name(), c.Name())
+				d, ok := defs[columnKey{t.Name(), strings.ToLower(c.Name())}]
+				def, st := d.def, d.st
 				if !ok || def.Type == nil || def.Type.Length == nil {
 					continue
 				}

@@ -13,6 +13,9 @@ func TestIntDisplayWidth(t *testing.T) {
 		{name: "added column", base: "CREATE TABLE t (id int PRIMARY KEY);", head: "ALTER TABLE t ADD COLUMN b int(10) unsigned;", want: []string{"1:26 INT(10)"}},
 		{name: "modified column", base: "CREATE TABLE t (id int PRIMARY KEY, n int);", head: "ALTER TABLE t MODIFY n bigint(20) NOT NULL DEFAULT 0;", want: []string{"1:22 BIGINT(20)"}},
 		{name: "later modify drops the width", head: "CREATE TABLE t (id int PRIMARY KEY, n int(11));\nALTER TABLE t MODIFY n bigint;"},
+		{name: "later modify in another case drops the width", head: "CREATE TABLE t (id int PRIMARY KEY, n int(11));\nALTER TABLE t MODIFY N bigint;"},
+		{name: "change to a new name", base: "CREATE TABLE t (id int PRIMARY KEY, n int);", head: "ALTER TABLE t CHANGE n m int(11);", want: []string{"1:24 `t`.`m` is INT(11)"}},
+		{name: "same column name in two tables", head: "CREATE TABLE a (id int PRIMARY KEY, n int(11));\nCREATE TABLE b (id int PRIMARY KEY, n int);", want: []string{"1:37 `a`.`n` is INT(11)"}},
 	})
 	checkRuleUsing(t, lintDeclarative, "int-display-width", []ruleCase{
 		{name: "declarative: only the new column", base: "CREATE TABLE t (id int(11) PRIMARY KEY);",

@@ -2,8 +2,10 @@ package planetscale
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -148,7 +150,8 @@ func (c *Client) ApplyDDL(ctx context.Context, org, db, branch string, stmts []s
 		timeout = DefaultApplyTimeout
 	}
 	pw, err := c.CreatePassword(ctx, org, db, branch, CreatePasswordRequest{
-		Name: fmt.Sprintf("ddlbot-apply-%d", c.now().Unix()),
+		// Unique, so that after a lost response CreatePassword deletes only this call's.
+		Name: fmt.Sprintf("ddlbot-apply-%d-%s", c.now().Unix(), randomSuffix()),
 		Role: RoleAdmin,
 		TTL:  int((ttl + time.Second - 1) / time.Second),
 	})
@@ -310,3 +313,10 @@ type driverLogger struct{ l *slog.Logger }
 
 // Print implements mysql.Logger.
 func (d driverLogger) Print(v ...any) { d.l.Debug("mysql driver: " + fmt.Sprint(v...)) }
+
+// randomSuffix is 8 random hex digits.
+func randomSuffix() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b[:])
+}

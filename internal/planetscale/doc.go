@@ -13,9 +13,10 @@
 // whether it took effect (a 5xx or a network error), the client asks the
 // server before repeating it: CreateBranch looks the branch up,
 // CreateDeployRequest lists the open deploy requests of the branch, and the
-// deploy request state changes re-read the deploy request. CreatePassword,
-// CreateReview, CreateWebhook and CreateDatabase are never repeated after
-// such a failure.
+// deploy request state changes re-read the deploy request, and
+// CreatePassword (with a name) deletes the passwords of that name, whose
+// secret it never got, before asking again. CreateReview, CreateWebhook and
+// CreateDatabase are never repeated after such a failure.
 //
 // # Secrets
 //

@@ -18,16 +18,53 @@ type CreatePasswordRequest struct {
 }
 
 // CreatePassword creates a branch password (201). Password.PlainText is only
-// in this response. The request is never repeated after a 5xx or a network
-// error (it cannot be checked without the secret); only 429s are retried.
+// in this response, so a password whose response was lost (a 5xx or a
+// network error after the server may have acted) cannot be used: when req
+// has a Name, CreatePassword then lists the branch's passwords, deletes those
+// with that name (so none is left behind until its TTL), and asks again, at
+// most MaxRetries times. The name must therefore be unique to this call
+// (ApplyDDL's are). Without a name the request is never repeated after such
+// a failure; 429s are always retried.
 func (c *Client) CreatePassword(ctx context.Context, org, db, branch string, req CreatePasswordRequest) (*Password, error) {
-	var p Password
 	op := fmt.Sprintf("create password on branch %q", branch)
-	err := c.do(ctx, &request{op: op, method: http.MethodPost, path: branchPath(org, db, branch) + "/passwords", body: req, out: &p, policy: retryRefused})
-	if err != nil {
-		return nil, err
+	create := func() (*Password, error) {
+		var p Password
+		err := c.do(ctx, &request{op: op, method: http.MethodPost, path: branchPath(org, db, branch) + "/passwords", body: req, out: &p, policy: retryRefused})
+		if err != nil {
+			return nil, err
+		}
+		return &p, nil
 	}
-	return &p, nil
+	if req.Name == "" {
+		return create()
+	}
+	return retryAmbiguous(ctx, c, op, create, func() (*Password, bool, error) {
+		return nil, false, c.deletePasswordsNamed(ctx, org, db, branch, req.Name)
+	})
+}
+
+// deletePasswordsNamed deletes the branch's passwords called name.
+func (c *Client) deletePasswordsNamed(ctx context.Context, org, db, branch, name string) error {
+	pws, err := c.ListPasswords(ctx, org, db, branch)
+	if err != nil {
+		return err
+	}
+	for _, p := range pws {
+		if p.Name != name {
+			continue
+		}
+		if err := c.DeletePassword(ctx, org, db, branch, p.ID); err != nil {
+			return err
+		}
+		c.log.Debug("planetscale: deleted a password whose create response was lost", "branch", branch, "password_id", p.ID)
+	}
+	return nil
+}
+
+// ListPasswords returns the branch's passwords (all pages), without their
+// secrets.
+func (c *Client) ListPasswords(ctx context.Context, org, db, branch string) ([]Password, error) {
+	return listAll[Password](ctx, c, fmt.Sprintf("list passwords of branch %q", branch), branchPath(org, db, branch)+"/passwords", nil)
 }
 
 // DeletePassword deletes a branch password (204).
