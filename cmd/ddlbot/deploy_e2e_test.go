@@ -120,7 +120,7 @@ func TestDeployRefusedAndUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"deploy", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"deploy", "--bogus"}, "unknown flag \"--bogus\""},
 		{[]string{"deploy", "db/schema"}, `deploy takes no arguments, got ["db/schema"]`},
 		{append(exampleArgs, "--gated", "--instant"), "give --gated or --instant, not both"},
 		{append(exampleArgs, "--speed", "0"), "--speed must be positive"},

@@ -40,8 +40,9 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 		return a.flagError(fset, err)
 	}
 	if len(args) != 2 {
-		fset.Usage()
-		return a.fail(usageError{fmt.Sprintf("diff takes FROM and TO, got %d argument(s)", len(args))})
+		code := a.fail(usageError{fmt.Sprintf("diff takes FROM and TO, got %d argument(s)", len(args))})
+		a.helpHint(fset)
+		return code
 	}
 	rf, err := schemadiff.ParseRenderFormat(*format)
 	if err != nil {

@@ -233,7 +233,7 @@ func TestLintErrors(t *testing.T) {
 		{[]string{"lint"}, "nothing to lint"},
 		{[]string{"lint", "nope/"}, `schema path "nope"`},
 		{[]string{"lint", "schema", "--format", "xml"}, `unknown output format "xml"`},
-		{[]string{"lint", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"lint", "--bogus"}, "unknown flag \"--bogus\""},
 		{[]string{"lint", "schema", "--base", "--upload-pack=x"}, "invalid git ref"},
 		{[]string{"diff", "schema"}, "diff takes FROM and TO"},
 		{[]string{"diff", "schema", "bad.sql"}, "bad.sql:3:21: syntax error"},

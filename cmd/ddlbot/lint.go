@@ -128,7 +128,7 @@ func runLint(ctx context.Context, a *app, args []string) int {
 // loadConfig reads --config, or .ddlbot.yml in the current folder when
 // present. It returns the folder paths in the config are relative to.
 func (a *app) loadConfig(explicit string) (*config.Config, string, error) {
-	opts := config.Options{KnownRule: lint.KnownRule}
+	opts := config.Options{KnownRule: lint.KnownRule, RuleIDs: lint.RuleIDs()}
 	if explicit != "" {
 		p := explicit
 		if !filepath.IsAbs(p) {

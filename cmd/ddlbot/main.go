@@ -14,10 +14,13 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 
 	vtlog "vitess.io/vitess/go/vt/log"
+
+	"github.com/ddlbot/ddlbot/internal/suggest"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -137,26 +140,75 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// newFlagSet makes a flag set whose help names the command and lists its flags.
+// newFlagSet makes a flag set whose help names the command and lists its
+// flags. The flag package's own messages are discarded: flagError words
+// them once, with a suggestion, instead of the whole help on stderr.
 func (a *app) newFlagSet(name, synopsis, description string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(a.stderr)
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		w := fs.Output()
 		fmt.Fprintf(w, "Usage: %s\n\n%s\n\nFlags:\n", synopsis, description)
-		fs.PrintDefaults()
+		printFlags(w, fs)
 	}
 	return fs
 }
 
-// flagError turns a flag parse error into an exit code (help is not an error).
+// printFlags lists the flags as the README and the errors spell them
+// (`--format`), where flag.PrintDefaults writes `-format`.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		if kind != "" {
+			line += " " + kind
+		}
+		fmt.Fprintln(w, line)
+		usage = strings.ReplaceAll(usage, "\n", "\n    \t")
+		switch f.DefValue {
+		case "", "false", "0", "0s":
+			fmt.Fprintf(w, "    \t%s\n", usage)
+		default:
+			fmt.Fprintf(w, "    \t%s (default %q)\n", usage, f.DefValue)
+		}
+	})
+}
+
+// flagError turns a flag parse error into an exit code: help goes to stdout
+// once; a bad flag is one line naming it, the flag meant, and where help is.
 func (a *app) flagError(fs *flag.FlagSet, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(a.stdout)
 		fs.Usage()
 		return exitOK
 	}
+	msg := err.Error()
+	const undefined = "flag provided but not defined: -"
+	if name, ok := strings.CutPrefix(msg, undefined); ok {
+		msg = fmt.Sprintf("unknown flag %s", quoteFlag(name))
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		if best, ok := suggest.Closest(strings.TrimLeft(name, "-"), names); ok {
+			msg += fmt.Sprintf(" (did you mean --%s?)", best)
+		}
+	}
+	fmt.Fprintf(a.stderr, "ddlbot %s: %s\n", fs.Name(), msg)
+	a.helpHint(fs)
 	return exitUsage
+}
+
+// helpHint tells where a command's flags and arguments are described.
+func (a *app) helpHint(fs *flag.FlagSet) {
+	fmt.Fprintf(a.stderr, "Run `ddlbot %s --help` for its usage.\n", fs.Name())
+}
+
+// quoteFlag shows a flag the user typed, without letting control
+// characters or a pasted paragraph reach the terminal.
+func quoteFlag(name string) string {
+	if r := []rune(name); len(r) > 40 {
+		name = string(r[:40]) + "..."
+	}
+	return strconv.Quote("--" + name)
 }
 
 func (a *app) fail(err error) int {

@@ -270,7 +270,7 @@ func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir
 	if baseCfg != nil {
 		where += " at " + p.baseName
 	}
-	cfg, err := config.Parse(p.cfgName, p.cfgData, config.Options{KnownRule: lint.KnownRule})
+	cfg, err := config.Parse(p.cfgName, p.cfgData, config.Options{KnownRule: lint.KnownRule, RuleIDs: lint.RuleIDs()})
 	if err != nil && baseCfg != nil {
 		return nil, fmt.Errorf("%s at %s is not valid (as on a pull request, the configuration is read at the base):\n%w", p.cfgName, p.baseName, err)
 	}

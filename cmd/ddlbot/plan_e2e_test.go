@@ -158,7 +158,7 @@ func TestPlanUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{dir, []string{"plan", "--bogus"}, "flag provided but not defined: -bogus"},
+		{dir, []string{"plan", "--bogus"}, "unknown flag \"--bogus\""},
 		{dir, []string{"plan", "db/schema"}, `plan takes no arguments, got ["db/schema"]`},
 		{dir, []string{"plan", "--base", "main", "--base-dir", "base"}, "give --base or --base-dir, not both"},
 		{dir, []string{"plan", "--pr", "-3"}, "--pr must not be negative"},

@@ -3,6 +3,8 @@ package bot
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ddlbot/ddlbot/internal/suggest"
 )
 
 // Command is a parsed pull request comment command.
@@ -126,34 +128,11 @@ func clip(s string) string {
 func closestCommand(name string) string {
 	best, bestD := "", 3
 	for _, c := range commandOrder {
-		if d := editDistance(strings.ToLower(name), c); d < bestD {
+		if d := suggest.Distance(strings.ToLower(name), c, 2); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 99
-	}
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // HelpText is the reply to /help and to a command that does not parse.

@@ -220,7 +220,7 @@ func (e *Engine) loadConfig(ctx context.Context, repo Repo, sha string) (*config
 		if err != nil {
 			return nil, fmt.Errorf("read %s at %s: %w", name, short(sha), err)
 		}
-		cfg, err := config.Parse(name, data, config.Options{KnownRule: lint.KnownRule})
+		cfg, err := config.Parse(name, data, config.Options{KnownRule: lint.KnownRule, RuleIDs: lint.RuleIDs()})
 		if err != nil {
 			return nil, err
 		}

@@ -147,6 +147,9 @@ type Options struct {
 	// not checked. It is a function rather than a list so this package does
 	// not depend on the lint package, which sits beside it.
 	KnownRule func(id string) bool
+	// RuleIDs lists the lint rule ids, so an unknown id can be answered with
+	// the one the user most likely meant. Optional.
+	RuleIDs []string
 }
 
 // Default is the configuration used when a repository has no .ddlbot.yml:

@@ -397,7 +397,22 @@ func TestParseErrors(t *testing.T) {
 			name: "unknown rule",
 			in:   lines(schemaDB, "lint:", "  rules:", "    drop-colum: error", "    float-column: warning"),
 			opts: Options{KnownRule: knownRules},
-			want: []string{`4:5: lint.rules: unknown rule "drop-colum"`},
+			want: []string{"4:5: lint.rules: unknown rule \"drop-colum\" (see `ddlbot lint --list-rules`)"},
+		},
+		{
+			name: "unknown rule near a known one",
+			in:   lines(schemaDB, "lint:", "  rules:", "    drop-colum: error", "    float-column: warn"),
+			opts: Options{KnownRule: knownRules, RuleIDs: []string{"drop-column", "no-unique-key", "float-column"}},
+			want: []string{
+				`4:5: lint.rules: unknown rule "drop-colum" (did you mean "drop-column"?)`,
+				`5:19: lint.rules.float-column: invalid value "warn" (allowed: error, warning, notice, off; did you mean "warning"?)`,
+			},
+		},
+		{
+			name: "boolean severity",
+			in:   lines(schemaDB, "lint:", "  rules:", "    drop-column: false"),
+			opts: Options{KnownRule: knownRules},
+			want: []string{"4:18: lint.rules.drop-column: expected a severity, got the boolean false (write `off` to disable the rule; allowed: error, warning, notice, off)"},
 		},
 		{
 			name: "rule without severity",
@@ -684,26 +699,6 @@ func TestPermissionAtLeast(t *testing.T) {
 	for _, tt := range tests {
 		if got := PermissionAtLeast(tt.role, tt.min); got != tt.want {
 			t.Errorf("PermissionAtLeast(%q, %q) = %v, want %v", tt.role, tt.min, got, tt.want)
-		}
-	}
-}
-
-func TestClosest(t *testing.T) {
-	tests := []struct {
-		in, want string
-	}{
-		{"shema", "schema"},
-		{"Schema", "schema"},
-		{"production-branch", "production_branch"},
-		{"productionBranch", "production_branch"},
-		{"migration", "migrations"},
-		{"x", ""},
-		{"completely-unrelated", ""},
-	}
-	for _, tt := range tests {
-		got, _ := closest(tt.in, databaseKeys)
-		if got != tt.want {
-			t.Errorf("closest(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

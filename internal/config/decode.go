@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/ddlbot/ddlbot/internal/suggest"
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
@@ -442,12 +443,17 @@ func (d *decoder) rules(n *yaml.Node) []RuleOverride {
 			d.errorf(p.key, "lint.rules: empty rule id")
 			valid = false
 		} else if d.opts.KnownRule != nil && !d.opts.KnownRule(id) {
-			d.errorf(p.key, "lint.rules: unknown rule %s", quote(id))
+			d.errorf(p.key, "lint.rules: unknown rule %s%s", quote(id), ruleHint(id, d.opts.RuleIDs))
 			valid = false
 		}
 		field := "lint.rules." + id
 		if isNull(p.value) {
 			d.errorf(p.key, "%s: missing severity (allowed: %s)", field, strings.Join(Severities(), ", "))
+			continue
+		}
+		if p.value.Kind == yaml.ScalarNode && p.value.ShortTag() == "!!bool" {
+			// `not-instant: false` reads naturally but is not a severity.
+			d.errorf(p.value, "%s: expected a severity, got %s (write `off` to disable the rule; allowed: %s)", field, describe(p.value), strings.Join(Severities(), ", "))
 			continue
 		}
 		sev, ok := d.enum(p.value, field, Severities())
@@ -654,16 +660,25 @@ func (d *decoder) enum(n *yaml.Node, field string, allowed []string) (string, bo
 // near miss, the likely intended value.
 func badValue(s string, allowed []string) string {
 	msg := fmt.Sprintf("invalid value %s (allowed: %s", quote(s), strings.Join(allowed, ", "))
-	if best, ok := closest(s, allowed); ok {
+	if best, ok := suggest.Closest(s, allowed); ok {
 		msg += fmt.Sprintf("; did you mean %q?", best)
 	}
 	return msg + ")"
 }
 
+// ruleHint suggests the rule id nearest to an unknown one, or points at the
+// list of rules when nothing is near.
+func ruleHint(id string, ids []string) string {
+	if best, ok := suggest.Closest(id, ids); ok {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return " (see `ddlbot lint --list-rules`)"
+}
+
 // keyHint suggests the closest known key, or lists them all when nothing is
 // close, so the user never has to open the docs to fix a typo.
 func keyHint(k string, known []string) string {
-	if best, ok := closest(k, known); ok {
+	if best, ok := suggest.Closest(k, known); ok {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return fmt.Sprintf(" (known keys: %s)", strings.Join(known, ", "))

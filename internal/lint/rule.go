@@ -139,6 +139,15 @@ func RuleByID(id string) (*Rule, bool) {
 	return r, ok
 }
 
+// RuleIDs lists every rule id (for suggestions in config errors).
+func RuleIDs() []string {
+	var ids []string
+	for _, r := range Rules() {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
 // KnownRule reports whether id names a rule (for config validation).
 func KnownRule(id string) bool {
 	_, ok := registry[id]
