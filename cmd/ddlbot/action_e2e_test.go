@@ -121,7 +121,9 @@ func newActWorld(t *testing.T, mutate ...func(*localscale.Config)) *actWorld {
 	vtQuiet.Do(func() { vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil))) })
 	w := &actWorld{t: t, gh: githubfake.New(t), ws: t.TempDir(), files: map[string]map[string]string{},
 		psID: "pscale_tkn_" + randHex(t, 6), psSecret: "pscale_tkn_" + randHex(t, 16)}
-	cfg := localscale.Config{Org: actOwner, TokenID: w.psID, Token: w.psSecret, BranchReadyDelay: time.Microsecond, CheckDelay: time.Microsecond}
+	// AppURL: it stands in for PlanetScale, whose links point at its app.
+	cfg := localscale.Config{Org: actOwner, TokenID: w.psID, Token: w.psSecret, BranchReadyDelay: time.Microsecond, CheckDelay: time.Microsecond,
+		AppURL: "https://app.planetscale.com"}
 	for _, m := range mutate {
 		m(&cfg)
 	}

@@ -168,12 +168,12 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 	if *instant {
 		cmd += " --instant"
 	}
-	fmt.Fprintf(a.stderr, "%s: %s: deploying deploy request #%d into %s (%s)\n", name, db.Name, planned.DeployRequest, db.ProductionBranch, planned.DeployRequestURL)
+	fmt.Fprintf(a.stderr, "%s: %s: deploying deploy request #%d into %s%s\n", name, db.Name, planned.DeployRequest, db.ProductionBranch, linkSuffix(planned.DeployRequestURL))
 	cout, err := engine.HandleComment(ctx, bot.CommentEvent{Action: "created", Repo: repo, Number: pf.prNumber, IsPullRequest: true,
 		CommentID: 1, Body: cmd, Author: terminal.User})
 	if err != nil {
 		if ctx.Err() != nil {
-			fmt.Fprintf(a.stderr, "%s: interrupted: stopped following; a deployment that started goes on at PlanetScale (%s)\n", name, planned.DeployRequestURL)
+			fmt.Fprintf(a.stderr, "%s: interrupted: stopped following; a deployment that started goes on at PlanetScale%s\n", name, linkSuffix(planned.DeployRequestURL))
 			if be.local {
 				fmt.Fprintf(a.stderr, "%s: (localscale stops with this command, and its deployment with it)\n", name)
 			}
@@ -185,10 +185,19 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 	return a.deployResult(ctx, name, cout, db, be)
 }
 
+// linkSuffix is " (url)" for a deploy request with a page, "" for one of
+// an in-process localscale, which has none.
+func linkSuffix(url string) string {
+	if url == "" {
+		return ""
+	}
+	return " (" + url + ")"
+}
+
 // confirm asks for the database's name before a deploy to PlanetScale.
 func (a *app) confirm(name string, db config.Database, d *bot.DatabaseOutcome) bool {
-	fmt.Fprintf(a.stderr, "%s: this deploys deploy request #%d (%s) to the production branch %s of the PlanetScale database %s/%s.\n",
-		name, d.DeployRequest, d.DeployRequestURL, db.ProductionBranch, db.Organization, db.Database)
+	fmt.Fprintf(a.stderr, "%s: this deploys deploy request #%d%s to the production branch %s of the PlanetScale database %s/%s.\n",
+		name, d.DeployRequest, linkSuffix(d.DeployRequestURL), db.ProductionBranch, db.Organization, db.Database)
 	fmt.Fprintf(a.stderr, "%s: type the database name (%s) to confirm: ", name, db.Database)
 	var in io.Reader = a.stdin
 	if in == nil {
@@ -219,11 +228,11 @@ func (a *app) deployResult(ctx context.Context, name string, out *bot.Outcome, d
 		fmt.Fprintf(a.stderr, "%s: %s: %s (%s)\n", name, db.Name, out.Decision, out.ReasonCode)
 		return exitFindings
 	case out.Decision == bot.DecisionFollowTimeout:
-		fmt.Fprintf(a.stderr, "%s: %s: stopped following deploy request #%d, %s; it goes on at PlanetScale: %s\n", name, db.Name, d.DeployRequest,
-			human(d.DeploymentState), d.DeployRequestURL)
+		fmt.Fprintf(a.stderr, "%s: %s: stopped following deploy request #%d, %s; it goes on at PlanetScale%s\n", name, db.Name, d.DeployRequest,
+			human(d.DeploymentState), linkSuffix(d.DeployRequestURL))
 		return exitFindings
 	case out.Decision != bot.DecisionDone:
-		fmt.Fprintf(a.stderr, "%s: %s: deploy request #%d is %s: the deployment failed (%s)\n", name, db.Name, d.DeployRequest, human(d.DeploymentState), d.DeployRequestURL)
+		fmt.Fprintf(a.stderr, "%s: %s: deploy request #%d is %s: the deployment failed%s\n", name, db.Name, d.DeployRequest, human(d.DeploymentState), linkSuffix(d.DeployRequestURL))
 		return exitFindings
 	}
 	// The engine's reply said where the deployment rests; what comes next

@@ -53,14 +53,14 @@ func TestDeployExample(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// The plan's report on stdout, as `ddlbot plan` prints it.
-	mustContain(t, "report", r.stdout, "Deploy request [#1](https://app.planetscale.com/example/shop/deploy-requests/1): **ready**", "PlanetScale's diff (2 table(s))")
+	mustContain(t, "report", r.stdout, "Deploy request #1: **ready**", "PlanetScale's diff (2 table(s))")
 	mustContain(t, "stderr", r.stderr,
 		"ddlbot deploy: PlanetScale: localscale (in-process, nothing leaves this machine)\n",
 		"ddlbot deploy: deploy.required_approvals (1) counts approving reviews of a pull request; a terminal has none, so it does not apply here\n",
 		"ddlbot/shop: success: Deploy request #1 is ready",
-		"ddlbot deploy: shop: deploying deploy request #1 into main (https://app.planetscale.com/example/shop/deploy-requests/1)\n",
+		"ddlbot deploy: shop: deploying deploy request #1 into main\n",
 		"ddlbot deploy: 👀 on it\n",
-		"ddlbot deploy: Deploy request #1 (https://app.planetscale.com/example/shop/deploy-requests/1) is complete pending revert (took ",
+		"ddlbot deploy: Deploy request #1 is complete pending revert (took ",
 		"ddlbot deploy: 🚀 done\n",
 		"ddlbot deploy: shop: deployed; the revert window is open until ",
 		"but localscale stops with this command, and the deployment with it.\n")
@@ -100,8 +100,8 @@ func TestDeployGated(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	mustContain(t, "stderr", r.stderr,
-		"  Deploy request #1 was replaced by the gated deploy request #2 (https://app.planetscale.com/example/shop/deploy-requests/2).\n",
-		"ddlbot deploy: Deploy request #2 (https://app.planetscale.com/example/shop/deploy-requests/2) is pending cutover (took ",
+		"  Deploy request #1 was replaced by the gated deploy request #2.\n",
+		"ddlbot deploy: Deploy request #2 is pending cutover (took ",
 		"ddlbot deploy: 🚀 done\n",
 		"ddlbot deploy: shop: deploy request #2 waits for its cutover, and ddlbot deploy has no cutover step yet (running it again does not cut over): localscale stops with this command, so this gated deployment ends here, without a cutover.\n")
 	blocks := progressBlocks(r.stderr)
@@ -174,7 +174,8 @@ func TestDeployToPlanetScaleConfirms(t *testing.T) {
 	vtQuiet.Do(func() { vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil))) })
 	root := repoRoot(t)
 	id, secret := "pscale_tkn_"+randHex(t, 6), "pscale_tkn_"+randHex(t, 16)
-	ls, err := localscale.New(localscale.Config{Org: "example", TokenID: id, Token: secret, BranchReadyDelay: time.Microsecond, CheckDelay: time.Microsecond, Speed: 50})
+	ls, err := localscale.New(localscale.Config{Org: "example", TokenID: id, Token: secret, BranchReadyDelay: time.Microsecond, CheckDelay: time.Microsecond, Speed: 50,
+		AppURL: "https://app.planetscale.com"})
 	if err != nil {
 		t.Fatal(err)
 	}

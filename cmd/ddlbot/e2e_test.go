@@ -123,7 +123,7 @@ func TestReadmeQuickStart(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	mustContain(t, "plan report", r.stdout, "Deploy request [#1](https://app.planetscale.com/example/shop/deploy-requests/1): **ready**",
+	mustContain(t, "plan report", r.stdout, "Deploy request #1: **ready**",
 		"comment `/deploy` to deploy", "PlanetScale's diff (2 table(s))")
 	golden(t, "quickstart-plan.md", stableReport(r.stdout))
 	golden(t, "quickstart-plan.stderr", r.stderr)

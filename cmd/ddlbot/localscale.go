@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ddlbot/ddlbot/internal/localscale"
@@ -47,6 +48,7 @@ func runLocalscale(ctx context.Context, a *app, args []string) int {
 	requireApproval := fset.Bool("require-approval", false, "databases created by --db require an approving review before a deploy")
 	tokenID := fset.String("token-id", "", "service token id to accept (default: generated, or kept in --state)")
 	token := fset.String("token", "", "service token to accept (default: generated, or kept in --state)")
+	appURL := fset.String("app-url", "", "where html_url links point (default: localscale's own read-only pages under /app)")
 	verbose := fset.Bool("verbose", false, "log every request")
 	rest, err := parseFlags(fset, args)
 	if err != nil {
@@ -76,7 +78,7 @@ func runLocalscale(ctx context.Context, a *app, args []string) int {
 	srv, err := localscale.New(localscale.Config{
 		Org: *org, TokenID: *tokenID, Token: *token, Speed: *speed, RevertWindow: *revertWindow,
 		BranchReadyDelay: *branchReady, OperationDuration: *operation, StatePath: state,
-		RequireApproval: *requireApproval, Logger: logger,
+		RequireApproval: *requireApproval, Logger: logger, AppURL: strings.TrimRight(*appURL, "/"),
 	})
 	if err != nil {
 		return a.fail(err)

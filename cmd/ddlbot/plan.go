@@ -453,8 +453,9 @@ func (p *plan) startLocalscale(ctx context.Context, a *app, logger *slog.Logger,
 	for _, d := range p.cfg.Databases {
 		fks = fks || d.AllowForeignKeys
 	}
+	// NoPages: the emulator ends with the command, so a link would be dead.
 	ls, err := localscale.New(localscale.Config{Org: first, BranchReadyDelay: time.Millisecond, CheckDelay: time.Millisecond,
-		Speed: speed, ForeignKeysEnabled: fks, Logger: logger})
+		NoPages: true, Speed: speed, ForeignKeysEnabled: fks, Logger: logger})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -18,7 +18,7 @@ import (
 func TestPlanAgainstPlanetScaleAPI(t *testing.T) {
 	dir := planRepo(t)
 	env, stop, done, lsErr := startLocalscale(t, dir, "--listen", "127.0.0.1:0", "--mysql-listen", "127.0.0.1:0",
-		"--org", "acme", "--db", "app", "--seed", "db/schema", "--branch-ready-delay", "1ms")
+		"--org", "acme", "--db", "app", "--seed", "db/schema", "--branch-ready-delay", "1ms", "--app-url", "https://app.planetscale.com")
 	defer func() {
 		stop()
 		select {
@@ -56,7 +56,7 @@ func TestPlanAgainstPlanetScaleAPI(t *testing.T) {
 	// organization is then "local": PLANETSCALE_ORG is for PlanetScale).
 	code, out, errs := run("--db", "app", "--local")
 	if code != 0 || !strings.Contains(errs, "localscale (in-process, nothing leaves this machine)") ||
-		!strings.Contains(out, "https://app.planetscale.com/local/app/deploy-requests/1") {
+		!strings.Contains(out, "Deploy request #1: **ready**") || strings.Contains(out, "https://") {
 		t.Fatalf("--local: exit %d\n%s%s", code, out, errs)
 	}
 	// Half a service token is a clear usage error, not a silent fallback.

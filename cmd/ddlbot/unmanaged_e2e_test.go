@@ -64,7 +64,8 @@ func TestTrackingTableSurvivesDeploy(t *testing.T) {
 			write(t, seed, map[string]string{"schema/users.sql": users, "schema/tracking.sql": tt.ddl + ";\n",
 				"schema/tmp.sql": "CREATE TABLE tmp_import (id int NOT NULL, PRIMARY KEY (id));\n"})
 			id, secret := "pscale_tkn_"+randHex(t, 6), "pscale_tkn_"+randHex(t, 16)
-			ls, err := localscale.New(localscale.Config{Org: "example", TokenID: id, Token: secret, BranchReadyDelay: time.Microsecond, CheckDelay: time.Microsecond, Speed: 50})
+			ls, err := localscale.New(localscale.Config{Org: "example", TokenID: id, Token: secret, BranchReadyDelay: time.Microsecond, CheckDelay: time.Microsecond, Speed: 50,
+				AppURL: "https://app.planetscale.com"})
 			if err != nil {
 				t.Fatal(err)
 			}

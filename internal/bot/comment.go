@@ -139,7 +139,11 @@ func (r *run) reply(body string) {
 // refuse says no, with the reason, and ends the command.
 func (r *run) refuse(code, why string) (*Outcome, error) {
 	r.react(github.ReactionMinusOne)
-	r.reply(fmt.Sprintf("`/%s` was not run: %s", r.cmd.Name, why))
+	what := fmt.Sprintf("`/%s` was not run", r.cmd.Name)
+	if r.cmd.Name == "" { // an unknown command: there is no name to repeat
+		what = "Nothing was run"
+	}
+	r.reply(what + ": " + why)
 	return &Outcome{Decision: DecisionRefused, ReasonCode: code, Reason: firstLine(why)}, nil
 }
 
@@ -374,7 +378,7 @@ func (r *run) regate(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 	}
 	// Keep the sticky comment's block pointing at the new deploy request.
 	st := PlanState{Database: r.db.Name, Branch: dr.Branch, DeployRequest: nd.Number, HeadSHA: r.pr.HeadSHA}
-	r.updateComment(ctx, st, fmt.Sprintf("Deploy request #%d was replaced by the gated deploy request [#%d](%s).", dr.Number, nd.Number, nd.HTMLURL))
+	r.updateComment(ctx, st, fmt.Sprintf("Deploy request #%d was replaced by the gated deploy request %s.", dr.Number, drLink(nd)))
 	return nd, nil
 }
 

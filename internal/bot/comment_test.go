@@ -244,6 +244,9 @@ func TestDeployRefusals(t *testing.T) {
 		if out := d.comment("dev", "/deploy --force"); out.ReasonCode != ReasonBadCommand || !strings.Contains(d.gh.lastReply(), "/skip-revert") {
 			t.Fatalf("%+v %q", out, d.gh.lastReply())
 		}
+		if out := d.comment("dev", "/depoly"); out.ReasonCode != ReasonBadCommand || !strings.HasPrefix(d.gh.lastReply(), "@dev Nothing was run: unknown command `/depoly` (did you mean `/deploy`?)") {
+			t.Fatalf("a mistyped command is not quoted as `/`: %+v %q", out, d.gh.lastReply())
+		}
 		reacted := len(d.gh.reactions)
 		if out := d.comment("dev", "thanks!"); out.Decision != DecisionIgnored || len(d.gh.reactions) != reacted {
 			t.Fatalf("plain comments are ignored without reacting: %+v %v", out, d.gh.reactions)

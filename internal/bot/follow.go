@@ -116,7 +116,7 @@ func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 		}
 	}
 	took := clock.Now().Sub(started).Round(time.Second)
-	r.reply(fmt.Sprintf("Deploy request [#%d](%s) is **%s** (took %s). %s", dr.Number, dr.HTMLURL, human(dr.DeploymentState), took, nextStep(dr)))
+	r.reply(fmt.Sprintf("Deploy request %s is **%s** (took %s). %s", drLink(dr), human(dr.DeploymentState), took, nextStep(dr)))
 	do := r.outcome(dr)
 	do.Report, do.CheckRunID = lastShown, checkID
 	out := &Outcome{Decision: DecisionDone, ReasonCode: dr.DeploymentState, Reason: human(dr.DeploymentState), Databases: []*DatabaseOutcome{do}}
@@ -185,7 +185,7 @@ func human(state string) string { return strings.ReplaceAll(orNone(state), "_", 
 // progress with a bar, percent and ETA.
 func renderDeployment(dr *ps.DeployRequest, now time.Time) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "#### Deployment of [#%d](%s): %s\n\n", dr.Number, dr.HTMLURL, human(dr.DeploymentState))
+	fmt.Fprintf(&b, "#### Deployment of %s: %s\n\n", drLink(dr), human(dr.DeploymentState))
 	d := dr.Deployment
 	if d != nil && dr.DeploymentState == ps.StateQueued && len(d.PrecedingDeployments) > 0 {
 		fmt.Fprintf(&b, "Queued: %d deployment(s) ahead in this database's deploy queue.\n\n", len(d.PrecedingDeployments))

@@ -45,6 +45,15 @@ func (r *report) drURL() string {
 	return r.dr.HTMLURL
 }
 
+// drLink is a deploy request's number as a markdown link, or the bare
+// number when it has no page (an in-process localscale).
+func drLink(dr *ps.DeployRequest) string {
+	if dr.HTMLURL == "" {
+		return fmt.Sprintf("#%d", dr.Number)
+	}
+	return fmt.Sprintf("[#%d](%s)", dr.Number, dr.HTMLURL)
+}
+
 // title is the check run's one-line title.
 func (r *report) title() string {
 	errs, warns := r.counts()
@@ -87,7 +96,7 @@ func (r *report) render() string {
 	errs, warns := r.counts()
 	var facts []string
 	if r.dr != nil {
-		facts = append(facts, fmt.Sprintf("Deploy request [#%d](%s): **%s**", r.dr.Number, r.dr.HTMLURL, strings.ReplaceAll(r.deploymentState(), "_", " ")))
+		facts = append(facts, fmt.Sprintf("Deploy request %s: **%s**", drLink(r.dr), strings.ReplaceAll(r.deploymentState(), "_", " ")))
 	}
 	if r.state.Branch != "" {
 		facts = append(facts, "branch "+schemadiff.MarkdownCode(r.state.Branch))

@@ -161,7 +161,7 @@ func (s *Server) routes() http.Handler {
 	})
 	h = s.authenticate(h)
 	h = s.faults.middleware(h)
-	return s.logRequests(h)
+	return s.logRequests(s.pages(h))
 }
 
 func (s *Server) logRequests(next http.Handler) http.Handler {

@@ -270,7 +270,7 @@ func TestDeployRequestValidation(t *testing.T) {
 		t.Errorf("message %q", msg)
 	}
 	dr := h.openDR("dev", nil)
-	if dr.Number != 1 || dr.State != "open" || dr.HTMLURL != "https://app.planetscale.com/acme/app/deploy-requests/1" {
+	if dr.Number != 1 || dr.State != "open" || dr.HTMLURL != h.ts.URL+"/app/acme/app/deploy-requests/1" {
 		t.Errorf("dr %+v", dr)
 	}
 	// One open deploy request per branch.

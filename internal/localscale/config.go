@@ -41,8 +41,12 @@ type Config struct {
 	// MySQLAddr is the host:port of the MySQL listener, advertised as
 	// passwords' access_host_url and branches' mysql_address.
 	MySQLAddr string
-	// AppURL is where html_url links point (default https://app.planetscale.com).
+	// AppURL is where html_url links point (default: localscale's own
+	// read-only pages under /app on the address the client used).
 	AppURL string
+	// NoPages leaves html_url links empty and serves no pages: for an
+	// in-process server whose pages would vanish with the command.
+	NoPages bool
 	// RequireApproval is the require_approval_for_deploy setting of databases
 	// created by SeedDatabase (create-database takes it from the body).
 	RequireApproval bool
@@ -108,9 +112,6 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.OperationDuration == 0 {
 		c.OperationDuration = 20 * time.Second
-	}
-	if c.AppURL == "" {
-		c.AppURL = "https://app.planetscale.com"
 	}
 	if c.WebhookTimeout == 0 {
 		c.WebhookTimeout = 2 * time.Second

@@ -59,7 +59,7 @@ func (s *Server) renderDatabase(db *database, api string) ps.Database {
 	return ps.Database{
 		ID: db.ID, Name: db.Name, URL: u, BranchesURL: u + "/branches", BranchesCount: branches,
 		DevelopmentBranchesCount: dev, ProductionBranchesCount: prod,
-		HTMLURL: fmt.Sprintf("%s/%s/%s", s.cfg.AppURL, db.Org, db.Name), State: "ready", Ready: true,
+		HTMLURL: s.htmlURL(api, db.Org, db.Name), State: "ready", Ready: true,
 		Region: region(), DefaultBranch: "main", RequireApprovalForDeploy: db.RequireApproval,
 		ForeignKeysEnabled: db.ForeignKeys, Plan: "scaler_pro", Kind: "mysql",
 		CreatedAt: db.CreatedAt, UpdatedAt: db.UpdatedAt,
@@ -75,7 +75,7 @@ func (s *Server) renderBranch(db *database, b *branch, now time.Time, api string
 	return ps.Branch{
 		ID: b.ID, Name: b.Name, ParentBranch: b.Parent, Production: b.Production, SafeMigrations: b.SafeMigrations,
 		ShardCount: 1, Ready: ready, SchemaReady: ready, State: st, Kind: "mysql",
-		HTMLURL:      fmt.Sprintf("%s/%s/%s/%s", s.cfg.AppURL, db.Org, db.Name, b.Name),
+		HTMLURL:      s.htmlURL(api, db.Org, db.Name, b.Name),
 		URL:          fmt.Sprintf("%s/organizations/%s/databases/%s/branches/%s", apiBase(api), db.Org, db.Name, b.Name),
 		MySQLAddress: s.cfg.MySQLAddr, MySQLEdgeAddress: s.cfg.MySQLAddr, Region: region(), Actor: actorOf(b.Actor),
 		CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt, SchemaLastUpdatedAt: b.SchemaUpdatedAt,
@@ -127,7 +127,7 @@ func (s *Server) renderDR(db *database, dr *deployRequest, now time.Time, api st
 		Branch: dr.Branch, BranchID: dr.BranchID, BranchDeleted: dr.BranchDeleted, BranchDeletedBy: actorPtr(dr.BranchDeletedBy),
 		BranchDeletedAt: dr.BranchDeletedAt, IntoBranch: dr.IntoBranch, IntoBranchShardCount: 1,
 		Approved: approved(dr), State: dr.State, DeploymentState: dr.D.State, Deployment: s.renderDeployment(db, dr, now),
-		NumComments: len(dr.Reviews), HTMLURL: fmt.Sprintf("%s/%s/%s/deploy-requests/%d", s.cfg.AppURL, db.Org, db.Name, dr.Number),
+		NumComments: len(dr.Reviews), HTMLURL: s.htmlURL(api, db.Org, db.Name, "deploy-requests", dr.Number),
 		Notes: dr.Notes, HTMLBody: body, CreatedAt: dr.CreatedAt, UpdatedAt: dr.UpdatedAt, ClosedAt: dr.ClosedAt, DeployedAt: dr.DeployedAt,
 	}
 	return out
