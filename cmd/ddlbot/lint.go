@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -61,57 +62,55 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
-	targets, err := lintTargets(cfg, root, a.dir, paths, *mysqlVersion, *allowFK)
+	targets, err := lintTargets(ctx, cfg, root, a.dir, paths, *mysqlVersion, *allowFK)
 	if err != nil {
 		return a.fail(err)
 	}
 	// Not os.DirFS: a symlink that leaves the repository (say to
 	// /proc/self/environ) is refused instead of printed in the findings.
-	head, err := openConfined(ctx, root)
-	if err != nil {
-		return a.fail(err)
-	}
-	var all []lint.Finding
-	var results []*check.Result
+	heads := map[string]fs.FS{}
+	var all, shown []lint.Finding
+	// Findings carry paths relative to their target's root; they are shown
+	// relative to where the user stands, and looked up again by that name.
+	sources := map[string]*schemadiff.Source{}
 	for _, t := range targets {
+		head, ok := heads[t.root]
+		if !ok {
+			if head, err = openConfined(ctx, t.root); err != nil {
+				return a.fail(err)
+			}
+			heads[t.root] = head
+		}
 		var baseFS fs.FS
 		if *base != "" {
-			m, err := gitfs.Repo{Dir: root}.FS(ctx, *base, t.Path)
+			m, err := gitfs.Repo{Dir: t.root}.FS(ctx, *base, t.Path)
 			if err != nil {
 				return a.fail(err)
 			}
 			baseFS = m
 		}
-		res, err := check.Run(ctx, t, baseFS, head, check.Options{Severities: severities})
+		res, err := check.Run(ctx, t.Target, baseFS, head, check.Options{Severities: severities})
 		if err != nil {
 			return a.fail(fmt.Errorf("%s: %w", t.Describe(), err))
 		}
 		if res.BaseErr != nil {
 			fmt.Fprintf(a.stderr, "ddlbot: %s: the schema at %s does not load, so the change-safety rules were skipped:\n%v\n", t.Describe(), *base, res.BaseErr)
 		}
-		results = append(results, res)
-		all = append(all, res.Findings...)
-	}
-	// Findings carry paths relative to the root; print them relative to where the user stands.
-	rel := relativizer(root, a.dir)
-	lookup := func(file string) *schemadiff.Source {
-		for _, r := range results {
-			if s := r.Source(file); s != nil {
-				return s
+		rel := relativizer(t.root, a.dir)
+		if t.absolute {
+			rel = func(p string) string { return filepath.Join(t.root, filepath.FromSlash(p)) }
+		}
+		for _, f := range res.Findings {
+			all = append(all, f)
+			s := f
+			s.File = rel(f.File)
+			shown = append(shown, s)
+			if src := res.Source(f.File); src != nil && sources[s.File] == nil {
+				sources[s.File] = src
 			}
 		}
-		return nil
 	}
-	shown := make([]lint.Finding, len(all))
-	for i, f := range all {
-		shown[i] = f
-		shown[i].File = rel(f.File)
-	}
-	unrel := map[string]string{}
-	for i := range all {
-		unrel[shown[i].File] = all[i].File
-	}
-	err = lint.WriteWith(a.stdout, outFormat, shown, func(file string) *schemadiff.Source { return lookup(unrel[file]) }, lint.WriteOptions{Version: buildVersion()})
+	err = lint.WriteWith(a.stdout, outFormat, shown, func(file string) *schemadiff.Source { return sources[file] }, lint.WriteOptions{Version: buildVersion()})
 	if err != nil {
 		return a.fail(err)
 	}
@@ -166,9 +165,19 @@ func severities(cfg *config.Config) (map[string]lint.Severity, error) {
 	return out, nil
 }
 
+// lintTarget is a check target and the folder its path is relative to.
+type lintTarget struct {
+	check.Target
+	root string
+	// absolute: the path was given absolute, so findings print absolute.
+	absolute bool
+}
+
 // lintTargets turns the configured databases, or the PATHs given, into check
-// targets with paths relative to root.
-func lintTargets(cfg *config.Config, root, cwd string, paths []string, mysqlVersion string, allowFK bool) ([]check.Target, error) {
+// targets. Paths under root (the configuration's folder) are relative to
+// it; a path elsewhere (`/abs/db`, `../other-repo/db`) is linted from the
+// git work tree that holds it, or from its own parent folder.
+func lintTargets(ctx context.Context, cfg *config.Config, root, cwd string, paths []string, mysqlVersion string, allowFK bool) ([]lintTarget, error) {
 	fromConfig := func(d config.Database) check.Target {
 		t := check.Target{Name: d.Name, Path: d.Dir(), Format: d.MigrationFormat, MySQLVersion: d.MySQLVersion, AllowForeignKeys: d.AllowForeignKeys, Layout: check.LayoutDeclarative}
 		if d.Migrations != "" {
@@ -180,21 +189,27 @@ func lintTargets(cfg *config.Config, root, cwd string, paths []string, mysqlVers
 		if len(cfg.Databases) == 0 {
 			return nil, usageError{"nothing to lint: give a schema folder, migrations folder or .sql file (for example `ddlbot lint db/schema`), or list databases in .ddlbot.yml"}
 		}
-		var out []check.Target
+		var out []lintTarget
 		for _, d := range cfg.Databases {
-			out = append(out, fromConfig(d))
+			out = append(out, lintTarget{fromConfig(d), root, false})
 		}
 		return out, nil
 	}
-	var out []check.Target
+	var out []lintTarget
 	for _, p := range paths {
 		abs := p
 		if !filepath.IsAbs(abs) {
 			abs = filepath.Join(cwd, p)
 		}
+		abs = filepath.Clean(abs)
 		rel, err := filepath.Rel(root, abs)
 		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return nil, usageError{fmt.Sprintf("path %q is outside %s", p, root)}
+			r, relPath, err := ownRoot(ctx, p, abs)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, lintTarget{check.Target{Path: relPath, MySQLVersion: mysqlVersion, AllowForeignKeys: allowFK}, r, filepath.IsAbs(p)})
+			continue
 		}
 		rel = filepath.ToSlash(rel)
 		t := check.Target{Path: rel, MySQLVersion: mysqlVersion, AllowForeignKeys: allowFK}
@@ -207,9 +222,32 @@ func lintTargets(cfg *config.Config, root, cwd string, paths []string, mysqlVers
 				}
 			}
 		}
-		out = append(out, t)
+		out = append(out, lintTarget{t, root, false})
 	}
 	return out, nil
+}
+
+// ownRoot finds the folder to lint a path outside the configuration's
+// folder from: the git work tree holding it (so --base compares within that
+// repository), else the path's parent folder.
+func ownRoot(ctx context.Context, given, abs string) (root, rel string, err error) {
+	st, err := os.Stat(abs)
+	if err != nil {
+		return "", "", usageError{fmt.Sprintf("schema path %q: no such file or folder", given)}
+	}
+	dir := abs
+	if !st.IsDir() {
+		dir = filepath.Dir(abs)
+	}
+	if top, err := (gitfs.Repo{Dir: dir}).Toplevel(ctx); err == nil {
+		// git prints the real path; abs may be reached through a link.
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			if r, err := filepath.Rel(top, real); err == nil && r != "." && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+				return top, filepath.ToSlash(r), nil
+			}
+		}
+	}
+	return filepath.Dir(abs), filepath.Base(abs), nil
 }
 
 // relativizer rewrites root-relative slash paths as paths relative to cwd.

@@ -73,3 +73,45 @@ lint:
 		}
 	}
 }
+
+// TestLintAnyPath checks that a path outside the current folder (absolute,
+// or ../other-repo) is linted as it is from inside, with --base comparing
+// within the repository that holds it.
+func TestLintAnyPath(t *testing.T) {
+	repo := filepath.Join(t.TempDir(), "other-repo")
+	git(t, t.TempDir(), "init", "-q", "-b", "main", repo)
+	write(t, repo, map[string]string{
+		"db/migrations/001_init.sql": "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  nick varchar(40)\n);\n",
+	})
+	git(t, repo, "add", "-A")
+	git(t, repo, "commit", "-qm", "base")
+	write(t, repo, map[string]string{"db/migrations/002_drop.sql": "ALTER TABLE users DROP COLUMN nick;\n"})
+	elsewhere := filepath.Join(filepath.Dir(repo), "elsewhere")
+	write(t, elsewhere, map[string]string{"README": "not a repository\n"})
+
+	inside := ddlbot(t, repo, "lint", "db/migrations", "--base", "main")
+	for _, tc := range []struct {
+		name string
+		dir  string
+		path string
+		want string // the finding's file as printed
+	}{
+		{"absolute", elsewhere, filepath.Join(repo, "db", "migrations"), filepath.Join(repo, "db", "migrations", "002_drop.sql")},
+		{"relative", elsewhere, "../other-repo/db/migrations", "../other-repo/db/migrations/002_drop.sql"},
+	} {
+		r := ddlbot(t, tc.dir, "lint", tc.path, "--base", "main")
+		if r.code != inside.code || !strings.Contains(r.stdout, tc.want+":1:31: warning [drop-column]") {
+			t.Errorf("%s: exit %d (inside the repository: %d)\n%s%s\nwant %s:1:31 drop-column", tc.name, r.code, inside.code, r.stdout, r.stderr, tc.want)
+		}
+	}
+	// A file outside any repository is linted from its own folder.
+	loose := filepath.Join(t.TempDir(), "loose.sql")
+	write(t, filepath.Dir(loose), map[string]string{"loose.sql": "CREATE TABLE t (a float);\n"})
+	r := ddlbot(t, elsewhere, "lint", loose)
+	if !strings.Contains(r.stdout, loose+":1:") || strings.Contains(r.stderr, "outside") {
+		t.Errorf("loose file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := ddlbot(t, elsewhere, "lint", "../nowhere"); r.code != 2 || !strings.Contains(r.stderr, `schema path "../nowhere": no such file or folder`) {
+		t.Errorf("missing path: exit %d\n%s", r.code, r.stderr)
+	}
+}
