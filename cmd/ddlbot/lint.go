@@ -96,6 +96,10 @@ func runLint(ctx context.Context, a *app, args []string) int {
 		if res.BaseErr != nil {
 			fmt.Fprintf(a.stderr, "ddlbot: %s: the schema at %s does not load, so the change-safety rules were skipped:\n%v\n", t.Describe(), *base, res.BaseErr)
 		}
+		if len(res.Head.Statements) == 0 {
+			// "no findings" alone reads as a pass of a folder that may be the wrong one.
+			fmt.Fprintf(a.stderr, "ddlbot: %s: no SQL statements found, so nothing was linted (is this the schema or migrations folder?)\n", t.Describe())
+		}
 		rel := relativizer(t.root, a.dir)
 		if t.absolute {
 			rel = func(p string) string { return filepath.Join(t.root, filepath.FromSlash(p)) }

@@ -115,3 +115,25 @@ func TestLintAnyPath(t *testing.T) {
 		t.Errorf("missing path: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// TestFreshRepository checks what a newcomer meets in a `git init`ed
+// repository with an empty migrations folder: a word that nothing was
+// linted, and no `git fetch` hint where there is nothing to fetch.
+func TestFreshRepository(t *testing.T) {
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	write(t, dir, map[string]string{
+		"db/migrations/.keep": "",
+		".ddlbot.yml":         "databases:\n  - name: app\n    migrations: db/migrations\n",
+	})
+	r := ddlbot(t, dir, "lint")
+	if r.code != 0 || !strings.Contains(r.stderr, "ddlbot: database app (db/migrations): no SQL statements found, so nothing was linted") {
+		t.Errorf("empty folder: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, args := range [][]string{{"lint", "--base", "main"}, {"plan"}} {
+		r := ddlbot(t, dir, args...)
+		if r.code != 2 || !strings.Contains(r.stderr, "this repository has no commit yet") || strings.Contains(r.stderr, "git fetch") {
+			t.Errorf("%v: exit %d\n%s", args, r.code, r.stderr)
+		}
+	}
+}

@@ -38,9 +38,19 @@ func (r Repo) ResolveRef(ctx context.Context, ref string) (string, error) {
 	}
 	out, err := r.git(ctx, nil, "rev-parse", "--verify", "--quiet", ref+"^{commit}")
 	if err != nil {
-		return "", fmt.Errorf("git ref %q does not name a commit (fetch it first, e.g. `git fetch origin main`): %w", ref, err)
+		if r.empty(ctx) {
+			return "", fmt.Errorf("git ref %q does not name a commit: this repository has no commit yet (commit the schema first; `ddlbot lint` without --base, or `ddlbot plan --base-dir DIR`, needs none)", ref)
+		}
+		return "", fmt.Errorf("git ref %q does not name a commit (fetch it first, e.g. `git fetch origin %s`): %w", ref, strings.TrimPrefix(ref, "origin/"), err)
 	}
 	return strings.TrimSpace(string(out)), nil
+}
+
+// empty reports whether the folder is in a git repository with no commit
+// at all (a fresh `git init`), where fetching cannot help.
+func (r Repo) empty(ctx context.Context) bool {
+	out, err := r.git(ctx, nil, "rev-list", "-n", "1", "--all")
+	return err == nil && len(strings.TrimSpace(string(out))) == 0
 }
 
 func checkRef(ref string) error {
