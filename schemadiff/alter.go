@@ -84,6 +84,15 @@ func (b *Builder) applyAlterTable(t *vsd.CreateTableEntity, alter *sqlparser.Alt
 			if err := rebuild(convertCharset(cur.CreateTable, o.CharacterSet, o.Collate)); err != nil {
 				return nil, nil, err
 			}
+		case *sqlparser.AddColumns:
+			// ADD COLUMN (a ..., b ...): Vitess applies one column per option.
+			if len(o.Columns) > 1 {
+				for _, c := range o.Columns {
+					batch = append(batch, &sqlparser.AddColumns{Columns: []*sqlparser.ColumnDefinition{c}})
+				}
+				continue
+			}
+			batch = append(batch, o)
 		default:
 			batch = append(batch, o)
 		}

@@ -33,26 +33,8 @@ func booleanColumns(stmt sqlparser.Statement) bool {
 			}
 		}
 	}
-	switch s := stmt.(type) {
-	case *sqlparser.CreateTable:
-		if s.TableSpec != nil {
-			for _, col := range s.TableSpec.Columns {
-				fix(col)
-			}
-		}
-	case *sqlparser.AlterTable:
-		for _, o := range s.AlterOptions {
-			switch o := o.(type) {
-			case *sqlparser.AddColumns:
-				for _, col := range o.Columns {
-					fix(col)
-				}
-			case *sqlparser.ModifyColumn:
-				fix(o.NewColDefinition)
-			case *sqlparser.ChangeColumn:
-				fix(o.NewColDefinition)
-			}
-		}
+	for _, col := range columnDefinitions(stmt) {
+		fix(col)
 	}
 	return changed
 }

@@ -32,7 +32,11 @@ package schemadiff_test
 //  2. JSON: MariaDB has no JSON type; a json column is stored and printed as
 //     "longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin ... CHECK
 //     (json_valid(`c`))". Both parts become "json" again.
-//  3. View definer: both servers print DEFINER=`user`@`host` (the test user)
+//  3. Column collation: where a column's charset is utf8mb4 but not the
+//     table's, MariaDB prints its default utf8mb4 collation after it
+//     (CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci); it becomes MySQL 8's
+//     default, utf8mb4_0900_ai_ci, as in rewrite 1.
+//  4. View definer: both servers print DEFINER=`user`@`host` (the test user)
 //     where the migration said nothing; it is dropped. (ALGORITHM=UNDEFINED
 //     and SQL SECURITY DEFINER are defaults Vitess drops by itself. The schema
 //     builder drops DEFINER too; the rewrite keeps the text readable.)
@@ -219,6 +223,7 @@ func fidReadBack(t *testing.T, conn *sql.Conn) []string {
 var (
 	fidTableCollate = regexp.MustCompile(`(?i)(\)[^\n]*\bCOLLATE=)utf8mb4_general_ci\b`)
 	fidJSONColumn   = regexp.MustCompile("(?i)\\blongtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin\\b([^\n]*?) CHECK \\(json_valid\\(`[^`]+`\\)\\)")
+	fidColumnColl   = regexp.MustCompile(`(?i)\bCHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci\b`)
 	fidViewDefiner  = regexp.MustCompile("(?i)^(CREATE (?:ALGORITHM=\\w+ )?)DEFINER=`(?:[^`]|``)*`@`(?:[^`]|``)*` ")
 )
 
@@ -228,6 +233,7 @@ var (
 func fidNormalize(stmt string) string {
 	stmt = fidTableCollate.ReplaceAllString(stmt, "${1}utf8mb4_0900_ai_ci")
 	stmt = fidJSONColumn.ReplaceAllString(stmt, "json$1")
+	stmt = fidColumnColl.ReplaceAllString(stmt, "CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_ai_ci")
 	stmt = fidViewDefiner.ReplaceAllString(stmt, "$1")
 	return stmt
 }

@@ -320,6 +320,7 @@ func (b *Builder) applyAST(st Statement) error {
 			s.Table.Name = sqlparser.NewIdentifierCS(name)
 		}
 		booleanColumns(s)
+		b.canonicalCreate(s)
 		// Before the entity: Vitess normalises the statement in place (adding foreign key indexes).
 		b.declare(name, s)
 		t, err := vsd.NewCreateTableEntity(env, s)
@@ -338,6 +339,7 @@ func (b *Builder) applyAST(st Statement) error {
 		}
 		s = sqlparser.Clone(s)
 		s.Table.Qualifier = sqlparser.NewIdentifierCS("")
+		b.canonicalAlter(t, s)
 		newName := name
 		var opts []sqlparser.AlterOption
 		for _, o := range s.AlterOptions {
@@ -352,6 +354,9 @@ func (b *Builder) applyAST(st Statement) error {
 		b.declare(name, s)
 		nt, others, err := b.applyAlterTable(t, s, opts)
 		if err != nil {
+			return err
+		}
+		if nt, err = b.recanonical(nt, opts); err != nil {
 			return err
 		}
 		for other, ot := range others {

@@ -100,10 +100,11 @@ func (e *Env) parseChunk(src *Source, c Chunk) (st Statement) {
 			st.Err = &SyntaxError{Origin: c.Origin, Message: fmt.Sprintf("the SQL parser failed on this statement (%v)", r)}
 		}
 	}()
-	ast, err := e.parser.ParseStrictDDL(c.SQL)
+	text, edits := rewriteTypeSynonyms(c.SQL)
+	ast, err := e.parser.ParseStrictDDL(text)
 	if err != nil {
 		st.Kind = KindInvalid
-		st.Err = positionError(src, c, err)
+		st.Err = positionError(src, c, unshiftError(err, edits))
 		if reNonSchema.MatchString(c.SQL) {
 			// A data statement the DDL parser could not read is still a data statement.
 			st.Kind, st.Err = KindNonSchema, nil
@@ -183,6 +184,23 @@ func tableNames(ts sqlparser.TableNames) string {
 		names = append(names, t.Name.String())
 	}
 	return strings.Join(names, ", ")
+}
+
+// unshiftError maps the position of a parser error in text rewritten by
+// rewriteTypeSynonyms back to the statement as written.
+func unshiftError(err error, edits []typeEdit) error {
+	if len(edits) == 0 {
+		return err
+	}
+	var pe *sqlparser.PositionedErr
+	if !errors.As(err, &pe) {
+		var pv sqlparser.PositionedErr
+		if !errors.As(err, &pv) {
+			return err
+		}
+		pe = &pv
+	}
+	return sqlparser.PositionedErr{Err: pe.Err, Pos: originalOffset(edits, pe.Pos-1) + 1, Near: pe.Near}
 }
 
 // positionError turns a parser error into a SyntaxError at the file position

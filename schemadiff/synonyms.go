@@ -1,0 +1,360 @@
+package schemadiff
+
+import (
+	"strings"
+)
+
+// MySQL accepts many spellings of a column type (INTEGER, DEC, INT8, DOUBLE
+// PRECISION, CHARACTER VARYING, NCHAR, LONG VARCHAR, SERIAL, ...) and stores
+// each as one canonical type. The Vitess parser reads only some of them, and
+// keeps those as written, so a schema written with synonyms would fail to
+// parse or diff against a server's readback as a change. rewriteTypeSynonyms
+// rewrites the synonyms of column definitions in CREATE TABLE and ALTER TABLE
+// into MySQL's stored spelling before parsing. Only the type position of a
+// column definition is touched (a column named `serial` stays a column named
+// serial), never quoted text or comments.
+
+// typeEdit is one replacement in a statement's text: the bytes [start, end) of
+// the original became repl.
+type typeEdit struct {
+	start, end int
+	repl       string
+}
+
+// sqlToken is one token of a statement: a word, a quoted string or
+// identifier, or one punctuation byte. Comments and blanks are skipped.
+type sqlToken struct {
+	start, end int
+	word       string // lower-cased, for unquoted words only
+	punct      byte   // for punctuation only
+	quoted     bool   // backquoted identifier or string literal
+}
+
+// tokenize splits a statement into tokens. It is linear and never fails: an
+// unterminated quote or comment runs to the end of the text.
+func tokenize(sql string) []sqlToken {
+	var out []sqlToken
+	i := 0
+	for i < len(sql) {
+		c := sql[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			i++
+		case c == '#' || (c == '-' && strings.HasPrefix(sql[i:], "--") && (i+2 == len(sql) || sql[i+2] <= ' ')):
+			for i < len(sql) && sql[i] != '\n' {
+				i++
+			}
+		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
+			j := strings.Index(sql[i+2:], "*/")
+			if j < 0 {
+				i = len(sql)
+			} else {
+				i += j + 4
+			}
+		case c == '\'' || c == '"' || c == '`':
+			start := i
+			i++
+			for i < len(sql) {
+				if sql[i] == '\\' && c != '`' {
+					i += 2
+					continue
+				}
+				if sql[i] == c {
+					if i+1 < len(sql) && sql[i+1] == c {
+						i += 2
+						continue
+					}
+					i++
+					break
+				}
+				i++
+			}
+			out = append(out, sqlToken{start: start, end: min(i, len(sql)), quoted: true})
+		case isWordByte(c):
+			start := i
+			for i < len(sql) && isWordByte(sql[i]) {
+				i++
+			}
+			out = append(out, sqlToken{start: start, end: i, word: strings.ToLower(sql[start:i])})
+		default:
+			out = append(out, sqlToken{start: i, end: i + 1, punct: c})
+			i++
+		}
+	}
+	return out
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == '$' || c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}
+
+// elementKeywords start a CREATE TABLE element (or ALTER TABLE ... ADD) that
+// is not a column definition.
+var elementKeywords = map[string]bool{
+	"primary": true, "key": true, "index": true, "unique": true, "constraint": true, "foreign": true,
+	"check": true, "fulltext": true, "spatial": true, "partition": true, "period": true,
+}
+
+// typeSynonyms maps a synonym (one or more words) to MySQL's stored type; a
+// national type also takes CHARACTER SET utf8mb3 after its length.
+var typeSynonyms = []struct {
+	words    []string
+	canon    string
+	national bool
+}{
+	// Longest first: "national char varying" before "national char".
+	{[]string{"national", "character", "varying"}, "varchar", true},
+	{[]string{"national", "char", "varying"}, "varchar", true},
+	{[]string{"long", "char", "varying"}, "mediumtext", false},
+	{[]string{"double", "precision"}, "double", false},
+	{[]string{"character", "varying"}, "varchar", false},
+	{[]string{"char", "varying"}, "varchar", false},
+	{[]string{"national", "varchar"}, "varchar", true},
+	{[]string{"national", "character"}, "char", true},
+	{[]string{"national", "char"}, "char", true},
+	{[]string{"nchar", "varchar"}, "varchar", true},
+	{[]string{"nchar", "varying"}, "varchar", true},
+	{[]string{"long", "varbinary"}, "mediumblob", false},
+	{[]string{"long", "varchar"}, "mediumtext", false},
+	{[]string{"nvarchar"}, "varchar", true},
+	{[]string{"nchar"}, "char", true},
+	{[]string{"character"}, "char", false},
+	{[]string{"long"}, "mediumtext", false},
+	{[]string{"integer"}, "int", false},
+	{[]string{"int1"}, "tinyint", false},
+	{[]string{"int2"}, "smallint", false},
+	{[]string{"int3"}, "mediumint", false},
+	{[]string{"middleint"}, "mediumint", false},
+	{[]string{"int4"}, "int", false},
+	{[]string{"int8"}, "bigint", false},
+	{[]string{"dec"}, "decimal", false},
+	{[]string{"fixed"}, "decimal", false},
+	{[]string{"numeric"}, "decimal", false},
+	{[]string{"serial"}, "bigint unsigned NOT NULL AUTO_INCREMENT UNIQUE", false},
+}
+
+// rewriteTypeSynonyms returns the statement with its column types' synonyms
+// rewritten, and the edits made (nil when the text is unchanged).
+func rewriteTypeSynonyms(sql string) (string, []typeEdit) {
+	if !mayHaveSynonym(sql) {
+		return sql, nil
+	}
+	toks := tokenize(sql)
+	var edits []typeEdit
+	for _, i := range columnTypePositions(toks) {
+		if e, ok := synonymAt(sql, toks, i); ok {
+			edits = append(edits, e)
+		}
+	}
+	if len(edits) == 0 {
+		return sql, nil
+	}
+	var b strings.Builder
+	b.Grow(len(sql) + 16*len(edits))
+	last := 0
+	for _, e := range edits {
+		b.WriteString(sql[last:e.start])
+		b.WriteString(e.repl)
+		last = e.end
+	}
+	b.WriteString(sql[last:])
+	return b.String(), edits
+}
+
+// mayHaveSynonym is a cheap filter: only CREATE TABLE and ALTER TABLE
+// statements that contain one of the synonyms' first words are tokenized.
+func mayHaveSynonym(sql string) bool {
+	head := strings.ToLower(sql[:min(len(sql), 64)])
+	if !strings.Contains(head, "table") {
+		return false
+	}
+	lower := strings.ToLower(sql)
+	for _, w := range []string{"national", "nchar", "nvarchar", "long", "double", "character", "char", "integer", "int1", "int2", "int3", "int4", "int8", "middleint", "dec", "fixed", "numeric", "serial"} {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// synonymAt matches a synonym at token i (the first token of a column type).
+func synonymAt(sql string, toks []sqlToken, i int) (typeEdit, bool) {
+	for _, s := range typeSynonyms {
+		if i+len(s.words) > len(toks) {
+			continue
+		}
+		match := true
+		for k, w := range s.words {
+			if toks[i+k].word != w {
+				match = false
+				break
+			}
+		}
+		if !match {
+			continue
+		}
+		last := i + len(s.words) - 1
+		// "character set" and "char set" after a column name are not types, and
+		// "long" alone is only a type when no other type word follows.
+		if s.words[0] == "long" && len(s.words) == 1 && last+1 < len(toks) && (toks[last+1].word == "varbinary" || toks[last+1].word == "varchar" || toks[last+1].word == "char") {
+			continue
+		}
+		e := typeEdit{start: toks[i].start, end: toks[last].end, repl: s.canon}
+		if s.national {
+			// The length, if any, stays where it is; the charset goes after it.
+			j := last + 1
+			if j < len(toks) && toks[j].punct == '(' {
+				for depth := 0; j < len(toks); j++ {
+					if toks[j].punct == '(' {
+						depth++
+					} else if toks[j].punct == ')' {
+						depth--
+						if depth == 0 {
+							break
+						}
+					}
+				}
+				if j < len(toks) {
+					e.end = toks[j].end
+					e.repl = s.canon + sql[toks[last].end:toks[j].end]
+				}
+			}
+			e.repl += " CHARACTER SET utf8mb3"
+		}
+		return e, true
+	}
+	return typeEdit{}, false
+}
+
+// columnTypePositions returns the index of the first type token of every
+// column definition of a CREATE TABLE (its element list) or ALTER TABLE (ADD
+// [COLUMN], MODIFY [COLUMN], CHANGE [COLUMN]).
+func columnTypePositions(toks []sqlToken) []int {
+	if len(toks) < 3 {
+		return nil
+	}
+	var out []int
+	// list walks a parenthesised list of elements starting after '(' at i and
+	// returns the index just past the closing ')'.
+	list := func(i int) int {
+		depth := 1
+		elemStart := true
+		for ; i < len(toks); i++ {
+			t := toks[i]
+			switch {
+			case t.punct == '(':
+				depth++
+			case t.punct == ')':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			case t.punct == ',' && depth == 1:
+				elemStart = true
+				continue
+			}
+			if elemStart && depth == 1 {
+				elemStart = false
+				if !elementKeywords[t.word] && i+1 < len(toks) {
+					out = append(out, i+1)
+				}
+			}
+		}
+		return i
+	}
+	switch toks[0].word {
+	case "create":
+		i := 1
+		for i < len(toks) && toks[i].word != "table" {
+			if toks[i].word != "temporary" {
+				return nil
+			}
+			i++
+		}
+		i++ // past TABLE
+		for i < len(toks) && (toks[i].word == "if" || toks[i].word == "not" || toks[i].word == "exists") {
+			i++
+		}
+		i++ // the table name
+		if i < len(toks) && toks[i].punct == '.' {
+			i += 2
+		}
+		if i < len(toks) && toks[i].punct == '(' {
+			list(i + 1)
+		}
+	case "alter":
+		i := 1
+		for i < len(toks) && toks[i].word != "table" {
+			if toks[i].word != "online" && toks[i].word != "ignore" {
+				return nil
+			}
+			i++
+		}
+		depth := 0
+		for i++; i < len(toks); i++ {
+			t := toks[i]
+			switch {
+			case t.punct == '(':
+				depth++
+				continue
+			case t.punct == ')':
+				depth--
+				continue
+			}
+			if depth != 0 {
+				continue
+			}
+			switch t.word {
+			case "add":
+				j := i + 1
+				if j < len(toks) && toks[j].word == "column" {
+					j++
+				} else if j < len(toks) && elementKeywords[toks[j].word] {
+					continue
+				}
+				if j < len(toks) && toks[j].punct == '(' {
+					i = list(j+1) - 1
+					continue
+				}
+				if j+1 < len(toks) {
+					out = append(out, j+1)
+				}
+			case "modify":
+				j := i + 1
+				if j < len(toks) && toks[j].word == "column" {
+					j++
+				}
+				if j+1 < len(toks) {
+					out = append(out, j+1)
+				}
+			case "change":
+				j := i + 1
+				if j < len(toks) && toks[j].word == "column" {
+					j++
+				}
+				if j+2 < len(toks) {
+					out = append(out, j+2)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// originalOffset maps a byte offset in the rewritten text back to the
+// original text: an offset inside a replacement maps to its start.
+func originalOffset(edits []typeEdit, off int) int {
+	shift := 0
+	for _, e := range edits {
+		newStart := e.start + shift
+		newEnd := newStart + len(e.repl)
+		if off < newStart {
+			break
+		}
+		if off < newEnd {
+			return e.start
+		}
+		shift += len(e.repl) - (e.end - e.start)
+	}
+	return off - shift
+}

@@ -1,0 +1,33 @@
+-- Every type synonym MySQL accepts, as people write them; the server stores
+-- each under its canonical name (issue 16 item 6).
+CREATE TABLE measurements (
+  id integer NOT NULL PRIMARY KEY,
+  sensor int4 NOT NULL,
+  tiny int1 NOT NULL DEFAULT 0,
+  small int2,
+  medium int3,
+  middle middleint,
+  big int8 NOT NULL,
+  price dec(8,2) NOT NULL DEFAULT 0,
+  ratio fixed(6,3),
+  amount numeric(12,4),
+  reading double precision,
+  scaled real,
+  f4 float4,
+  f8 float8,
+  wide float(30),
+  label character varying(40) NOT NULL,
+  code character(3),
+  short_code char varying(8),
+  national_name national char(10),
+  nname nchar(4),
+  nvar nvarchar(20),
+  national_var national varchar(12),
+  national_vary national character varying(6),
+  nchar_var nchar varchar(5),
+  notes long varchar,
+  more_notes long,
+  payload long varbinary,
+  built year(4),
+  serial varchar(20)
+);
