@@ -402,7 +402,7 @@ func (b *Builder) applyAST(st Statement) error {
 		s.ViewName.Qualifier = sqlparser.NewIdentifierCS("")
 		s.IsReplace = false
 		normalizeView(s)
-		normalizeViewSelect(s, b.s.Table)
+		normalizeViewSelect(s, b.s.relationColumns)
 		v, err := vsd.NewCreateViewEntity(env, s)
 		if err != nil {
 			return err
@@ -416,7 +416,7 @@ func (b *Builder) applyAST(st Statement) error {
 		}
 		cv := &sqlparser.CreateView{ViewName: sqlparser.TableName{Name: s.ViewName.Name}, Algorithm: s.Algorithm,
 			Security: s.Security, Columns: s.Columns, Select: sqlparser.Clone(s.Select), CheckOption: s.CheckOption, Comments: s.Comments}
-		normalizeViewSelect(cv, b.s.Table)
+		normalizeViewSelect(cv, b.s.relationColumns)
 		v, err := vsd.NewCreateViewEntity(env, cv)
 		if err != nil {
 			return err

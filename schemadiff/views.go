@@ -3,7 +3,6 @@ package schemadiff
 import (
 	"strings"
 
-	vsd "vitess.io/vitess/go/vt/schemadiff"
 	"vitess.io/vitess/go/vt/sqlparser"
 )
 
@@ -17,17 +16,57 @@ import (
 // typed; here it is the expression's canonical text. Name computed columns
 // with AS to compare stably.
 
-// fromTable is a table of a view's FROM clause: its name in the query
-// (alias or table name) and its definition.
+// fromTable is a table (or view) of a view's FROM clause: its name in the
+// query (alias or name) and its columns, in order.
 type fromTable struct {
-	ref   string
-	table *vsd.CreateTableEntity
+	ref  string
+	cols []string
+	has  map[string]bool // lower-cased column names
+}
+
+// relationColumns returns the columns of a table or of a view (a view's are
+// its column list, or the aliases of its rewritten SELECT), nil when the name
+// is unknown or a view's columns cannot be told.
+func (s *Schema) relationColumns(name string) []string {
+	if t := s.Table(name); t != nil {
+		var out []string
+		for _, c := range t.ColumnDefinitionEntities() {
+			out = append(out, c.Name())
+		}
+		return out
+	}
+	v := s.View(name)
+	if v == nil {
+		return nil
+	}
+	cv := v.CreateView
+	if len(cv.Columns) > 0 {
+		out := make([]string, len(cv.Columns))
+		for i, c := range cv.Columns {
+			out[i] = c.String()
+		}
+		return out
+	}
+	sel, ok := cv.Select.(*sqlparser.Select)
+	if !ok || sel.SelectExprs == nil {
+		return nil
+	}
+	var out []string
+	for _, e := range sel.SelectExprs.Exprs {
+		ae, ok := e.(*sqlparser.AliasedExpr)
+		if !ok || ae.As.IsEmpty() {
+			return nil
+		}
+		out = append(out, ae.As.String())
+	}
+	return out
 }
 
 // normalizeViewSelect rewrites a view's SELECT as MySQL stores it. lookup
-// returns the tables the view reads (nil for unknown ones: then the view is
-// left as written, and validation reports the unknown table).
-func normalizeViewSelect(v *sqlparser.CreateView, lookup func(string) *vsd.CreateTableEntity) {
+// returns the columns of the tables and views the view reads (nil for unknown
+// ones: then the view is left as written, and validation reports the unknown
+// table).
+func normalizeViewSelect(v *sqlparser.CreateView, lookup func(string) []string) {
 	sel, ok := v.Select.(*sqlparser.Select)
 	if !ok || sel.SelectExprs == nil || sel.With != nil {
 		return // unions and CTEs: left as written
@@ -55,8 +94,8 @@ func normalizeViewSelect(v *sqlparser.CreateView, lookup func(string) *vsd.Creat
 				okFrom = false
 				return
 			}
-			tbl := lookup(name.Name.String())
-			if tbl == nil {
+			cols := lookup(name.Name.String())
+			if cols == nil {
 				okFrom = false
 				return
 			}
@@ -64,7 +103,11 @@ func normalizeViewSelect(v *sqlparser.CreateView, lookup func(string) *vsd.Creat
 			if !t.As.IsEmpty() {
 				ref = t.As.String()
 			}
-			from = append(from, fromTable{ref: ref, table: tbl})
+			has := make(map[string]bool, len(cols))
+			for _, c := range cols {
+				has[strings.ToLower(c)] = true
+			}
+			from = append(from, fromTable{ref: ref, cols: cols, has: has})
 		case *sqlparser.JoinTableExpr:
 			collect(t.LeftExpr)
 			collect(t.RightExpr)
@@ -85,7 +128,7 @@ func normalizeViewSelect(v *sqlparser.CreateView, lookup func(string) *vsd.Creat
 	owner := func(col sqlparser.IdentifierCI) string {
 		found := ""
 		for _, f := range from {
-			if _, ok := f.table.ColumnDefinitionEntitiesMap()[col.Lowered()]; ok {
+			if f.has[col.Lowered()] {
 				if found != "" {
 					return "" // ambiguous: MySQL would refuse the view
 				}
@@ -108,8 +151,8 @@ func normalizeViewSelect(v *sqlparser.CreateView, lookup func(string) *vsd.Creat
 				continue
 			}
 			matched = true
-			for _, c := range f.table.ColumnDefinitionEntities() {
-				exprs = append(exprs, &sqlparser.AliasedExpr{Expr: &sqlparser.ColName{Name: sqlparser.NewIdentifierCI(c.Name()),
+			for _, c := range f.cols {
+				exprs = append(exprs, &sqlparser.AliasedExpr{Expr: &sqlparser.ColName{Name: sqlparser.NewIdentifierCI(c),
 					Qualifier: sqlparser.TableName{Name: sqlparser.NewIdentifierCS(f.ref)}}})
 			}
 		}
@@ -134,10 +177,15 @@ func normalizeViewSelect(v *sqlparser.CreateView, lookup func(string) *vsd.Creat
 			return true, nil
 		}, node)
 	}
-	// MySQL stores COUNT(*) as count(0).
+	// MySQL stores COUNT(*) as count(0), and a function's name in lower case.
 	countZero := func(c *sqlparser.Cursor) bool {
-		if _, ok := c.Node().(*sqlparser.CountStar); ok {
+		switch n := c.Node().(type) {
+		case *sqlparser.CountStar:
 			c.Replace(&sqlparser.Count{Args: []sqlparser.Expr{sqlparser.NewIntLiteral("0")}})
+		case *sqlparser.FuncExpr:
+			if n.Qualifier.IsEmpty() {
+				n.Name = sqlparser.NewIdentifierCI(n.Name.Lowered())
+			}
 		}
 		return true
 	}
