@@ -29,6 +29,7 @@ func TestCanonicalSpellings(t *testing.T) {
 			"`b` char(5) CHARACTER SET utf8mb3"},
 		{"long", "a long varchar, b long, c long varbinary, d long char varying", "a mediumtext, b mediumtext, c mediumblob, d mediumtext", "`c` mediumblob"},
 		{"serial", "s serial", "s bigint unsigned NOT NULL AUTO_INCREMENT, UNIQUE KEY s (s)", "UNIQUE KEY `s` (`s`)"},
+		{"serial default value", "a int SERIAL DEFAULT VALUE", "a int NOT NULL AUTO_INCREMENT, UNIQUE KEY a (a)", "`a` int NOT NULL AUTO_INCREMENT"},
 		{"a column named serial", "serial varchar(20)", "`serial` varchar(20)", "`serial` varchar(20)"},
 		// Item 7: inline UNIQUE and KEY.
 		{"inline unique", "a int NOT NULL UNIQUE", "a int NOT NULL, UNIQUE KEY a (a)", "UNIQUE KEY `a` (`a`)"},
@@ -148,5 +149,25 @@ func TestRewriteTypeSynonyms(t *testing.T) {
 	}
 	if got := s.Problems[0].Origin.Column; got < 51 || got > 58 {
 		t.Errorf("error at column %d, want it on DEFAULTT (51-58): %v", got, s.Problems[0])
+	}
+}
+
+// Issue 16 item 6: a CREATE TABLE that does not parse is one error; what
+// later statements fail on because the table is missing is not reported again.
+func TestNoCascadeAfterSyntaxError(t *testing.T) {
+	e := testEnv(t)
+	s, err := e.LoadSQL("a.sql", "CREATE TABLE `x` (id int PRIMARY KEY, b int STORAGE DISK);\n"+
+		"ALTER TABLE x ADD c int;\nCREATE INDEX ix ON x (c);\n"+
+		"CREATE TABLE y (id int PRIMARY KEY, x_id int, FOREIGN KEY (x_id) REFERENCES x (id));\nDROP TABLE X;\n"+
+		"ALTER TABLE missing ADD d int;\n")
+	if err == nil {
+		t.Fatal("want a load error")
+	}
+	var got []string
+	for _, p := range s.Problems {
+		got = append(got, p.String())
+	}
+	if len(got) != 2 || !strings.HasPrefix(got[0], "a.sql:1:") || !strings.HasPrefix(got[1], "a.sql:6:1") {
+		t.Errorf("want the syntax error and the unrelated missing table only, got:\n%s", strings.Join(got, "\n"))
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	vsd "vitess.io/vitess/go/vt/schemadiff"
@@ -68,6 +70,10 @@ type Schema struct {
 	defined  map[string]Origin // where each entity was created
 	changed  map[string]Origin // where each entity was last changed
 	dropped  map[string]Origin // where each dropped (or renamed-away) entity went
+	// unparsed holds the (lower-cased) tables whose CREATE TABLE did not
+	// parse: what later statements fail on because of them is not reported
+	// again, the syntax error says it all.
+	unparsed map[string]Origin
 	// declared holds, per table, the index names the statements wrote out,
 	// as opposed to the ones created for foreign keys (see dropSupersededFKIndexes).
 	declared map[string]map[string]bool
@@ -219,7 +225,13 @@ func (b *Builder) applyOne(st Statement) {
 	b.s.Statements = append(b.s.Statements, st)
 	switch st.Kind {
 	case KindInvalid:
-		b.s.Problems = append(b.s.Problems, Problem{Kind: ProblemSyntax, Origin: st.Err.Origin, Message: st.Err.Message + nearSuffix(st.Err.Near), Err: st.Err})
+		b.s.Problems = append(b.s.Problems, Problem{Kind: ProblemSyntax, Origin: st.Err.Origin, Message: st.Err.Text(strconv.Quote), Err: st.Err})
+		if m := reCreateTableName.FindStringSubmatch(st.SQL); m != nil {
+			if b.s.unparsed == nil {
+				b.s.unparsed = map[string]Origin{}
+			}
+			b.s.unparsed[strings.ToLower(unquoteIdent(m[1]))] = st.Origin
+		}
 		return
 	case KindNonSchema:
 		if st.What == "comment" {
@@ -237,15 +249,40 @@ func (b *Builder) applyOne(st Statement) {
 		}
 	}()
 	if err := b.applyAST(st); err != nil {
+		if b.cascade(err) {
+			return
+		}
 		b.problem(ProblemApply, st, entityOf(err), err, "%s: %s", st.What, describeVitessError(err))
 	}
 }
 
-func nearSuffix(near string) string {
-	if near == "" {
-		return ""
+// reCreateTableName finds the table of a CREATE TABLE that did not parse.
+var reCreateTableName = regexp.MustCompile("(?is)^\\s*create\\s+(?:temporary\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?(?:(?:`(?:[^`]|``)+`|\\w+)\\s*\\.\\s*)?(`(?:[^`]|``)+`|\\w+)")
+
+func unquoteIdent(s string) string {
+	if len(s) >= 2 && s[0] == '`' && s[len(s)-1] == '`' {
+		return strings.ReplaceAll(s[1:len(s)-1], "``", "`")
 	}
-	return fmt.Sprintf(" near %q", near)
+	return s
+}
+
+// cascade reports whether err only follows from a CREATE TABLE that did not
+// parse (the table is missing, or a foreign key references it).
+func (b *Builder) cascade(err error) bool {
+	if len(b.s.unparsed) == 0 {
+		return false
+	}
+	var missing *vsd.ApplyTableNotFoundError
+	if errors.As(err, &missing) {
+		_, ok := b.s.unparsed[strings.ToLower(missing.Table)]
+		return ok
+	}
+	var fk *vsd.ForeignKeyNonexistentReferencedTableError
+	if errors.As(err, &fk) {
+		_, ok := b.s.unparsed[strings.ToLower(fk.ReferencedTable)]
+		return ok
+	}
+	return false
 }
 
 func (b *Builder) put(name string, e vsd.Entity, at Origin, create bool) {
@@ -519,6 +556,9 @@ func (b *Builder) Finish() (*Schema, error) {
 		vs, err := vsd.NewSchemaFromEntities(s.env.vitess, entities)
 		if err != nil {
 			for _, e := range splitJoined(err) {
+				if b.cascade(e) {
+					continue
+				}
 				name := entityOf(e)
 				o, _ := s.ChangedAt(name)
 				s.Problems = append(s.Problems, Problem{Kind: ProblemInvalidSchema, Origin: o, Entity: name, Err: e, Message: describeVitessError(e)})

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"vitess.io/vitess/go/vt/sqlparser"
@@ -57,13 +58,25 @@ type SyntaxError struct {
 	Origin  Origin
 	Message string
 	Near    string
+	// Hint says what to write instead, for valid MySQL the parser does not read.
+	Hint string
 }
 
 func (e *SyntaxError) Error() string {
+	return e.Origin.String() + ": " + e.Text(strconv.Quote)
+}
+
+// Text is the message without the position: what went wrong, the token the
+// parser stopped at (quoted by quote) and the hint.
+func (e *SyntaxError) Text(quote func(string) string) string {
+	msg := e.Message
 	if e.Near != "" {
-		return fmt.Sprintf("%s: %s near %q", e.Origin, e.Message, e.Near)
+		msg += " near " + quote(e.Near)
 	}
-	return fmt.Sprintf("%s: %s", e.Origin, e.Message)
+	if e.Hint != "" {
+		msg += ": " + e.Hint
+	}
+	return msg
 }
 
 var reUnsupported = regexp.MustCompile(`(?is)^\s*(?:create|drop|alter)\s+(?:or\s+replace\s+)?(?:definer\s*=\s*\S+\s+)?(?:sql\s+security\s+\w+\s+)?(?:aggregate\s+)?(database|schema|trigger|procedure|function|event|server|logfile\s+group|tablespace|spatial\s+reference\s+system|resource\s+group|user|role)\b` +
@@ -105,6 +118,7 @@ func (e *Env) parseChunk(src *Source, c Chunk) (st Statement) {
 	if err != nil {
 		st.Kind = KindInvalid
 		st.Err = positionError(src, c, unshiftError(err, edits))
+		st.Err.Hint = unreadForms[strings.ToLower(st.Err.Near)]
 		if reNonSchema.MatchString(c.SQL) {
 			// A data statement the DDL parser could not read is still a data statement.
 			st.Kind, st.Err = KindNonSchema, nil
@@ -184,6 +198,12 @@ func tableNames(ts sqlparser.TableNames) string {
 		names = append(names, t.Name.String())
 	}
 	return strings.Join(names, ", ")
+}
+
+// unreadForms are valid MySQL the Vitess parser (PlanetScale's) does not
+// read, by the token the parser stops at, with what to write instead.
+var unreadForms = map[string]string{
+	"storage": "the column attribute STORAGE DISK|MEMORY (for NDB; InnoDB ignores it) is not supported by the Vitess parser PlanetScale uses; remove it",
 }
 
 // unshiftError maps the position of a parser error in text rewritten by

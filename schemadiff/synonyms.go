@@ -141,9 +141,23 @@ func rewriteTypeSynonyms(sql string) (string, []typeEdit) {
 	}
 	toks := tokenize(sql)
 	var edits []typeEdit
-	for _, i := range columnTypePositions(toks) {
+	positions := columnTypePositions(toks)
+	for k, i := range positions {
 		if e, ok := synonymAt(sql, toks, i); ok {
 			edits = append(edits, e)
+		}
+		// SERIAL DEFAULT VALUE, an attribute of an integer column, is NOT
+		// NULL AUTO_INCREMENT UNIQUE; it ends the definition or precedes a
+		// comma or another attribute.
+		end := len(toks)
+		if k+1 < len(positions) {
+			end = positions[k+1]
+		}
+		for j := i + 1; j+2 < end; j++ {
+			if toks[j].word == "serial" && toks[j+1].word == "default" && toks[j+2].word == "value" {
+				edits = append(edits, typeEdit{start: toks[j].start, end: toks[j+2].end, repl: "NOT NULL AUTO_INCREMENT UNIQUE"})
+				break
+			}
 		}
 	}
 	if len(edits) == 0 {
@@ -169,7 +183,7 @@ func mayHaveSynonym(sql string) bool {
 		return false
 	}
 	lower := strings.ToLower(sql)
-	for _, w := range []string{"national", "nchar", "nvarchar", "long", "double", "character", "char", "integer", "int1", "int2", "int3", "int4", "int8", "middleint", "dec", "fixed", "numeric", "serial"} {
+	for _, w := range []string{"serial", "national", "nchar", "nvarchar", "long", "double", "character", "char", "integer", "int1", "int2", "int3", "int4", "int8", "middleint", "dec", "fixed", "numeric"} {
 		if strings.Contains(lower, w) {
 			return true
 		}

@@ -12,11 +12,7 @@ var ruleSyntaxError = &Rule{
 	Check: func(p *Pass) {
 		for _, st := range p.Statements {
 			if st.Kind == schemadiff.KindInvalid && st.Err != nil {
-				msg := st.Err.Message
-				if st.Err.Near != "" {
-					msg += " near " + Quote(st.Err.Near)
-				}
-				p.Report(st.Err.Origin, "%s", msg)
+				p.Report(st.Err.Origin, "%s", st.Err.Text(Quote))
 			}
 		}
 	},
