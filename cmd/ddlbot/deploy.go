@@ -101,6 +101,7 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 	var approvalsNote sync.Once
 	opts := bot.Options{
 		Version:           buildVersion(),
+		ConfigPath:        p.cfgRel,
 		FollowTimeout:     deployFollowTimeout,
 		MinUpdateInterval: time.Millisecond,
 		PollInterval:      remotePollInterval,
@@ -123,11 +124,12 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 	}
 	console := &terminal.Console{W: a.stderr, TTY: isTerminal(a.stderr) && a.getenv("TERM") != "dumb", Prefix: name + ": "}
 	gh := &terminal.GitHub{
-		PR:      pf.pullRequest(p, terminal.User),
-		Config:  p.cfgData,
-		Base:    p.base,
-		Head:    p.head,
-		Console: console,
+		PR:         pf.pullRequest(p, terminal.User),
+		Config:     p.cfgData,
+		ConfigPath: p.cfgRel,
+		Base:       p.base,
+		Head:       p.head,
+		Console:    console,
 	}
 	engine := &bot.Engine{GitHub: gh, PlanetScale: be.client, Clock: bot.RealClock{}, Logger: logger, Options: opts}
 	repo := terminalRepo

@@ -33,7 +33,7 @@ or above the failing severity, 2 usage, configuration or internal problem.`
 
 func runLint(ctx context.Context, a *app, args []string) int {
 	fset := a.newFlagSet("lint", "ddlbot lint [PATH...] [--config F] [--base REF] [--format text|json|sarif|github]", lintDescription)
-	configPath := fset.String("config", "", "configuration file (default: .ddlbot.yml in the current folder, if present)")
+	configPath := fset.String("config", "", "configuration file (default: the .ddlbot.yml in the current folder or the nearest one above it in the repository, if any)")
 	base := fset.String("base", "", "git ref to compare with: lint only what changed since it and run the change-safety rules")
 	format := fset.String("format", "text", "output format: text, json, sarif or github")
 	listRules := fset.Bool("list-rules", false, "print the rule reference and exit")
@@ -54,7 +54,7 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(usageError{err.Error()})
 	}
-	cfg, root, err := a.loadConfig(*configPath)
+	cfg, root, err := a.loadConfig(ctx, *configPath)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -128,33 +128,82 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	return exitOK
 }
 
-// loadConfig reads --config, or .ddlbot.yml in the current folder when
-// present. It returns the folder paths in the config are relative to.
-func (a *app) loadConfig(explicit string) (*config.Config, string, error) {
-	opts := config.Options{KnownRule: lint.KnownRule, RuleIDs: lint.RuleIDs()}
+// loadConfig reads --config, or the .ddlbot.yml found from the current
+// folder upwards (see findConfig). It returns the folder the configuration's
+// folders are relative to once parsed: the repository root (see configRoot).
+func (a *app) loadConfig(ctx context.Context, explicit string) (*config.Config, string, error) {
+	file, err := a.findConfig(ctx, explicit)
+	if err != nil {
+		return nil, "", err
+	}
+	if file == "" {
+		return config.Default(), a.dir, nil
+	}
+	root, dir := configRoot(ctx, file)
+	cfg, err := config.Load(file, config.Options{KnownRule: lint.KnownRule, RuleIDs: lint.RuleIDs(), Dir: dir})
+	if err != nil {
+		return nil, "", err
+	}
+	return cfg, root, nil
+}
+
+// findConfig returns the configuration file's absolute path: --config, else
+// the first .ddlbot.yml (.ddlbot.yaml) in the current folder or a folder
+// above it, up to the root of the git work tree it is in (only the current
+// folder outside git), the way git finds .git. It returns "" when there is
+// none; a --config that does not exist is an error.
+func (a *app) findConfig(ctx context.Context, explicit string) (string, error) {
 	if explicit != "" {
 		p := explicit
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(a.dir, p)
 		}
-		cfg, err := config.Load(p, opts)
-		if err != nil {
-			return nil, "", err
+		if _, err := os.Stat(p); err != nil {
+			return "", usageError{fmt.Sprintf("--config %s: %v", explicit, errors.Unwrap(err))}
 		}
-		return cfg, filepath.Dir(p), nil
+		return p, nil
 	}
-	for _, name := range []string{".ddlbot.yml", ".ddlbot.yaml"} {
-		p := filepath.Join(a.dir, name)
-		cfg, err := config.Load(p, opts)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, "", err
-		}
-		return cfg, a.dir, nil
+	top, err := gitfs.Repo{Dir: a.dir}.Toplevel(ctx)
+	if err != nil {
+		top = a.dir
 	}
-	return config.Default(), a.dir, nil
+	if real, err := filepath.EvalSymlinks(top); err == nil {
+		top = real
+	}
+	dir := a.dir
+	for {
+		for _, name := range config.FileNames {
+			p := filepath.Join(dir, name)
+			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				return p, nil
+			}
+		}
+		real, err := filepath.EvalSymlinks(dir)
+		if err != nil || real == top || filepath.Dir(dir) == dir {
+			return "", nil
+		}
+		dir = filepath.Dir(dir)
+	}
+}
+
+// configRoot returns the folder a configuration file's folders are read from
+// (the root of the git work tree that holds it, else the file's own folder)
+// and the file's folder relative to it, for config.Options.Dir.
+func configRoot(ctx context.Context, file string) (root, dir string) {
+	own := filepath.Dir(file)
+	top, err := gitfs.Repo{Dir: own}.Toplevel(ctx)
+	if err != nil {
+		return own, "."
+	}
+	real, err := filepath.EvalSymlinks(own)
+	if err != nil {
+		return own, "."
+	}
+	rel, err := filepath.Rel(top, real)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return own, "."
+	}
+	return top, filepath.ToSlash(rel)
 }
 
 func severities(cfg *config.Config) (map[string]lint.Severity, error) {

@@ -137,3 +137,48 @@ func TestFreshRepository(t *testing.T) {
 		}
 	}
 }
+
+// Issue 15: from a subfolder, lint and plan find the repository's
+// .ddlbot.yml as git finds .git; a configuration under .github/ reaches
+// ../db/migrations (its folders are relative to its own folder, and may climb
+// to the repository root but not past it).
+func TestConfigFoundUpwards(t *testing.T) {
+	repo := filepath.Join(t.TempDir(), "shop")
+	git(t, t.TempDir(), "init", "-q", "-b", "main", repo)
+	write(t, repo, map[string]string{
+		".ddlbot.yml":                "databases:\n  - name: shop\n    migrations: db/migrations\nlint:\n  rules:\n    drop-column: error\n",
+		".github/ddlbot.yml":         "databases:\n  - name: shop\n    migrations: ../db/migrations\nlint:\n  rules:\n    drop-column: notice\n",
+		".github/bad.yml":            "databases:\n  - name: shop\n    migrations: ../../db/migrations\n",
+		"db/migrations/001_init.sql": "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  nick varchar(40)\n);\n",
+	})
+	git(t, repo, "add", "-A")
+	git(t, repo, "commit", "-qm", "base")
+	write(t, repo, map[string]string{"db/migrations/002_drop.sql": "ALTER TABLE users DROP COLUMN nick;\n"})
+	sub := filepath.Join(repo, "db", "migrations")
+
+	// From db/migrations: the root's .ddlbot.yml, its rule override, paths relative to where we stand.
+	r := ddlbot(t, sub, "lint", "--base", "main")
+	if r.code != 1 || !strings.Contains(r.stdout, "002_drop.sql:1:31: error [drop-column]") || strings.Contains(r.stdout, "db/migrations/002") {
+		t.Errorf("lint from a subfolder: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// --config .github/ddlbot.yml: ../db/migrations is the repository's db/migrations.
+	r = ddlbot(t, repo, "lint", "--config", ".github/ddlbot.yml", "--base", "main")
+	if r.code != 0 || !strings.Contains(r.stdout, "db/migrations/002_drop.sql:1:31: notice [drop-column]") {
+		t.Errorf("lint --config .github/ddlbot.yml: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = ddlbot(t, repo, "lint", "--config", ".github/bad.yml")
+	if r.code != 2 || !strings.Contains(r.stderr, `path "../../db/migrations" leaves the repository (folders are relative to this file's folder, ".github")`) {
+		t.Errorf("a path past the root: exit %d\n%s", r.code, r.stderr)
+	}
+	// plan from the subfolder: the configuration at the base commit, found upwards.
+	r = ddlbot(t, sub, "plan", "--base", "main")
+	if r.code != 1 || !strings.Contains(r.stderr, "failure: 1 lint error(s)") || !strings.Contains(r.stdout, "`db/migrations/002_drop.sql:1:31` `drop-column`") {
+		t.Errorf("plan from a subfolder: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// Outside a repository the search stops at the current folder.
+	loose := t.TempDir()
+	write(t, loose, map[string]string{"x/a.sql": "CREATE TABLE t (id int PRIMARY KEY);\n"})
+	if r := ddlbot(t, filepath.Join(loose, "x"), "lint"); r.code != 2 || !strings.Contains(r.stderr, "nothing to lint") {
+		t.Errorf("no configuration outside a repository: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -82,7 +82,7 @@ func runPlan(ctx context.Context, a *app, args []string) int {
 		return a.fail(err)
 	}
 	logger := pf.logger(a)
-	opts := bot.Options{Version: buildVersion(), Adjust: p.adjust}
+	opts := bot.Options{Version: buildVersion(), Adjust: p.adjust, ConfigPath: p.cfgRel}
 	be, err := a.planBackend(ctx, p, pf.forceLocal, logger, 1)
 	if err != nil {
 		return a.fail(err)
@@ -94,10 +94,11 @@ func runPlan(ctx context.Context, a *app, args []string) int {
 	client := be.client
 
 	gh := &terminal.GitHub{
-		PR:     pf.pullRequest(p, ""),
-		Config: p.cfgData,
-		Base:   p.base,
-		Head:   p.head,
+		PR:         pf.pullRequest(p, ""),
+		Config:     p.cfgData,
+		ConfigPath: p.cfgRel,
+		Base:       p.base,
+		Head:       p.head,
 	}
 	engine := &bot.Engine{GitHub: gh, PlanetScale: client, Clock: bot.RealClock{}, Logger: logger, Options: opts}
 	out, err := engine.HandlePullRequest(ctx, bot.PullRequestEvent{Action: "opened", Repo: terminalRepo, Number: pf.prNumber})
@@ -196,6 +197,7 @@ type plan struct {
 	cfgData  []byte // what the engine reads as .ddlbot.yml
 	org      string // the organization of databases configured without one (fillOrganization)
 	cfgName  string // the configuration file, as the user named it
+	cfgRel   string // the configuration file, relative to root (as the engine reads it)
 	root     string // the folder paths in the configuration are relative to
 	baseSHA  string // the commit of the base, or "base-dir"
 	baseName string // the base as the user gave it
@@ -214,11 +216,12 @@ type plan struct {
 // preparePlan finds the configuration, reads it at the base and sets up the
 // two sides of the change.
 func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir, dbName string) (*plan, error) {
-	cfgFile, err := a.planConfigFile(configPath)
+	cfgFile, err := a.planConfigFile(ctx, configPath)
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{cmd: cmd, root: filepath.Dir(cfgFile), cfgName: a.relPath(cfgFile), baseCache: map[string]fs.FS{}}
+	root, cfgDir := configRoot(ctx, cfgFile)
+	p := &plan{cmd: cmd, root: root, cfgName: a.relPath(cfgFile), cfgRel: path.Join(cfgDir, filepath.Base(cfgFile)), baseCache: map[string]fs.FS{}}
 	worktreeCfg, wtErr := os.ReadFile(cfgFile)
 	var baseCfg []byte
 	if baseDir == "" {
@@ -241,11 +244,11 @@ func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir
 			}
 			return m, nil
 		}
-		m, err := repo.FS(ctx, commit, filepath.Base(cfgFile))
+		m, err := repo.FS(ctx, commit, p.cfgRel)
 		if err != nil {
 			return nil, err
 		}
-		if f := (*m)[filepath.Base(cfgFile)]; f != nil {
+		if f := (*m)[p.cfgRel]; f != nil {
 			baseCfg = f.Data
 		}
 	}
@@ -270,7 +273,7 @@ func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir
 	if baseCfg != nil {
 		where += " at " + p.baseName
 	}
-	cfg, err := config.Parse(p.cfgName, p.cfgData, config.Options{KnownRule: lint.KnownRule, RuleIDs: lint.RuleIDs()})
+	cfg, err := config.Parse(p.cfgName, p.cfgData, config.Options{KnownRule: lint.KnownRule, RuleIDs: lint.RuleIDs(), Dir: cfgDir})
 	if err != nil && baseCfg != nil {
 		return nil, fmt.Errorf("%s at %s is not valid (as on a pull request, the configuration is read at the base):\n%w", p.cfgName, p.baseName, err)
 	}
@@ -329,22 +332,21 @@ func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir
 	return p, nil
 }
 
-// planConfigFile is the configuration file's absolute path: --config, or
-// .ddlbot.yml (.ddlbot.yaml) in the current folder.
-func (a *app) planConfigFile(explicit string) (string, error) {
+// planConfigFile is the configuration file's absolute path: --config, or the
+// .ddlbot.yml found from the current folder upwards (findConfig), or
+// .ddlbot.yml here when there is none, for the message that says so.
+func (a *app) planConfigFile(ctx context.Context, explicit string) (string, error) {
 	if explicit != "" {
 		if filepath.IsAbs(explicit) {
 			return explicit, nil
 		}
 		return filepath.Join(a.dir, explicit), nil
 	}
-	for _, name := range []string{".ddlbot.yml", ".ddlbot.yaml"} {
-		p := filepath.Join(a.dir, name)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
+	p, err := a.findConfig(ctx, "")
+	if err != nil || p != "" {
+		return p, err
 	}
-	return filepath.Join(a.dir, ".ddlbot.yml"), nil
+	return filepath.Join(a.dir, config.FileName), nil
 }
 
 // relPath shows a path relative to the current folder when it is inside it.

@@ -202,9 +202,10 @@ func (e *Engine) configName() string {
 // loadConfig reads the configuration (Options.ConfigPath, or .ddlbot.yml or
 // .ddlbot.yaml) at a commit; none means defaults. The folders of a
 // configuration in a subfolder are relative to that subfolder, as for
-// `ddlbot lint --config`: they are made relative to the repository root here.
+// `ddlbot lint --config`: config.Parse makes them relative to the repository
+// root.
 func (e *Engine) loadConfig(ctx context.Context, repo Repo, sha string) (*config.Config, error) {
-	names := []string{config.FileName, ".ddlbot.yaml"}
+	names := config.FileNames
 	if e.Options.ConfigPath != "" {
 		p := path.Clean(strings.TrimPrefix(e.Options.ConfigPath, "./"))
 		if path.IsAbs(p) || p == ".." || strings.HasPrefix(p, "../") {
@@ -220,22 +221,7 @@ func (e *Engine) loadConfig(ctx context.Context, repo Repo, sha string) (*config
 		if err != nil {
 			return nil, fmt.Errorf("read %s at %s: %w", name, short(sha), err)
 		}
-		cfg, err := config.Parse(name, data, config.Options{KnownRule: lint.KnownRule, RuleIDs: lint.RuleIDs()})
-		if err != nil {
-			return nil, err
-		}
-		if dir := path.Dir(name); dir != "." {
-			for i := range cfg.Databases {
-				d := &cfg.Databases[i]
-				if d.Schema != "" {
-					d.Schema = path.Join(dir, d.Schema)
-				}
-				if d.Migrations != "" {
-					d.Migrations = path.Join(dir, d.Migrations)
-				}
-			}
-		}
-		return cfg, nil
+		return config.Parse(name, data, config.Options{KnownRule: lint.KnownRule, RuleIDs: lint.RuleIDs(), Dir: path.Dir(name)})
 	}
 	return config.Default(), nil
 }

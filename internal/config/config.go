@@ -150,7 +150,17 @@ type Options struct {
 	// RuleIDs lists the lint rule ids, so an unknown id can be answered with
 	// the one the user most likely meant. Optional.
 	RuleIDs []string
+	// Dir is the folder of the configuration file, relative to the root the
+	// caller reads folders from (the repository root; "" or "." when the file
+	// is there). The file's folders are relative to its own folder, so they
+	// are joined to Dir, and may go up ("../db/migrations" from .github/) as
+	// long as they stay under the root. Database.Dir() is then relative to the
+	// root.
+	Dir string
 }
+
+// FileNames are the names ddlbot looks for its configuration under, in order.
+var FileNames = []string{FileName, ".ddlbot.yaml"}
 
 // Default is the configuration used when a repository has no .ddlbot.yml:
 // no databases, and defaults everywhere else.

@@ -366,10 +366,10 @@ func TestParseErrors(t *testing.T) {
 				"  - {name: c, migrations: db/../../x}", `  - {name: d, schema: ""}`, `  - {name: e, schema: 'db\schema'}`,
 				"  - {name: f, schema: ..}"),
 			want: []string{
-				`2:23: databases[0].schema: path "/srv/db" must be relative to the repository root`,
+				`2:23: databases[0].schema: path "/srv/db" must be relative to the configuration file's folder`,
 				`3:23: databases[1].schema: path "../other" leaves the repository`,
 				`4:27: databases[2].migrations: path "db/../../x" leaves the repository`,
-				`5:23: databases[3].schema: must not be empty (use "." for the repository root)`,
+				`5:23: databases[3].schema: must not be empty (use "." for this file's folder)`,
 				`6:23: databases[4].schema: path "db\\schema" must use forward slashes`,
 				`7:23: databases[5].schema: path ".." leaves the repository`,
 			},
@@ -773,5 +773,25 @@ func TestIgnoreTablesAndDirLine(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: got %v, want %s", tt.in, err, tt.want)
 		}
+	}
+}
+
+// Folders are relative to the configuration file's folder (Options.Dir) and
+// come back relative to the repository root; ".." may climb only to the root.
+func TestFoldersRelativeToTheFile(t *testing.T) {
+	in := []byte("databases:\n  - {name: a, migrations: ../db/migrations}\n  - {name: b, schema: schema}\n  - {name: c, schema: ../../x}\n")
+	_, err := Parse(".github/ddlbot.yml", in, Options{Dir: ".github"})
+	if err == nil || !strings.Contains(err.Error(), `4:23: databases[2].schema: path "../../x" leaves the repository (folders are relative to this file's folder, ".github")`) {
+		t.Fatalf("want c refused naming the file's folder, got %v", err)
+	}
+	cfg, err := Parse(".github/ddlbot.yml", in[:len(in)-len("  - {name: c, schema: ../../x}\n")], Options{Dir: ".github"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Databases[0].Dir(); got != "db/migrations" {
+		t.Errorf("a: %q, want db/migrations", got)
+	}
+	if got := cfg.Databases[1].Dir(); got != ".github/schema" {
+		t.Errorf("b: %q, want .github/schema", got)
 	}
 }

@@ -593,7 +593,8 @@ func (d *decoder) identifier(n *yaml.Node, field string, allowEmpty bool) (strin
 	return s, true
 }
 
-// folder reads a repository-relative folder. Paths are cleaned so later
+// folder reads a folder relative to the file's own folder (Options.Dir) and
+// returns it relative to the repository root. Paths are cleaned so later
 // comparisons with changed-file paths are exact, and must stay inside the
 // repository because the bot reads them from a checkout or the contents API.
 func (d *decoder) folder(n *yaml.Node, field string) (string, bool) {
@@ -603,18 +604,22 @@ func (d *decoder) folder(n *yaml.Node, field string) (string, bool) {
 	}
 	switch {
 	case s == "":
-		d.errorf(n, "%s: must not be empty (use \".\" for the repository root)", field)
+		d.errorf(n, "%s: must not be empty (use \".\" for this file's folder)", field)
 		return "", false
 	case strings.ContainsRune(s, '\\'):
 		d.errorf(n, "%s: path %s must use forward slashes", field, quote(s))
 		return "", false
 	case path.IsAbs(s):
-		d.errorf(n, "%s: path %s must be relative to the repository root", field, quote(s))
+		d.errorf(n, "%s: path %s must be relative to the configuration file's folder", field, quote(s))
 		return "", false
 	}
-	c := path.Clean(s)
+	c := path.Clean(path.Join(d.opts.Dir, s))
 	if c == ".." || strings.HasPrefix(c, "../") {
-		d.errorf(n, "%s: path %s leaves the repository", field, quote(s))
+		if dir := path.Clean(d.opts.Dir); dir != "." {
+			d.errorf(n, "%s: path %s leaves the repository (folders are relative to this file's folder, %s)", field, quote(s), quote(dir))
+		} else {
+			d.errorf(n, "%s: path %s leaves the repository", field, quote(s))
+		}
 		return "", false
 	}
 	return c, true

@@ -73,9 +73,11 @@
 //     without being listed, unless the repository defines them.
 //
 // Exactly one of schema and migrations is required. Folders are relative to
-// the repository root ("." is the root itself), use forward slashes, must not
-// be absolute and must not leave the repository through "..". They are
-// cleaned, so "./db/schema/" and "db/schema" are the same folder.
+// the configuration file's own folder ("." is that folder; for the usual
+// .ddlbot.yml at the repository root, the root), use forward slashes, must not
+// be absolute and may use ".." only to stay inside the repository (a file at
+// .github/ddlbot.yml writes ../db/migrations). They are cleaned, so
+// "./db/schema/" and "db/schema" are the same folder.
 //
 // # lint
 //

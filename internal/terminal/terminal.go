@@ -33,6 +33,9 @@ type GitHub struct {
 	// Config is the .ddlbot.yml the engine reads (at either side); nil when
 	// there is none.
 	Config []byte
+	// ConfigPath is where the engine reads Config (bot.Options.ConfigPath),
+	// relative to the repository root; "" is .ddlbot.yml.
+	ConfigPath string
 	// Base and Head read the two sides.
 	Base, Head FolderFunc
 	// Console shows what commands do (reactions, replies, a deployment's
@@ -61,6 +64,13 @@ type CheckRun struct {
 // configNames are the names the engine looks for its configuration under.
 var configNames = map[string]bool{".ddlbot.yml": true, ".ddlbot.yaml": true}
 
+func (g *GitHub) configPath() string {
+	if g.ConfigPath == "" {
+		return ".ddlbot.yml"
+	}
+	return path.Clean(g.ConfigPath)
+}
+
 func (g *GitHub) side(ref string) (FolderFunc, error) {
 	switch ref {
 	case g.PR.BaseSHA:
@@ -83,10 +93,10 @@ func (g *GitHub) PullRequest(_ context.Context, _, _ string, number int) (github
 // the ref: the caller decided where it comes from.
 func (g *GitHub) FileContent(ctx context.Context, _, _, ref, p string) ([]byte, error) {
 	p = path.Clean(p)
-	if p == ".ddlbot.yml" && g.Config != nil {
+	if p == g.configPath() && g.Config != nil {
 		return append([]byte(nil), g.Config...), nil
 	}
-	if configNames[p] {
+	if configNames[p] || p == g.configPath() {
 		return nil, fmt.Errorf("%s: %w", p, fs.ErrNotExist)
 	}
 	side, err := g.side(ref)
