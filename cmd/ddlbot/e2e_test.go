@@ -154,7 +154,7 @@ func TestLintBaseInGitRepo(t *testing.T) {
 	dir := t.TempDir()
 	git(t, dir, "init", "-q", "-b", "main")
 	write(t, dir, map[string]string{
-		".ddlbot.yml":                 "databases:\n  - name: app\n    migrations: db/migrations\nlint:\n  rules:\n    not-instant: off\n",
+		".ddlbot.yml":                 "databases:\n  - name: app\n    migrations: db/migrations\nlint:\n  rules:\n    not-instant: off\n    drop-column: warning\n",
 		"db/migrations/001_init.sql":  "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  email varchar(255) NOT NULL,\n  nick varchar(40)\n);\n",
 		"db/migrations/002_index.sql": "-- an old migration with a style problem the change must not be blamed for\nALTER TABLE users ADD COLUMN score float;\n",
 	})
@@ -188,8 +188,8 @@ func TestLintBaseInGitRepo(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	// The same change fails when the config makes drop-column an error.
-	write(t, dir, map[string]string{".ddlbot.yml": "databases:\n  - name: app\n    migrations: db/migrations\nlint:\n  rules:\n    drop-column: error\n"})
+	// The same change fails with drop-column at its default, error.
+	write(t, dir, map[string]string{".ddlbot.yml": "databases:\n  - name: app\n    migrations: db/migrations\n"})
 	r = ddlbot(t, dir, "lint", "--base", "main", "--format", "github")
 	if r.code != 1 || !strings.Contains(r.stdout, "::error file=db/migrations/003_change.sql,line=2,col=15,") {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)

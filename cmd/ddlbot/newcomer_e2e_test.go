@@ -100,7 +100,7 @@ func TestLintAnyPath(t *testing.T) {
 		{"relative", elsewhere, "../other-repo/db/migrations", "../other-repo/db/migrations/002_drop.sql"},
 	} {
 		r := ddlbot(t, tc.dir, "lint", tc.path, "--base", "main")
-		if r.code != inside.code || !strings.Contains(r.stdout, tc.want+":1:31: warning [drop-column]") {
+		if r.code != inside.code || !strings.Contains(r.stdout, tc.want+":1:31: error [drop-column]") {
 			t.Errorf("%s: exit %d (inside the repository: %d)\n%s%s\nwant %s:1:31 drop-column", tc.name, r.code, inside.code, r.stdout, r.stderr, tc.want)
 		}
 	}

@@ -11,7 +11,7 @@ import (
 var ruleRenameColumn = &Rule{
 	ID:       "rename-column",
 	Category: CategorySafety,
-	Severity: Warning,
+	Severity: Error,
 	Summary:  "The change renames a column (RENAME COLUMN, or CHANGE COLUMN with a new name).",
 	Why: "Application code that still uses the old name fails the moment the rename runs, and code using the new name fails until it has run. " +
 		"Without rename detection the diff (like a PlanetScale deploy request) also sees a dropped column and an added empty one, losing the data.",

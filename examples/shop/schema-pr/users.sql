@@ -1,3 +1,6 @@
+-- nickname is no longer read or written since the app stopped using it: its data
+-- goes with it, on purpose.
+-- ddlbot:ignore drop-column -- nickname unused since the profile redesign
 CREATE TABLE users (
   id bigint unsigned NOT NULL AUTO_INCREMENT,
   email varchar(255) NOT NULL,
