@@ -35,9 +35,10 @@ unless --yes. Without (or with --local) it deploys to an in-process
 localscale, without asking: nothing leaves this machine, and nothing of it
 outlives the command (--speed makes its deployments faster).
 
-With --gated (or deploy.gated) the deployment stops at pending_cutover.
-ddlbot has no terminal cutover yet, and running ddlbot deploy again does not
-cut over: cut over in PlanetScale's web UI, with
+With --gated (or deploy.gated) the deployment stops at pending_cutover, once
+its tables are copied. On a terminal ddlbot then asks whether to cut over
+(type cutover); with --cutover it cuts over without asking. Otherwise it
+leaves the deployment waiting: cut over in PlanetScale's web UI, with
 ` + "`pscale deploy-request apply DATABASE NUMBER`" + `, or with /cutover on the pull request.
 
 Exit status: 0 the deployment rests in a good state (complete,
@@ -56,10 +57,11 @@ const (
 )
 
 func runDeploy(ctx context.Context, a *app, args []string) int {
-	fset := a.newFlagSet("deploy", "ddlbot deploy [--config F] [--base REF | --base-dir DIR] [--db NAME] [--gated] [--instant] [--yes]", deployDescription)
+	fset := a.newFlagSet("deploy", "ddlbot deploy [--config F] [--base REF | --base-dir DIR] [--db NAME] [--gated [--cutover]] [--instant] [--yes]", deployDescription)
 	var pf planFlags
 	pf.register(fset)
-	gated := fset.Bool("gated", false, "stop before the cutover (a gated deployment, pending_cutover)")
+	gated := fset.Bool("gated", false, "stop before the cutover (a gated deployment, pending_cutover); on a terminal ddlbot then asks whether to cut over")
+	cutover := fset.Bool("cutover", false, "with --gated: cut over without asking once the deployment waits for it")
 	instant := fset.Bool("instant", false, "deploy with ALGORITHM=INSTANT where PlanetScale allows it")
 	yes := fset.Bool("yes", false, "deploy to PlanetScale without asking to type the database name")
 	speed := fset.Float64("speed", 1, "localscale only: how many times faster than PlanetScale its deployments run")
@@ -73,6 +75,8 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 	switch {
 	case *gated && *instant:
 		return a.fail(usageError{"give --gated or --instant, not both: an instant deployment cannot be gated"})
+	case *cutover && !*gated:
+		return a.fail(usageError{"--cutover goes with --gated: without it the deployment cuts over by itself"})
 	case *speed <= 0:
 		return a.fail(usageError{"--speed must be positive"})
 	}
@@ -140,7 +144,7 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "%s: planning failed: %v\n", name, err)
 		return exitFindings
 	}
-	a.printPlan(gh, out, p)
+	a.printPlan(gh, out, p, pf.format, "")
 	if out.Decision == bot.DecisionNoSchemaChange {
 		fmt.Fprintf(a.stderr, "%s: nothing to deploy\n", name)
 		return exitOK
@@ -184,7 +188,47 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "%s: %v\n", name, err)
 		return exitFindings
 	}
+	// A gated deployment waits for its cutover: --cutover, or the person at
+	// the terminal, decides.
+	if d := firstDatabase(cout); cout.Decision == bot.DecisionDone && d != nil && d.DeploymentState == ps.StatePendingCutover &&
+		(*cutover || a.askCutover(name, db, d)) {
+		fmt.Fprintf(a.stderr, "%s: %s: cutting over deploy request #%d\n", name, db.Name, d.DeployRequest)
+		cout, err = engine.HandleComment(ctx, bot.CommentEvent{Action: "created", Repo: repo, Number: pf.prNumber, IsPullRequest: true,
+			CommentID: 2, Body: "/cutover --db " + db.Name, Author: terminal.User})
+		if err != nil {
+			fmt.Fprintf(a.stderr, "%s: cutover: %v\n", name, err)
+			return exitFindings
+		}
+	}
 	return a.deployResult(ctx, name, cout, db, be)
+}
+
+func firstDatabase(out *bot.Outcome) *bot.DatabaseOutcome {
+	if out == nil || len(out.Databases) == 0 {
+		return nil
+	}
+	return out.Databases[0]
+}
+
+// askCutover asks, on a terminal, whether to cut over a deployment that
+// waits for it. Without a terminal on stdin nobody is asked: it waits.
+func (a *app) askCutover(name string, db config.Database, d *bot.DatabaseOutcome) bool {
+	if !a.stdinTTY {
+		return false
+	}
+	fmt.Fprintf(a.stderr, "%s: %s: deploy request #%d has copied its tables and waits for its cutover. Type cutover to cut over now (anything else leaves it waiting): ", name, db.Name, d.DeployRequest)
+	var in io.Reader = a.stdin
+	if in == nil {
+		in = strings.NewReader("")
+	}
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if line == "" {
+		fmt.Fprintln(a.stderr)
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return false
+	}
+	return strings.TrimSpace(line) == "cutover"
 }
 
 // linkSuffix is " (url)" for a deploy request with a page, "" for one of
@@ -244,7 +288,7 @@ func (a *app) deployResult(ctx context.Context, name string, out *bot.Outcome, d
 	}
 	switch d.DeploymentState {
 	case ps.StatePendingCutover:
-		fmt.Fprintf(a.stderr, "%s: %s: deploy request #%d waits for its cutover, and ddlbot deploy has no cutover step yet (running it again does not cut over): ",
+		fmt.Fprintf(a.stderr, "%s: %s: deploy request #%d waits for its cutover (give --cutover with --gated, or answer the prompt on a terminal, to cut over from here): ",
 			name, db.Name, d.DeployRequest)
 		if be.local {
 			fmt.Fprintln(a.stderr, "localscale stops with this command, so this gated deployment ends here, without a cutover.")
@@ -276,8 +320,9 @@ func human(state string) string {
 	return strings.ReplaceAll(state, "_", " ")
 }
 
-// isTerminal reports whether w is a terminal (a character device).
-func isTerminal(w io.Writer) bool {
+// isTerminal reports whether w (a writer or a reader) is a terminal (a
+// character device).
+func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

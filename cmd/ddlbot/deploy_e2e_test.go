@@ -53,7 +53,10 @@ func TestDeployExample(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// The plan's report on stdout, as `ddlbot plan` prints it.
-	mustContain(t, "report", r.stdout, "Deploy request #1: **ready**", "PlanetScale's diff (2 table(s))")
+	mustContain(t, "report", r.stdout, "Deploy request #1: ready", "PlanetScale's diff (2 table(s)):")
+	if strings.Contains(r.stdout, "Next step") || strings.Contains(r.stdout, "<!--") {
+		t.Errorf("the plan's report in a deploy is text without a next step:\n%s", r.stdout)
+	}
 	mustContain(t, "stderr", r.stderr,
 		"ddlbot deploy: PlanetScale: localscale (in-process, nothing leaves this machine)\n",
 		"ddlbot deploy: deploy.required_approvals (1) counts approving reviews of a pull request; a terminal has none, so it does not apply here\n",
@@ -103,13 +106,32 @@ func TestDeployGated(t *testing.T) {
 		"  Deploy request #1 was replaced by the gated deploy request #2.\n",
 		"ddlbot deploy: Deploy request #2 is pending cutover (took ",
 		"ddlbot deploy: 🚀 done\n",
-		"ddlbot deploy: shop: deploy request #2 waits for its cutover, and ddlbot deploy has no cutover step yet (running it again does not cut over): localscale stops with this command, so this gated deployment ends here, without a cutover.\n")
+		"ddlbot deploy: shop: deploy request #2 waits for its cutover (give --cutover with --gated, or answer the prompt on a terminal, to cut over from here): localscale stops with this command, so this gated deployment ends here, without a cutover.\n")
 	blocks := progressBlocks(r.stderr)
 	if len(blocks) == 0 || !strings.HasPrefix(blocks[len(blocks)-1], "deploy request #2: pending cutover\n") {
 		t.Errorf("progress display: %q", blocks)
 	}
 	if strings.Contains(r.stderr, "/cutover") {
 		t.Errorf("a pull request hint in a terminal:\n%s", r.stderr)
+	}
+}
+
+// Issue 15: a gated deploy cuts over from the terminal with --cutover.
+func TestDeployGatedCutover(t *testing.T) {
+	noPlanetScale(t)
+	r := ddlbot(t, repoRoot(t), append(exampleArgs, "--gated", "--cutover")...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mustContain(t, "stderr", r.stderr,
+		"ddlbot deploy: Deploy request #2 is pending cutover (took ",
+		"ddlbot deploy: shop: cutting over deploy request #2\n",
+		"ddlbot deploy: shop: deployed; the revert window is open until ")
+	if strings.Index(r.stderr, "cutting over") > strings.Index(r.stderr, "complete pending revert") {
+		t.Errorf("the deployment completed before the cutover:\n%s", r.stderr)
+	}
+	if r := ddlbot(t, repoRoot(t), append(exampleArgs, "--cutover")...); r.code != 2 || !strings.Contains(r.stderr, "--cutover goes with --gated") {
+		t.Errorf("--cutover alone: exit %d\n%s", r.code, r.stderr)
 	}
 }
 
@@ -159,7 +181,7 @@ func TestDeployRefusedAndUsage(t *testing.T) {
 		t.Errorf("a refused deploy shows progress: %q", blocks)
 	}
 	r = ddlbot(t, root, "deploy", "--help")
-	if r.code != 0 || !strings.Contains(r.stdout, "Usage: ddlbot deploy [--config F] [--base REF | --base-dir DIR] [--db NAME] [--gated] [--instant] [--yes]") {
+	if r.code != 0 || !strings.Contains(r.stdout, "Usage: ddlbot deploy [--config F] [--base REF | --base-dir DIR] [--db NAME] [--gated [--cutover]] [--instant] [--yes]") {
 		t.Errorf("--help: exit %d\n%s", r.code, r.stdout)
 	}
 	if r = ddlbot(t, root, "--help"); !strings.Contains(r.stdout, "  deploy ") {

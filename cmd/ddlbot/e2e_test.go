@@ -123,10 +123,17 @@ func TestReadmeQuickStart(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	mustContain(t, "plan report", r.stdout, "Deploy request #1: **ready**",
-		"comment `/deploy` to deploy", "PlanetScale's diff (2 table(s))")
-	golden(t, "quickstart-plan.md", stableReport(r.stdout))
+	mustContain(t, "plan report", r.stdout, "Deploy request #1: ready",
+		"Next step: run `ddlbot deploy --config examples/shop/ddlbot-schema.yml --base-dir examples/shop/schema` to deploy it", "PlanetScale's diff (2 table(s)):")
+	golden(t, "quickstart-plan.txt", stableReport(r.stdout))
 	golden(t, "quickstart-plan.stderr", r.stderr)
+	// --format markdown: the pull request's comment, as posted.
+	r = ddlbot(t, root, "plan", "--config", "examples/shop/ddlbot-schema.yml", "--base-dir", "examples/shop/schema", "--format", "markdown")
+	if r.code != 0 {
+		t.Fatalf("plan --format markdown: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mustContain(t, "plan report", r.stdout, "Deploy request #1: **ready**", "comment `/deploy` to deploy")
+	golden(t, "quickstart-plan.md", stableReport(r.stdout))
 	r = ddlbot(t, root, "lint", "--config", "examples/shop/.ddlbot.yml")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)

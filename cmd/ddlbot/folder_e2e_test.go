@@ -64,7 +64,7 @@ func TestPlanSchemaFolderTypo(t *testing.T) {
 	write(t, dir, map[string]string{".ddlbot.yml": strings.Replace(planAppConfig, "migrations: billing/migrations", "migrations: billing/migratons", 1)})
 	git(t, dir, "commit", "-qam", "typo")
 	write(t, dir, map[string]string{"billing/migrations/003_drop.sql": "DROP TABLE invoices;\n"})
-	r := ddlbot(t, dir, "plan", "--base", "main")
+	r := ddlbot(t, dir, "plan", "--base", "main", "--format", "markdown")
 	if r.code != 1 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

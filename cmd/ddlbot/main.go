@@ -50,9 +50,12 @@ type command struct {
 type app struct {
 	stdout, stderr io.Writer
 	// stdin answers questions (deploy's confirmation); nil reads as empty.
-	stdin  io.Reader
-	dir    string
-	getenv func(string) string
+	stdin io.Reader
+	// stdinTTY: stdin is a terminal, so a question (deploy's cutover) has
+	// someone to answer it.
+	stdinTTY bool
+	dir      string
+	getenv   func(string) string
 }
 
 func commands() []command {
@@ -77,7 +80,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ddlbot:", err)
 		os.Exit(exitUsage)
 	}
-	a := &app{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, dir: dir, getenv: os.Getenv}
+	a := &app{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, stdinTTY: isTerminal(os.Stdin), dir: dir, getenv: os.Getenv}
 	os.Exit(a.main(ctx, os.Args[1:]))
 }
 

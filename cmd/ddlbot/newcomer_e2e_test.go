@@ -171,7 +171,7 @@ func TestConfigFoundUpwards(t *testing.T) {
 		t.Errorf("a path past the root: exit %d\n%s", r.code, r.stderr)
 	}
 	// plan from the subfolder: the configuration at the base commit, found upwards.
-	r = ddlbot(t, sub, "plan", "--base", "main")
+	r = ddlbot(t, sub, "plan", "--base", "main", "--format", "markdown")
 	if r.code != 1 || !strings.Contains(r.stderr, "failure: 1 lint error(s)") || !strings.Contains(r.stdout, "`db/migrations/002_drop.sql:1:31` `drop-column`") {
 		t.Errorf("plan from a subfolder: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

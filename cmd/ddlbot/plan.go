@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -14,6 +16,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing/fstest"
@@ -25,7 +28,9 @@ import (
 	"github.com/ddlbot/ddlbot/internal/github"
 	"github.com/ddlbot/ddlbot/internal/lint"
 	"github.com/ddlbot/ddlbot/internal/localscale"
+	"github.com/ddlbot/ddlbot/internal/logsafe"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	"github.com/ddlbot/ddlbot/internal/suggest"
 	"github.com/ddlbot/ddlbot/internal/terminal"
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
@@ -34,9 +39,11 @@ const planDescription = `Plans the working tree as if it were a pull request: th
 GitHub Action, with the terminal in place of GitHub. It lints the change,
 creates (or reuses) the PlanetScale branch ddlbot-pr-N, brings it to the
 working tree's schema over MySQL, opens (or reuses) a deploy request, waits
-for PlanetScale's checks and prints the comment the pull request would get
-(markdown, one report per database) on stdout, and one summary line per
-database on stderr.
+for PlanetScale's checks and prints the comment the pull request would get on
+stdout, one report per database: as text (the default), as the markdown
+posted on a pull request (--format markdown) or as JSON for scripts
+(--format json: each database's conclusion, branch, deploy request and
+findings); and one summary line per database on stderr.
 
 The base is a git ref (--base, default HEAD: the uncommitted changes), or with
 --base-dir a folder that stands for the database's schema folder at the base,
@@ -105,7 +112,7 @@ func runPlan(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
-	return a.printPlan(gh, out, p)
+	return a.printPlan(gh, out, p, pf.format, "run `"+pf.deployCommand()+"` to deploy it (on a pull request: comment `/deploy`).")
 }
 
 // terminalRepo names the working tree as the engine's repository.
@@ -115,12 +122,14 @@ var terminalRepo = bot.Repo{Owner: "local", Name: "worktree"}
 // head and the configuration come from, and which backend to use.
 type planFlags struct {
 	configPath, baseRef, baseDir, dbName string
+	format                               string
 	prNumber                             int
 	forceLocal, verbose                  bool
 }
 
 func (f *planFlags) register(fset *flag.FlagSet) {
-	fset.StringVar(&f.configPath, "config", "", "configuration file (default: .ddlbot.yml in the current folder)")
+	fset.StringVar(&f.configPath, "config", "", "configuration file (default: the .ddlbot.yml in the current folder or the nearest one above it in the repository)")
+	fset.StringVar(&f.format, "format", "text", "the report on stdout: text, markdown (the pull request's comment) or json")
 	fset.StringVar(&f.baseRef, "base", "", "git ref of the base (default HEAD)")
 	fset.StringVar(&f.baseDir, "base-dir", "", "folder holding the base schema of the database (instead of a git ref)")
 	fset.StringVar(&f.dbName, "db", "", "only this database of the configuration (needed by deploy when it lists several)")
@@ -138,8 +147,43 @@ func (f *planFlags) check(cmd string, rest []string) error {
 		return usageError{"give --base or --base-dir, not both"}
 	case f.prNumber < 0:
 		return usageError{"--pr must not be negative"}
+	case f.format != "text" && f.format != "markdown" && f.format != "json":
+		msg := fmt.Sprintf("--format %q: give text, markdown or json", f.format)
+		if s, ok := suggest.Closest(f.format, []string{"text", "markdown", "json"}); ok {
+			msg += fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		return usageError{msg}
 	}
 	return nil
+}
+
+// deployCommand is the `ddlbot deploy` that deploys what this plan planned.
+func (f *planFlags) deployCommand() string {
+	parts := []string{"ddlbot deploy"}
+	add := func(flag, v string) {
+		if v != "" {
+			parts = append(parts, flag+" "+shellQuote(v))
+		}
+	}
+	add("--config", f.configPath)
+	add("--base", f.baseRef)
+	add("--base-dir", f.baseDir)
+	add("--db", f.dbName)
+	if f.prNumber != 0 {
+		add("--pr", strconv.Itoa(f.prNumber))
+	}
+	if f.forceLocal {
+		parts = append(parts, "--local")
+	}
+	return strings.Join(parts, " ")
+}
+
+// shellQuote quotes a word for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // logger logs each step on stderr with --verbose, else nowhere.
@@ -548,9 +592,10 @@ func describeAPI(c ps.Config) string {
 	return fmt.Sprintf("%s (%s)", base, auth)
 }
 
-// printPlan prints the reports (stdout) and a line per database (stderr),
-// and returns the exit code the check runs decide.
-func (a *app) printPlan(gh *terminal.GitHub, out *bot.Outcome, p *plan) int {
+// printPlan prints the reports (stdout: text, markdown or json) and a line
+// per database (stderr), and returns the exit code the check runs decide.
+// next is what a terminal does next, in place of "comment /deploy".
+func (a *app) printPlan(gh *terminal.GitHub, out *bot.Outcome, p *plan, format, next string) int {
 	switch out.Decision {
 	case bot.DecisionNoSchemaChange:
 		fmt.Fprintf(a.stderr, "%s: no schema change between %s and the working tree: nothing to plan\n", p.cmd, p.baseName)
@@ -558,32 +603,90 @@ func (a *app) printPlan(gh *terminal.GitHub, out *bot.Outcome, p *plan) int {
 			fmt.Fprintf(a.stderr, "%s: (only uncommitted changes count against HEAD; give --base main to plan a branch's commits too)\n", p.cmd)
 		}
 	}
+	code := exitOK
+	if len(gh.Failed()) > 0 {
+		code = exitFindings
+	}
+	var reports []string
 	if len(out.Databases) == 0 {
 		// Nothing planned: the one check run (neutral, or failure) says why.
 		if cr := gh.CheckRun("ddlbot"); cr != nil && cr.Conclusion == github.ConclusionFailure {
-			fmt.Fprintf(a.stdout, "%s\n", strings.TrimRight(cr.Summary, "\n"))
+			reports = append(reports, strings.TrimRight(cr.Summary, "\n")+"\n")
 			fmt.Fprintf(a.stderr, "ddlbot: failure: %s\n", cr.Title)
-			return exitFindings
+			code = exitFindings
 		}
-		return exitOK
+	} else {
+		// The sticky comments, as they would be posted, one per database.
+		for _, c := range gh.Comments() {
+			reports = append(reports, c.Body)
+		}
 	}
-	// The sticky comments, as they would be posted, one per database.
-	for i, c := range gh.Comments() {
-		if i > 0 {
-			fmt.Fprint(a.stdout, "\n---\n\n")
+	switch format {
+	case "json":
+		if err := writePlanJSON(a.stdout, gh, out); err != nil {
+			return a.fail(err)
 		}
-		fmt.Fprint(a.stdout, c.Body)
-		if !strings.HasSuffix(c.Body, "\n") {
-			fmt.Fprintln(a.stdout)
+	case "markdown":
+		for i, r := range reports {
+			if i > 0 {
+				fmt.Fprint(a.stdout, "\n---\n\n")
+			}
+			fmt.Fprint(a.stdout, r)
+			if !strings.HasSuffix(r, "\n") {
+				fmt.Fprintln(a.stdout)
+			}
+		}
+	default:
+		for i, r := range reports {
+			if i > 0 {
+				fmt.Fprintln(a.stdout)
+			}
+			fmt.Fprint(a.stdout, logsafe.Text(terminal.TextReport(r, terminal.TextOptions{Next: next, SkipDetails: []string{"Diff"}})))
 		}
 	}
 	for _, d := range out.Databases {
 		fmt.Fprintln(a.stderr, summaryLine(gh, d))
 	}
-	if len(gh.Failed()) > 0 {
-		return exitFindings
+	return code
+}
+
+// planJSON is `plan --format json`: what each database's check concluded,
+// its branch and deploy request, and its findings.
+type planJSON struct {
+	Version   int            `json:"version"`
+	Decision  string         `json:"decision"`
+	Reason    string         `json:"reason,omitempty"`
+	Databases []planDatabase `json:"databases"`
+}
+
+type planDatabase struct {
+	Name             string         `json:"name"`
+	Conclusion       string         `json:"conclusion"`
+	Title            string         `json:"title,omitempty"`
+	Branch           string         `json:"branch,omitempty"`
+	DeployRequest    int            `json:"deploy_request,omitempty"`
+	DeployRequestURL string         `json:"deploy_request_url,omitempty"`
+	DeploymentState  string         `json:"deployment_state,omitempty"`
+	Lint             lint.Summary   `json:"lint"`
+	Findings         []lint.Finding `json:"findings"`
+}
+
+func writePlanJSON(w io.Writer, gh *terminal.GitHub, out *bot.Outcome) error {
+	doc := planJSON{Version: 1, Decision: out.Decision, Reason: out.Reason, Databases: []planDatabase{}}
+	for _, d := range out.Databases {
+		pd := planDatabase{Name: d.Name, Conclusion: d.Conclusion, Branch: d.Branch, DeployRequest: d.DeployRequest,
+			DeployRequestURL: d.DeployRequestURL, DeploymentState: d.DeploymentState, Lint: lint.Summarize(d.Findings), Findings: d.Findings}
+		if cr := gh.CheckRun(bot.CheckName(d.Name)); cr != nil {
+			pd.Conclusion, pd.Title = cr.Conclusion, cr.Title
+		}
+		if pd.Findings == nil {
+			pd.Findings = []lint.Finding{}
+		}
+		doc.Databases = append(doc.Databases, pd)
 	}
-	return exitOK
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
 }
 
 // summaryLine is one database's outcome on one line.

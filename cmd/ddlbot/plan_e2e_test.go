@@ -64,14 +64,14 @@ func TestPlanGitBase(t *testing.T) {
 	dir := planRepo(t)
 
 	// Nothing changed yet.
-	r := ddlbot(t, dir, "plan")
+	r := ddlbot(t, dir, "plan", "--format", "markdown")
 	if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "no schema change between HEAD (") {
 		t.Fatalf("unchanged: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
 	// A change in the working tree, against --base main.
 	write(t, dir, map[string]string{"db/schema/users.sql": strings.Replace(planUsers, "  PRIMARY KEY", "  nick varchar(40) DEFAULT NULL,\n  PRIMARY KEY", 1)})
-	r = ddlbot(t, dir, "plan", "--base", "main")
+	r = ddlbot(t, dir, "plan", "--base", "main", "--format", "markdown")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -87,7 +87,7 @@ func TestPlanGitBase(t *testing.T) {
 
 	// Two databases change; --db plans one, with its own pull request number.
 	write(t, dir, map[string]string{"billing/migrations/003_currency.sql": "ALTER TABLE invoices ADD COLUMN currency char(3) NOT NULL DEFAULT 'EUR';\n"})
-	r = ddlbot(t, dir, "plan", "--base", "main", "--db", "billing", "--pr", "12")
+	r = ddlbot(t, dir, "plan", "--base", "main", "--db", "billing", "--pr", "12", "--format", "markdown")
 	if r.code != 0 {
 		t.Fatalf("--db billing: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -100,18 +100,18 @@ func TestPlanGitBase(t *testing.T) {
 
 	// The configuration comes from the base; a changed one is named, a new one used.
 	write(t, dir, map[string]string{".ddlbot.yml": planAppConfig + "  fail_on: warning\n"})
-	r = ddlbot(t, dir, "plan", "--base", "main", "--db", "app")
+	r = ddlbot(t, dir, "plan", "--base", "main", "--db", "app", "--format", "markdown")
 	if r.code != 0 || !strings.Contains(r.stderr, ".ddlbot.yml differs in the working tree; the plan uses the one at main (") {
 		t.Fatalf("changed config: exit %d\n%s", r.code, r.stderr)
 	}
 	write(t, dir, map[string]string{"new.yml": "databases:\n  - name: app\n    schema: db/schema\n"})
-	r = ddlbot(t, dir, "plan", "--config", "new.yml")
+	r = ddlbot(t, dir, "plan", "--config", "new.yml", "--format", "markdown")
 	if r.code != 0 || !strings.Contains(r.stderr, "new.yml is not in HEAD (") || !strings.Contains(r.stdout, "ADD COLUMN `nick`") {
 		t.Fatalf("config only in the working tree: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
 	// From a subfolder, with the config given relative to it.
-	r = ddlbot(t, dir+"/db", "plan", "--config", "../.ddlbot.yml", "--db", "app")
+	r = ddlbot(t, dir+"/db", "plan", "--config", "../.ddlbot.yml", "--db", "app", "--format", "markdown")
 	if r.code != 0 || !strings.Contains(r.stdout, "ADD COLUMN `nick`") {
 		t.Fatalf("from a subfolder: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -122,7 +122,7 @@ func TestPlanLintErrorFails(t *testing.T) {
 	dir := planRepo(t)
 	// Dropping a table is an error by default: the plan is made, the check fails.
 	write(t, dir, map[string]string{"db/schema/users.sql": "", "db/schema/accounts.sql": strings.Replace(planUsers, "users", "accounts", 1)})
-	r := ddlbot(t, dir, "plan", "--db", "app")
+	r := ddlbot(t, dir, "plan", "--db", "app", "--format", "markdown")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -131,7 +131,7 @@ func TestPlanLintErrorFails(t *testing.T) {
 
 	// A statement that does not parse: linted only, failing.
 	write(t, dir, map[string]string{"db/schema/accounts.sql": "CREATE TABLE accounts (id int PRIMARY KEY, x varchar(10) NOT NUL);\n"})
-	r = ddlbot(t, dir, "plan", "--db", "app")
+	r = ddlbot(t, dir, "plan", "--db", "app", "--format", "markdown")
 	if r.code != 1 {
 		t.Fatalf("syntax error: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -181,23 +181,23 @@ func TestPlanUsageErrors(t *testing.T) {
 	git(t, dir, "add", "bad.yml")
 	git(t, dir, "commit", "-qm", "bad config")
 	write(t, dir, map[string]string{"bad.yml": "databases:\n  - name: app\n    schema: db/schema\n"})
-	r := ddlbot(t, dir, "plan", "--config", "bad.yml")
+	r := ddlbot(t, dir, "plan", "--config", "bad.yml", "--format", "markdown")
 	if r.code != 2 || !strings.Contains(r.stderr, "bad.yml at HEAD (") || !strings.Contains(r.stderr, "is not valid (as on a pull request, the configuration is read at the base)") {
 		t.Errorf("bad config at base: exit %d\n%s", r.code, r.stderr)
 	}
 	// Outside git, --base-dir is the way; it also works with a single database and no --db.
-	r = ddlbot(t, nogit, "plan", "--base-dir", "s")
+	r = ddlbot(t, nogit, "plan", "--base-dir", "s", "--format", "markdown")
 	if r.code != 0 || !strings.Contains(r.stderr, "no schema change between folder s and the working tree") {
 		t.Errorf("--base-dir outside git: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	r = ddlbot(t, dir, "plan", "--config", "alone/x.yml", "--base-dir", "base")
+	r = ddlbot(t, dir, "plan", "--config", "alone/x.yml", "--base-dir", "base", "--format", "markdown")
 	if r.code != 0 || !strings.Contains(r.stdout, "MODIFY COLUMN `id` bigint") {
 		t.Errorf("--base-dir mapped onto alone/s: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
 
 func TestPlanHelp(t *testing.T) {
-	r := ddlbot(t, t.TempDir(), "plan", "--help")
+	r := ddlbot(t, t.TempDir(), "plan", "--help", "--format", "markdown")
 	if r.code != 0 || !strings.Contains(r.stdout, "Usage: ddlbot plan [--config F] [--base REF | --base-dir DIR]") {
 		t.Fatalf("plan --help: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

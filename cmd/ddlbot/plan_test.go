@@ -40,8 +40,9 @@ func TestPlanAgainstPlanetScaleAPI(t *testing.T) {
 			t.Fatalf("run %d: exit %d\n%s%s\nlocalscale:\n%s", i, code, out, errs, lsErr.String())
 		}
 		// app has no organization in the configuration: PLANETSCALE_ORG gives it.
-		mustContain(t, "report", out, "Deploy request [#1](https://app.planetscale.com/acme/app/deploy-requests/1): **ready**",
-			"branch `ddlbot-pr-5`", "ADD COLUMN `nick` varchar(40)")
+		// The text report: a link as "text (address)".
+		mustContain(t, "report", out, "Deploy request #1 (https://app.planetscale.com/acme/app/deploy-requests/1): ready",
+			"branch ddlbot-pr-5", "ADD COLUMN `nick` varchar(40)")
 		mustContain(t, "stderr", errs, "PlanetScale: "+env["PLANETSCALE_API_URL"]+" (service token)", "ddlbot/app: success")
 		if strings.Contains(errs, "localscale (in-process") {
 			t.Errorf("credentials were set, yet the in-process localscale ran:\n%s", errs)
@@ -56,7 +57,7 @@ func TestPlanAgainstPlanetScaleAPI(t *testing.T) {
 	// organization is then "local": PLANETSCALE_ORG is for PlanetScale).
 	code, out, errs := run("--db", "app", "--local")
 	if code != 0 || !strings.Contains(errs, "localscale (in-process, nothing leaves this machine)") ||
-		!strings.Contains(out, "Deploy request #1: **ready**") || strings.Contains(out, "https://") {
+		!strings.Contains(out, "Deploy request #1: ready") || strings.Contains(out, "https://") {
 		t.Fatalf("--local: exit %d\n%s%s", code, out, errs)
 	}
 	// Half a service token is a clear usage error, not a silent fallback.
