@@ -269,15 +269,7 @@ func (r *run) database(names []string) (config.Database, bool) {
 
 // planState reads the sticky comment's hidden block for the database.
 func (r *run) planState(ctx context.Context) (PlanState, error) {
-	c, err := r.gh.FindStickyComment(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Number, Marker(r.db.Name))
-	if err != nil {
-		return PlanState{}, fmt.Errorf("read the plan of %s: %w", r.db.Name, err)
-	}
-	if c == nil {
-		return PlanState{}, nil
-	}
-	st, _ := stateFor(c.Body, r.db.Name, r.ev.Number)
-	return st, nil
+	return r.e.stickyState(ctx, r.ev.Repo, r.ev.Number, r.db.Name)
 }
 
 // plan re-plans, or, when a deploy is under way, picks up where it is.

@@ -81,9 +81,6 @@ func (o *Outcome) LintErrors() (errs, warns int) {
 // CheckName is the check run of one database.
 func CheckName(db string) string { return "ddlbot/" + db }
 
-// BranchName is the PlanetScale branch of a pull request.
-func BranchName(number int) string { return fmt.Sprintf("ddlbot-pr-%d", number) }
-
 // HandlePullRequest runs the pull request flow (DESIGN: "The pull request
 // flow"). Running it twice changes nothing the second time.
 func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*Outcome, error) {
@@ -317,8 +314,16 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 	case res.Head.Vitess() == nil:
 		lintOnly = "the schema at the head of this pull request does not load; fix the errors below first"
 	}
+	keepComment := false
 	if lintOnly == "" {
-		planErr = e.plan(ctx, pr, db, res, rep)
+		prior, err := e.stickyState(ctx, repo, pr.Number, db.Name)
+		if err != nil {
+			// Without the earlier state the comment would forget the deploy
+			// request: plan nothing, and leave the comment as it is.
+			planErr, keepComment = fmt.Errorf("read the earlier plan from the sticky comment: %w; nothing was changed, re-run the job", err), true
+		} else {
+			planErr = e.plan(ctx, repo, pr, db, res, rep, prior)
+		}
 	}
 	rep.lintOnly, rep.err = lintOnly, planErr
 	do.Branch, do.DeploymentState = rep.state.Branch, rep.deploymentState()
@@ -328,7 +333,7 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 		do.Conclusion = github.ConclusionFailure
 	}
 	do.Report = rep.render()
-	if !pr.IsFork {
+	if !pr.IsFork && !keepComment {
 		// Fork tokens are read-only: no comment, the check run and annotations carry it.
 		if _, _, err := e.GitHub.UpsertStickyComment(ctx, repo.Owner, repo.Name, pr.Number, Marker(db.Name), do.Report); err != nil {
 			e.log().Warn("update the sticky comment", "db", db.Name, "err", err)
@@ -338,12 +343,30 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 	return do
 }
 
-// plan makes PlanetScale match the pull request: branch, schema, deploy request.
-func (e *Engine) plan(ctx context.Context, pr github.PullRequest, db config.Database, res *check.Result, rep *report) error {
+// plan makes PlanetScale match the pull request: branch, schema, deploy
+// request. prior is what the sticky comment remembers (zero when nothing).
+func (e *Engine) plan(ctx context.Context, repo Repo, pr github.PullRequest, db config.Database, res *check.Result, rep *report, prior PlanState) error {
 	o := e.Options.withDefaults()
 	org, name := db.Organization, db.Database
-	branch := BranchName(pr.Number)
+	branch := BranchName(repo, pr.Number)
 	rep.state = PlanState{Database: db.Name, Branch: branch, HeadSHA: pr.HeadSHA}
+	if prior.Branch != "" && prior.Branch != LegacyBranchName(pr.Number) {
+		// stateFor accepted it: one of this pull request's branches.
+		branch = prior.Branch
+		rep.state.Branch, rep.state.DeployRequest = branch, prior.DeployRequest
+	}
+	if prior.Branch == LegacyBranchName(pr.Number) {
+		// The old name is shared by every repository's pull request #N on
+		// this database: never apply DDL to it again. Move to this
+		// repository's own branch, cleaning up the old one unless it deploys.
+		what, _, err := e.cleanUp(ctx, db, prior, &DatabaseOutcome{})
+		if err != nil {
+			rep.state = prior
+			return fmt.Errorf("move from branch %s to %s: %w", prior.Branch, branch, err)
+		}
+		rep.notes = append(rep.notes, fmt.Sprintf("This pull request moved from branch %s, which pull request #%d of another repository on this database could share, to its own branch %s: the old %s%s",
+			schemadiff.MarkdownCode(prior.Branch), pr.Number, schemadiff.MarkdownCode(branch), strings.ToLower(what[:1]), what[1:]))
+	}
 	if _, err := e.ensureBranch(ctx, org, name, branch, db.ProductionBranch, o.BranchReadyTimeout); err != nil {
 		return err
 	}

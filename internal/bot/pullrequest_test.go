@@ -23,7 +23,7 @@ func TestPlanOpenAndRerun(t *testing.T) {
 		t.Fatalf("outcome %+v", out)
 	}
 	do := out.Databases[0]
-	if do.DeployRequest != 1 || do.Branch != "ddlbot-pr-7" || do.DeploymentState != ps.StateReady || do.Conclusion != github.ConclusionSuccess {
+	if do.DeployRequest != 1 || do.Branch != testBranch || do.DeploymentState != ps.StateReady || do.Conclusion != github.ConclusionSuccess {
 		t.Fatalf("database outcome %+v\n%s", do, do.Report)
 	}
 	body := w.gh.comments[Marker("app")]
@@ -37,7 +37,7 @@ func TestPlanOpenAndRerun(t *testing.T) {
 		t.Fatalf("check run %+v", cr)
 	}
 	// The branch now has the pull request's schema.
-	tables, err := w.client.BranchSchema(context.Background(), "acme", "app", "ddlbot-pr-7")
+	tables, err := w.client.BranchSchema(context.Background(), "acme", "app", testBranch)
 	if err != nil || !strings.Contains(tables[0].Raw, "`nick`") {
 		t.Fatalf("branch schema %v %+v", err, tables)
 	}
@@ -82,7 +82,7 @@ func TestPlanLintErrorAndNoChange(t *testing.T) {
 	if len(w.gh.comments) != 0 {
 		t.Fatal("a comment for a pull request without schema change")
 	}
-	if _, err := w.client.GetBranch(context.Background(), "acme", "app", "ddlbot-pr-7"); !ps.IsNotFound(err) {
+	if _, err := w.client.GetBranch(context.Background(), "acme", "app", testBranch); !ps.IsNotFound(err) {
 		t.Fatalf("branch created: %v", err)
 	}
 	// A table without a primary key: lint error, failing check with an annotation at the line.
@@ -130,7 +130,7 @@ func TestPlanForkTwoDatabasesAndClose(t *testing.T) {
 		t.Fatalf("closed: %+v", out)
 	}
 	for _, db := range []string{"app", "billing"} {
-		if _, err := w.client.GetBranch(context.Background(), "acme", db, "ddlbot-pr-7"); !ps.IsNotFound(err) {
+		if _, err := w.client.GetBranch(context.Background(), "acme", db, testBranch); !ps.IsNotFound(err) {
 			t.Errorf("%s branch kept: %v", db, err)
 		}
 		if dr, _ := w.client.GetDeployRequest(context.Background(), "acme", db, 1); dr == nil || dr.State != ps.DeployRequestClosed {

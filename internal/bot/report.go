@@ -29,6 +29,8 @@ type report struct {
 	lintOnly string
 	err      error
 	drift    []driftEntry // production vs the base (drift.go)
+	// notes say what the plan did beyond the usual (a new branch, and why).
+	notes []string
 }
 
 func (r *report) deploymentState() string {
@@ -114,6 +116,9 @@ func (r *report) render() string {
 		b.WriteString("> [!NOTE]\n> ")
 		b.WriteString(r.lintOnly)
 		b.WriteString("\n\n")
+	}
+	for _, n := range r.notes {
+		b.WriteString("> [!NOTE]\n> " + n + "\n\n")
 	}
 	r.renderDrift(&b)
 	r.renderChanges(&b)
