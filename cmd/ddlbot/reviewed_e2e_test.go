@@ -139,3 +139,38 @@ func TestLegacyBranchState(t *testing.T) {
 		}
 	})
 }
+
+// TestDeployRefusesTamperedBranch: someone changes the pull request's
+// branch in PlanetScale between the plan and /deploy (a column added over
+// MySQL): the pre-deploy check compares the branch with the reviewed head,
+// refuses, says what differs, and nothing is deployed (issue 17, the check
+// before every DeployDeployRequest).
+func TestDeployRefusesTamperedBranch(t *testing.T) {
+	t.Parallel()
+	w := newCmdWorld(t)
+	w.planned(actConfig)
+	if _, err := w.ps.ApplyDDL(context.Background(), actOwner, "app", actBranch, []string{"ALTER TABLE `users` ADD COLUMN `evil` int"}, ps.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	r, id := w.command("alice", "/deploy", nil)
+	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonNotReviewed})
+	wantReactions(t, w.reactions(id), "eyes", "-1")
+	contains(t, "reply", w.lastReply("alice"), "what deploy request #1 would deploy is not what was reviewed, so nothing was deployed",
+		"branch `"+actBranch+"` does not hold the schema of the head", "DROP COLUMN `evil`", "`/plan`")
+	if n := w.psCount.deployCalls(); n != 0 {
+		t.Fatalf("%d deploy calls", n)
+	}
+	if w.productionHas("app", "users", "evil") || w.productionHas("app", "users", "nick") {
+		t.Fatal("production changed")
+	}
+	// /plan brings the branch back to the head; then /deploy ships exactly it.
+	if r, _ := w.command("alice", "/plan", nil); r.code != 0 {
+		t.Fatal(r)
+	}
+	r, _ = w.command("alice", "/deploy", nil)
+	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	if w.productionHas("app", "users", "evil") || !w.productionHas("app", "users", "nick") {
+		t.Fatal("production does not hold exactly the reviewed head")
+	}
+	wantNoViolations(t, w)
+}

@@ -49,23 +49,28 @@ type CommentEvent struct {
 
 // Refusal reason codes.
 const (
-	ReasonNotACommand     = "not-a-command"
-	ReasonBadCommand      = "bad-command"
-	ReasonPermission      = "permission"
-	ReasonTeam            = "team"
-	ReasonClosed          = "pull-request-closed"
-	ReasonDraft           = "draft"
-	ReasonFork            = "fork"
-	ReasonStalePlan       = "stale-plan"
-	ReasonLintErrors      = "lint-errors"
-	ReasonNotDeployable   = "not-deployable"
-	ReasonApprovals       = "approvals"
-	ReasonWhichDatabase   = "which-database"
-	ReasonWrongState      = "wrong-state"
-	ReasonNoPlan          = "no-plan"
-	ReasonNoPlanetScale   = "no-planetscale"
-	ReasonDeployed        = "deployed"
-	ReasonFollowTimeout   = "follow-timeout"
+	ReasonNotACommand   = "not-a-command"
+	ReasonBadCommand    = "bad-command"
+	ReasonPermission    = "permission"
+	ReasonTeam          = "team"
+	ReasonClosed        = "pull-request-closed"
+	ReasonDraft         = "draft"
+	ReasonFork          = "fork"
+	ReasonStalePlan     = "stale-plan"
+	ReasonLintErrors    = "lint-errors"
+	ReasonNotDeployable = "not-deployable"
+	ReasonApprovals     = "approvals"
+	ReasonWhichDatabase = "which-database"
+	ReasonWrongState    = "wrong-state"
+	ReasonNoPlan        = "no-plan"
+	ReasonNoPlanetScale = "no-planetscale"
+	ReasonDeployed      = "deployed"
+	ReasonFollowTimeout = "follow-timeout"
+	// ReasonNotReviewed: the deploy request, its branch or the branch's
+	// schema is not the reviewed head of this pull request (verifyDeploy).
+	ReasonNotReviewed = "not-reviewed"
+	// ReasonUnverified: PlanetScale could not be read to run verifyDeploy.
+	ReasonUnverified      = "not-verified"
 	DecisionRefused       = "refused"
 	DecisionDone          = "done"
 	DecisionFollowTimeout = "follow-timeout"
@@ -339,7 +344,21 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 			return nil, err
 		}
 		dr = regated
+		st.DeployRequest = regated.Number
 	}
+	// The class check (issue 17): whatever the checks above missed, the
+	// deploy request, its branch and the branch's schema must be this pull
+	// request's reviewed head, or nothing is deployed.
+	fresh, problems, err := r.e.verifyDeploy(ctx, deployTarget{repo: r.ev.Repo, pr: r.pr, db: r.db, state: st, res: res}, dr.Number)
+	if err != nil {
+		return r.refuse(ReasonUnverified, fmt.Sprintf("ddlbot could not check that deploy request #%d is what was reviewed, so nothing was deployed: %s. Comment `/deploy` again.",
+			dr.Number, schemadiff.MarkdownEscape(err.Error())))
+	}
+	if len(problems) > 0 {
+		return r.refuse(ReasonNotReviewed, fmt.Sprintf("what deploy request #%d would deploy is not what was reviewed, so nothing was deployed:%s\n\nComment `/plan` to re-plan from the head, check the plan, then `/deploy`.",
+			dr.Number, refusalList(problems)))
+	}
+	dr = fresh
 	started := r.e.clock().Now()
 	dr, err = dps.DeployDeployRequest(ctx, org, name, dr.Number, ps.DeployOptions{InstantDDL: instant})
 	if err != nil {

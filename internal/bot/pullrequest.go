@@ -495,11 +495,7 @@ func (e *Engine) ensureDeployRequest(ctx context.Context, org, db, branch, into 
 		}
 		return &best, nil
 	}
-	notes := fmt.Sprintf("Opened by ddlbot for %s", pr.HTMLURL)
-	if pr.HTMLURL == "" {
-		notes = fmt.Sprintf("Opened by ddlbot for pull request #%d", pr.Number)
-	}
-	dr, err := e.PlanetScale.CreateDeployRequest(ctx, org, db, ps.CreateDeployRequestRequest{Branch: branch, IntoBranch: into, Notes: notes})
+	dr, err := e.PlanetScale.CreateDeployRequest(ctx, org, db, ps.CreateDeployRequestRequest{Branch: branch, IntoBranch: into, Notes: drNotes(pr)})
 	if err != nil {
 		return nil, fmt.Errorf("open a deploy request from %s into %s: %w", branch, into, err)
 	}
