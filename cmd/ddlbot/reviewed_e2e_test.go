@@ -9,6 +9,7 @@ import (
 
 	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/githubfake"
+	"github.com/ddlbot/ddlbot/internal/localscale"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 )
 
@@ -173,4 +174,127 @@ func TestDeployRefusesTamperedBranch(t *testing.T) {
 		t.Fatal("production does not hold exactly the reviewed head")
 	}
 	wantNoViolations(t, w)
+}
+
+// slowDeploys keeps a deployment in_progress for minutes.
+func slowDeploys(c *localscale.Config) { c.OperationDuration = 24 * time.Hour }
+
+// startDeploy deploys deploy request n as someone in PlanetScale's UI would,
+// and waits until it runs.
+func (w *actWorld) startDeploy(n int) {
+	w.t.Helper()
+	if _, err := w.ps.DeployDeployRequest(context.Background(), actOwner, "app", n, ps.DeployOptions{}); err != nil {
+		w.t.Fatal(err)
+	}
+	w.waitDeployState("app", n, ps.StateInProgress)
+}
+
+// push moves pull request #7 to a new head that also adds age.
+func (w *actWorld) pushAge(from string) string {
+	w.t.Helper()
+	head := w.commit(sha("head-age"), from, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
+	w.gh.UpdatePullRequest(actOwner, w.repoName(), actPR, func(p *githubfake.PR) { p.HeadSHA = head })
+	return head
+}
+
+// branchHas reports whether a branch's users table has a column.
+func (w *actWorld) branchHas(branch, column string) bool {
+	w.t.Helper()
+	tables, err := w.ps.BranchSchema(context.Background(), actOwner, "app", branch)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for _, tb := range tables {
+		if tb.Name == "users" {
+			return strings.Contains(tb.Raw, "`"+column+"`")
+		}
+	}
+	return false
+}
+
+// TestPushAfterDeploy: a push after /deploy never touches the deployed or
+// deploying branch: it is planned as a new deploy request on a new branch,
+// the report says so, and /deploy then ships the new head (issue 17 item 4).
+func TestPushAfterDeploy(t *testing.T) {
+	t.Parallel()
+	gen2 := actBranch + "-2"
+	t.Run("deployed", func(t *testing.T) {
+		t.Parallel()
+		w := newCmdWorld(t)
+		head := w.planned(actConfig)
+		r, _ := w.command("alice", "/deploy", nil)
+		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+		// The same head planned again (a re-run) finds it deployed: nothing new.
+		r = w.run("synchronize (same head)", "pull_request", w.prEvent("synchronize"), nil)
+		wantOutputs(t, r, map[string]string{outDRNumber: "1", outBranch: actBranch, outDeploymentSt: ps.StateCompletePendingRevert})
+		if drs, err := w.ps.ListDeployRequests(context.Background(), actOwner, "app", ps.ListDeployRequestsOptions{}); err != nil || len(drs) != 1 {
+			t.Fatalf("a re-run of a deployed head opened a deploy request: %d %v", len(drs), err)
+		}
+		head2 := w.pushAge(head)
+		r = w.run("synchronize", "pull_request", w.prEvent("synchronize"), nil)
+		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "2", outBranch: gen2, outDeploymentSt: ps.StateReady})
+		contains(t, "sticky comment", w.sticky("app"), "of branch `"+actBranch+"` is complete pending revert, so this push does not touch it: it is planned as a new deploy request on branch `"+gen2+"`",
+			`"branch":"`+gen2+`"`, `"deploy_request":2`, `"head_sha":"`+head2+`"`)
+		if w.branchHas(actBranch, "age") {
+			t.Fatal("the deployed branch was changed")
+		}
+		r, _ = w.command("alice", "/deploy", nil)
+		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outDRNumber: "2", outReasonCode: ps.StateCompletePendingRevert})
+		if !w.productionHas("app", "users", "age") {
+			t.Fatal("the push never reached production")
+		}
+	})
+	t.Run("deploying", func(t *testing.T) {
+		t.Parallel()
+		w := newCmdWorld(t, slowDeploys)
+		head := w.planned(actConfig)
+		w.startDeploy(1)
+		w.pushAge(head)
+		r := w.run("synchronize", "pull_request", w.prEvent("synchronize"), nil)
+		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "2", outBranch: gen2})
+		contains(t, "sticky comment", w.sticky("app"), "of branch `"+actBranch+"` is in progress, so this push does not touch it")
+		if w.branchHas(actBranch, "age") {
+			t.Fatal("DDL was applied to the branch under a running deployment")
+		}
+		if dr := w.deployRequest("app", 1); dr.DeploymentState != ps.StateInProgress {
+			t.Fatalf("deploy request #1 is %s", dr.DeploymentState)
+		}
+		if n := w.psCount.deployCalls(); n != 1 {
+			t.Fatalf("%d deploy calls", n)
+		}
+	})
+}
+
+// TestTransientErrorKeepsDeployRequest: PlanetScale fails while a push is
+// re-planned under a running deployment: the sticky state keeps deploy
+// request #1, and closing the pull request leaves the deployment and its
+// branch alone (issue 17 item 7).
+func TestTransientErrorKeepsDeployRequest(t *testing.T) {
+	t.Parallel()
+	w := newCmdWorld(t, slowDeploys)
+	head := w.planned(actConfig)
+	w.startDeploy(1)
+	w.pushAge(head)
+	// Every attempt of the first call that reads PlanetScale's deploy requests fails.
+	w.ls.InjectFaults(localscale.FaultRule{Method: "GET", Path: "/databases/app/deploy-requests", Times: 1 + ps.DefaultMaxRetries})
+	r := w.run("synchronize (500s)", "pull_request", w.prEvent("synchronize"), nil)
+	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFailed, outDRNumber: "1", outBranch: actBranch})
+	if n := w.ls.PendingFaults(); n != 0 {
+		t.Fatalf("%d injected faults not reached", n)
+	}
+	contains(t, "sticky comment", w.sticky("app"), `"deploy_request":1`, `"head_sha":"`+head+`"`, "nothing was changed")
+	if w.branchHas(actBranch, "age") {
+		t.Fatal("DDL was applied to the branch under a running deployment")
+	}
+
+	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.State = "closed" })
+	r = w.run("closed", "pull_request", w.prEvent("closed"), nil)
+	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionClosed})
+	contains(t, "sticky comment", w.sticky("app"), "Deploy request #1 is in_progress, so it and branch `"+actBranch+"` are left as they are.")
+	if _, err := w.ps.GetBranch(context.Background(), actOwner, "app", actBranch); err != nil {
+		t.Fatalf("the branch of a running deployment: %v", err)
+	}
+	if dr := w.deployRequest("app", 1); dr.DeploymentState != ps.StateInProgress || dr.State != ps.DeployRequestOpen {
+		t.Fatalf("deploy request #1: %s %s", dr.State, dr.DeploymentState)
+	}
 }

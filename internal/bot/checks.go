@@ -188,23 +188,42 @@ var deployingStates = map[string]bool{
 // when cleaned up, as left says).
 func (e *Engine) cleanUp(ctx context.Context, db config.Database, st PlanState, do *DatabaseOutcome) (what string, left bool, err error) {
 	org, name := db.Organization, db.Database
+	// Every deploy request of the branch, not only the one the state names:
+	// a state that lost its number (an older ddlbot, a failed plan) must not
+	// let a running deployment's branch be deleted (issue 17 item 7).
+	drs, err := e.PlanetScale.ListDeployRequests(ctx, org, name, ps.ListDeployRequestsOptions{Branch: st.Branch})
+	if err != nil {
+		return "", false, fmt.Errorf("list the deploy requests of branch %s: %w", st.Branch, err)
+	}
 	var dr *ps.DeployRequest
-	if st.DeployRequest != 0 {
+	for i := range drs {
+		if drs[i].Number == st.DeployRequest {
+			dr = &drs[i]
+		}
+	}
+	if dr == nil && st.DeployRequest != 0 {
 		got, err := e.PlanetScale.GetDeployRequest(ctx, org, name, st.DeployRequest)
 		if err != nil && !ps.IsNotFound(err) {
 			return "", false, fmt.Errorf("read deploy request #%d: %w", st.DeployRequest, err)
 		}
-		dr = got
+		if got != nil {
+			dr = got
+			drs = append(drs, *got)
+		}
 	}
 	if dr != nil {
 		do.DeploymentState = dr.DeploymentState
-		if deployingStates[dr.DeploymentState] {
+	}
+	for _, d := range drs {
+		if deployingStates[d.DeploymentState] {
 			return fmt.Sprintf("Deploy request #%d is %s, so it and branch `%s` are left as they are.",
-				dr.Number, dr.DeploymentState, st.Branch), true, nil
+				d.Number, d.DeploymentState, st.Branch), true, nil
 		}
-		if dr.State == ps.DeployRequestOpen {
-			if _, err := e.PlanetScale.CloseDeployRequest(ctx, org, name, dr.Number); err != nil {
-				return "", false, fmt.Errorf("close deploy request #%d: %w", dr.Number, err)
+	}
+	for _, d := range drs {
+		if d.State == ps.DeployRequestOpen && d.Branch == st.Branch {
+			if _, err := e.PlanetScale.CloseDeployRequest(ctx, org, name, d.Number); err != nil {
+				return "", false, fmt.Errorf("close deploy request #%d: %w", d.Number, err)
 			}
 		}
 	}

@@ -28,7 +28,9 @@ func TestDeployTargetMismatches(t *testing.T) {
 		{"another repository's branch", func(d *ps.DeployRequest, _ *deployTarget) { d.Branch = BranchName(Repo{"o", "admin"}, 7) }, "which is not a branch of o/r#7"},
 		{"another generation than planned", func(d *ps.DeployRequest, _ *deployTarget) { d.Branch = branchGeneration(testRepo, 7, 2) }, "not the planned"},
 		{"into another branch", func(d *ps.DeployRequest, _ *deployTarget) { d.IntoBranch = "staging" }, "goes into `staging`, not the production branch `main`"},
-		{"opened for another pull request", func(d *ps.DeployRequest, _ *deployTarget) { d.Notes = "Opened by ddlbot for https://github.com/o/admin/pull/7" }, "was opened for another pull request"},
+		{"opened for another pull request", func(d *ps.DeployRequest, _ *deployTarget) {
+			d.Notes = "Opened by ddlbot for https://github.com/o/admin/pull/7"
+		}, "was opened for another pull request"},
 		{"closed", func(d *ps.DeployRequest, _ *deployTarget) { d.State = ps.DeployRequestClosed }, "is closed"},
 		{"state for another database", func(_ *ps.DeployRequest, t *deployTarget) { t.state.Database = "billing" }, "the plan is for database `billing`"},
 		{"stale head", func(_ *ps.DeployRequest, t *deployTarget) { t.pr.HeadSHA = "head2" }, "the plan is for `head1`, not the head `head2`"},

@@ -351,9 +351,12 @@ func (e *Engine) plan(ctx context.Context, repo Repo, pr github.PullRequest, db 
 	branch := BranchName(repo, pr.Number)
 	rep.state = PlanState{Database: db.Name, Branch: branch, HeadSHA: pr.HeadSHA}
 	if prior.Branch != "" && prior.Branch != LegacyBranchName(pr.Number) {
-		// stateFor accepted it: one of this pull request's branches.
+		// stateFor accepted it: one of this pull request's branches. Until
+		// the branch changes, a failure leaves the state as it was: the
+		// deploy request number is never forgotten (issue 17 item 7).
 		branch = prior.Branch
-		rep.state.Branch, rep.state.DeployRequest = branch, prior.DeployRequest
+		rep.state = prior
+		rep.state.Closed = false // reopened
 	}
 	if prior.Branch == LegacyBranchName(pr.Number) {
 		// The old name is shared by every repository's pull request #N on
@@ -367,10 +370,27 @@ func (e *Engine) plan(ctx context.Context, repo Repo, pr github.PullRequest, db 
 		rep.notes = append(rep.notes, fmt.Sprintf("This pull request moved from branch %s, which pull request #%d of another repository on this database could share, to its own branch %s: the old %s%s",
 			schemadiff.MarkdownCode(prior.Branch), pr.Number, schemadiff.MarkdownCode(branch), strings.ToLower(what[:1]), what[1:]))
 	}
+	branch, deployed, err := e.idleBranch(ctx, repo, pr, db, branch, rep, prior)
+	if err != nil {
+		return err
+	}
+	if deployed != nil {
+		// This very head is deploying or deployed: nothing to re-plan (a
+		// duplicate delivery, a re-run, /plan after /deploy).
+		rep.state, rep.dr, rep.notes = prior, deployed, nil
+		rep.state.Closed = false
+		return nil
+	}
+	if branch != rep.state.Branch {
+		rep.state = PlanState{Database: db.Name, Branch: branch}
+	}
+	// From here on the branch changes: the state is the new head's.
+	rep.state.HeadSHA = pr.HeadSHA
 	if _, err := e.ensureBranch(ctx, org, name, branch, db.ProductionBranch, o.BranchReadyTimeout); err != nil {
 		return err
 	}
-	drift, err := e.drift(ctx, org, name, db.ProductionBranch, res)
+	var drift []driftEntry
+	drift, err = e.drift(ctx, org, name, db.ProductionBranch, res)
 	if err != nil {
 		return err
 	}
@@ -399,6 +419,49 @@ func (e *Engine) plan(ctx context.Context, repo Repo, pr github.PullRequest, db 
 	}
 	rep.psDiff = diff
 	return nil
+}
+
+// maxGenerations bounds how many deploy requests one pull request gets
+// branches for: each push after a deployment started takes a new one.
+const maxGenerations = 100
+
+// idleBranch returns the branch to plan on: branch, unless one of its deploy
+// requests is deploying or deployed (issue 17 item 4). Such a branch is
+// never touched again: applying DDL under a running deployment changes what
+// it ships, and pairing a new head with a deployed deploy request reports a
+// change as deployed that never reached production. The next generation of
+// the pull request's branch is taken instead, and the report says so.
+//
+// When the deploying deploy request is the one prior names, for this very
+// head, it is returned instead (deployed): there is nothing new to plan.
+func (e *Engine) idleBranch(ctx context.Context, repo Repo, pr github.PullRequest, db config.Database, branch string, rep *report, prior PlanState) (idle string, deployed *ps.DeployRequest, err error) {
+	gen, ok := generationOf(repo, pr.Number, branch)
+	if !ok {
+		return "", nil, fmt.Errorf("branch %s is not a branch of this pull request", branch)
+	}
+	for ; gen <= maxGenerations; gen++ {
+		branch = branchGeneration(repo, pr.Number, gen)
+		drs, err := e.PlanetScale.ListDeployRequests(ctx, db.Organization, db.Database, ps.ListDeployRequestsOptions{Branch: branch})
+		if err != nil {
+			return "", nil, fmt.Errorf("list the deploy requests of branch %s: %w; nothing was changed, re-run the job", branch, err)
+		}
+		var busy *ps.DeployRequest
+		for i, dr := range drs {
+			if deployingStates[dr.DeploymentState] {
+				busy = &drs[i]
+				break
+			}
+		}
+		if busy == nil {
+			return branch, nil, nil
+		}
+		if busy.Number == prior.DeployRequest && branch == prior.Branch && prior.HeadSHA == pr.HeadSHA {
+			return branch, busy, nil
+		}
+		rep.notes = append(rep.notes, fmt.Sprintf("Deploy request %s of branch %s is %s, so this push does not touch it: it is planned as a new deploy request on branch %s.",
+			drLink(busy), schemadiff.MarkdownCode(branch), human(busy.DeploymentState), schemadiff.MarkdownCode(branchGeneration(repo, pr.Number, gen+1))))
+	}
+	return "", nil, fmt.Errorf("pull request #%d has had %d deploy requests deploy: open a new pull request", pr.Number, maxGenerations)
 }
 
 func (e *Engine) ensureBranch(ctx context.Context, org, db, branch, parent string, timeout time.Duration) (*ps.Branch, error) {
@@ -486,14 +549,19 @@ func (e *Engine) ensureDeployRequest(ctx context.Context, org, db, branch, into 
 	if err != nil {
 		return nil, fmt.Errorf("list deploy requests of %s: %w", branch, err)
 	}
-	if len(open) > 0 {
-		best := open[0]
-		for _, dr := range open[1:] {
-			if dr.Number < best.Number {
-				best = dr
-			}
+	var best *ps.DeployRequest
+	for i, dr := range open {
+		if deployingStates[dr.DeploymentState] {
+			// idleBranch saw none; one started since: never pair the new
+			// head with a deployment of an older one.
+			return nil, fmt.Errorf("deploy request #%d of branch %s started deploying while this push was planned; re-run the job to plan it as a new deploy request", dr.Number, branch)
 		}
-		return &best, nil
+		if best == nil || dr.Number < best.Number {
+			best = &open[i]
+		}
+	}
+	if best != nil {
+		return best, nil
 	}
 	dr, err := e.PlanetScale.CreateDeployRequest(ctx, org, db, ps.CreateDeployRequestRequest{Branch: branch, IntoBranch: into, Notes: drNotes(pr)})
 	if err != nil {
