@@ -298,3 +298,40 @@ func TestTransientErrorKeepsDeployRequest(t *testing.T) {
 		t.Fatalf("deploy request #1: %s %s", dr.State, dr.DeploymentState)
 	}
 }
+
+// TestDeployLostResponse: PlanetScale deploys but its answer is lost, and
+// the client's re-check fails too: ddlbot reads the deploy request again,
+// finds it deploying and follows it to the end, instead of reporting
+// "PlanetScale refused" while production deploys (issue 17 item 10).
+func TestDeployLostResponse(t *testing.T) {
+	t.Parallel()
+	w := newCmdWorld(t)
+	w.planned(actConfig)
+	w.ls.InjectFaults(
+		localscale.FaultRule{Method: "POST", Path: "/databases/app/deploy-requests/1/deploy", Lost: true},
+		// /deploy reads #1 twice before deploying (the command's checks and
+		// the pre-deploy verification); every attempt of the client's
+		// re-check after the lost answer fails.
+		localscale.FaultRule{Method: "GET", Path: "/databases/app/deploy-requests/1", Skip: 2, Times: 1 + ps.DefaultMaxRetries},
+	)
+	r, id := w.command("alice", "/deploy", nil)
+	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
+	if n := w.ls.PendingFaults(); n != 0 {
+		t.Fatalf("%d injected faults not reached", n)
+	}
+	wantReactions(t, w.reactions(id), "eyes", "rocket")
+	var said bool
+	for _, c := range w.comments() {
+		said = said || strings.Contains(c.Body, "PlanetScale's answer to the deploy of #1 was lost, but the deploy request is ")
+		if strings.Contains(c.Body, "refused") {
+			t.Errorf("a comment says PlanetScale refused: %q", c.Body)
+		}
+	}
+	if !said {
+		t.Error("no reply says the answer was lost and the deployment is followed")
+	}
+	if !w.productionHas("app", "users", "nick") || w.psCount.deployCalls() != 1 {
+		t.Fatalf("production has nick: %v; %d deploy calls", w.productionHas("app", "users", "nick"), w.psCount.deployCalls())
+	}
+	wantNoViolations(t, w)
+}

@@ -70,7 +70,10 @@ const (
 	// schema is not the reviewed head of this pull request (verifyDeploy).
 	ReasonNotReviewed = "not-reviewed"
 	// ReasonUnverified: PlanetScale could not be read to run verifyDeploy.
-	ReasonUnverified      = "not-verified"
+	ReasonUnverified = "not-verified"
+	// ReasonDeployUnknown: the deploy's answer was lost and the deploy
+	// request could not be read since: it may be deploying.
+	ReasonDeployUnknown   = "deploy-unknown"
 	DecisionRefused       = "refused"
 	DecisionDone          = "done"
 	DecisionFollowTimeout = "follow-timeout"
@@ -360,13 +363,50 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 	}
 	dr = fresh
 	started := r.e.clock().Now()
-	dr, err = dps.DeployDeployRequest(ctx, org, name, dr.Number, ps.DeployOptions{InstantDDL: instant})
+	number := dr.Number
+	dr, err = dps.DeployDeployRequest(ctx, org, name, number, ps.DeployOptions{InstantDDL: instant})
 	if err != nil {
-		r.react(github.ReactionMinusOne)
-		r.reply(fmt.Sprintf("PlanetScale refused to deploy #%d: %s", st.DeployRequest, schemadiff.MarkdownEscape(err.Error())))
-		return &Outcome{Decision: DecisionFailed, ReasonCode: "planetscale-error", Reason: err.Error()}, nil
+		return r.deployFailed(ctx, dps, number, started, err)
 	}
 	return r.follow(ctx, dps, dr, started)
+}
+
+// lostDeployWait bounds how long a deploy whose answer was lost is looked
+// for before ddlbot says it cannot tell.
+const lostDeployWait = 2 * time.Minute
+
+// deployFailed decides what a failed deploy call means (issue 17 item 10).
+// The answer may have been lost after PlanetScale started the deployment,
+// and the client's own re-check may have failed too: the deploy request is
+// read again (polling, for a while) before anything is reported. Deploying
+// or deployed: follow it. Still waiting to be deployed: PlanetScale did
+// refuse. Unreadable: say that nobody knows yet, never "refused".
+func (r *run) deployFailed(ctx context.Context, dps DeployPlanetScale, number int, started time.Time, deployErr error) (*Outcome, error) {
+	org, name := r.db.Organization, r.db.Database
+	var dr *ps.DeployRequest
+	var readErr error
+	err := r.e.poll(ctx, r.e.clock().Now().Add(lostDeployWait), func() (bool, error) {
+		dr, readErr = dps.GetDeployRequest(ctx, org, name, number)
+		return readErr == nil, nil
+	})
+	if err != nil && !errors.Is(err, errDeadline) {
+		return nil, err
+	}
+	switch {
+	case dr != nil && readErr == nil && (deployingStates[dr.DeploymentState] || movingStates[dr.DeploymentState] && dr.DeploymentState != ps.StatePending):
+		r.reply(fmt.Sprintf("PlanetScale's answer to the deploy of #%d was lost, but the deploy request is %s: following it.", number, human(dr.DeploymentState)))
+		return r.follow(ctx, dps, dr, started)
+	case dr != nil && readErr == nil:
+		r.react(github.ReactionMinusOne)
+		r.reply(fmt.Sprintf("PlanetScale refused to deploy #%d (it is %s): %s", number, human(dr.DeploymentState), schemadiff.MarkdownEscape(deployErr.Error())))
+		return &Outcome{Decision: DecisionFailed, ReasonCode: "planetscale-error", Reason: deployErr.Error()}, nil
+	}
+	r.react(github.ReactionConfused)
+	msg := fmt.Sprintf("ddlbot cannot tell whether deploy request #%d is deploying: PlanetScale's answer to the deploy was lost, and reading the deploy request failed for %s since (%s). "+
+		"It may be deploying now: check it in PlanetScale, or comment `/plan` to pick up its state; do not `/deploy` again before you know.",
+		number, lostDeployWait, schemadiff.MarkdownEscape(readErr.Error()))
+	r.reply(msg)
+	return &Outcome{Decision: DecisionFailed, ReasonCode: ReasonDeployUnknown, Reason: firstLine(msg)}, nil
 }
 
 // regate closes a deploy request that cuts over by itself and opens a gated one.
