@@ -335,3 +335,58 @@ func TestDeployLostResponse(t *testing.T) {
 	}
 	wantNoViolations(t, w)
 }
+
+// TestConfigFromDefaultBranch: the configuration comes from the default
+// branch, never from the pull request's base. A pull request into a side
+// branch whose .ddlbot.yml is permissive is linted and planned, but cannot
+// /deploy unless the default branch's configuration lists that branch in
+// deploy.base_branches (issue 17 item 1).
+func TestConfigFromDefaultBranch(t *testing.T) {
+	t.Parallel()
+	strict := strings.Replace(actConfig, "lint:", "deploy:\n  min_permission: admin\nlint:", 1)
+	// sidePR commits the default branch (main) with mainCfg and a side
+	// branch with a configuration anyone may deploy with, and opens #7 into side.
+	sidePR := func(t *testing.T, mainCfg string) *actWorld {
+		w := newCmdWorld(t)
+		files := map[string]string{".ddlbot.yml": mainCfg, "db/schema/users.sql": actUsers}
+		w.commit("main", "", files)
+		side := w.commit(sha("side"), "main", map[string]string{".ddlbot.yml": strings.Replace(actConfig, "lint:", "deploy:\n  min_permission: read\nlint:", 1)})
+		head := w.commit(sha("side-head"), side, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
+		w.seed("app", "main", "db/schema")
+		w.gh.AddPullRequest(actOwner, actRepo, githubfake.PR{Number: actPR, BaseSHA: side, BaseRef: "side", HeadSHA: head, Author: "alice"})
+		r := w.run("opened into side", "pull_request", w.prEvent("opened"), nil)
+		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "1", outDeploymentSt: ps.StateReady})
+		return w
+	}
+	t.Run("the default branch's permissions govern", func(t *testing.T) {
+		t.Parallel()
+		w := sidePR(t, strict)
+		r, _ := w.command("alice", "/deploy", nil)
+		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
+		contains(t, "reply", w.lastReply("alice"), "it needs at least admin permission")
+		if n := w.psCount.deployCalls(); n != 0 || w.productionHas("app", "users", "nick") {
+			t.Fatalf("deployed (%d deploy calls)", n)
+		}
+	})
+	t.Run("a side branch does not deploy", func(t *testing.T) {
+		t.Parallel()
+		w := sidePR(t, actConfig)
+		contains(t, "sticky comment", visible(w.sticky("app")), "`/deploy` is not available: this pull request goes into `side`, not the default branch `main`")
+		r, id := w.command("alice", "/deploy", nil)
+		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBaseBranch})
+		wantReactions(t, w.reactions(id), "eyes", "-1")
+		contains(t, "reply", w.lastReply("alice"), "this pull request goes into `side`, not the default branch `main`", "`deploy.base_branches`")
+		if n := w.psCount.deployCalls(); n != 0 || w.productionHas("app", "users", "nick") {
+			t.Fatalf("deployed (%d deploy calls)", n)
+		}
+	})
+	t.Run("unless the default branch lists it", func(t *testing.T) {
+		t.Parallel()
+		w := sidePR(t, strings.Replace(actConfig, "lint:", "deploy:\n  base_branches: [side]\nlint:", 1))
+		r, _ := w.command("alice", "/deploy", nil)
+		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+		if !w.productionHas("app", "users", "nick") {
+			t.Fatal("not deployed")
+		}
+	})
+}

@@ -69,6 +69,9 @@ const (
 	// ReasonNotReviewed: the deploy request, its branch or the branch's
 	// schema is not the reviewed head of this pull request (verifyDeploy).
 	ReasonNotReviewed = "not-reviewed"
+	// ReasonBaseBranch: the pull request's base is neither the default
+	// branch nor listed in deploy.base_branches.
+	ReasonBaseBranch = "base-branch"
 	// ReasonUnverified: PlanetScale could not be read to run verifyDeploy.
 	ReasonUnverified = "not-verified"
 	// ReasonDeployUnknown: the deploy's answer was lost and the deploy
@@ -162,9 +165,9 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 		return nil, fmt.Errorf("read pull request #%d: %w", ev.Number, err)
 	}
 	r.pr = pr
-	cfg, err := r.e.loadConfig(ctx, ev.Repo, pr.BaseSHA)
+	cfg, err := r.e.loadConfig(ctx, ev.Repo, configRef(pr))
 	if err != nil {
-		return r.refuse("config-invalid", "the .ddlbot.yml on the base branch is not valid: "+err.Error())
+		return r.refuse("config-invalid", fmt.Sprintf("the %s on %s is not valid: %s", r.e.configName(), configWhere(pr), err.Error()))
 	}
 	// As for the pull request flow: the caller's adjustments (the Action's
 	// organization and database inputs) apply to commands too.
@@ -208,7 +211,7 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 		}
 	}
 	if len(cfg.Databases) == 0 {
-		return r.refuse(ReasonNoPlan, "there is no .ddlbot.yml on the base branch, so there is nothing to deploy.")
+		return r.refuse(ReasonNoPlan, fmt.Sprintf("there is no %s on %s, so there is nothing to deploy.", r.e.configName(), configWhere(pr)))
 	}
 	db, ok := r.database(names)
 	if !ok {
@@ -229,6 +232,9 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 	}
 	if pr.IsFork && !cfg.Deploy.AllowForks {
 		return r.refuse(ReasonFork, "the pull request comes from a fork, and `deploy.allow_forks` is off.")
+	}
+	if why, ok := deploysFrom(cfg, pr); !ok && r.cmd.Name == "deploy" {
+		return r.refuse(ReasonBaseBranch, why)
 	}
 	dps, ok := r.e.PlanetScale.(DeployPlanetScale)
 	if r.e.PlanetScale == nil || !ok || db.Organization == "" {

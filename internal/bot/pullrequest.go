@@ -93,11 +93,12 @@ func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*O
 	if err != nil {
 		return nil, fmt.Errorf("read pull request #%d: %w", ev.Number, err)
 	}
-	// The configuration comes from the base commit: the pull request's own
-	// .ddlbot.yml never decides what happens to it.
-	cfg, cfgErr := e.loadConfig(ctx, ev.Repo, pr.BaseSHA)
+	// The configuration comes from the default branch: neither the pull
+	// request's own .ddlbot.yml nor its base branch's (which the author may
+	// have pushed, with a permissive configuration) decides what happens.
+	cfg, cfgErr := e.loadConfig(ctx, ev.Repo, configRef(pr))
 	if cfgErr != nil {
-		return e.failAll(ctx, ev.Repo, pr, "config-invalid", fmt.Sprintf("The %s on the base branch is not valid:\n\n%s", e.configName(), schemadiff.CodeFence("", cfgErr.Error())))
+		return e.failAll(ctx, ev.Repo, pr, "config-invalid", fmt.Sprintf("The %s on %s is not valid:\n\n%s", e.configName(), configWhere(pr), schemadiff.CodeFence("", cfgErr.Error())))
 	}
 	if e.Options.Adjust != nil {
 		if err := e.Options.Adjust(cfg); err != nil {
@@ -105,7 +106,7 @@ func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*O
 		}
 	}
 	if len(cfg.Databases) == 0 {
-		out := &Outcome{Decision: DecisionNoSchemaChange, ReasonCode: "no-config", Reason: fmt.Sprintf("no %s on the base branch: nothing to plan", e.configName())}
+		out := &Outcome{Decision: DecisionNoSchemaChange, ReasonCode: "no-config", Reason: fmt.Sprintf("no %s on %s: nothing to plan", e.configName(), configWhere(pr))}
 		return out, e.neutral(ctx, ev.Repo, pr, out.Reason)
 	}
 	if ev.Action == "closed" || pr.State == "closed" {
@@ -186,6 +187,34 @@ func firstLine(s string) string {
 		}
 	}
 	return ""
+}
+
+// configRef is the ref the configuration is read at: the repository's
+// default branch. Without one (`ddlbot plan` and `deploy`, where the person
+// at the terminal is the only party) the base commit stands for it.
+func configRef(pr github.PullRequest) string {
+	if pr.DefaultBranch != "" {
+		return pr.DefaultBranch
+	}
+	return pr.BaseSHA
+}
+
+// configWhere names configRef in messages.
+func configWhere(pr github.PullRequest) string {
+	if pr.DefaultBranch != "" {
+		return "the default branch " + schemadiff.MarkdownCode(pr.DefaultBranch)
+	}
+	return "the base commit"
+}
+
+// deploysFrom reports whether the pull request's base branch may deploy
+// (deploy.base_branches), with the reason when it may not.
+func deploysFrom(cfg *config.Config, pr github.PullRequest) (string, bool) {
+	if pr.DefaultBranch == "" || cfg.Deploy.DeploysFrom(pr.BaseRef, pr.DefaultBranch) {
+		return "", true
+	}
+	return fmt.Sprintf("this pull request goes into %s, not the default branch %s: only pull requests into %s (or a branch listed in `deploy.base_branches` of its %s) deploy to production.",
+		schemadiff.MarkdownCode(pr.BaseRef), schemadiff.MarkdownCode(pr.DefaultBranch), schemadiff.MarkdownCode(pr.DefaultBranch), config.FileName), false
 }
 
 // configName names the configuration file in messages.
@@ -301,6 +330,7 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 	failLint := check.FailsOn(res.Findings, failingOn(cfg))
 	ck := e.startCheck(ctx, repo, pr, db.Name)
 	rep := &report{db: db, pr: pr, res: res, failOn: failingOn(cfg), many: len(cfg.Databases) > 1, version: e.Options.Version}
+	rep.noDeploy, _ = deploysFrom(cfg, pr)
 
 	var planErr error
 	lintOnly := ""
