@@ -170,3 +170,30 @@ func TestPlanBranchNeverReady(t *testing.T) {
 		t.Fatalf("outcome %+v\n%s", do, do.Report)
 	}
 }
+
+// A state that lost its deploy request number (an older ddlbot, a failed
+// plan) must not let closing the pull request delete the branch of a
+// running deployment (issue 17 item 7).
+func TestCloseLeavesRunningDeploymentWithoutNumber(t *testing.T) {
+	w := newWorld(t, appConfig, map[string]string{"db/schema/users.sql": baseSchema}, func(c *localscale.Config) { c.OperationDuration = 24 * time.Hour })
+	w.seed("app", "db/schema")
+	w.push("head1", map[string]string{"db/schema/users.sql": strings.Replace(baseSchema, "  PRIMARY KEY", "  nick varchar(40) DEFAULT NULL,\n  PRIMARY KEY", 1)})
+	if out := w.run("opened"); out.Decision != DecisionPlanned {
+		t.Fatalf("plan: %+v", out)
+	}
+	if _, err := w.client.DeployDeployRequest(context.Background(), "acme", "app", 1, ps.DeployOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	w.gh.comments[Marker("app")] = Marker("app") + "\n" + encodeState(PlanState{Database: "app", Branch: testBranch, HeadSHA: "head1"}) + "\n\n### ddlbot\n"
+	w.gh.pr.State = "closed"
+	out := w.run("closed")
+	if out.Decision != DecisionClosed || !strings.Contains(w.gh.comments[Marker("app")], "Deploy request #1 is ") || !strings.Contains(w.gh.comments[Marker("app")], "are left as they are") {
+		t.Fatalf("closed: %+v\n%s", out, w.gh.comments[Marker("app")])
+	}
+	if _, err := w.client.GetBranch(context.Background(), "acme", "app", testBranch); err != nil {
+		t.Fatalf("the branch of a running deployment: %v", err)
+	}
+	if dr, _ := w.client.GetDeployRequest(context.Background(), "acme", "app", 1); dr.State != ps.DeployRequestOpen || !deployingStates[dr.DeploymentState] {
+		t.Fatalf("deploy request #1: %s %s", dr.State, dr.DeploymentState)
+	}
+}
