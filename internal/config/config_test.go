@@ -728,7 +728,7 @@ func FuzzParse(f *testing.F) {
 		lines("databases:", "  - name: app", "    schema: db"),
 		lines("databases:", "  - name: app", "    migrations: m", "    migration_format: goose", "    mysql_version: 8.0",
 			"lint:", "  rules: {drop-column: off}", "  fail_on: warning",
-			"deploy: {min_permission: admin, allowed_teams: [a], required_approvals: 1, gated: true}"),
+			"deploy: {min_permission: admin, allowed_teams: [a], required_approvals: 1, gated: true, base_branches: [release/*, '[x']}"),
 		lines("x-a: &a {organization: o}", "databases:", "  - <<: [*a, *a]", "    name: n", "    schema: ."),
 		lines("a: &a [*a]"),
 		lines("databases: [", "- x"),
