@@ -262,6 +262,13 @@ func TestPushAfterDeploy(t *testing.T) {
 		if n := w.psCount.deployCalls(); n != 1 {
 			t.Fatalf("%d deploy calls", n)
 		}
+		// /cancel still reaches the running deployment of #1, though the
+		// plan now names #2.
+		r, _ = w.command("alice", "/cancel", nil)
+		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompleteCancel, outDRNumber: "1"})
+		if dr := w.deployRequest("app", 2); dr.DeploymentState != ps.StateReady {
+			t.Fatalf("deploy request #2 is %s", dr.DeploymentState)
+		}
 	})
 }
 

@@ -483,15 +483,56 @@ func countSeverity(fs []lint.Finding, s lint.Severity) int {
 	return n
 }
 
+// transitionFrom lists, per command, the deployment states it works in.
+var transitionFrom = map[string][]string{
+	"cutover":     {ps.StatePendingCutover},
+	"cancel":      {ps.StateQueued, ps.StateSubmitting, ps.StateInProgress, ps.StatePendingCutover},
+	"revert":      {ps.StateCompletePendingRevert},
+	"skip-revert": {ps.StateCompletePendingRevert},
+}
+
+// earlierDeployment finds the newest deploy request of this pull request's
+// earlier branch generations whose deployment is in one of states: after a
+// push under a running deployment the sticky state names the new deploy
+// request, and /cancel, /cutover, /revert or /skip-revert still reach the
+// running one. nil when there is none.
+func (r *run) earlierDeployment(ctx context.Context, dps DeployPlanetScale, current *ps.DeployRequest, states []string) (*ps.DeployRequest, error) {
+	gen, ok := generationOf(r.ev.Repo, r.ev.Number, current.Branch)
+	if !ok {
+		return nil, nil
+	}
+	for g := gen - 1; g >= 1; g-- {
+		branch := branchGeneration(r.ev.Repo, r.ev.Number, g)
+		drs, err := dps.ListDeployRequests(ctx, r.db.Organization, r.db.Database, ps.ListDeployRequestsOptions{Branch: branch, IntoBranch: r.db.ProductionBranch})
+		if err != nil {
+			return nil, fmt.Errorf("list the deploy requests of branch %s: %w", branch, err)
+		}
+		var best *ps.DeployRequest
+		for i, d := range drs {
+			if containsString(states, d.DeploymentState) && (best == nil || d.Number > best.Number) {
+				best = &drs[i]
+			}
+		}
+		if best != nil {
+			return best, nil
+		}
+	}
+	return nil, nil
+}
+
 // transition runs /cutover, /cancel, /revert and /skip-revert.
 func (r *run) transition(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRequest) (*Outcome, error) {
 	org, name := r.db.Organization, r.db.Database
-	allowed := map[string][]string{
-		"cutover":     {ps.StatePendingCutover},
-		"cancel":      {ps.StateQueued, ps.StateSubmitting, ps.StateInProgress, ps.StatePendingCutover},
-		"revert":      {ps.StateCompletePendingRevert},
-		"skip-revert": {ps.StateCompletePendingRevert},
-	}[r.cmd.Name]
+	allowed := transitionFrom[r.cmd.Name]
+	if !containsString(allowed, dr.DeploymentState) {
+		// A push after a deployment started moved the plan to a new deploy
+		// request; the command may be about the older one's deployment.
+		if older, err := r.earlierDeployment(ctx, dps, dr, allowed); err != nil {
+			return nil, err
+		} else if older != nil {
+			dr = older
+		}
+	}
 	if !containsString(allowed, dr.DeploymentState) {
 		return r.refuse(ReasonWrongState, fmt.Sprintf("deploy request #%d is %s; `/%s` works when it is %s.", dr.Number,
 			strings.ReplaceAll(orNone(dr.DeploymentState), "_", " "), r.cmd.Name, strings.Join(allowed, " or ")))
