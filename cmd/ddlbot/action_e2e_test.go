@@ -42,6 +42,9 @@ const (
 	actPR    = 7
 )
 
+// actBranch is the PlanetScale branch of acme/shop#7.
+var actBranch = bot.BranchName(bot.Repo{Owner: actOwner, Name: actRepo}, actPR)
+
 const actConfig = `databases:
   - name: app
     organization: acme
@@ -114,6 +117,26 @@ type actWorld struct {
 	// meanwhile, as another person or system would, and once it reports true
 	// the process is killed (SIGKILL), as when a runner dies.
 	watch func() (kill bool)
+	// repo is the repository's name under actOwner (default actRepo).
+	repo string
+}
+
+func (w *actWorld) repoName() string {
+	if w.repo == "" {
+		return actRepo
+	}
+	return w.repo
+}
+
+// sibling is another repository of actOwner on the same GitHub and the same
+// PlanetScale organization (and so able to use the same databases), with its
+// own commits.
+func (w *actWorld) sibling(name string) *actWorld {
+	w.t.Helper()
+	s := *w
+	s.repo, s.files = name, map[string]map[string]string{}
+	w.gh.AddRepoWith(githubfake.Repo{Owner: actOwner, Name: name, Org: true})
+	return &s
 }
 
 func newActWorld(t *testing.T, mutate ...func(*localscale.Config)) *actWorld {
@@ -182,7 +205,7 @@ func (w *actWorld) commit(id, from string, changes map[string]string) string {
 		}
 	}
 	w.files[id] = files
-	w.gh.SetFiles(actOwner, actRepo, id, files)
+	w.gh.SetFiles(actOwner, w.repoName(), id, files)
 	return id
 }
 
@@ -204,7 +227,7 @@ func (w *actWorld) standard() (base, head string) {
 	base = w.commit(sha("base"), "", map[string]string{".ddlbot.yml": actConfig, "db/schema/users.sql": actUsers, "README.md": "shop\n"})
 	head = w.commit(sha("head1"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
 	w.seed("app", base, "db/schema")
-	w.gh.AddPullRequest(actOwner, actRepo, githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+	w.gh.AddPullRequest(actOwner, w.repoName(), githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
 	return base, head
 }
 
@@ -257,7 +280,7 @@ func (w *actWorld) run(label, event string, payload []byte, inputs map[string]st
 		"GITHUB_EVENT_NAME=" + event, "GITHUB_EVENT_PATH=" + eventPath,
 		"GITHUB_OUTPUT=" + outPath, "GITHUB_STEP_SUMMARY=" + sumPath,
 		"GITHUB_WORKSPACE=" + w.ws, "GITHUB_API_URL=" + w.gh.URL(),
-		"GITHUB_REPOSITORY=" + actOwner + "/" + actRepo, "GITHUB_SERVER_URL=https://github.com", "GITHUB_RUN_ID=4242",
+		"GITHUB_REPOSITORY=" + actOwner + "/" + w.repoName(), "GITHUB_SERVER_URL=https://github.com", "GITHUB_RUN_ID=4242",
 	}
 	values := actionInputDefaults(w.t)
 	values[inGitHubToken] = w.gh.Token() // ${{ github.token }}
@@ -376,15 +399,17 @@ func parseOutputs(t *testing.T, s string) map[string]string {
 }
 
 func (w *actWorld) prEvent(action string) []byte {
-	return w.gh.PullRequestEvent(w.t, action, actOwner, actRepo, actPR, nil)
+	return w.gh.PullRequestEvent(w.t, action, actOwner, w.repoName(), actPR, nil)
 }
 
-func (w *actWorld) comments() []githubfake.Comment { return w.gh.Comments(actOwner, actRepo, actPR) }
+func (w *actWorld) comments() []githubfake.Comment {
+	return w.gh.Comments(actOwner, w.repoName(), actPR)
+}
 
 // checkRun returns the newest check run of a name on a commit.
 func (w *actWorld) checkRun(sha, name string) *githubfake.CheckRun {
 	var got *githubfake.CheckRun
-	for _, c := range w.gh.CheckRuns(actOwner, actRepo) {
+	for _, c := range w.gh.CheckRuns(actOwner, w.repoName()) {
 		if c.HeadSHA == sha && c.Name == name {
 			c := c
 			got = &c
@@ -395,7 +420,7 @@ func (w *actWorld) checkRun(sha, name string) *githubfake.CheckRun {
 
 func (w *actWorld) checkRunsOn(sha string) []githubfake.CheckRun {
 	var out []githubfake.CheckRun
-	for _, c := range w.gh.CheckRuns(actOwner, actRepo) {
+	for _, c := range w.gh.CheckRuns(actOwner, w.repoName()) {
 		if c.HeadSHA == sha {
 			out = append(out, c)
 		}
@@ -436,7 +461,7 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outReasonCode: "planned", outDRNumber: "1", outBranch: "ddlbot-pr-7",
+	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outReasonCode: "planned", outDRNumber: "1", outBranch: actBranch,
 		outDeploymentSt: ps.StateReady, outLintErrors: "0", outLintWarnings: "0"})
 	if !strings.HasPrefix(r.out[outDRURL], "https://app.planetscale.com/acme/app/deploy-requests/1") {
 		t.Errorf("deploy-request-url %q", r.out[outDRURL])
@@ -458,10 +483,10 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 	if strings.Contains(r.stdout, "::error") || strings.Contains(r.stdout, "::warning") {
 		t.Errorf("annotations in the log of a run whose check run carries them:\n%s", r.stdout)
 	}
-	if dr, err := w.ps.GetDeployRequest(ctx, actOwner, "app", 1); err != nil || dr.Branch != "ddlbot-pr-7" || dr.State != ps.DeployRequestOpen || !strings.Contains(dr.Notes, "/pull/7") {
+	if dr, err := w.ps.GetDeployRequest(ctx, actOwner, "app", 1); err != nil || dr.Branch != actBranch || dr.State != ps.DeployRequestOpen || !strings.Contains(dr.Notes, "/pull/7") {
 		t.Fatalf("deploy request %+v %v", dr, err)
 	}
-	if tables, err := w.ps.BranchSchema(ctx, actOwner, "app", "ddlbot-pr-7"); err != nil || !strings.Contains(tables[0].Raw, "`nick`") {
+	if tables, err := w.ps.BranchSchema(ctx, actOwner, "app", actBranch); err != nil || !strings.Contains(tables[0].Raw, "`nick`") {
 		t.Fatalf("branch schema %+v %v", tables, err)
 	}
 	if r.ghTotal == 0 || w.gh.Count("repos/get-content") == 0 || w.gh.Count("git/get-blob") == 0 {
@@ -510,8 +535,8 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionClosed, outReasonCode: "closed", outDRNumber: "1", outBranch: "ddlbot-pr-7"})
-	if _, err := w.ps.GetBranch(ctx, actOwner, "app", "ddlbot-pr-7"); !ps.IsNotFound(err) {
+	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionClosed, outReasonCode: "closed", outDRNumber: "1", outBranch: actBranch})
+	if _, err := w.ps.GetBranch(ctx, actOwner, "app", actBranch); !ps.IsNotFound(err) {
 		t.Errorf("branch not deleted: %v", err)
 	}
 	if dr, err := w.ps.GetDeployRequest(ctx, actOwner, "app", 1); err != nil || dr.State != ps.DeployRequestClosed {
@@ -521,7 +546,7 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 	if len(cs) != 1 {
 		t.Fatalf("%d comments", len(cs))
 	}
-	contains(t, "comment", cs[0].Body, "deploy request #1 closed and branch `ddlbot-pr-7` deleted")
+	contains(t, "comment", cs[0].Body, "deploy request #1 closed and branch `"+actBranch+"` deleted")
 	contains(t, "job summary", r.summary, "deploy request #1 closed")
 
 	// A second closed delivery: nothing more.
@@ -602,7 +627,7 @@ func TestActionNoSchemaChange(t *testing.T) {
 	if cs := w.comments(); len(cs) != 0 {
 		t.Fatalf("comments %+v", cs)
 	}
-	if _, err := w.ps.GetBranch(context.Background(), actOwner, "app", "ddlbot-pr-7"); !ps.IsNotFound(err) {
+	if _, err := w.ps.GetBranch(context.Background(), actOwner, "app", actBranch); !ps.IsNotFound(err) {
 		t.Fatalf("branch created: %v", err)
 	}
 	if r.psCalls != 0 {
@@ -629,7 +654,7 @@ func TestActionTwoDatabases(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "1", outBranch: "ddlbot-pr-7", outLintWarnings: "1"})
+	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "1", outBranch: actBranch, outLintWarnings: "1"})
 	cs := w.comments()
 	if len(cs) != 2 {
 		t.Fatalf("%d comments", len(cs))
@@ -639,7 +664,7 @@ func TestActionTwoDatabases(t *testing.T) {
 			t.Errorf("check run of %s: %+v", db, cr)
 		}
 		dr, err := w.ps.GetDeployRequest(context.Background(), actOwner, db, 1)
-		if err != nil || dr.Branch != "ddlbot-pr-7" {
+		if err != nil || dr.Branch != actBranch {
 			t.Errorf("deploy request of %s: %+v %v", db, dr, err)
 		}
 	}
@@ -749,13 +774,13 @@ func TestActionBranchNeverReady(t *testing.T) {
 	if d := time.Since(start); d > 20*time.Second {
 		t.Errorf("the run took %s with wait-timeout 2s", d)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFailed, outReasonCode: "check-failed", outBranch: "ddlbot-pr-7", outDRNumber: ""})
+	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFailed, outReasonCode: "check-failed", outBranch: actBranch, outDRNumber: ""})
 	cr := w.checkRun(head, "ddlbot/app")
 	if cr == nil || cr.Conclusion != "failure" || cr.Title != "Planning failed" {
 		t.Fatalf("check run %+v", cr)
 	}
 	contains(t, "check run summary", cr.Summary, "did not become ready within 2s", `re\-run to keep waiting`)
-	contains(t, "log", r.stdout, "::error::ddlbot: database app: branch ddlbot-pr-7 did not become ready within 2s")
+	contains(t, "log", r.stdout, "::error::ddlbot: database app: branch "+actBranch+" did not become ready within 2s")
 }
 
 // TestActionLocalCheckout: the workspace is a real git checkout holding the
@@ -784,13 +809,18 @@ func TestActionLocalCheckout(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "1", outBranch: "ddlbot-pr-7"})
+	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "1", outBranch: actBranch})
 	for _, c := range r.ghCalls {
+		if strings.HasSuffix(c.Path, "/contents/.ddlbot.yml") && c.Query.Get("ref") == "main" {
+			// The configuration governs from the default branch, named
+			// by branch: never from a checkout, whose branches are not GitHub's.
+			continue
+		}
 		if strings.Contains(c.Path, "/contents/") || strings.Contains(c.Path, "/git/") {
 			t.Errorf("read through the API although the commit is checked out: %s %s", c.Method, c.Path)
 		}
 	}
-	if dr, err := w.ps.GetDeployRequest(context.Background(), actOwner, "app", 1); err != nil || dr.Branch != "ddlbot-pr-7" {
+	if dr, err := w.ps.GetDeployRequest(context.Background(), actOwner, "app", 1); err != nil || dr.Branch != actBranch {
 		t.Fatalf("deploy request in the database named by the input: %+v %v", dr, err)
 	}
 	contains(t, "comment", w.comments()[0].Body, "### ddlbot · `shop`", "Deploy request [#1]")
@@ -806,6 +836,9 @@ func TestActionLocalCheckout(t *testing.T) {
 	}
 	var apiReads []string
 	for _, c := range r.ghCalls {
+		if strings.HasSuffix(c.Path, "/contents/.ddlbot.yml") && c.Query.Get("ref") == "main" {
+			continue // the configuration, from the default branch
+		}
 		if strings.Contains(c.Path, "/contents/") || strings.Contains(c.Path, "/git/") {
 			apiReads = append(apiReads, c.Path)
 			if strings.Contains(c.Path, base) || strings.Contains(c.Query.Get("ref"), base) {

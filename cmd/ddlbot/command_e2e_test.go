@@ -41,7 +41,7 @@ func newCmdWorld(t *testing.T, mutate ...func(*localscale.Config)) *actWorld {
 	w := newActWorld(t, append([]func(*localscale.Config){fastDeploys}, mutate...)...)
 	w.env = fastEngine
 	for user, role := range map[string]string{"alice": "write", "bob": "write", "carol": "read", "dave": "triage"} {
-		w.gh.SetPermission(actOwner, actRepo, user, role)
+		w.gh.SetPermission(actOwner, w.repoName(), user, role)
 	}
 	return w
 }
@@ -62,7 +62,7 @@ func (w *actWorld) openPR(cfg string, headChanges map[string]string, edit func(*
 	if edit != nil {
 		edit(&pr)
 	}
-	w.gh.AddPullRequest(actOwner, actRepo, pr)
+	w.gh.AddPullRequest(actOwner, w.repoName(), pr)
 	return head, w.run("opened", "pull_request", w.prEvent("opened"), nil)
 }
 
@@ -80,8 +80,8 @@ func (w *actWorld) planned(cfg string) string {
 // event; it returns the run and the comment's id.
 func (w *actWorld) command(user, body string, inputs map[string]string) (actResult, int64) {
 	w.t.Helper()
-	id := w.gh.AddComment(actOwner, actRepo, actPR, user, body)
-	return w.run(fmt.Sprintf("%s (%s)", body, user), "issue_comment", w.gh.CommentEvent(w.t, "created", actOwner, actRepo, id, nil), inputs), id
+	id := w.gh.AddComment(actOwner, w.repoName(), actPR, user, body)
+	return w.run(fmt.Sprintf("%s (%s)", body, user), "issue_comment", w.gh.CommentEvent(w.t, "created", actOwner, w.repoName(), id, nil), inputs), id
 }
 
 // reactions lists the reactions on a comment, oldest first.
@@ -219,7 +219,7 @@ func TestCommandDeployHappyPath(t *testing.T) {
 		t.Fatal(r)
 	}
 	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert,
-		outDeploymentSt: ps.StateCompletePendingRevert, outDRNumber: "1", outBranch: "ddlbot-pr-7"})
+		outDeploymentSt: ps.StateCompletePendingRevert, outDRNumber: "1", outBranch: actBranch})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	contains(t, "reply", w.lastReply("alice"), "Deploy request [#1](https://app.planetscale.com/acme/app/deploy-requests/1) is **complete pending revert** (took ",
 		"`/revert`", "`/skip-revert`")

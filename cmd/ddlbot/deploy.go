@@ -159,6 +159,12 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "%s: %s: not deployed: the plan has no deploy request (see the report above)\n", name, db.Name)
 		return exitFindings
 	}
+	if planned.DeploymentState == ps.StateNoChanges {
+		// Deployed before (a new deploy request was opened beside the
+		// deployed one, and it has nothing to do).
+		fmt.Fprintf(a.stderr, "%s: %s: nothing to deploy: production already has this schema\n", name, db.Name)
+		return exitOK
+	}
 	if !be.local && !*yes {
 		if !a.confirm(name, db, planned) {
 			fmt.Fprintf(a.stderr, "%s: not confirmed: nothing was deployed\n", name)

@@ -274,9 +274,10 @@ func TestDeployToPlanetScaleConfirms(t *testing.T) {
 		t.Fatalf("production:\n%s", all)
 	}
 
-	// Again, with --yes: no question, and the deploy request is not deployed twice.
+	// Again, with --yes: no question, and nothing is deployed twice: deploy
+	// request #1 is left alone, and a new one has no changes.
 	r = run("", "--yes")
-	if r.code != 0 || strings.Contains(r.stderr, "to confirm") || !strings.Contains(r.stderr, "is already complete pending revert; following it.") {
+	if r.code != 0 || strings.Contains(r.stderr, "to confirm") || !strings.Contains(r.stderr, "shop: nothing to deploy: production already has this schema") {
 		t.Fatalf("--yes: exit %d\n%s", r.code, r.stderr)
 	}
 	if n := counter.deployCalls(); n != 1 {

@@ -51,7 +51,7 @@ func TestActionSchemaFolderTypo(t *testing.T) {
 		t.Fatalf("check run %+v", cr)
 	}
 	contains(t, "check run", cr.Summary, "`schema: db/schema` (.ddlbot.yml line 5, database `app`): the folder holds no schema at the head of this pull request, and held 1 table(s)")
-	if _, err := w.ps.GetBranch(context.Background(), actOwner, "app", "ddlbot-pr-7"); !ps.IsNotFound(err) {
+	if _, err := w.ps.GetBranch(context.Background(), actOwner, "app", actBranch); !ps.IsNotFound(err) {
 		t.Fatalf("branch created: %v", err)
 	}
 }

@@ -37,13 +37,13 @@ import (
 
 const planDescription = `Plans the working tree as if it were a pull request: the same engine as the
 GitHub Action, with the terminal in place of GitHub. It lints the change,
-creates (or reuses) the PlanetScale branch ddlbot-pr-N, brings it to the
-working tree's schema over MySQL, opens (or reuses) a deploy request, waits
-for PlanetScale's checks and prints the comment the pull request would get on
-stdout, one report per database: as text (the default), as the markdown
-posted on a pull request (--format markdown) or as JSON for scripts
-(--format json: each database's conclusion, branch, deploy request and
-findings); and one summary line per database on stderr.
+creates (or reuses) the PlanetScale branch ddlbot-worktree-HASH-pr-N,
+brings it to the working tree's schema over MySQL, opens (or reuses) a
+deploy request, waits for PlanetScale's checks and prints the comment the
+pull request would get on stdout, one report per database: as text (the
+default), as the markdown posted on a pull request (--format markdown) or as
+JSON for scripts (--format json: each database's conclusion, branch, deploy
+request and findings); and one summary line per database on stderr.
 
 The base is a git ref (--base, default HEAD: the uncommitted changes), or with
 --base-dir a folder that stands for the database's schema folder at the base,
@@ -133,7 +133,7 @@ func (f *planFlags) register(fset *flag.FlagSet) {
 	fset.StringVar(&f.baseRef, "base", "", "git ref of the base (default HEAD)")
 	fset.StringVar(&f.baseDir, "base-dir", "", "folder holding the base schema of the database (instead of a git ref)")
 	fset.StringVar(&f.dbName, "db", "", "only this database of the configuration (needed by deploy when it lists several)")
-	fset.IntVar(&f.prNumber, "pr", 0, "pull request number: the branch is ddlbot-pr-N")
+	fset.IntVar(&f.prNumber, "pr", 0, "pull request number: the branch is ddlbot-worktree-HASH-pr-N")
 	fset.BoolVar(&f.forceLocal, "local", false, "use the in-process localscale even when PlanetScale credentials are set")
 	fset.BoolVar(&f.verbose, "verbose", false, "log each step on stderr")
 }

@@ -84,9 +84,11 @@ type Options struct {
 	DetailsURL string
 	// Version is ddlbot's version, shown in reports.
 	Version string
-	// ConfigPath is the configuration file read at the base commit, relative
-	// to the repository root; the folders it names are relative to its own
-	// folder. Empty means .ddlbot.yml, else .ddlbot.yaml, at the root.
+	// ConfigPath is the configuration file, read at the repository's
+	// default branch (at the base commit where there is none, as in a
+	// terminal), relative to the repository root; the folders it names are
+	// relative to its own folder. Empty means .ddlbot.yml, else
+	// .ddlbot.yaml, at the root.
 	ConfigPath string
 	// Adjust, when set, changes the configuration once it is loaded (the
 	// Action's organization, database and fail-on inputs). An error stops

@@ -138,16 +138,12 @@ func (e *Engine) failAll(ctx context.Context, repo Repo, pr github.PullRequest, 
 func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequest, cfg *config.Config) (*Outcome, error) {
 	out := &Outcome{Decision: DecisionClosed, ReasonCode: "closed", Reason: "pull request closed"}
 	for _, db := range cfg.Databases {
-		c, err := e.GitHub.FindStickyComment(ctx, repo.Owner, repo.Name, pr.Number, Marker(db.Name))
+		st, err := e.stickyState(ctx, repo, pr.Number, db.Name)
 		if err != nil {
-			return nil, fmt.Errorf("find the comment of %s: %w", db.Name, err)
+			return nil, err
 		}
-		if c == nil {
-			continue // never planned
-		}
-		st, ok := stateFor(c.Body, db.Name, pr.Number)
-		if !ok {
-			continue // not the bot's state for this database and pull request
+		if st.Database == "" {
+			continue // never planned, or not the bot's state for this database and pull request
 		}
 		if st.Closed {
 			continue // cleaned up already
@@ -156,7 +152,12 @@ func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequ
 		out.Databases = append(out.Databases, do)
 		note := "The pull request was closed."
 		if e.PlanetScale != nil && db.Organization != "" && st.Branch != "" {
-			note, err = e.cleanUp(ctx, db, st, do)
+			what, left, err := e.cleanUp(ctx, db, st, do)
+			sep := ": "
+			if left {
+				sep = ". "
+			}
+			note = "The pull request was closed" + sep + what
 			if err != nil {
 				note = "The pull request was closed, but cleaning up failed: " + schemadiff.MarkdownEscape(redact.Secrets(err.Error()))
 			} else {
@@ -181,35 +182,58 @@ var deployingStates = map[string]bool{
 	ps.StateCompleteRevert: true, ps.StateInProgressCancel: true, ps.StateCompleteError: true,
 }
 
-func (e *Engine) cleanUp(ctx context.Context, db config.Database, st PlanState, do *DatabaseOutcome) (string, error) {
+// cleanUp closes a pull request's deploy request and deletes its branch,
+// unless a deployment is running or done. It says what it did: a sentence
+// that reads after "The pull request was closed" ("." when left alone, ":"
+// when cleaned up, as left says).
+func (e *Engine) cleanUp(ctx context.Context, db config.Database, st PlanState, do *DatabaseOutcome) (what string, left bool, err error) {
 	org, name := db.Organization, db.Database
+	// Every deploy request of the branch, not only the one the state names:
+	// a state that lost its number (an older ddlbot, a failed plan) must not
+	// let a running deployment's branch be deleted (issue 17 item 7).
+	drs, err := e.PlanetScale.ListDeployRequests(ctx, org, name, ps.ListDeployRequestsOptions{Branch: st.Branch})
+	if err != nil {
+		return "", false, fmt.Errorf("list the deploy requests of branch %s: %w", st.Branch, err)
+	}
 	var dr *ps.DeployRequest
-	if st.DeployRequest != 0 {
+	for i := range drs {
+		if drs[i].Number == st.DeployRequest {
+			dr = &drs[i]
+		}
+	}
+	if dr == nil && st.DeployRequest != 0 {
 		got, err := e.PlanetScale.GetDeployRequest(ctx, org, name, st.DeployRequest)
 		if err != nil && !ps.IsNotFound(err) {
-			return "", fmt.Errorf("read deploy request #%d: %w", st.DeployRequest, err)
+			return "", false, fmt.Errorf("read deploy request #%d: %w", st.DeployRequest, err)
 		}
-		dr = got
+		if got != nil {
+			dr = got
+			drs = append(drs, *got)
+		}
 	}
 	if dr != nil {
 		do.DeploymentState = dr.DeploymentState
-		if deployingStates[dr.DeploymentState] {
-			return fmt.Sprintf("The pull request was closed. Deploy request #%d is %s, so it and branch `%s` are left as they are.",
-				dr.Number, dr.DeploymentState, st.Branch), nil
+	}
+	for _, d := range drs {
+		if deployingStates[d.DeploymentState] {
+			return fmt.Sprintf("Deploy request #%d is %s, so it and branch `%s` are left as they are.",
+				d.Number, d.DeploymentState, st.Branch), true, nil
 		}
-		if dr.State == ps.DeployRequestOpen {
-			if _, err := e.PlanetScale.CloseDeployRequest(ctx, org, name, dr.Number); err != nil {
-				return "", fmt.Errorf("close deploy request #%d: %w", dr.Number, err)
+	}
+	for _, d := range drs {
+		if d.State == ps.DeployRequestOpen && d.Branch == st.Branch {
+			if _, err := e.PlanetScale.CloseDeployRequest(ctx, org, name, d.Number); err != nil {
+				return "", false, fmt.Errorf("close deploy request #%d: %w", d.Number, err)
 			}
 		}
 	}
 	if err := e.PlanetScale.DeleteBranch(ctx, org, name, st.Branch); err != nil && !ps.IsNotFound(err) {
-		return "", fmt.Errorf("delete branch %s: %w", st.Branch, err)
+		return "", false, fmt.Errorf("delete branch %s: %w", st.Branch, err)
 	}
 	if dr != nil {
-		return fmt.Sprintf("The pull request was closed: deploy request #%d closed and branch `%s` deleted.", dr.Number, st.Branch), nil
+		return fmt.Sprintf("deploy request #%d closed and branch `%s` deleted.", dr.Number, st.Branch), false, nil
 	}
-	return fmt.Sprintf("The pull request was closed: branch `%s` deleted.", st.Branch), nil
+	return fmt.Sprintf("branch `%s` deleted.", st.Branch), false, nil
 }
 
 // emptyDir is an FS holding only an empty folder.

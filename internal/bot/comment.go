@@ -49,23 +49,34 @@ type CommentEvent struct {
 
 // Refusal reason codes.
 const (
-	ReasonNotACommand     = "not-a-command"
-	ReasonBadCommand      = "bad-command"
-	ReasonPermission      = "permission"
-	ReasonTeam            = "team"
-	ReasonClosed          = "pull-request-closed"
-	ReasonDraft           = "draft"
-	ReasonFork            = "fork"
-	ReasonStalePlan       = "stale-plan"
-	ReasonLintErrors      = "lint-errors"
-	ReasonNotDeployable   = "not-deployable"
-	ReasonApprovals       = "approvals"
-	ReasonWhichDatabase   = "which-database"
-	ReasonWrongState      = "wrong-state"
-	ReasonNoPlan          = "no-plan"
-	ReasonNoPlanetScale   = "no-planetscale"
-	ReasonDeployed        = "deployed"
-	ReasonFollowTimeout   = "follow-timeout"
+	ReasonNotACommand   = "not-a-command"
+	ReasonBadCommand    = "bad-command"
+	ReasonPermission    = "permission"
+	ReasonTeam          = "team"
+	ReasonClosed        = "pull-request-closed"
+	ReasonDraft         = "draft"
+	ReasonFork          = "fork"
+	ReasonStalePlan     = "stale-plan"
+	ReasonLintErrors    = "lint-errors"
+	ReasonNotDeployable = "not-deployable"
+	ReasonApprovals     = "approvals"
+	ReasonWhichDatabase = "which-database"
+	ReasonWrongState    = "wrong-state"
+	ReasonNoPlan        = "no-plan"
+	ReasonNoPlanetScale = "no-planetscale"
+	ReasonDeployed      = "deployed"
+	ReasonFollowTimeout = "follow-timeout"
+	// ReasonNotReviewed: the deploy request, its branch or the branch's
+	// schema is not the reviewed head of this pull request (verifyDeploy).
+	ReasonNotReviewed = "not-reviewed"
+	// ReasonBaseBranch: the pull request's base is neither the default
+	// branch nor listed in deploy.base_branches.
+	ReasonBaseBranch = "base-branch"
+	// ReasonUnverified: PlanetScale could not be read to run verifyDeploy.
+	ReasonUnverified = "not-verified"
+	// ReasonDeployUnknown: the deploy's answer was lost and the deploy
+	// request could not be read since: it may be deploying.
+	ReasonDeployUnknown   = "deploy-unknown"
 	DecisionRefused       = "refused"
 	DecisionDone          = "done"
 	DecisionFollowTimeout = "follow-timeout"
@@ -154,9 +165,9 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 		return nil, fmt.Errorf("read pull request #%d: %w", ev.Number, err)
 	}
 	r.pr = pr
-	cfg, err := r.e.loadConfig(ctx, ev.Repo, pr.BaseSHA)
+	cfg, err := r.e.loadConfig(ctx, ev.Repo, configRef(pr))
 	if err != nil {
-		return r.refuse("config-invalid", "the .ddlbot.yml on the base branch is not valid: "+err.Error())
+		return r.refuse("config-invalid", fmt.Sprintf("the %s on %s is not valid: %s", r.e.configName(), configWhere(pr), err.Error()))
 	}
 	// As for the pull request flow: the caller's adjustments (the Action's
 	// organization and database inputs) apply to commands too.
@@ -200,7 +211,7 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 		}
 	}
 	if len(cfg.Databases) == 0 {
-		return r.refuse(ReasonNoPlan, "there is no .ddlbot.yml on the base branch, so there is nothing to deploy.")
+		return r.refuse(ReasonNoPlan, fmt.Sprintf("there is no %s on %s, so there is nothing to deploy.", r.e.configName(), configWhere(pr)))
 	}
 	db, ok := r.database(names)
 	if !ok {
@@ -221,6 +232,9 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 	}
 	if pr.IsFork && !cfg.Deploy.AllowForks {
 		return r.refuse(ReasonFork, "the pull request comes from a fork, and `deploy.allow_forks` is off.")
+	}
+	if why, ok := deploysFrom(cfg, pr); !ok && r.cmd.Name == "deploy" {
+		return r.refuse(ReasonBaseBranch, why)
 	}
 	dps, ok := r.e.PlanetScale.(DeployPlanetScale)
 	if r.e.PlanetScale == nil || !ok || db.Organization == "" {
@@ -269,15 +283,7 @@ func (r *run) database(names []string) (config.Database, bool) {
 
 // planState reads the sticky comment's hidden block for the database.
 func (r *run) planState(ctx context.Context) (PlanState, error) {
-	c, err := r.gh.FindStickyComment(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Number, Marker(r.db.Name))
-	if err != nil {
-		return PlanState{}, fmt.Errorf("read the plan of %s: %w", r.db.Name, err)
-	}
-	if c == nil {
-		return PlanState{}, nil
-	}
-	st, _ := stateFor(c.Body, r.db.Name, r.ev.Number)
-	return st, nil
+	return r.e.stickyState(ctx, r.ev.Repo, r.ev.Number, r.db.Name)
 }
 
 // plan re-plans, or, when a deploy is under way, picks up where it is.
@@ -347,15 +353,66 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 			return nil, err
 		}
 		dr = regated
+		st.DeployRequest = regated.Number
 	}
-	started := r.e.clock().Now()
-	dr, err = dps.DeployDeployRequest(ctx, org, name, dr.Number, ps.DeployOptions{InstantDDL: instant})
+	// The class check (issue 17): whatever the checks above missed, the
+	// deploy request, its branch and the branch's schema must be this pull
+	// request's reviewed head, or nothing is deployed.
+	fresh, problems, err := r.e.verifyDeploy(ctx, deployTarget{repo: r.ev.Repo, pr: r.pr, db: r.db, state: st, res: res}, dr.Number)
 	if err != nil {
-		r.react(github.ReactionMinusOne)
-		r.reply(fmt.Sprintf("PlanetScale refused to deploy #%d: %s", st.DeployRequest, schemadiff.MarkdownEscape(err.Error())))
-		return &Outcome{Decision: DecisionFailed, ReasonCode: "planetscale-error", Reason: err.Error()}, nil
+		return r.refuse(ReasonUnverified, fmt.Sprintf("ddlbot could not check that deploy request #%d is what was reviewed, so nothing was deployed: %s. Comment `/deploy` again.",
+			dr.Number, schemadiff.MarkdownEscape(err.Error())))
+	}
+	if len(problems) > 0 {
+		return r.refuse(ReasonNotReviewed, fmt.Sprintf("what deploy request #%d would deploy is not what was reviewed, so nothing was deployed:%s\n\nComment `/plan` to re-plan from the head, check the plan, then `/deploy`.",
+			dr.Number, refusalList(problems)))
+	}
+	dr = fresh
+	started := r.e.clock().Now()
+	number := dr.Number
+	dr, err = dps.DeployDeployRequest(ctx, org, name, number, ps.DeployOptions{InstantDDL: instant})
+	if err != nil {
+		return r.deployFailed(ctx, dps, number, started, err)
 	}
 	return r.follow(ctx, dps, dr, started)
+}
+
+// lostDeployWait bounds how long a deploy whose answer was lost is looked
+// for before ddlbot says it cannot tell.
+const lostDeployWait = 2 * time.Minute
+
+// deployFailed decides what a failed deploy call means (issue 17 item 10).
+// The answer may have been lost after PlanetScale started the deployment,
+// and the client's own re-check may have failed too: the deploy request is
+// read again (polling, for a while) before anything is reported. Deploying
+// or deployed: follow it. Still waiting to be deployed: PlanetScale did
+// refuse. Unreadable: say that nobody knows yet, never "refused".
+func (r *run) deployFailed(ctx context.Context, dps DeployPlanetScale, number int, started time.Time, deployErr error) (*Outcome, error) {
+	org, name := r.db.Organization, r.db.Database
+	var dr *ps.DeployRequest
+	var readErr error
+	err := r.e.poll(ctx, r.e.clock().Now().Add(lostDeployWait), func() (bool, error) {
+		dr, readErr = dps.GetDeployRequest(ctx, org, name, number)
+		return readErr == nil, nil
+	})
+	if err != nil && !errors.Is(err, errDeadline) {
+		return nil, err
+	}
+	switch {
+	case dr != nil && readErr == nil && (deployingStates[dr.DeploymentState] || movingStates[dr.DeploymentState] && dr.DeploymentState != ps.StatePending):
+		r.reply(fmt.Sprintf("PlanetScale's answer to the deploy of #%d was lost, but the deploy request is %s: following it.", number, human(dr.DeploymentState)))
+		return r.follow(ctx, dps, dr, started)
+	case dr != nil && readErr == nil:
+		r.react(github.ReactionMinusOne)
+		r.reply(fmt.Sprintf("PlanetScale refused to deploy #%d (it is %s): %s", number, human(dr.DeploymentState), schemadiff.MarkdownEscape(deployErr.Error())))
+		return &Outcome{Decision: DecisionFailed, ReasonCode: "planetscale-error", Reason: deployErr.Error()}, nil
+	}
+	r.react(github.ReactionConfused)
+	msg := fmt.Sprintf("ddlbot cannot tell whether deploy request #%d is deploying: PlanetScale's answer to the deploy was lost, and reading the deploy request failed for %s since (%s). "+
+		"It may be deploying now: check it in PlanetScale, or comment `/plan` to pick up its state; do not `/deploy` again before you know.",
+		number, lostDeployWait, schemadiff.MarkdownEscape(readErr.Error()))
+	r.reply(msg)
+	return &Outcome{Decision: DecisionFailed, ReasonCode: ReasonDeployUnknown, Reason: firstLine(msg)}, nil
 }
 
 // regate closes a deploy request that cuts over by itself and opens a gated one.
@@ -426,15 +483,56 @@ func countSeverity(fs []lint.Finding, s lint.Severity) int {
 	return n
 }
 
+// transitionFrom lists, per command, the deployment states it works in.
+var transitionFrom = map[string][]string{
+	"cutover":     {ps.StatePendingCutover},
+	"cancel":      {ps.StateQueued, ps.StateSubmitting, ps.StateInProgress, ps.StatePendingCutover},
+	"revert":      {ps.StateCompletePendingRevert},
+	"skip-revert": {ps.StateCompletePendingRevert},
+}
+
+// earlierDeployment finds the newest deploy request of this pull request's
+// earlier branch generations whose deployment is in one of states: after a
+// push under a running deployment the sticky state names the new deploy
+// request, and /cancel, /cutover, /revert or /skip-revert still reach the
+// running one. nil when there is none.
+func (r *run) earlierDeployment(ctx context.Context, dps DeployPlanetScale, current *ps.DeployRequest, states []string) (*ps.DeployRequest, error) {
+	gen, ok := generationOf(r.ev.Repo, r.ev.Number, current.Branch)
+	if !ok {
+		return nil, nil
+	}
+	for g := gen - 1; g >= 1; g-- {
+		branch := branchGeneration(r.ev.Repo, r.ev.Number, g)
+		drs, err := dps.ListDeployRequests(ctx, r.db.Organization, r.db.Database, ps.ListDeployRequestsOptions{Branch: branch, IntoBranch: r.db.ProductionBranch})
+		if err != nil {
+			return nil, fmt.Errorf("list the deploy requests of branch %s: %w", branch, err)
+		}
+		var best *ps.DeployRequest
+		for i, d := range drs {
+			if containsString(states, d.DeploymentState) && (best == nil || d.Number > best.Number) {
+				best = &drs[i]
+			}
+		}
+		if best != nil {
+			return best, nil
+		}
+	}
+	return nil, nil
+}
+
 // transition runs /cutover, /cancel, /revert and /skip-revert.
 func (r *run) transition(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRequest) (*Outcome, error) {
 	org, name := r.db.Organization, r.db.Database
-	allowed := map[string][]string{
-		"cutover":     {ps.StatePendingCutover},
-		"cancel":      {ps.StateQueued, ps.StateSubmitting, ps.StateInProgress, ps.StatePendingCutover},
-		"revert":      {ps.StateCompletePendingRevert},
-		"skip-revert": {ps.StateCompletePendingRevert},
-	}[r.cmd.Name]
+	allowed := transitionFrom[r.cmd.Name]
+	if !containsString(allowed, dr.DeploymentState) {
+		// A push after a deployment started moved the plan to a new deploy
+		// request; the command may be about the older one's deployment.
+		if older, err := r.earlierDeployment(ctx, dps, dr, allowed); err != nil {
+			return nil, err
+		} else if older != nil {
+			dr = older
+		}
+	}
 	if !containsString(allowed, dr.DeploymentState) {
 		return r.refuse(ReasonWrongState, fmt.Sprintf("deploy request #%d is %s; `/%s` works when it is %s.", dr.Number,
 			strings.ReplaceAll(orNone(dr.DeploymentState), "_", " "), r.cmd.Name, strings.Join(allowed, " or ")))

@@ -356,3 +356,70 @@ func TestCommandsApplyAdjust(t *testing.T) {
 		t.Fatal("deployed")
 	}
 }
+
+// lostPS loses the answer of every deploy (the deploy happens) and, once
+// one was lost, fails reads of deploy requests while failReads is set.
+type lostPS struct {
+	*countingPS
+	failReads bool
+	lost      bool
+}
+
+func (l *lostPS) DeployDeployRequest(ctx context.Context, org, db string, n int, o ps.DeployOptions) (*ps.DeployRequest, error) {
+	if _, err := l.countingPS.DeployDeployRequest(ctx, org, db, n, o); err != nil {
+		return nil, err
+	}
+	l.lost = true
+	return nil, errors.New("planetscale: deploy deploy request #1: 500: {} (could not tell whether it took effect: 500)")
+}
+
+func (l *lostPS) GetDeployRequest(ctx context.Context, org, db string, n int) (*ps.DeployRequest, error) {
+	if l.lost && l.failReads {
+		return nil, errors.New("planetscale: get deploy request #1: 503 unavailable")
+	}
+	return l.countingPS.GetDeployRequest(ctx, org, db, n)
+}
+
+// A deploy whose answer is lost is looked up again before anything is said
+// (issue 17 item 10): deploying → followed; unreadable → "cannot tell",
+// never "PlanetScale refused".
+func TestDeployLostAnswer(t *testing.T) {
+	t.Run("deploying", func(t *testing.T) {
+		d := newDeployWorld(t, "")
+		l := &lostPS{countingPS: d.cps}
+		d.engine.PlanetScale = l
+		out := d.comment("dev", "/deploy")
+		if out.Decision != DecisionDone || out.ReasonCode != ps.StateCompletePendingRevert {
+			t.Fatalf("outcome %+v; replies %q", out, d.gh.replies)
+		}
+		if !strings.Contains(strings.Join(d.gh.replies, "\n"), "PlanetScale's answer to the deploy of #1 was lost, but the deploy request is ") {
+			t.Fatalf("replies %q", d.gh.replies)
+		}
+		if d.cps.deploys != 1 || d.gh.lastReaction() != github.ReactionRocket {
+			t.Fatalf("%d deploys, reaction %s", d.cps.deploys, d.gh.lastReaction())
+		}
+	})
+	t.Run("unreadable", func(t *testing.T) {
+		d := newDeployWorld(t, "")
+		l := &lostPS{countingPS: d.cps, failReads: true}
+		d.engine.PlanetScale = l
+		out := d.comment("dev", "/deploy")
+		reply := d.gh.lastReply()
+		if out.Decision != DecisionFailed || out.ReasonCode != ReasonDeployUnknown || strings.Contains(reply, "refused") {
+			t.Fatalf("outcome %+v; reply %q", out, reply)
+		}
+		for _, want := range []string{"cannot tell whether deploy request #1 is deploying", "503 unavailable", "`/plan`"} {
+			if !strings.Contains(reply, want) {
+				t.Errorf("reply lacks %q: %q", want, reply)
+			}
+		}
+		if d.gh.lastReaction() != github.ReactionConfused {
+			t.Errorf("reaction %s", d.gh.lastReaction())
+		}
+		// It did deploy: /plan picks the deployment up.
+		l.failReads = false
+		if out := d.comment("dev", "/plan"); out.Decision != DecisionDone {
+			t.Fatalf("/plan after a lost deploy: %+v", out)
+		}
+	})
+}

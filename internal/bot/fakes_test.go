@@ -261,3 +261,9 @@ func (w *world) run(action string) *Outcome {
 	}
 	return out
 }
+
+// testRepo is the repository of the engine tests' pull request #7.
+var testRepo = Repo{"o", "r"}
+
+// testBranch is the PlanetScale branch of testRepo's pull request #7.
+var testBranch = BranchName(testRepo, 7)

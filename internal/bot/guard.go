@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"context"
+	"fmt"
 	"strings"
 
 	"github.com/ddlbot/ddlbot/internal/redact"
@@ -26,11 +28,13 @@ func publicText(s string) string {
 }
 
 // stateFor reads the hidden block of the sticky comment of database db on
-// pull request number. Only the bot's own layout counts: the marker opens the
+// pull request number of repo. Only the bot's own layout counts: the marker opens the
 // comment and the state block is the line right after it. State naming
-// another database, or a branch other than this pull request's, is refused
-// (ok false): it was planted or belongs elsewhere.
-func stateFor(body, db string, number int) (PlanState, bool) {
+// another database, or a branch other than this pull request's (BranchName,
+// its later generations, or LegacyBranchName for state written before branch
+// names named the repository), is refused (ok false): it was planted or
+// belongs elsewhere.
+func stateFor(body, db string, repo Repo, number int) (PlanState, bool) {
 	body = strings.ReplaceAll(body, "\r\n", "\n")
 	marker := Marker(db)
 	if !strings.HasPrefix(body, marker+"\n") {
@@ -44,8 +48,23 @@ func stateFor(body, db string, number int) (PlanState, bool) {
 	if st.Database != db {
 		return PlanState{}, false
 	}
-	if st.Branch != "" && st.Branch != BranchName(number) {
+	if _, own := generationOf(repo, number, st.Branch); st.Branch != "" && !own {
 		return PlanState{}, false
 	}
 	return st, true
+}
+
+// stickyState is the state the sticky comment of database db on pull
+// request number keeps: zero when there is no comment or its state is not
+// the bot's for this database and pull request (see stateFor).
+func (e *Engine) stickyState(ctx context.Context, repo Repo, number int, db string) (PlanState, error) {
+	c, err := e.GitHub.FindStickyComment(ctx, repo.Owner, repo.Name, number, Marker(db))
+	if err != nil {
+		return PlanState{}, fmt.Errorf("read the plan of %s: %w", db, err)
+	}
+	if c == nil {
+		return PlanState{}, nil
+	}
+	st, _ := stateFor(c.Body, db, repo, number)
+	return st, nil
 }

@@ -81,9 +81,6 @@ func (o *Outcome) LintErrors() (errs, warns int) {
 // CheckName is the check run of one database.
 func CheckName(db string) string { return "ddlbot/" + db }
 
-// BranchName is the PlanetScale branch of a pull request.
-func BranchName(number int) string { return fmt.Sprintf("ddlbot-pr-%d", number) }
-
 // HandlePullRequest runs the pull request flow (DESIGN: "The pull request
 // flow"). Running it twice changes nothing the second time.
 func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*Outcome, error) {
@@ -96,11 +93,12 @@ func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*O
 	if err != nil {
 		return nil, fmt.Errorf("read pull request #%d: %w", ev.Number, err)
 	}
-	// The configuration comes from the base commit: the pull request's own
-	// .ddlbot.yml never decides what happens to it.
-	cfg, cfgErr := e.loadConfig(ctx, ev.Repo, pr.BaseSHA)
+	// The configuration comes from the default branch: neither the pull
+	// request's own .ddlbot.yml nor its base branch's (which the author may
+	// have pushed, with a permissive configuration) decides what happens.
+	cfg, cfgErr := e.loadConfig(ctx, ev.Repo, configRef(pr))
 	if cfgErr != nil {
-		return e.failAll(ctx, ev.Repo, pr, "config-invalid", fmt.Sprintf("The %s on the base branch is not valid:\n\n%s", e.configName(), schemadiff.CodeFence("", cfgErr.Error())))
+		return e.failAll(ctx, ev.Repo, pr, "config-invalid", fmt.Sprintf("The %s on %s is not valid:\n\n%s", e.configName(), configWhere(pr), schemadiff.CodeFence("", cfgErr.Error())))
 	}
 	if e.Options.Adjust != nil {
 		if err := e.Options.Adjust(cfg); err != nil {
@@ -108,7 +106,7 @@ func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*O
 		}
 	}
 	if len(cfg.Databases) == 0 {
-		out := &Outcome{Decision: DecisionNoSchemaChange, ReasonCode: "no-config", Reason: fmt.Sprintf("no %s on the base branch: nothing to plan", e.configName())}
+		out := &Outcome{Decision: DecisionNoSchemaChange, ReasonCode: "no-config", Reason: fmt.Sprintf("no %s on %s: nothing to plan", e.configName(), configWhere(pr))}
 		return out, e.neutral(ctx, ev.Repo, pr, out.Reason)
 	}
 	if ev.Action == "closed" || pr.State == "closed" {
@@ -189,6 +187,34 @@ func firstLine(s string) string {
 		}
 	}
 	return ""
+}
+
+// configRef is the ref the configuration is read at: the repository's
+// default branch. Without one (`ddlbot plan` and `deploy`, where the person
+// at the terminal is the only party) the base commit stands for it.
+func configRef(pr github.PullRequest) string {
+	if pr.DefaultBranch != "" {
+		return pr.DefaultBranch
+	}
+	return pr.BaseSHA
+}
+
+// configWhere names configRef in messages.
+func configWhere(pr github.PullRequest) string {
+	if pr.DefaultBranch != "" {
+		return "the default branch " + schemadiff.MarkdownCode(pr.DefaultBranch)
+	}
+	return "the base commit"
+}
+
+// deploysFrom reports whether the pull request's base branch may deploy
+// (deploy.base_branches), with the reason when it may not.
+func deploysFrom(cfg *config.Config, pr github.PullRequest) (string, bool) {
+	if pr.DefaultBranch == "" || cfg.Deploy.DeploysFrom(pr.BaseRef, pr.DefaultBranch) {
+		return "", true
+	}
+	return fmt.Sprintf("this pull request goes into %s, not the default branch %s: only pull requests into %s (or a branch listed in `deploy.base_branches` of its %s) deploy to production.",
+		schemadiff.MarkdownCode(pr.BaseRef), schemadiff.MarkdownCode(pr.DefaultBranch), schemadiff.MarkdownCode(pr.DefaultBranch), config.FileName), false
 }
 
 // configName names the configuration file in messages.
@@ -304,6 +330,7 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 	failLint := check.FailsOn(res.Findings, failingOn(cfg))
 	ck := e.startCheck(ctx, repo, pr, db.Name)
 	rep := &report{db: db, pr: pr, res: res, failOn: failingOn(cfg), many: len(cfg.Databases) > 1, version: e.Options.Version}
+	rep.noDeploy, _ = deploysFrom(cfg, pr)
 
 	var planErr error
 	lintOnly := ""
@@ -317,8 +344,16 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 	case res.Head.Vitess() == nil:
 		lintOnly = "the schema at the head of this pull request does not load; fix the errors below first"
 	}
+	keepComment := false
 	if lintOnly == "" {
-		planErr = e.plan(ctx, pr, db, res, rep)
+		prior, err := e.stickyState(ctx, repo, pr.Number, db.Name)
+		if err != nil {
+			// Without the earlier state the comment would forget the deploy
+			// request: plan nothing, and leave the comment as it is.
+			planErr, keepComment = fmt.Errorf("read the earlier plan from the sticky comment: %w; nothing was changed, re-run the job", err), true
+		} else {
+			planErr = e.plan(ctx, repo, pr, db, res, rep, prior)
+		}
 	}
 	rep.lintOnly, rep.err = lintOnly, planErr
 	do.Branch, do.DeploymentState = rep.state.Branch, rep.deploymentState()
@@ -328,7 +363,7 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 		do.Conclusion = github.ConclusionFailure
 	}
 	do.Report = rep.render()
-	if !pr.IsFork {
+	if !pr.IsFork && !keepComment {
 		// Fork tokens are read-only: no comment, the check run and annotations carry it.
 		if _, _, err := e.GitHub.UpsertStickyComment(ctx, repo.Owner, repo.Name, pr.Number, Marker(db.Name), do.Report); err != nil {
 			e.log().Warn("update the sticky comment", "db", db.Name, "err", err)
@@ -338,16 +373,54 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 	return do
 }
 
-// plan makes PlanetScale match the pull request: branch, schema, deploy request.
-func (e *Engine) plan(ctx context.Context, pr github.PullRequest, db config.Database, res *check.Result, rep *report) error {
+// plan makes PlanetScale match the pull request: branch, schema, deploy
+// request. prior is what the sticky comment remembers (zero when nothing).
+func (e *Engine) plan(ctx context.Context, repo Repo, pr github.PullRequest, db config.Database, res *check.Result, rep *report, prior PlanState) error {
 	o := e.Options.withDefaults()
 	org, name := db.Organization, db.Database
-	branch := BranchName(pr.Number)
+	branch := BranchName(repo, pr.Number)
 	rep.state = PlanState{Database: db.Name, Branch: branch, HeadSHA: pr.HeadSHA}
+	if prior.Branch != "" && prior.Branch != LegacyBranchName(pr.Number) {
+		// stateFor accepted it: one of this pull request's branches. Until
+		// the branch changes, a failure leaves the state as it was: the
+		// deploy request number is never forgotten (issue 17 item 7).
+		branch = prior.Branch
+		rep.state = prior
+		rep.state.Closed = false // reopened
+	}
+	if prior.Branch == LegacyBranchName(pr.Number) {
+		// The old name is shared by every repository's pull request #N on
+		// this database: never apply DDL to it again. Move to this
+		// repository's own branch, cleaning up the old one unless it deploys.
+		what, _, err := e.cleanUp(ctx, db, prior, &DatabaseOutcome{})
+		if err != nil {
+			rep.state = prior
+			return fmt.Errorf("move from branch %s to %s: %w", prior.Branch, branch, err)
+		}
+		rep.notes = append(rep.notes, fmt.Sprintf("This pull request moved from branch %s, which pull request #%d of another repository on this database could share, to its own branch %s: the old %s%s",
+			schemadiff.MarkdownCode(prior.Branch), pr.Number, schemadiff.MarkdownCode(branch), strings.ToLower(what[:1]), what[1:]))
+	}
+	branch, deployed, err := e.idleBranch(ctx, repo, pr, db, branch, rep, prior)
+	if err != nil {
+		return err
+	}
+	if deployed != nil {
+		// This very head is deploying or deployed: nothing to re-plan (a
+		// duplicate delivery, a re-run, /plan after /deploy).
+		rep.state, rep.dr, rep.notes = prior, deployed, nil
+		rep.state.Closed = false
+		return nil
+	}
+	if branch != rep.state.Branch {
+		rep.state = PlanState{Database: db.Name, Branch: branch}
+	}
+	// From here on the branch changes: the state is the new head's.
+	rep.state.HeadSHA = pr.HeadSHA
 	if _, err := e.ensureBranch(ctx, org, name, branch, db.ProductionBranch, o.BranchReadyTimeout); err != nil {
 		return err
 	}
-	drift, err := e.drift(ctx, org, name, db.ProductionBranch, res)
+	var drift []driftEntry
+	drift, err = e.drift(ctx, org, name, db.ProductionBranch, res)
 	if err != nil {
 		return err
 	}
@@ -376,6 +449,49 @@ func (e *Engine) plan(ctx context.Context, pr github.PullRequest, db config.Data
 	}
 	rep.psDiff = diff
 	return nil
+}
+
+// maxGenerations bounds how many deploy requests one pull request gets
+// branches for: each push after a deployment started takes a new one.
+const maxGenerations = 100
+
+// idleBranch returns the branch to plan on: branch, unless one of its deploy
+// requests is deploying or deployed (issue 17 item 4). Such a branch is
+// never touched again: applying DDL under a running deployment changes what
+// it ships, and pairing a new head with a deployed deploy request reports a
+// change as deployed that never reached production. The next generation of
+// the pull request's branch is taken instead, and the report says so.
+//
+// When the deploying deploy request is the one prior names, for this very
+// head, it is returned instead (deployed): there is nothing new to plan.
+func (e *Engine) idleBranch(ctx context.Context, repo Repo, pr github.PullRequest, db config.Database, branch string, rep *report, prior PlanState) (idle string, deployed *ps.DeployRequest, err error) {
+	gen, ok := generationOf(repo, pr.Number, branch)
+	if !ok {
+		return "", nil, fmt.Errorf("branch %s is not a branch of this pull request", branch)
+	}
+	for ; gen <= maxGenerations; gen++ {
+		branch = branchGeneration(repo, pr.Number, gen)
+		drs, err := e.PlanetScale.ListDeployRequests(ctx, db.Organization, db.Database, ps.ListDeployRequestsOptions{Branch: branch})
+		if err != nil {
+			return "", nil, fmt.Errorf("list the deploy requests of branch %s: %w; nothing was changed, re-run the job", branch, err)
+		}
+		var busy *ps.DeployRequest
+		for i, dr := range drs {
+			if deployingStates[dr.DeploymentState] {
+				busy = &drs[i]
+				break
+			}
+		}
+		if busy == nil {
+			return branch, nil, nil
+		}
+		if busy.Number == prior.DeployRequest && branch == prior.Branch && prior.HeadSHA == pr.HeadSHA {
+			return branch, busy, nil
+		}
+		rep.notes = append(rep.notes, fmt.Sprintf("Deploy request %s of branch %s is %s, so this push does not touch it: it is planned as a new deploy request on branch %s.",
+			drLink(busy), schemadiff.MarkdownCode(branch), human(busy.DeploymentState), schemadiff.MarkdownCode(branchGeneration(repo, pr.Number, gen+1))))
+	}
+	return "", nil, fmt.Errorf("pull request #%d has had %d deploy requests deploy: open a new pull request", pr.Number, maxGenerations)
 }
 
 func (e *Engine) ensureBranch(ctx context.Context, org, db, branch, parent string, timeout time.Duration) (*ps.Branch, error) {
@@ -463,20 +579,21 @@ func (e *Engine) ensureDeployRequest(ctx context.Context, org, db, branch, into 
 	if err != nil {
 		return nil, fmt.Errorf("list deploy requests of %s: %w", branch, err)
 	}
-	if len(open) > 0 {
-		best := open[0]
-		for _, dr := range open[1:] {
-			if dr.Number < best.Number {
-				best = dr
-			}
+	var best *ps.DeployRequest
+	for i, dr := range open {
+		if deployingStates[dr.DeploymentState] {
+			// idleBranch saw none; one started since: never pair the new
+			// head with a deployment of an older one.
+			return nil, fmt.Errorf("deploy request #%d of branch %s started deploying while this push was planned; re-run the job to plan it as a new deploy request", dr.Number, branch)
 		}
-		return &best, nil
+		if best == nil || dr.Number < best.Number {
+			best = &open[i]
+		}
 	}
-	notes := fmt.Sprintf("Opened by ddlbot for %s", pr.HTMLURL)
-	if pr.HTMLURL == "" {
-		notes = fmt.Sprintf("Opened by ddlbot for pull request #%d", pr.Number)
+	if best != nil {
+		return best, nil
 	}
-	dr, err := e.PlanetScale.CreateDeployRequest(ctx, org, db, ps.CreateDeployRequestRequest{Branch: branch, IntoBranch: into, Notes: notes})
+	dr, err := e.PlanetScale.CreateDeployRequest(ctx, org, db, ps.CreateDeployRequestRequest{Branch: branch, IntoBranch: into, Notes: drNotes(pr)})
 	if err != nil {
 		return nil, fmt.Errorf("open a deploy request from %s into %s: %w", branch, into, err)
 	}

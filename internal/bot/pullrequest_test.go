@@ -23,7 +23,7 @@ func TestPlanOpenAndRerun(t *testing.T) {
 		t.Fatalf("outcome %+v", out)
 	}
 	do := out.Databases[0]
-	if do.DeployRequest != 1 || do.Branch != "ddlbot-pr-7" || do.DeploymentState != ps.StateReady || do.Conclusion != github.ConclusionSuccess {
+	if do.DeployRequest != 1 || do.Branch != testBranch || do.DeploymentState != ps.StateReady || do.Conclusion != github.ConclusionSuccess {
 		t.Fatalf("database outcome %+v\n%s", do, do.Report)
 	}
 	body := w.gh.comments[Marker("app")]
@@ -37,7 +37,7 @@ func TestPlanOpenAndRerun(t *testing.T) {
 		t.Fatalf("check run %+v", cr)
 	}
 	// The branch now has the pull request's schema.
-	tables, err := w.client.BranchSchema(context.Background(), "acme", "app", "ddlbot-pr-7")
+	tables, err := w.client.BranchSchema(context.Background(), "acme", "app", testBranch)
 	if err != nil || !strings.Contains(tables[0].Raw, "`nick`") {
 		t.Fatalf("branch schema %v %+v", err, tables)
 	}
@@ -82,7 +82,7 @@ func TestPlanLintErrorAndNoChange(t *testing.T) {
 	if len(w.gh.comments) != 0 {
 		t.Fatal("a comment for a pull request without schema change")
 	}
-	if _, err := w.client.GetBranch(context.Background(), "acme", "app", "ddlbot-pr-7"); !ps.IsNotFound(err) {
+	if _, err := w.client.GetBranch(context.Background(), "acme", "app", testBranch); !ps.IsNotFound(err) {
 		t.Fatalf("branch created: %v", err)
 	}
 	// A table without a primary key: lint error, failing check with an annotation at the line.
@@ -130,7 +130,7 @@ func TestPlanForkTwoDatabasesAndClose(t *testing.T) {
 		t.Fatalf("closed: %+v", out)
 	}
 	for _, db := range []string{"app", "billing"} {
-		if _, err := w.client.GetBranch(context.Background(), "acme", db, "ddlbot-pr-7"); !ps.IsNotFound(err) {
+		if _, err := w.client.GetBranch(context.Background(), "acme", db, testBranch); !ps.IsNotFound(err) {
 			t.Errorf("%s branch kept: %v", db, err)
 		}
 		if dr, _ := w.client.GetDeployRequest(context.Background(), "acme", db, 1); dr == nil || dr.State != ps.DeployRequestClosed {
@@ -168,5 +168,32 @@ func TestPlanBranchNeverReady(t *testing.T) {
 	do := out.Databases[0]
 	if do.Conclusion != github.ConclusionFailure || !strings.Contains(do.Report, "did not become ready within 30s") {
 		t.Fatalf("outcome %+v\n%s", do, do.Report)
+	}
+}
+
+// A state that lost its deploy request number (an older ddlbot, a failed
+// plan) must not let closing the pull request delete the branch of a
+// running deployment (issue 17 item 7).
+func TestCloseLeavesRunningDeploymentWithoutNumber(t *testing.T) {
+	w := newWorld(t, appConfig, map[string]string{"db/schema/users.sql": baseSchema}, func(c *localscale.Config) { c.OperationDuration = 24 * time.Hour })
+	w.seed("app", "db/schema")
+	w.push("head1", map[string]string{"db/schema/users.sql": strings.Replace(baseSchema, "  PRIMARY KEY", "  nick varchar(40) DEFAULT NULL,\n  PRIMARY KEY", 1)})
+	if out := w.run("opened"); out.Decision != DecisionPlanned {
+		t.Fatalf("plan: %+v", out)
+	}
+	if _, err := w.client.DeployDeployRequest(context.Background(), "acme", "app", 1, ps.DeployOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	w.gh.comments[Marker("app")] = Marker("app") + "\n" + encodeState(PlanState{Database: "app", Branch: testBranch, HeadSHA: "head1"}) + "\n\n### ddlbot\n"
+	w.gh.pr.State = "closed"
+	out := w.run("closed")
+	if out.Decision != DecisionClosed || !strings.Contains(w.gh.comments[Marker("app")], "Deploy request #1 is ") || !strings.Contains(w.gh.comments[Marker("app")], "are left as they are") {
+		t.Fatalf("closed: %+v\n%s", out, w.gh.comments[Marker("app")])
+	}
+	if _, err := w.client.GetBranch(context.Background(), "acme", "app", testBranch); err != nil {
+		t.Fatalf("the branch of a running deployment: %v", err)
+	}
+	if dr, _ := w.client.GetDeployRequest(context.Background(), "acme", "app", 1); dr.State != ps.DeployRequestOpen || !deployingStates[dr.DeploymentState] {
+		t.Fatalf("deploy request #1: %s %s", dr.State, dr.DeploymentState)
 	}
 }

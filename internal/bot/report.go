@@ -29,6 +29,11 @@ type report struct {
 	lintOnly string
 	err      error
 	drift    []driftEntry // production vs the base (drift.go)
+	// notes say what the plan did beyond the usual (a new branch, and why).
+	notes []string
+	// noDeploy says why /deploy will refuse this pull request whatever its
+	// plan (its base branch may not deploy), "" when it may deploy.
+	noDeploy string
 }
 
 func (r *report) deploymentState() string {
@@ -114,6 +119,9 @@ func (r *report) render() string {
 		b.WriteString("> [!NOTE]\n> ")
 		b.WriteString(r.lintOnly)
 		b.WriteString("\n\n")
+	}
+	for _, n := range r.notes {
+		b.WriteString("> [!NOTE]\n> " + n + "\n\n")
 	}
 	r.renderDrift(&b)
 	r.renderChanges(&b)
@@ -206,6 +214,8 @@ func (r *report) renderNext(b *strings.Builder) {
 		b.WriteString("**Next step:** fix the lint findings (or suppress them with a reason) and push.\n")
 	case r.deploymentState() == ps.StateError:
 		b.WriteString("**Next step:** fix what PlanetScale's checks report and push.\n")
+	case r.deploymentState() == ps.StateReady && r.noDeploy != "":
+		b.WriteString("`/deploy` is not available: " + r.noDeploy + "\n")
 	case r.deploymentState() == ps.StateReady:
 		fmt.Fprintf(b, "**Next step:** comment `/deploy%s` to deploy.\n", db)
 	case r.deploymentState() == ps.StateNoChanges:

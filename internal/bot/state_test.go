@@ -6,7 +6,7 @@ import (
 )
 
 func TestStateRoundTrip(t *testing.T) {
-	st := PlanState{Database: "app", Branch: "ddlbot-pr-7", DeployRequest: 3, HeadSHA: "abc"}
+	st := PlanState{Database: "app", Branch: testBranch, DeployRequest: 3, HeadSHA: "abc"}
 	body := "hello\n" + encodeState(st) + "\nbye"
 	got, ok := decodeState(body)
 	if !ok || got.Database != "app" || got.DeployRequest != 3 || got.Version != 1 {

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"os"
+	"path"
 
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
@@ -139,6 +140,25 @@ type Deploy struct {
 	Gated bool
 	// Instant requests instant (ALGORITHM=INSTANT) deploys where eligible.
 	Instant bool
+	// BaseBranches are git branches (names or path.Match patterns such as
+	// "release/*") whose pull requests may deploy, besides the repository's
+	// default branch. Pull requests into any other branch are linted and
+	// planned, but /deploy refuses them.
+	BaseBranches []string
+}
+
+// DeploysFrom reports whether pull requests into git branch base may
+// deploy, given the repository's default branch.
+func (d Deploy) DeploysFrom(base, defaultBranch string) bool {
+	if base == defaultBranch {
+		return true
+	}
+	for _, p := range d.BaseBranches {
+		if ok, _ := path.Match(p, base); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Options adjusts validation to what the caller knows.

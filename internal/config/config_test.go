@@ -229,7 +229,7 @@ func TestParseErrors(t *testing.T) {
 			in:   lines(schemaDB, "lint:", "  failon: error", "deploy:", "  teams: []", "version: 2"),
 			want: []string{
 				`3:3: unknown key "failon" in lint (did you mean "fail_on"?)`,
-				`5:3: unknown key "teams" in deploy (known keys: min_permission, allowed_teams, allow_forks, required_approvals, gated, instant)`,
+				`5:3: unknown key "teams" in deploy (known keys: min_permission, allowed_teams, allow_forks, required_approvals, gated, instant, base_branches)`,
 				`6:1: unknown key "version" at the top level (known keys: databases, lint, deploy)`,
 			},
 		},
@@ -392,6 +392,23 @@ func TestParseErrors(t *testing.T) {
 				`6:7: deploy.allowed_teams[2]: expected a string, got a list`,
 				`7:7: deploy.allowed_teams[3]: must not be empty`,
 			},
+		},
+		{
+			name: "base branches",
+			in:   lines(schemaDB, "deploy:", "  base_branches:", "    - release/*", "    - release/*", "    - '[x'", "    - refs/heads/main", "    - 'a b'", "    - ''", "    - [x]"),
+			want: []string{
+				`5:7: deploy.base_branches[1]: "release/*" is listed twice (first at line 4)`,
+				`6:7: deploy.base_branches[2]: "[x" is not a git branch name or pattern (write the branch as GitHub shows it, such as release/2024; * and ? are wildcards)`,
+				`7:7: deploy.base_branches[3]: "refs/heads/main" is not a git branch name or pattern (write the branch as GitHub shows it, such as release/2024; * and ? are wildcards)`,
+				`8:7: deploy.base_branches[4]: "a b" is not a git branch name or pattern (write the branch as GitHub shows it, such as release/2024; * and ? are wildcards)`,
+				`9:7: deploy.base_branches[5]: "" is not a git branch name or pattern (write the branch as GitHub shows it, such as release/2024; * and ? are wildcards)`,
+				`10:7: deploy.base_branches[6]: expected a string, got a list`,
+			},
+		},
+		{
+			name: "base branches not a list",
+			in:   lines(schemaDB, "deploy:", "  base_branches: main"),
+			want: []string{`3:18: deploy.base_branches: expected a list of git branch names or patterns ("release/*"), got the string "main"`},
 		},
 		{
 			name: "unknown rule",
@@ -711,7 +728,7 @@ func FuzzParse(f *testing.F) {
 		lines("databases:", "  - name: app", "    schema: db"),
 		lines("databases:", "  - name: app", "    migrations: m", "    migration_format: goose", "    mysql_version: 8.0",
 			"lint:", "  rules: {drop-column: off}", "  fail_on: warning",
-			"deploy: {min_permission: admin, allowed_teams: [a], required_approvals: 1, gated: true}"),
+			"deploy: {min_permission: admin, allowed_teams: [a], required_approvals: 1, gated: true, base_branches: [release/*, '[x']}"),
 		lines("x-a: &a {organization: o}", "databases:", "  - <<: [*a, *a]", "    name: n", "    schema: ."),
 		lines("a: &a [*a]"),
 		lines("databases: [", "- x"),
@@ -793,5 +810,20 @@ func TestFoldersRelativeToTheFile(t *testing.T) {
 	}
 	if got := cfg.Databases[1].Dir(); got != ".github/schema" {
 		t.Errorf("b: %q, want .github/schema", got)
+	}
+}
+
+func TestDeploysFrom(t *testing.T) {
+	d := Deploy{BaseBranches: []string{"release/*", "hotfix"}}
+	for _, tt := range []struct {
+		base string
+		want bool
+	}{{"main", true}, {"release/2024", true}, {"hotfix", true}, {"side", false}, {"release/a/b", false}, {"hotfix2", false}} {
+		if got := d.DeploysFrom(tt.base, "main"); got != tt.want {
+			t.Errorf("DeploysFrom(%q) = %v, want %v", tt.base, got, tt.want)
+		}
+	}
+	if (Deploy{}).DeploysFrom("side", "main") {
+		t.Error("with no base_branches only the default branch deploys")
 	}
 }

@@ -22,7 +22,7 @@ var (
 	databaseKeys = []string{"name", "organization", "database", "production_branch", "schema", "migrations",
 		"migration_format", "mysql_version", "allow_foreign_keys", "ignore_tables"}
 	lintKeys   = []string{"rules", "fail_on"}
-	deployKeys = []string{"min_permission", "allowed_teams", "allow_forks", "required_approvals", "gated", "instant"}
+	deployKeys = []string{"min_permission", "allowed_teams", "allow_forks", "required_approvals", "gated", "instant", "base_branches"}
 )
 
 // extensionPrefix marks top-level keys ddlbot ignores, so a file can hold
@@ -499,8 +499,52 @@ func (d *decoder) deploy(n *yaml.Node, dp *Deploy) {
 			dp.Gated, _ = d.boolean(p.value, field)
 		case "instant":
 			dp.Instant, _ = d.boolean(p.value, field)
+		case "base_branches":
+			dp.BaseBranches = d.gitBranches(p.value, field)
 		}
 	}
+}
+
+// gitBranches reads deploy.base_branches: git branch names or path.Match
+// patterns ("release/*"), each checked so a typo is an error, not a branch
+// that silently never deploys.
+func (d *decoder) gitBranches(n *yaml.Node, field string) []string {
+	return d.patterns(n, field, `git branch names or patterns ("release/*")`,
+		"a git branch name or pattern (write the branch as GitHub shows it, such as release/2024; * and ? are wildcards)",
+		func(s string) bool {
+			bad := strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '~' || r == '^' || r == ':' || r == '\\' }) >= 0
+			return !bad && !strings.HasPrefix(s, "/") && !strings.HasSuffix(s, "/") && !strings.Contains(s, "..") && !strings.HasPrefix(s, "refs/")
+		})
+}
+
+// patterns reads a list of distinct path.Match patterns that valid accepts
+// too: what names the list in an error, one names an item.
+func (d *decoder) patterns(n *yaml.Node, field, what, one string, valid func(string) bool) []string {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "%s: expected a list of %s, got %s", field, what, describe(n))
+		return nil
+	}
+	var out []string
+	seen := map[string]int{}
+	for i, item := range n.Content {
+		item = resolve(item)
+		f := fmt.Sprintf("%s[%d]", field, i)
+		s, ok := d.str(item, f)
+		if !ok {
+			continue
+		}
+		if _, err := path.Match(s, ""); err != nil || s == "" || !valid(s) {
+			d.errorf(item, "%s: %s is not %s", f, quote(s), one)
+			continue
+		}
+		if line, dup := seen[s]; dup {
+			d.errorf(item, "%s: %s is listed twice (first at line %d)", f, quote(s), line)
+			continue
+		}
+		seen[s] = item.Line
+		out = append(out, s)
+	}
+	return out
 }
 
 func (d *decoder) teams(n *yaml.Node, field string) []string {
@@ -530,31 +574,8 @@ func (d *decoder) teams(n *yaml.Node, field string) []string {
 // ("tmp_*"), each checked so a typo in a pattern is an error, not a table
 // that is silently dropped.
 func (d *decoder) tablePatterns(n *yaml.Node, field string) []string {
-	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "%s: expected a list of table names or patterns (\"tmp_*\"), got %s", field, describe(n))
-		return nil
-	}
-	var out []string
-	seen := map[string]int{}
-	for i, item := range n.Content {
-		item = resolve(item)
-		f := fmt.Sprintf("%s[%d]", field, i)
-		s, ok := d.str(item, f)
-		if !ok {
-			continue
-		}
-		if _, err := path.Match(s, ""); err != nil || s == "" || strings.ContainsAny(s, "/`") {
-			d.errorf(item, "%s: %s is not a table name or pattern (use * and ? as wildcards, [a-z] for a range)", f, quote(s))
-			continue
-		}
-		if line, dup := seen[s]; dup {
-			d.errorf(item, "%s: %s is listed twice (first at line %d)", f, quote(s), line)
-			continue
-		}
-		seen[s] = item.Line
-		out = append(out, s)
-	}
-	return out
+	return d.patterns(n, field, `table names or patterns ("tmp_*")`, "a table name or pattern (use * and ? as wildcards, [a-z] for a range)",
+		func(s string) bool { return !strings.ContainsAny(s, "/`") })
 }
 
 // str reads a scalar as the text the user wrote. Numbers are accepted

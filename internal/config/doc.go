@@ -106,6 +106,15 @@
 //     Default: false.
 //   - instant: ask for an instant deployment where PlanetScale allows one.
 //     Default: false.
+//   - base_branches: git branches (names, or patterns with * and ? such as
+//     release/*) whose pull requests may deploy besides the repository's
+//     default branch. Pull requests into any other branch are linted and
+//     planned, but /deploy refuses them. Default: empty (the default branch
+//     only).
+//
+// The configuration that governs a pull request is always the one on the
+// repository's default branch: neither the pull request's own nor its base
+// branch's (a branch the author may have pushed) decides who may deploy.
 //
 // # Sharing settings between databases
 //

@@ -33,6 +33,9 @@ type PullRequest struct {
 	BaseSHA          string
 	BaseRef          string
 	BaseRepoFullName string
+	// DefaultBranch is the base repository's default branch: its
+	// configuration governs every pull request (never the base's own).
+	DefaultBranch string
 	// IsFork is true when the head repository is not the base repository
 	// (also when the head repository is gone).
 	IsFork  bool
@@ -58,6 +61,7 @@ func (c *Client) PullRequest(ctx context.Context, owner, repo string, number int
 		BaseSHA:          pr.GetBase().GetSHA(),
 		BaseRef:          pr.GetBase().GetRef(),
 		BaseRepoFullName: pr.GetBase().GetRepo().GetFullName(),
+		DefaultBranch:    pr.GetBase().GetRepo().GetDefaultBranch(),
 		Author:           pr.GetUser().GetLogin(),
 		Title:            pr.GetTitle(),
 		HTMLURL:          pr.GetHTMLURL(),

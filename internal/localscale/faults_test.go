@@ -94,3 +94,19 @@ func TestFaultLostResponse(t *testing.T) {
 		t.Error("the change behind a lost response was not made")
 	}
 }
+
+func TestFaultRules(t *testing.T) {
+	h := newHarness(t)
+	h.s.InjectFaults(FaultRule{Method: "GET", Path: "/databases/app", Skip: 1, Times: 2})
+	var got []int
+	for i := 0; i < 4; i++ {
+		code, _ := h.call("GET", dbPath, nil)
+		got = append(got, code)
+	}
+	if fmt.Sprint(got) != "[200 500 500 200]" {
+		t.Fatalf("statuses %v, want the 2nd and 3rd request failed", got)
+	}
+	if n := h.s.PendingFaults(); n != 0 {
+		t.Fatalf("%d faults left", n)
+	}
+}
