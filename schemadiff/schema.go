@@ -240,6 +240,10 @@ func (b *Builder) applyOne(st Statement) {
 		b.problem(ProblemNonSchema, st, "", nil, "%s is not a schema statement: it is not applied to the schema", st.What)
 		return
 	case KindUnsupported:
+		if file, ok := st.ClientCommand(); ok {
+			b.problem(ProblemUnsupported, st, "", nil, "%q is a mysql client command: ddlbot does not follow it, so the statements of %s are not part of the schema", st.What, file)
+			return
+		}
 		b.problem(ProblemUnsupported, st, "", nil, "%s is not supported by PlanetScale: it is not applied to the schema", st.What)
 		return
 	}

@@ -80,7 +80,7 @@ func (e *SyntaxError) Text(quote func(string) string) string {
 }
 
 var reUnsupported = regexp.MustCompile(`(?is)^\s*(?:create|drop|alter)\s+(?:or\s+replace\s+)?(?:definer\s*=\s*\S+\s+)?(?:sql\s+security\s+\w+\s+)?(?:aggregate\s+)?(database|schema|trigger|procedure|function|event|server|logfile\s+group|tablespace|spatial\s+reference\s+system|resource\s+group|user|role)\b` +
-	`|^\s*(lock\s+tables?|unlock\s+tables?|grant|revoke|call|install\s+plugin|uninstall\s+plugin|rename\s+user)\b`)
+	`|^\s*(lock\s+tables?|unlock\s+tables?|grant|revoke|call|install\s+plugin|uninstall\s+plugin|rename\s+user|begin\s+not\s+atomic)\b`)
 
 var reNonSchema = regexp.MustCompile(`(?is)^\s*(insert|replace|update|delete|select|with|set|use|truncate|load|call|do|handler|start\s+transaction|begin|commit|rollback|savepoint|release|flush|analyze|optimize|repair|check|checksum|show|explain|describe|desc|prepare|execute|deallocate|kill|purge|reset)\b`)
 
@@ -102,6 +102,10 @@ func (e *Env) ParseSource(src *Source) []Statement {
 
 func (e *Env) parseChunk(src *Source, c Chunk) (st Statement) {
 	st = Statement{Chunk: c, Source: src}
+	if clientCommandLen(c.SQL) > 0 {
+		st.Kind, st.What = KindUnsupported, strings.Join(strings.Fields(c.SQL), " ")
+		return st
+	}
 	if m := reUnsupported.FindStringSubmatch(c.SQL); m != nil {
 		st.Kind = KindUnsupported
 		st.What = unsupportedWhat(c.SQL, m)
@@ -129,6 +133,20 @@ func (e *Env) parseChunk(src *Source, c Chunk) (st Statement) {
 	st.AST = ast
 	st.Kind, st.What = classify(ast, c.SQL)
 	return st
+}
+
+// ClientCommand returns the file a mysql client command line (source
+// file.sql, \. file.sql) reads, and whether the statement is one. The client
+// runs the file itself; ddlbot does not follow it.
+func (st Statement) ClientCommand() (file string, ok bool) {
+	if st.Kind != KindUnsupported || clientCommandLen(st.SQL) == 0 {
+		return "", false
+	}
+	rest := strings.TrimPrefix(st.SQL, `\.`)
+	if len(rest) == len(st.SQL) {
+		rest = st.SQL[len("source"):]
+	}
+	return strings.Trim(strings.TrimSpace(rest), `'"`), true
 }
 
 // unsupportedWhat names an unsupported statement: "CREATE TRIGGER", "LOCK TABLES".
