@@ -107,7 +107,11 @@ func (s *Source) Line(n int) string {
 func (s *Source) Span(start, end int) Origin {
 	o := s.Position(start)
 	if end > start {
-		e := s.Position(end - 1)
+		last := min(end, len(s.Text)) - 1
+		for last > start && !utf8.RuneStart(s.Text[last]) {
+			last-- // the last character, not its last byte
+		}
+		e := s.Position(last)
 		o.EndLine, o.EndColumn = e.Line, e.Column
 	} else {
 		o.EndLine, o.EndColumn = o.Line, o.Column
@@ -410,12 +414,6 @@ func (p *compoundState) word(text string, i, j int) {
 		// A trigger's FOR EACH ROW: its body follows.
 		p.prev = tokStart
 	}
-}
-
-// isWordByte reports whether c can be part of an unquoted identifier or
-// keyword (bytes of non-ASCII characters count, as in MySQL).
-func isWordByte(c byte) bool {
-	return c == '_' || c == '$' || c >= 0x80 || (c >= '0' && c <= '9') || (c|0x20 >= 'a' && c|0x20 <= 'z')
 }
 
 func wordEnd(text string, i int) int {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"vitess.io/vitess/go/vt/sqlparser"
 )
@@ -273,10 +274,57 @@ func positionError(src *Source, c Chunk, err error) *SyntaxError {
 	if start == end && end == len(c.SQL) && end > 0 {
 		start = end - 1 // error at end of input: point at the last character
 	}
+	if r, at, ok := offendingRune(c.SQL, start, end, pe.Near); ok {
+		// Vitess names the byte it stopped at, which prints as a stray Latin-1
+		// letter ("near 'Â'"): name the character instead, where it is.
+		return &SyntaxError{Origin: src.Span(c.Origin.Offset+at, c.Origin.Offset+at+utf8.RuneLen(r)), Message: describeRune(r)}
+	}
 	o := src.Span(c.Origin.Offset+start, c.Origin.Offset+max(end, start+1))
 	msg := pe.Err
 	if start >= len(c.SQL)-1 && pe.Near == "" {
 		msg += " (unexpected end of statement)"
 	}
 	return &SyntaxError{Origin: o, Message: msg, Near: pe.Near}
+}
+
+// offendingRune finds the non-ASCII character a parser error stopped at: the
+// character holding the last byte before end, when the parser's "near" text is
+// that single byte or empty. ok is false when the error is about something else.
+func offendingRune(sql string, start, end int, near string) (rune, int, bool) {
+	if end <= 0 || end > len(sql) || (near != "" && (len(near) > 2 || near == sql[start:end])) {
+		return 0, 0, false
+	}
+	at := end - 1
+	for at > 0 && !utf8.RuneStart(sql[at]) {
+		at--
+	}
+	r, _ := utf8.DecodeRuneInString(sql[at:])
+	if r < utf8.RuneSelf {
+		return 0, 0, false
+	}
+	return r, at, true
+}
+
+// unicodeSpaces names the characters editors and web pages put where a space
+// was meant. MySQL reads only ASCII space, tab, newline, carriage return,
+// vertical tab and form feed as blanks; to it these are letters of a name.
+var unicodeSpaces = map[rune]string{
+	0x00A0: "no-break space", 0x1680: "ogham space mark", 0x180E: "mongolian vowel separator",
+	0x2000: "en quad", 0x2001: "em quad", 0x2002: "en space", 0x2003: "em space", 0x2004: "three-per-em space",
+	0x2005: "four-per-em space", 0x2006: "six-per-em space", 0x2007: "figure space", 0x2008: "punctuation space",
+	0x2009: "thin space", 0x200A: "hair space", 0x200B: "zero width space", 0x200C: "zero width non-joiner",
+	0x200D: "zero width joiner", 0x2028: "line separator", 0x2029: "paragraph separator", 0x202F: "narrow no-break space",
+	0x205F: "medium mathematical space", 0x2060: "word joiner", 0x3000: "ideographic space", 0xFEFF: "zero width no-break space (byte order mark)",
+	0x00AD: "soft hyphen",
+}
+
+// describeRune is the message for an unexpected non-ASCII character.
+func describeRune(r rune) string {
+	if r == utf8.RuneError {
+		return "unexpected byte that is not UTF-8: save the file as UTF-8"
+	}
+	if name, ok := unicodeSpaces[r]; ok {
+		return fmt.Sprintf("unexpected character U+%04X (%s): MySQL reads only ASCII spaces, tabs and newlines as blanks, so this is not a space to it; replace it with a plain space or delete it", r, name)
+	}
+	return fmt.Sprintf("unexpected character U+%04X (%q) outside a quoted string or name: quote the name with backticks, or remove the character", r, r)
 }
