@@ -179,7 +179,10 @@ func (s *Schema) err() error {
 }
 
 // Builder applies statements one at a time to build a schema in memory.
-type Builder struct{ s *Schema }
+type Builder struct {
+	s    *Schema
+	sess session // user variables and prepared statements of conditional DDL
+}
 
 // NewBuilder starts an empty schema.
 func (e *Env) NewBuilder() *Builder {
@@ -234,7 +237,7 @@ func (b *Builder) applyOne(st Statement) {
 		}
 		return
 	case KindNonSchema:
-		if st.What == "comment" {
+		if st.What == "comment" || b.conditional(st) {
 			return
 		}
 		b.problem(ProblemNonSchema, st, "", nil, "%s is not a schema statement: it is not applied to the schema", st.What)

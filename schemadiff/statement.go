@@ -25,6 +25,11 @@ const (
 	KindUnsupported
 	// KindInvalid statements did not parse; Err says where and why.
 	KindInvalid
+	// KindConditional statements are the session statements of conditional
+	// DDL (SET @var, PREPARE, EXECUTE, DEALLOCATE) that the builder
+	// evaluated; what EXECUTE ran follows them as a statement of its own.
+	// Only the builder sets this kind (see conditional.go).
+	KindConditional
 )
 
 func (k Kind) String() string {
@@ -35,6 +40,8 @@ func (k Kind) String() string {
 		return "non-schema"
 	case KindUnsupported:
 		return "unsupported"
+	case KindConditional:
+		return "conditional"
 	default:
 		return "invalid"
 	}

@@ -1,0 +1,820 @@
+package schemadiff
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	vsd "vitess.io/vitess/go/vt/schemadiff"
+	"vitess.io/vitess/go/vt/sqlparser"
+)
+
+// Conditional DDL: migration folders make a change idempotent with dynamic SQL,
+//
+//	SET @s = IF((SELECT COUNT(*) FROM information_schema.columns
+//	             WHERE table_schema = DATABASE() AND table_name = 't' AND column_name = 'c') = 0,
+//	            'ALTER TABLE t ADD COLUMN c int', 'SELECT 1');
+//	PREPARE st FROM @s; EXECUTE st; DEALLOCATE PREPARE st;
+//
+// The builder evaluates these against the schema it is building, as the
+// server would at that point of the migrations: user variables, IF, CASE,
+// CONCAT, comparisons and existence checks over information_schema.tables,
+// columns, statistics and table_constraints. The string EXECUTE runs is then
+// applied as a statement placed at the string literal it came from (or at the
+// SET that computed it). What cannot be evaluated fails loudly at EXECUTE:
+// never a schema that silently lacks the change.
+//
+// A schema name compared with table_schema (a literal, or DATABASE()) is
+// taken as the database the migrations run in: a folder migrates one database.
+
+// session is what a migration run's connection remembers between statements.
+type session struct {
+	vars     map[string]sessValue // by lower-case name, without @
+	prepared map[string]sessValue // by lower-case statement name
+}
+
+// sessValue is the value of a user variable or the text of a prepared
+// statement, or why it could not be evaluated.
+type sessValue struct {
+	v   value
+	err error // not nil when the expression is not a form ddlbot evaluates
+	// at is where the value's text is: the string literal it was copied from
+	// (text exactly as in the file when raw), else the statement that computed it.
+	at  Origin
+	raw bool
+	// stmts are the statements (indexes into Schema.Statements) that built the value.
+	stmts []int
+}
+
+type valueKind int
+
+const (
+	valNull valueKind = iota
+	valInt
+	valStr
+	valDatabase // DATABASE(): the database being migrated
+)
+
+type value struct {
+	kind valueKind
+	n    int64
+	s    string
+	// lit is the literal the string was copied from, when it is one.
+	lit *sqlparser.Literal
+}
+
+// errNotEvaluated marks an expression outside the forms ddlbot evaluates.
+type errNotEvaluated struct{ what string }
+
+func (e *errNotEvaluated) Error() string { return e.what }
+
+func notEvaluated(format string, args ...any) error {
+	return &errNotEvaluated{what: fmt.Sprintf(format, args...)}
+}
+
+// conditionalHelp says what ddlbot evaluates and what to write instead.
+const conditionalHelp = "ddlbot evaluates IF(...), CASE, CONCAT, string literals and user variables holding them, and COUNT(*)/EXISTS checks on " +
+	"information_schema.tables, columns, statistics and table_constraints filtered with = and AND; " +
+	"rewrite the check in that form, or write the statement itself (ALTER TABLE ...): migrations run once, in order, so it needs no condition"
+
+// conditional handles the session statements of conditional DDL (SET of user
+// variables, SELECT ... INTO @var, PREPARE, EXECUTE, DEALLOCATE PREPARE). It
+// returns false for statements it does not handle, which then are reported
+// as non-schema statements; a SET it handles is reported too until a
+// PREPARE uses its variable.
+func (b *Builder) conditional(st Statement) bool {
+	idx := len(b.s.Statements) - 1
+	ast := st.AST
+	if ast == nil {
+		ast = b.reparseSession(st)
+	}
+	if b.sess.vars == nil {
+		b.sess.vars, b.sess.prepared = map[string]sessValue{}, map[string]sessValue{}
+	}
+	switch s := ast.(type) {
+	case *sqlparser.Set:
+		for _, e := range s.Exprs {
+			if e.Var == nil || e.Var.Scope != sqlparser.VariableScope {
+				continue
+			}
+			b.sess.vars[e.Var.Name.Lowered()] = b.evalSet(st, idx, e.Expr)
+		}
+		return false
+	case *sqlparser.Select:
+		if s.Into == nil || s.Into.Type != sqlparser.IntoVariables || len(s.Into.VarList) != 1 {
+			return false
+		}
+		into := s.Into
+		s = sqlparser.Clone(s)
+		s.Into = nil
+		b.sess.vars[into.VarList[0].Name.Lowered()] = b.evalSet(st, idx, &sqlparser.Subquery{Select: s})
+		return false
+	case *sqlparser.PrepareStmt:
+		var v sessValue
+		switch e := s.Statement.(type) {
+		case *sqlparser.Variable:
+			v = b.varValue(e)
+			b.consume(v.stmts)
+		default:
+			v = b.evalSet(st, idx, e)
+		}
+		v.stmts = append(slices.Clip(v.stmts), idx)
+		if v.at.Line == 0 {
+			v.at = st.Origin // a variable never set
+		}
+		if v.err == nil && v.v.kind != valStr {
+			v.err = notEvaluated("PREPARE %s FROM %s: the value is %s, not the text of a statement", s.Name.String(), sqlparser.String(s.Statement), v.v.describe())
+		}
+		b.sess.prepared[s.Name.Lowered()] = v
+		b.consume([]int{idx})
+		return true
+	case *sqlparser.DeallocateStmt:
+		delete(b.sess.prepared, s.Name.Lowered())
+		b.consume([]int{idx})
+		return true
+	case *sqlparser.ExecuteStmt:
+		b.consume([]int{idx})
+		p, ok := b.sess.prepared[s.Name.Lowered()]
+		switch {
+		case !ok:
+			b.problem(ProblemApply, st, "", nil, "EXECUTE %s: no statement %s was prepared before it (PREPARE %s FROM ... must come first, in this migration or an earlier one)",
+				s.Name.String(), s.Name.String(), s.Name.String())
+		case p.err != nil:
+			b.s.Problems = append(b.s.Problems, Problem{Kind: ProblemApply, Origin: p.at, Err: p.err,
+				Message: fmt.Sprintf("the statement EXECUTE %s runs (at line %d) is built by SQL that ddlbot cannot evaluate: %v; %s", s.Name.String(), st.Origin.Line, p.err, conditionalHelp)})
+		default:
+			b.execute(st, p)
+		}
+		return true
+	}
+	if st.AST == nil && reSessionStatement.MatchString(st.SQL) {
+		// A PREPARE or EXECUTE the parser cannot read: never skip it quietly.
+		b.problem(ProblemApply, st, "", nil, "%s: ddlbot cannot read this statement, so it cannot tell which schema change it makes; %s", st.What, conditionalHelp)
+		return true
+	}
+	return false
+}
+
+var reSessionStatement = regexp.MustCompile(`(?is)^\s*(?:prepare|execute|deallocate)\b`)
+
+// reparseSession parses a session statement the parser refused as written:
+// "SET @a := 1" (the parser knows only "=" in SET).
+func (b *Builder) reparseSession(st Statement) sqlparser.Statement {
+	if !hasPrefixFold(strings.TrimSpace(st.SQL), "set") {
+		return nil
+	}
+	toks := tokenize(st.SQL)
+	var sb strings.Builder
+	last := 0
+	for i := 0; i+1 < len(toks); i++ {
+		if toks[i].punct == ':' && toks[i+1].punct == '=' && toks[i].end == toks[i+1].start {
+			sb.WriteString(st.SQL[last:toks[i].start])
+			last = toks[i].end
+		}
+	}
+	if last == 0 {
+		return nil
+	}
+	sb.WriteString(st.SQL[last:])
+	ast, err := b.s.env.parser.ParseStrictDDL(sb.String())
+	if err != nil {
+		return nil
+	}
+	return ast
+}
+
+// consume marks statements as part of conditional DDL: they are no longer
+// reported as non-schema statements.
+func (b *Builder) consume(stmts []int) {
+	for _, i := range stmts {
+		st := &b.s.Statements[i]
+		if st.Kind == KindConditional {
+			continue
+		}
+		st.Kind = KindConditional
+		for k := len(b.s.Problems) - 1; k >= 0; k-- {
+			if p := b.s.Problems[k]; p.Kind == ProblemNonSchema && p.Origin == st.Origin {
+				b.s.Problems = slices.Delete(b.s.Problems, k, k+1)
+				break
+			}
+		}
+	}
+}
+
+// execute applies the text of a prepared statement at the place it came from.
+func (b *Builder) execute(exec Statement, p sessValue) {
+	text := strings.TrimLeft(p.v.s, " \t\r\n")
+	lead := len(p.v.s) - len(text)
+	text = strings.TrimRight(text, " \t\r\n;")
+	c := Chunk{SQL: text, Origin: p.at}
+	if p.raw && exec.Source != nil && p.at.File == exec.Source.Name {
+		c.Origin = exec.Source.Span(p.at.Offset+lead, p.at.Offset+lead+len(text))
+	} else {
+		p.raw = false
+	}
+	st := b.s.env.parseChunk(exec.Source, c)
+	if !p.raw && st.Err != nil {
+		// The text is not in the file as such: no position inside it means anything.
+		st.Err.Origin = p.at
+	}
+	if st.Kind == KindNonSchema && (st.What == "SELECT" || st.What == "DO" || st.What == "comment") {
+		return // the branch that does nothing
+	}
+	b.applyOne(st)
+}
+
+// varValue reads a user variable (NULL when never set, as on the server).
+func (b *Builder) varValue(v *sqlparser.Variable) sessValue {
+	if sv, ok := b.sess.vars[v.Name.Lowered()]; ok {
+		return sv
+	}
+	return sessValue{}
+}
+
+// evalSet evaluates the expression of statement idx.
+func (b *Builder) evalSet(st Statement, idx int, e sqlparser.Expr) sessValue {
+	ev := &evaluator{b: b}
+	v, err := ev.eval(e, nil)
+	sv := sessValue{v: v, err: err, at: st.Origin, stmts: append(ev.stmts, idx)}
+	if err == nil && v.kind == valStr && v.lit != nil {
+		if at, raw, ok := literalOrigin(st, v.lit); ok {
+			sv.at, sv.raw = at, raw
+		}
+	}
+	if err == nil && v.kind == valStr && v.lit == nil && len(ev.from) == 1 {
+		// Copied whole from another variable: keep its place.
+		sv.at, sv.raw = ev.from[0].at, ev.from[0].raw
+	}
+	return sv
+}
+
+// literalOrigin finds a string literal in the statement's text: the origin of
+// its content, and whether that content is the literal's value byte for byte.
+func literalOrigin(st Statement, lit *sqlparser.Literal) (Origin, bool, bool) {
+	if st.Source == nil {
+		return Origin{}, false, false
+	}
+	for _, t := range tokenize(st.SQL) {
+		if !t.quoted || st.SQL[t.start] == '`' || t.end-t.start < 2 {
+			continue
+		}
+		inner := st.SQL[t.start+1 : t.end-1]
+		if unquote(st.SQL[t.start:t.end]) != lit.Val {
+			continue
+		}
+		off := st.Origin.Offset + t.start + 1
+		raw := inner == lit.Val
+		return st.Source.Span(off, off+len(inner)), raw, true
+	}
+	return Origin{}, false, false
+}
+
+// unquote returns the value of a quoted string literal as the server reads it.
+func unquote(q string) string {
+	quote := q[0]
+	body := q[1 : len(q)-1]
+	if !strings.ContainsAny(body, "\\"+string(quote)) {
+		return body
+	}
+	var sb strings.Builder
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case c == '\\' && i+1 < len(body):
+			i++
+			switch body[i] {
+			case 'n':
+				sb.WriteByte('\n')
+			case 't':
+				sb.WriteByte('\t')
+			case 'r':
+				sb.WriteByte('\r')
+			case '0':
+				sb.WriteByte(0)
+			default:
+				sb.WriteByte(body[i])
+			}
+		case c == quote && i+1 < len(body) && body[i+1] == quote:
+			sb.WriteByte(quote)
+			i++
+		default:
+			sb.WriteByte(c)
+		}
+	}
+	return sb.String()
+}
+
+// evaluator evaluates one expression against the schema being built.
+type evaluator struct {
+	b     *Builder
+	stmts []int       // statements of the variables read
+	from  []sessValue // variables read
+}
+
+// row is one row of an information_schema table, by lower-case column name.
+type row map[string]value
+
+func (v value) describe() string {
+	switch v.kind {
+	case valNull:
+		return "NULL"
+	case valInt:
+		return strconv.FormatInt(v.n, 10)
+	case valDatabase:
+		return "the database name"
+	}
+	return strconv.Quote(v.s)
+}
+
+func (v value) truth() bool {
+	switch v.kind {
+	case valInt:
+		return v.n != 0
+	case valStr:
+		n, _ := strconv.ParseFloat(strings.TrimSpace(v.s), 64)
+		return n != 0
+	case valDatabase:
+		return true
+	}
+	return false
+}
+
+func boolValue(b bool) value {
+	if b {
+		return value{kind: valInt, n: 1}
+	}
+	return value{kind: valInt}
+}
+
+func (v value) text() string {
+	if v.kind == valInt {
+		return strconv.FormatInt(v.n, 10)
+	}
+	return v.s
+}
+
+// eval evaluates e; r is the current information_schema row (nil outside a query).
+func (ev *evaluator) eval(e sqlparser.Expr, r row) (value, error) {
+	switch x := e.(type) {
+	case *sqlparser.Literal:
+		switch x.Type {
+		case sqlparser.StrVal:
+			return value{kind: valStr, s: x.Val, lit: x}, nil
+		case sqlparser.IntVal:
+			n, err := strconv.ParseInt(x.Val, 10, 64)
+			if err != nil {
+				return value{}, notEvaluated("the number %s", x.Val)
+			}
+			return value{kind: valInt, n: n}, nil
+		}
+		return value{}, notEvaluated("the literal %s", sqlparser.String(x))
+	case *sqlparser.NullVal:
+		return value{}, nil
+	case sqlparser.BoolVal:
+		return boolValue(bool(x)), nil
+	case *sqlparser.IntroducerExpr:
+		return ev.eval(x.Expr, r)
+	case *sqlparser.Variable:
+		if x.Scope != sqlparser.VariableScope {
+			return value{}, notEvaluated("the server variable %s", sqlparser.String(x))
+		}
+		sv := ev.b.varValue(x)
+		ev.stmts = append(ev.stmts, sv.stmts...)
+		ev.from = append(ev.from, sv)
+		if sv.err != nil {
+			return value{}, sv.err
+		}
+		return sv.v, nil
+	case *sqlparser.ColName:
+		if r == nil {
+			return value{}, notEvaluated("the column %s outside a query on information_schema", sqlparser.String(x))
+		}
+		v, ok := r[x.Name.Lowered()]
+		if !ok {
+			return value{}, notEvaluated("the information_schema column %s", x.Name.String())
+		}
+		return v, nil
+	case *sqlparser.FuncExpr:
+		return ev.function(x, r)
+	case *sqlparser.CaseExpr:
+		var subject value
+		if x.Expr != nil {
+			v, err := ev.eval(x.Expr, r)
+			if err != nil {
+				return value{}, err
+			}
+			subject = v
+		}
+		for _, w := range x.Whens {
+			c, err := ev.eval(w.Cond, r)
+			if err != nil {
+				return value{}, err
+			}
+			hit := c.truth()
+			if x.Expr != nil {
+				hit = compare(subject, c) == 0 && subject.kind != valNull && c.kind != valNull
+			}
+			if hit {
+				return ev.eval(w.Val, r)
+			}
+		}
+		if x.Else == nil {
+			return value{}, nil
+		}
+		return ev.eval(x.Else, r)
+	case *sqlparser.ComparisonExpr:
+		return ev.comparison(x, r)
+	case *sqlparser.AndExpr:
+		l, err := ev.eval(x.Left, r)
+		if err != nil {
+			return value{}, err
+		}
+		if !l.truth() {
+			return boolValue(false), nil
+		}
+		rv, err := ev.eval(x.Right, r)
+		return boolValue(rv.truth()), err
+	case *sqlparser.OrExpr:
+		l, err := ev.eval(x.Left, r)
+		if err != nil {
+			return value{}, err
+		}
+		if l.truth() {
+			return boolValue(true), nil
+		}
+		rv, err := ev.eval(x.Right, r)
+		return boolValue(rv.truth()), err
+	case *sqlparser.NotExpr:
+		v, err := ev.eval(x.Expr, r)
+		return boolValue(!v.truth()), err
+	case *sqlparser.IsExpr:
+		v, err := ev.eval(x.Left, r)
+		if err != nil {
+			return value{}, err
+		}
+		switch x.Right {
+		case sqlparser.IsNullOp:
+			return boolValue(v.kind == valNull), nil
+		case sqlparser.IsNotNullOp:
+			return boolValue(v.kind != valNull), nil
+		case sqlparser.IsTrueOp:
+			return boolValue(v.truth()), nil
+		case sqlparser.IsNotTrueOp:
+			return boolValue(!v.truth()), nil
+		case sqlparser.IsFalseOp:
+			return boolValue(v.kind != valNull && !v.truth()), nil
+		default:
+			return boolValue(v.kind == valNull || v.truth()), nil
+		}
+	case *sqlparser.Subquery:
+		rows, sel, err := ev.query(x.Select)
+		if err != nil {
+			return value{}, err
+		}
+		return ev.scalar(sel, rows)
+	case *sqlparser.ExistsExpr:
+		rows, _, err := ev.query(x.Subquery.Select)
+		if err != nil {
+			return value{}, err
+		}
+		return boolValue(len(rows) > 0), nil
+	}
+	return value{}, notEvaluated("%s", sqlparser.String(e))
+}
+
+func (ev *evaluator) function(x *sqlparser.FuncExpr, r row) (value, error) {
+	args := make([]value, 0, len(x.Exprs))
+	name := x.Name.Lowered()
+	if name == "if" {
+		if len(x.Exprs) != 3 {
+			return value{}, notEvaluated("IF with %d arguments", len(x.Exprs))
+		}
+		c, err := ev.eval(x.Exprs[0], r)
+		if err != nil {
+			return value{}, err
+		}
+		if c.truth() {
+			return ev.eval(x.Exprs[1], r)
+		}
+		return ev.eval(x.Exprs[2], r)
+	}
+	for _, a := range x.Exprs {
+		v, err := ev.eval(a, r)
+		if err != nil {
+			return value{}, err
+		}
+		args = append(args, v)
+	}
+	switch name {
+	case "database", "schema":
+		return value{kind: valDatabase}, nil
+	case "concat":
+		var sb strings.Builder
+		for _, a := range args {
+			if a.kind == valNull {
+				return value{}, nil
+			}
+			if a.kind == valDatabase {
+				return value{}, notEvaluated("CONCAT with DATABASE() (the database name is not known here)")
+			}
+			sb.WriteString(a.text())
+		}
+		v := value{kind: valStr, s: sb.String()}
+		if len(args) == 1 {
+			v.lit = args[0].lit
+		}
+		return v, nil
+	case "ifnull", "coalesce":
+		for _, a := range args {
+			if a.kind != valNull {
+				return a, nil
+			}
+		}
+		return value{}, nil
+	case "lower", "upper":
+		if len(args) == 1 && args[0].kind == valStr {
+			if name == "lower" {
+				return value{kind: valStr, s: strings.ToLower(args[0].s)}, nil
+			}
+			return value{kind: valStr, s: strings.ToUpper(args[0].s)}, nil
+		}
+	}
+	return value{}, notEvaluated("the function %s", sqlparser.String(x))
+}
+
+func (ev *evaluator) comparison(x *sqlparser.ComparisonExpr, r row) (value, error) {
+	l, err := ev.eval(x.Left, r)
+	if err != nil {
+		return value{}, err
+	}
+	rv, err := ev.eval(x.Right, r)
+	if err != nil {
+		return value{}, err
+	}
+	if x.Operator == sqlparser.NullSafeEqualOp {
+		if l.kind == valNull || rv.kind == valNull {
+			return boolValue(l.kind == rv.kind), nil
+		}
+		return boolValue(compare(l, rv) == 0), nil
+	}
+	if l.kind == valNull || rv.kind == valNull {
+		return value{}, nil
+	}
+	c := compare(l, rv)
+	switch x.Operator {
+	case sqlparser.EqualOp:
+		return boolValue(c == 0), nil
+	case sqlparser.NotEqualOp:
+		return boolValue(c != 0), nil
+	case sqlparser.LessThanOp:
+		return boolValue(c < 0), nil
+	case sqlparser.GreaterThanOp:
+		return boolValue(c > 0), nil
+	case sqlparser.LessEqualOp:
+		return boolValue(c <= 0), nil
+	case sqlparser.GreaterEqualOp:
+		return boolValue(c >= 0), nil
+	}
+	return value{}, notEvaluated("the comparison %s", sqlparser.String(x))
+}
+
+// compare orders two non-NULL values: numbers as numbers, text without regard
+// to case (information_schema's collation); the database name equals any name.
+func compare(a, b value) int {
+	if a.kind == valDatabase || b.kind == valDatabase {
+		return 0
+	}
+	if a.kind == valInt || b.kind == valInt {
+		x, _ := strconv.ParseFloat(strings.TrimSpace(a.text()), 64)
+		y, _ := strconv.ParseFloat(strings.TrimSpace(b.text()), 64)
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
+	}
+	return strings.Compare(strings.ToLower(a.s), strings.ToLower(b.s))
+}
+
+// query runs a SELECT on one information_schema table (or on no table) and
+// returns the matching rows and the select to evaluate over them.
+func (ev *evaluator) query(ts sqlparser.TableStatement) ([]row, *sqlparser.Select, error) {
+	sel, ok := ts.(*sqlparser.Select)
+	if !ok || sel.GroupBy != nil || sel.Having != nil || sel.With != nil || sel.Into != nil {
+		return nil, nil, notEvaluated("the query %s", sqlparser.String(ts))
+	}
+	from := sel.From
+	if len(from) == 1 {
+		if at, ok := from[0].(*sqlparser.AliasedTableExpr); ok {
+			if tn, ok := at.Expr.(sqlparser.TableName); ok && tn.Name.String() == "dual" && tn.Qualifier.IsEmpty() {
+				from = nil
+			}
+		}
+	}
+	if len(from) == 0 {
+		return []row{{}}, sel, nil
+	}
+	at, ok := from[0].(*sqlparser.AliasedTableExpr)
+	var tn sqlparser.TableName
+	if ok {
+		tn, ok = at.Expr.(sqlparser.TableName)
+	}
+	if !ok || len(from) != 1 || !strings.EqualFold(tn.Qualifier.String(), "information_schema") {
+		return nil, nil, notEvaluated("the query %s (only one information_schema table is read)", sqlparser.String(ts))
+	}
+	var where sqlparser.Expr
+	if sel.Where != nil {
+		where = sel.Where.Expr
+	}
+	candidates, err := ev.b.infoSchemaRows(strings.ToLower(tn.Name.String()), ev.tableFilter(where))
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []row
+	for _, r := range candidates {
+		if where != nil {
+			v, err := ev.eval(where, r)
+			if err != nil {
+				return nil, nil, err
+			}
+			if !v.truth() {
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return out, sel, nil
+}
+
+// tableFilter returns the table name a WHERE of ANDed terms requires with
+// table_name = '...', so only that table's rows are made ("" for any table).
+func (ev *evaluator) tableFilter(where sqlparser.Expr) string {
+	switch x := where.(type) {
+	case *sqlparser.AndExpr:
+		if t := ev.tableFilter(x.Left); t != "" {
+			return t
+		}
+		return ev.tableFilter(x.Right)
+	case *sqlparser.ComparisonExpr:
+		if x.Operator != sqlparser.EqualOp {
+			return ""
+		}
+		col, other := x.Left, x.Right
+		if _, ok := col.(*sqlparser.ColName); !ok {
+			col, other = other, col
+		}
+		if c, ok := col.(*sqlparser.ColName); ok && c.Name.Lowered() == "table_name" {
+			probe := &evaluator{b: ev.b}
+			if v, err := probe.eval(other, nil); err == nil && v.kind == valStr {
+				return v.s
+			}
+		}
+	}
+	return ""
+}
+
+// scalar evaluates the single select expression over the rows: aggregates
+// (COUNT) over all of them, anything else over the first (NULL without rows).
+func (ev *evaluator) scalar(sel *sqlparser.Select, rows []row) (value, error) {
+	if sel.SelectExprs == nil || len(sel.SelectExprs.Exprs) != 1 {
+		return value{}, notEvaluated("a query that does not select exactly one value")
+	}
+	ae, ok := sel.SelectExprs.Exprs[0].(*sqlparser.AliasedExpr)
+	if !ok {
+		return value{}, notEvaluated("SELECT * as a value")
+	}
+	expr := ae.Expr
+	agg := false
+	var aggErr error
+	expr = sqlparser.Rewrite(sqlparser.Clone(expr), func(c *sqlparser.Cursor) bool {
+		switch n := c.Node().(type) {
+		case *sqlparser.CountStar:
+			agg = true
+			c.Replace(sqlparser.NewIntLiteral(strconv.Itoa(len(rows))))
+		case *sqlparser.Count:
+			agg = true
+			if n.Distinct {
+				aggErr = notEvaluated("COUNT(DISTINCT ...)")
+			}
+			c.Replace(sqlparser.NewIntLiteral(strconv.Itoa(len(rows))))
+		case sqlparser.AggrFunc:
+			aggErr = notEvaluated("the aggregate %s", sqlparser.String(n))
+		}
+		return true
+	}, nil).(sqlparser.Expr)
+	if aggErr != nil {
+		return value{}, aggErr
+	}
+	if agg {
+		return ev.eval(expr, row{})
+	}
+	if len(rows) == 0 {
+		return value{}, nil
+	}
+	return ev.eval(expr, rows[0])
+}
+
+// infoSchemaRows makes the rows of information_schema.<name> from the schema
+// being built (only table's, when table is not "").
+func (b *Builder) infoSchemaRows(name, table string) ([]row, error) {
+	db := value{kind: valDatabase}
+	str := func(s string) value { return value{kind: valStr, s: s} }
+	names := b.s.order
+	if table != "" {
+		names = nil
+		if _, ok := b.s.entities[table]; ok {
+			names = []string{table}
+		}
+	}
+	var out []row
+	for _, n := range names {
+		ent := b.s.entities[n]
+		t, isTable := ent.(*vsd.CreateTableEntity)
+		base := func() row {
+			return row{"table_schema": db, "table_catalog": str("def"), "table_name": str(n)}
+		}
+		switch name {
+		case "tables":
+			r := base()
+			r["table_type"] = str("BASE TABLE")
+			if !isTable {
+				r["table_type"] = str("VIEW")
+			}
+			out = append(out, r)
+		case "views":
+			if !isTable {
+				out = append(out, base())
+			}
+		case "columns":
+			if !isTable {
+				continue
+			}
+			for i, c := range t.TableSpec.Columns {
+				r := base()
+				r["column_name"] = str(c.Name.String())
+				r["ordinal_position"] = value{kind: valInt, n: int64(i + 1)}
+				r["data_type"] = str(strings.ToLower(c.Type.Type))
+				nullable := "YES"
+				if c.Type.Options != nil && c.Type.Options.Null != nil && !*c.Type.Options.Null {
+					nullable = "NO"
+				}
+				r["is_nullable"] = str(nullable)
+				out = append(out, r)
+			}
+		case "statistics":
+			if !isTable {
+				continue
+			}
+			for _, idx := range t.TableSpec.Indexes {
+				iname := idx.Info.Name.String()
+				if idx.Info.Type == sqlparser.IndexTypePrimary {
+					iname = "PRIMARY"
+				}
+				unique := idx.Info.Type == sqlparser.IndexTypePrimary || idx.Info.Type == sqlparser.IndexTypeUnique
+				for k, ic := range idx.Columns {
+					r := base()
+					r["index_schema"] = db
+					r["index_name"] = str(iname)
+					r["column_name"] = str(ic.Column.String())
+					r["seq_in_index"] = value{kind: valInt, n: int64(k + 1)}
+					r["non_unique"] = boolValue(!unique)
+					out = append(out, r)
+				}
+			}
+		case "table_constraints":
+			if !isTable {
+				continue
+			}
+			add := func(cname, ctype string) {
+				r := base()
+				r["constraint_schema"] = db
+				r["constraint_name"] = str(cname)
+				r["constraint_type"] = str(ctype)
+				out = append(out, r)
+			}
+			for _, idx := range t.TableSpec.Indexes {
+				switch idx.Info.Type {
+				case sqlparser.IndexTypePrimary:
+					add("PRIMARY", "PRIMARY KEY")
+				case sqlparser.IndexTypeUnique:
+					add(idx.Info.Name.String(), "UNIQUE")
+				}
+			}
+			for _, c := range t.TableSpec.Constraints {
+				switch c.Details.(type) {
+				case *sqlparser.ForeignKeyDefinition:
+					add(c.Name.String(), "FOREIGN KEY")
+				case *sqlparser.CheckConstraintDefinition:
+					add(c.Name.String(), "CHECK")
+				}
+			}
+		default:
+			return nil, notEvaluated("information_schema.%s (ddlbot models tables, views, columns, statistics and table_constraints)", name)
+		}
+	}
+	return out, nil
+}
