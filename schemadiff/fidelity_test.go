@@ -57,8 +57,9 @@ package schemadiff_test
 // back equal.
 //
 // Left out of the fixtures, because MariaDB differs there in more than
-// spelling: CHECK constraints (unnamed ones are CONSTRAINT_1 on MariaDB,
-// <table>_chk_1 on MySQL), expression defaults and functional indexes,
+// spelling: table-level CHECK constraints (unnamed ones are CONSTRAINT_1 on
+// MariaDB, <table>_chk_1 on MySQL; column-level ones MariaDB prints in the
+// column, which loads as MySQL stores it, so fixture plain/column-checks has them), expression defaults and functional indexes,
 // utf8mb4_0900_* collations, invisible columns, SRID columns, and MariaDB-only
 // syntax (sequences, system versioning, IF [NOT] EXISTS in ALTER clauses).
 

@@ -128,6 +128,14 @@ func (e *Env) parseChunk(src *Source, c Chunk) (st Statement) {
 	text, edits := rewriteTypeSynonyms(c.SQL)
 	ast, err := e.parser.ParseStrictDDL(text)
 	if err != nil {
+		// Column-level CHECK constraints, which the parser cannot read where they are.
+		if moved, _, ok := withColumnChecks(c.SQL, edits); ok {
+			if a, err2 := e.parser.ParseStrictDDL(moved); err2 == nil {
+				ast, err = a, nil
+			}
+		}
+	}
+	if err != nil {
 		st.Kind = KindInvalid
 		st.Err = positionError(src, c, unshiftError(err, edits))
 		st.Err.Hint = unreadForms[strings.ToLower(st.Err.Near)]
