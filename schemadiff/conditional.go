@@ -84,7 +84,13 @@ const conditionalHelp = "ddlbot evaluates IF(...), CASE, CONCAT, string literals
 // returns false for statements it does not handle, which then are reported
 // as non-schema statements; a SET it handles is reported too until a
 // PREPARE uses its variable.
-func (b *Builder) conditional(st Statement) bool {
+func (b *Builder) conditional(st Statement) (handled bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.problem(ProblemApply, st, "", nil, "%s: could not be evaluated (internal error: %v); %s", st.What, r, conditionalHelp)
+			handled = true
+		}
+	}()
 	idx := len(b.s.Statements) - 1
 	ast := st.AST
 	if ast == nil {
@@ -221,6 +227,12 @@ func (b *Builder) execute(exec Statement, p sessValue) {
 	}
 	if st.Kind == KindNonSchema && (st.What == "SELECT" || st.What == "DO" || st.What == "comment") {
 		return // the branch that does nothing
+	}
+	switch st.AST.(type) {
+	case *sqlparser.PrepareStmt, *sqlparser.ExecuteStmt, *sqlparser.DeallocateStmt:
+		// The server refuses these as prepared statements (and running them here could recurse).
+		b.problem(ProblemApply, exec, "", nil, "EXECUTE runs %s, which MySQL cannot run as a prepared statement", st.What)
+		return
 	}
 	b.applyOne(st)
 }

@@ -21,6 +21,9 @@ var fuzzSeeds = []string{
 	"source other.sql\n\\. more.sql\nSET @s = IF(1, 'ALTER TABLE t ADD c int', 'SELECT 1'); PREPARE st FROM @s; EXECUTE st;",
 	"CREATE TABLE t (a int CHECK (a > 0), b int);\u00a0\n\u2000",
 	"\uFEFFSELECT 1;\u3000",
+	"CREATE TABLE t (id int PRIMARY KEY);\nSET @c := (SELECT COUNT(*) FROM information_schema.statistics WHERE table_name = 't' AND index_name = 'i');\nSET @s = CASE WHEN @c > 0 THEN 'SELECT 1' ELSE CONCAT('CREATE INDEX i ON t (', 'id', ')') END; PREPARE st FROM @s; EXECUTE st; DEALLOCATE PREPARE st;",
+	"SELECT COUNT(*) INTO @n FROM information_schema.tables WHERE table_name = 't'; PREPARE st FROM IF(@n, 'SELECT 1', 'EXECUTE st'); EXECUTE st;",
+	"CREATE TABLE t (a int CONSTRAINT c CHECK (a > 0) NOT ENFORCED); ALTER TABLE t ADD b int CHECK (b > 0), MODIFY a int CHECK (a < 9);",
 }
 
 // FuzzSplit: splitting never panics, and every chunk lies inside the text in order.
