@@ -324,7 +324,8 @@ const (
 
 // compoundState follows the blocks of a stored program body as the server's
 // grammar does: BEGIN ... END, IF ... END IF, CASE ... END [CASE], LOOP,
-// WHILE and REPEAT ... END LOOP/WHILE/REPEAT, each optionally labelled. A ";"
+// WHILE and REPEAT ... END LOOP/WHILE/REPEAT (and MariaDB's FOR ... END FOR),
+// each optionally labelled. A ";"
 // ends the program only when no block is open. IF, LOOP, WHILE and REPEAT
 // open a block only where a statement starts (IF() and REPEAT() are also
 // functions); CASE always opens one (a CASE expression ends with END too).
@@ -372,7 +373,7 @@ func (p *compoundState) word(text string, i, j int) {
 	atStart := prev == tokStart
 	switch {
 	case prev == tokEnd && (strings.EqualFold(w, "if") || strings.EqualFold(w, "case") || strings.EqualFold(w, "loop") ||
-		strings.EqualFold(w, "while") || strings.EqualFold(w, "repeat")):
+		strings.EqualFold(w, "while") || strings.EqualFold(w, "repeat") || strings.EqualFold(w, "for")):
 		// END IF, END CASE, ...: closed already by END.
 	case keyword && strings.EqualFold(w, "end"):
 		if len(p.blocks) > 0 {
@@ -396,7 +397,8 @@ func (p *compoundState) word(text string, i, j int) {
 	case atStart && strings.EqualFold(w, "repeat"):
 		p.blocks = append(p.blocks, blockRepeat)
 		p.prev = tokStart
-	case atStart && strings.EqualFold(w, "while"):
+	case atStart && (strings.EqualFold(w, "while") || strings.EqualFold(w, "for")):
+		// WHILE ... DO ... END WHILE, and MariaDB's FOR ... DO ... END FOR.
 		p.blocks = append(p.blocks, blockWhile)
 	case strings.EqualFold(w, "then") || strings.EqualFold(w, "else"):
 		if p.top() != blockCaseExpr {

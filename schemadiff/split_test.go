@@ -44,6 +44,7 @@ func TestSplit(t *testing.T) {
 			[]string{"1:1 CREATE PROCEDURE p() BEGIN DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END; SELECT 'END;', `end`, t.end, \"begin\" /* END; */ -- END;\n; END"}},
 		{"transaction BEGIN is a statement", "BEGIN; CREATE TABLE a (id int); COMMIT;", []string{"1:1 BEGIN", "1:8 CREATE TABLE a (id int)", "1:33 COMMIT"}},
 		{"MariaDB anonymous block", "BEGIN NOT ATOMIC IF 1 THEN SELECT 1; END IF; END; SELECT 2;", []string{"1:1 BEGIN NOT ATOMIC IF 1 THEN SELECT 1; END IF; END", "1:51 SELECT 2"}},
+		{"MariaDB FOR loop", "CREATE PROCEDURE p() BEGIN FOR i IN 1..3 DO SELECT i; END FOR; END; SELECT 2;", []string{"1:1 CREATE PROCEDURE p() BEGIN FOR i IN 1..3 DO SELECT i; END FOR; END", "1:69 SELECT 2"}},
 		{"unclosed body falls back to plain split", "CREATE PROCEDURE p() BEGIN SELECT 1;\nCREATE TABLE t (a int);",
 			[]string{"1:1 CREATE PROCEDURE p() BEGIN SELECT 1", "2:1 CREATE TABLE t (a int)"}},
 		{"DELIMITER $$", "DELIMITER $$\nCREATE PROCEDURE p() BEGIN IF 1 THEN SELECT 1; END IF; END$$\nDELIMITER ;\nSELECT 2;", []string{"2:1 CREATE PROCEDURE p() BEGIN IF 1 THEN SELECT 1; END IF; END", "4:1 SELECT 2"}},
