@@ -149,7 +149,7 @@ func (b *Builder) conditional(st Statement) (handled bool) {
 				s.Name.String(), s.Name.String(), s.Name.String())
 		case p.err != nil:
 			b.s.Problems = append(b.s.Problems, Problem{Kind: ProblemApply, Origin: p.at, Err: p.err,
-				Message: fmt.Sprintf("the statement EXECUTE %s runs (at line %d) is built by SQL that ddlbot cannot evaluate: %v; %s", s.Name.String(), st.Origin.Line, p.err, conditionalHelp)})
+				Message: fmt.Sprintf("the statement EXECUTE %s runs (at line %d) is built by SQL in a form ddlbot does not support: %v; %s", s.Name.String(), st.Origin.Line, p.err, conditionalHelp)})
 		default:
 			b.execute(st, p)
 		}

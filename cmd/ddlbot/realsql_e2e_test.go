@@ -69,7 +69,7 @@ func TestRealWorldSQL(t *testing.T) {
 	}
 	// A form ddlbot cannot evaluate blocks, naming the place.
 	r = ddlbot(t, dir, "diff", "empty", "condbad", "--format", "sql")
-	if r.code != 2 || !strings.Contains(r.stderr, "condbad/001.sql:2:1: the statement EXECUTE st runs (at line 4) is built by SQL that ddlbot cannot evaluate: the server variable @@version") {
+	if r.code != 2 || !strings.Contains(r.stderr, "condbad/001.sql:2:1: the statement EXECUTE st runs (at line 4) is built by SQL in a form ddlbot does not support: the server variable @@version") {
 		t.Errorf("diff condbad: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if r = ddlbot(t, dir, "lint", "condbad"); r.code != 1 || !strings.Contains(r.stdout, "condbad/001.sql:2:1: error [schema-error]") {
