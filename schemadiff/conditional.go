@@ -33,6 +33,53 @@ import (
 type session struct {
 	vars     map[string]sessValue // by lower-case name, without @
 	prepared map[string]sessValue // by lower-case statement name
+	// procedures are the stored procedures the statements created whose body
+	// changes the schema, by lower-case name: what the change is, and where.
+	procedures map[string]procedure
+}
+
+type procedure struct {
+	change string // "ALTER TABLE", ...
+	at     Origin
+}
+
+var (
+	reProcedureName = regexp.MustCompile("(?is)^\\s*(create|drop)\\b.*?\\bprocedure\\s+(?:if\\s+(?:not\\s+)?exists\\s+)?(?:`?[^`\\s.(]+`?\\s*\\.\\s*)?`?([^`\\s(;]+)`?")
+	reCallName      = regexp.MustCompile("(?is)^\\s*call\\s+(?:`?[^`\\s.(]+`?\\s*\\.\\s*)?`?([^`\\s(;]+)`?")
+	reBodyDDL       = regexp.MustCompile(`(?is)\b(alter\s+table|create\s+(?:temporary\s+)?table|create\s+(?:unique\s+|fulltext\s+|spatial\s+)?index|create\s+(?:or\s+replace\s+)?view|drop\s+(?:table|index|view)|rename\s+table)\b`)
+)
+
+// storedProcedure follows procedures that change the schema: their CALL is a
+// blocking error, since ddlbot does not run stored programs and the schema
+// would silently miss the change (the "IF NOT EXISTS ... THEN ALTER TABLE"
+// procedure some migration folders create, call and drop).
+func (b *Builder) storedProcedure(st Statement) {
+	if m := reCallName.FindStringSubmatch(st.SQL); m != nil {
+		if p, ok := b.sess.procedures[strings.ToLower(m[1])]; ok {
+			b.problem(ProblemApply, st, "", nil, "CALL %s runs a stored procedure (created at %s) whose body changes the schema (%s): ddlbot does not run stored procedures, "+
+				"so the schema would miss that change; write the change as a statement of the migration instead (migrations run once, in order, so it needs no condition)",
+				m[1], p.at, p.change)
+		}
+		return
+	}
+	if !strings.HasSuffix(st.What, " PROCEDURE") {
+		return
+	}
+	m := reProcedureName.FindStringSubmatch(st.SQL)
+	if m == nil {
+		return
+	}
+	name := strings.ToLower(m[2])
+	if strings.EqualFold(m[1], "drop") {
+		delete(b.sess.procedures, name)
+		return
+	}
+	if d := reBodyDDL.FindString(st.SQL); d != "" {
+		if b.sess.procedures == nil {
+			b.sess.procedures = map[string]procedure{}
+		}
+		b.sess.procedures[name] = procedure{change: strings.ToUpper(strings.Join(strings.Fields(d), " ")), at: st.Origin}
+	}
 }
 
 // sessValue is the value of a user variable or the text of a prepared

@@ -181,7 +181,7 @@ func (s *Schema) err() error {
 // Builder applies statements one at a time to build a schema in memory.
 type Builder struct {
 	s    *Schema
-	sess session // user variables and prepared statements of conditional DDL
+	sess session // user variables, prepared statements and procedures of conditional DDL
 }
 
 // NewBuilder starts an empty schema.
@@ -248,6 +248,7 @@ func (b *Builder) applyOne(st Statement) {
 			return
 		}
 		b.problem(ProblemUnsupported, st, "", nil, "%s is not supported by PlanetScale: it is not applied to the schema", st.What)
+		b.storedProcedure(st)
 		return
 	}
 	defer func() {

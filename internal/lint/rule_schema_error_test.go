@@ -14,6 +14,8 @@ func TestSchemaError(t *testing.T) {
 			want: []string{"2:1 the statement EXECUTE st runs (at line 3) is built by SQL in a form ddlbot does not support"}},
 		{name: "conditional DDL that fails", head: "CREATE TABLE t (id int PRIMARY KEY);\nSET @s = IF(1, 'ALTER TABLE t DROP COLUMN nope', 'SELECT 1'); PREPARE st FROM @s; EXECUTE st;",
 			want: []string{"2:17 column \"nope\" does not exist"}},
+		{name: "CALL of a schema-changing procedure", head: "CREATE TABLE t (id int PRIMARY KEY);\nCREATE PROCEDURE add_c() BEGIN IF NOT EXISTS (SELECT * FROM information_schema.columns WHERE table_name = 't' AND column_name = 'c') THEN ALTER TABLE t ADD c int; END IF; END;\nCALL add_c();\nDROP PROCEDURE add_c;",
+			want: []string{"3:1 CALL add_c runs a stored procedure (created at m.sql:2:1) whose body changes the schema (ALTER TABLE)"}},
 		{name: "syntax errors are another rule", head: "CREATE TABLE t (id int PRIMARY KEY"},
 		{name: "foreign keys are another rule", allowFK: true, head: "CREATE TABLE c (id int PRIMARY KEY, pid int, FOREIGN KEY (pid) REFERENCES nowhere (id));"},
 		{name: "views are another rule", head: "CREATE VIEW v AS SELECT id FROM nowhere;"},
