@@ -66,7 +66,7 @@ func TestConditionalDDL(t *testing.T) {
 			want:     "id,a|PRIMARY,idx_a",
 			problems: []string{"2:31 apply EXECUTE runs EXECUTE, which MySQL cannot run as a prepared statement"}},
 		{name: "CALL of a procedure that changes the schema blocks",
-			sql: "DROP PROCEDURE IF EXISTS add_c;\nCREATE PROCEDURE add_c() BEGIN IF NOT EXISTS (SELECT * FROM information_schema.columns WHERE table_name = 't' AND column_name = 'c') THEN ALTER TABLE t ADD c int; END IF; END;\nCALL add_c();\nDROP PROCEDURE add_c;\nCREATE PROCEDURE noop() SELECT 1;\nCALL noop;\nCALL `add_c`;",
+			sql:  "DROP PROCEDURE IF EXISTS add_c;\nCREATE PROCEDURE add_c() BEGIN IF NOT EXISTS (SELECT * FROM information_schema.columns WHERE table_name = 't' AND column_name = 'c') THEN ALTER TABLE t ADD c int; END IF; END;\nCALL add_c();\nDROP PROCEDURE add_c;\nCREATE PROCEDURE noop() SELECT 1;\nCALL noop;\nCALL `add_c`;",
 			want: "id,a|PRIMARY,idx_a",
 			problems: []string{"2:1 unsupported DROP PROCEDURE", "3:1 unsupported CREATE PROCEDURE", "4:1 unsupported CALL",
 				"4:1 apply CALL add_c runs a stored procedure (created at m.sql:3:1) whose body changes the schema (ALTER TABLE): ddlbot does not run stored procedures",
