@@ -123,7 +123,7 @@ func notEvaluated(format string, args ...any) error {
 
 // conditionalHelp says what ddlbot evaluates and what to write instead.
 const conditionalHelp = "ddlbot evaluates IF(...), CASE, CONCAT, string literals and user variables holding them, and COUNT(*)/EXISTS checks on " +
-	"information_schema.tables, columns, statistics and table_constraints filtered with = and AND; " +
+	"information_schema.tables, columns, statistics and table_constraints filtered with =, <>, LIKE, IN, AND and OR; " +
 	"rewrite the check in that form, or write the statement itself (ALTER TABLE ...): migrations run once, in order, so it needs no condition"
 
 // conditional handles the session statements of conditional DDL (SET of user
@@ -608,6 +608,26 @@ func (ev *evaluator) comparison(x *sqlparser.ComparisonExpr, r row) (value, erro
 	if err != nil {
 		return value{}, err
 	}
+	if x.Operator == sqlparser.InOp || x.Operator == sqlparser.NotInOp {
+		list, ok := x.Right.(sqlparser.ValTuple)
+		if !ok {
+			return value{}, notEvaluated("the comparison %s", sqlparser.String(x))
+		}
+		if l.kind == valNull {
+			return value{}, nil
+		}
+		found := false
+		for _, e := range list {
+			v, err := ev.eval(e, r)
+			if err != nil {
+				return value{}, err
+			}
+			if v.kind != valNull && compare(l, v) == 0 {
+				found = true
+			}
+		}
+		return boolValue(found == (x.Operator == sqlparser.InOp)), nil
+	}
 	rv, err := ev.eval(x.Right, r)
 	if err != nil {
 		return value{}, err
@@ -635,8 +655,36 @@ func (ev *evaluator) comparison(x *sqlparser.ComparisonExpr, r row) (value, erro
 		return boolValue(c <= 0), nil
 	case sqlparser.GreaterEqualOp:
 		return boolValue(c >= 0), nil
+	case sqlparser.LikeOp, sqlparser.NotLikeOp:
+		if x.Escape != nil || l.kind != valStr || rv.kind != valStr {
+			break
+		}
+		return boolValue(likeMatch(l.s, rv.s) == (x.Operator == sqlparser.LikeOp)), nil
 	}
 	return value{}, notEvaluated("the comparison %s", sqlparser.String(x))
+}
+
+// likeMatch is LIKE without ESCAPE, without regard to case: % any run, _ one
+// character, \ quotes the next one.
+func likeMatch(s, pattern string) bool {
+	var re strings.Builder
+	re.WriteString("(?is)^")
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; {
+		case c == '%':
+			re.WriteString(".*")
+		case c == '_':
+			re.WriteString(".")
+		case c == '\\' && i+1 < len(pattern):
+			i++
+			re.WriteString(regexp.QuoteMeta(pattern[i : i+1]))
+		default:
+			re.WriteString(regexp.QuoteMeta(pattern[i : i+1]))
+		}
+	}
+	re.WriteString("$")
+	m, err := regexp.MatchString(re.String(), s)
+	return err == nil && m
 }
 
 // compare orders two non-NULL values: numbers as numbers, text without regard
