@@ -328,10 +328,12 @@ const (
 // each optionally labelled. A ";"
 // ends the program only when no block is open. IF, LOOP, WHILE and REPEAT
 // open a block only where a statement starts (IF() and REPEAT() are also
-// functions); CASE always opens one (a CASE expression ends with END too).
+// functions), BEGIN there, as the body or as a handler's body (begin and end
+// may name columns); CASE always opens one (a CASE expression ends with END too).
 type compoundState struct {
-	blocks []byte
-	prev   int
+	blocks  []byte
+	prev    int
+	handler bool // in a DECLARE ... HANDLER statement, whose body may be a BEGIN block
 }
 
 func (p *compoundState) open() bool { return len(p.blocks) > 0 }
@@ -347,7 +349,7 @@ func (p *compoundState) top() byte {
 func (p *compoundState) punct(text string, i int) {
 	switch text[i] {
 	case ';':
-		p.prev = tokStart
+		p.prev, p.handler = tokStart, false
 	case '.', ',', '(':
 		p.prev = tokQual
 	case ':':
@@ -366,23 +368,31 @@ func (p *compoundState) word(text string, i, j int) {
 	w := text[i:j]
 	prev := p.prev
 	p.prev = tokWord
-	if len(w) < 2 || len(w) > 6 {
+	if len(w) < 2 || len(w) > 7 { // the keywords below: "if" to "handler"
 		return
 	}
-	keyword := prev != tokQual && !(j < len(text) && (text[j] == '.' || text[j] == '('))
+	// BEGIN and END are not reserved: after ".", "," or "(", or before ".",
+	// "(", "=", "," or ")", they name a column (t.end, SET begin = ...).
+	// END before "=", "," or ")" still closes a CASE expression (CASE ... END = 1).
+	next := nextSignificant(text, j)
+	keyword := prev != tokQual && next != '.' && next != '('
+	inCase := p.top() == blockCaseExpr || p.top() == blockCaseStmt
 	atStart := prev == tokStart
 	switch {
 	case prev == tokEnd && (strings.EqualFold(w, "if") || strings.EqualFold(w, "case") || strings.EqualFold(w, "loop") ||
 		strings.EqualFold(w, "while") || strings.EqualFold(w, "repeat") || strings.EqualFold(w, "for")):
 		// END IF, END CASE, ...: closed already by END.
-	case keyword && strings.EqualFold(w, "end"):
+	case keyword && strings.EqualFold(w, "end") && (inCase || (next != '=' && next != ',' && next != ')')):
 		if len(p.blocks) > 0 {
 			p.blocks = p.blocks[:len(p.blocks)-1]
 		}
 		p.prev = tokEnd
-	case keyword && strings.EqualFold(w, "begin"):
+	case keyword && strings.EqualFold(w, "begin") && next != '=' && next != ',' && next != ')' && (atStart || len(p.blocks) == 0 || p.handler):
+		// A block starts where a statement does, as the program's body, or as a handler's.
 		p.blocks = append(p.blocks, blockBegin)
-		p.prev = tokStart
+		p.prev, p.handler = tokStart, false
+	case strings.EqualFold(w, "handler"):
+		p.handler = true // DECLARE ... HANDLER FOR condition BEGIN ... END
 	case strings.EqualFold(w, "case"):
 		if atStart {
 			p.blocks = append(p.blocks, blockCaseStmt)
@@ -416,6 +426,17 @@ func (p *compoundState) word(text string, i, j int) {
 		// A trigger's FOR EACH ROW: its body follows.
 		p.prev = tokStart
 	}
+}
+
+// nextSignificant returns the first byte at or after i that is not an ASCII
+// blank (0 at the end of the text).
+func nextSignificant(text string, i int) byte {
+	for ; i < len(text); i++ {
+		if !isSpace(text[i]) {
+			return text[i]
+		}
+	}
+	return 0
 }
 
 func wordEnd(text string, i int) int {
