@@ -57,8 +57,9 @@ package schemadiff_test
 // back equal.
 //
 // Left out of the fixtures, because MariaDB differs there in more than
-// spelling: CHECK constraints (unnamed ones are CONSTRAINT_1 on MariaDB,
-// <table>_chk_1 on MySQL), expression defaults and functional indexes,
+// spelling: table-level CHECK constraints (unnamed ones are CONSTRAINT_1 on
+// MariaDB, <table>_chk_1 on MySQL; column-level ones MariaDB prints in the
+// column, which loads as MySQL stores it, so fixture plain/column-checks has them), expression defaults and functional indexes,
 // utf8mb4_0900_* collations, invisible columns, SRID columns, and MariaDB-only
 // syntax (sequences, system versioning, IF [NOT] EXISTS in ALTER clauses).
 
@@ -227,6 +228,9 @@ var (
 	fidViewDefiner  = regexp.MustCompile("(?i)^(CREATE (?:ALGORITHM=\\w+ )?)DEFINER=`(?:[^`]|``)*`@`(?:[^`]|``)*` ")
 )
 
+// fidStoredProgram matches the loader's message for a stored program.
+var fidStoredProgram = regexp.MustCompile(`^(?:CREATE|DROP) (?:TRIGGER|PROCEDURE|FUNCTION|EVENT) is not supported by PlanetScale`)
+
 // fidNormalize rewrites one SHOW CREATE statement from MariaDB spelling to
 // MySQL 8 spelling (see the list at the top of the file, same order). On a
 // MySQL 8 server only the view definer rewrite applies.
@@ -332,6 +336,11 @@ func TestFidelityMigrations(t *testing.T) {
 				t.Fatalf("the server applied every migration, but in memory: %v\n\nas printed by the server:\n%s", err, strings.Join(raw, ";\n"))
 			}
 			for _, p := range memory.Problems {
+				// Stored programs run on the server but are no schema ddlbot
+				// models: reported (unsupported by PlanetScale) and skipped.
+				if p.Kind == schemadiff.ProblemUnsupported && fidStoredProgram.MatchString(p.Message) {
+					continue
+				}
 				t.Errorf("in memory: %s", p)
 			}
 			if got, want := server.Names(), memory.Names(); !fidSameSet(got, want) {

@@ -179,7 +179,10 @@ func (s *Schema) err() error {
 }
 
 // Builder applies statements one at a time to build a schema in memory.
-type Builder struct{ s *Schema }
+type Builder struct {
+	s    *Schema
+	sess session // user variables, prepared statements and procedures of conditional DDL
+}
 
 // NewBuilder starts an empty schema.
 func (e *Env) NewBuilder() *Builder {
@@ -234,13 +237,18 @@ func (b *Builder) applyOne(st Statement) {
 		}
 		return
 	case KindNonSchema:
-		if st.What == "comment" {
+		if st.What == "comment" || b.conditional(st) {
 			return
 		}
 		b.problem(ProblemNonSchema, st, "", nil, "%s is not a schema statement: it is not applied to the schema", st.What)
 		return
 	case KindUnsupported:
+		if file, ok := st.ClientCommand(); ok {
+			b.problem(ProblemUnsupported, st, "", nil, "%q is a mysql client command: ddlbot does not follow it, so the statements of %s are not part of the schema", st.What, file)
+			return
+		}
 		b.problem(ProblemUnsupported, st, "", nil, "%s is not supported by PlanetScale: it is not applied to the schema", st.What)
+		b.storedProcedure(st)
 		return
 	}
 	defer func() {

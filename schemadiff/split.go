@@ -1,6 +1,7 @@
 package schemadiff
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -106,7 +107,11 @@ func (s *Source) Line(n int) string {
 func (s *Source) Span(start, end int) Origin {
 	o := s.Position(start)
 	if end > start {
-		e := s.Position(end - 1)
+		last := min(end, len(s.Text)) - 1
+		for last > start && !utf8.RuneStart(s.Text[last]) {
+			last-- // the last character, not its last byte
+		}
+		e := s.Position(last)
 		o.EndLine, o.EndColumn = e.Line, e.Column
 	} else {
 		o.EndLine, o.EndColumn = o.Line, o.Column
@@ -115,7 +120,12 @@ func (s *Source) Span(start, end int) Origin {
 }
 
 // Split cuts SQL text into statements on the delimiter (";" unless a
-// DELIMITER line changes it), outside quotes and comments. It never fails: an
+// DELIMITER line changes it), outside quotes and comments. With the ";"
+// delimiter, a stored program (CREATE PROCEDURE/FUNCTION/TRIGGER/EVENT, or
+// MariaDB's BEGIN NOT ATOMIC) stays one statement up to the END that closes
+// its body, the way the server reads a file a migration tool sends whole; see
+// compoundState. A mysql client command line (source file.sql, \. file.sql)
+// is a statement of its own, ending at its line. It never fails: an
 // unterminated quote or comment simply runs to the end of the text, and the
 // parser reports it.
 func (s *Source) Split() []Chunk { return s.SplitRange(0, len(s.Text)) }
@@ -139,6 +149,11 @@ func (s *Source) SplitRange(start, end int) []Chunk {
 	stmtStart := -1 // byte offset of the first significant character of the current statement
 	lastSig := -1   // byte offset just past the last significant character
 	atLineStart := start == 0 || s.Text[start-1] == '\n'
+	// A stored program being read (nil outside one), and whether an unclosed
+	// one was met: then the rest of the text splits on the delimiter alone, so
+	// one missing END never swallows the file and the text is scanned at most twice.
+	var prog *compoundState
+	noCompound := false
 
 	flush := func() {
 		if stmtStart >= 0 {
@@ -146,86 +161,305 @@ func (s *Source) SplitRange(start, end int) []Chunk {
 			chunks = append(chunks, c)
 			comments = nil
 		}
-		stmtStart, lastSig = -1, -1
+		stmtStart, lastSig, prog = -1, -1, nil
 	}
 
 	i := start
-	for i < len(text) {
-		c := text[i]
-		// DELIMITER is a client command: only at the start of a line, outside a statement.
-		if atLineStart && stmtStart < 0 && hasPrefixFold(text[i:], "delimiter") && i+9 < len(text) && (text[i+9] == ' ' || text[i+9] == '\t') {
-			end := strings.IndexByte(text[i:], '\n')
-			if end < 0 {
-				end = len(text) - i
-			}
-			if d := strings.TrimSpace(text[i+9 : i+end]); d != "" {
-				delim = d
-			}
-			i += end
-			continue
-		}
-		switch {
-		case c == '\n':
-			atLineStart = true
-			i++
-			continue
-		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
-			i++
-			continue
-		}
-		atLineStart = false
-		switch {
-		case c == '#' || (c == '-' && i+1 < len(text) && text[i+1] == '-' && (i+2 == len(text) || isSpace(text[i+2]))):
-			end := strings.IndexByte(text[i:], '\n')
-			if end < 0 {
-				end = len(text) - i
-			}
-			if stmtStart < 0 {
-				comments = append(comments, Comment{Text: strings.TrimRight(text[i:i+end], "\r"), Origin: s.Position(i)})
-			}
-			i += end
-		case c == '/' && i+1 < len(text) && text[i+1] == '*' && !(i+2 < len(text) && text[i+2] == '!'):
-			end := strings.Index(text[i+2:], "*/")
-			if end < 0 {
-				end = len(text)
-			} else {
-				end = i + 2 + end + 2
-			}
-			if stmtStart < 0 {
-				comments = append(comments, Comment{Text: text[i:end], Origin: s.Position(i)})
-			}
-			i = end
-		case strings.HasPrefix(text[i:], delim):
-			flush()
-			i += len(delim)
-		case c == '\'' || c == '"' || c == '`':
-			if stmtStart < 0 {
-				stmtStart = i
-			}
-			i = skipQuoted(text, i)
-			lastSig = i
-		default:
-			if stmtStart < 0 {
-				stmtStart = i
-			}
-			if c == '/' && i+2 < len(text) && text[i+1] == '*' && text[i+2] == '!' {
-				// MySQL versioned comment: executable, part of the statement.
-				end := strings.Index(text[i+3:], "*/")
-				if end < 0 {
-					i = len(text)
-				} else {
-					i = i + 3 + end + 2
+	if i == 0 && strings.HasPrefix(text, "\uFEFF") {
+		// A UTF-8 byte order mark opening the file: the mysql client skips it too.
+		i = len("\uFEFF")
+	}
+	for {
+		for i < len(text) {
+			c := text[i]
+			// DELIMITER and the client's source command: only at the start of a line, outside a statement.
+			if atLineStart && stmtStart < 0 {
+				if hasPrefixFold(text[i:], "delimiter") && i+9 < len(text) && (text[i+9] == ' ' || text[i+9] == '\t') {
+					end := strings.IndexByte(text[i:], '\n')
+					if end < 0 {
+						end = len(text) - i
+					}
+					if d := strings.TrimSpace(text[i+9 : i+end]); d != "" {
+						delim = d
+					}
+					i += end
+					continue
 				}
-				lastSig = i
+				if n := clientCommandLen(text[i:]); n > 0 {
+					sql := strings.TrimRight(text[i:i+n], " \t\r\n;")
+					chunks = append(chunks, Chunk{SQL: sql, Comments: comments, Origin: s.Span(i, i+len(sql))})
+					comments = nil
+					i += n
+					continue
+				}
+			}
+			switch {
+			case c == '\n':
+				atLineStart = true
+				i++
+				continue
+			case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+				i++
 				continue
 			}
-			_, size := utf8.DecodeRuneInString(text[i:])
-			i += size
-			lastSig = i
+			atLineStart = false
+			switch {
+			case c == '#' || (c == '-' && i+1 < len(text) && text[i+1] == '-' && (i+2 == len(text) || isSpace(text[i+2]))):
+				end := strings.IndexByte(text[i:], '\n')
+				if end < 0 {
+					end = len(text) - i
+				}
+				if stmtStart < 0 {
+					comments = append(comments, Comment{Text: strings.TrimRight(text[i:i+end], "\r"), Origin: s.Position(i)})
+				}
+				i += end
+			case c == '/' && i+1 < len(text) && text[i+1] == '*' && !(i+2 < len(text) && text[i+2] == '!'):
+				end := strings.Index(text[i+2:], "*/")
+				if end < 0 {
+					end = len(text)
+				} else {
+					end = i + 2 + end + 2
+				}
+				if stmtStart < 0 {
+					comments = append(comments, Comment{Text: text[i:end], Origin: s.Position(i)})
+				}
+				i = end
+			case prog != nil && c == ';' && prog.open():
+				// A statement inside the body of a stored program.
+				prog.punct(text, i)
+				i++
+				lastSig = i
+			case strings.HasPrefix(text[i:], delim):
+				flush()
+				i += len(delim)
+			case c == '\'' || c == '"' || c == '`':
+				if stmtStart < 0 {
+					stmtStart = i
+				}
+				i = skipQuoted(text, i)
+				lastSig = i
+				if prog != nil {
+					prog.prev = tokWord
+				}
+			default:
+				if stmtStart < 0 {
+					stmtStart = i
+					if delim == ";" && !noCompound && compoundStart(text[i:min(len(text), i+compoundHeaderMax)]) {
+						prog = &compoundState{prev: tokWord}
+					}
+				}
+				if c == '/' && i+2 < len(text) && text[i+1] == '*' && text[i+2] == '!' {
+					// MySQL versioned comment: executable, part of the statement.
+					end := strings.Index(text[i+3:], "*/")
+					if end < 0 {
+						i = len(text)
+					} else {
+						i = i + 3 + end + 2
+					}
+					lastSig = i
+					continue
+				}
+				if prog != nil {
+					if isWordByte(c) {
+						j := wordEnd(text, i)
+						prog.word(text, i, j)
+						i, lastSig = j, j
+						continue
+					}
+					prog.punct(text, i)
+				}
+				_, size := utf8.DecodeRuneInString(text[i:])
+				i += size
+				lastSig = i
+			}
 		}
+		if prog != nil && prog.open() {
+			// The body never closed (a missing END, or a keyword read the wrong
+			// way): read the statement again as if it were plain SQL, so the
+			// statements after it still load and the parser reports what is wrong.
+			i, stmtStart, lastSig, prog, noCompound, atLineStart = stmtStart, -1, -1, nil, true, false
+			continue
+		}
+		break
 	}
 	flush()
 	return chunks
+}
+
+// compoundHeaderMax bounds how far a statement's start is examined to tell a
+// stored program (CREATE DEFINER=... PROCEDURE ...), keeping the split linear.
+const compoundHeaderMax = 512
+
+var reCompoundStart = regexp.MustCompile(`(?is)^(?:create\s+(?:or\s+replace\s+)?` +
+	"(?:definer\\s*=\\s*(?:'(?:[^'\\\\]|\\\\.)*'|`[^`]*`|\"[^\"]*\"|[^\\s@]+)(?:\\s*@\\s*(?:'(?:[^'\\\\]|\\\\.)*'|`[^`]*`|\"[^\"]*\"|\\S+))?\\s+)?" +
+	`(?:sql\s+security\s+\w+\s+)?(?:aggregate\s+)?(?:procedure|function|trigger|event)\b|begin\s+not\s+atomic\b)`)
+
+// compoundStart reports whether a statement starting with head is a stored
+// program, whose body may hold statements ended by ";".
+func compoundStart(head string) bool {
+	if c := head[0] | 0x20; c != 'c' && c != 'b' {
+		return false
+	}
+	return reCompoundStart.MatchString(head)
+}
+
+// Tokens a stored program's scanner remembers of what came before a word.
+const (
+	tokWord  = iota // a word, literal or operator
+	tokStart        // a place where a statement of the body starts (after ";", BEGIN, THEN, a label, ...)
+	tokEnd          // END: a following IF, CASE, LOOP, WHILE or REPEAT belongs to it
+	tokQual         // ".", "," or "(": a following BEGIN or END is a name, not a keyword
+)
+
+// Kinds of open blocks in a stored program body.
+const (
+	blockBegin    = 'b'
+	blockIf       = 'i'
+	blockCaseStmt = 'C' // CASE at the start of a statement: its THEN/ELSE start statements
+	blockCaseExpr = 'c' // CASE inside an expression: its THEN/ELSE start expressions
+	blockLoop     = 'l'
+	blockWhile    = 'w'
+	blockRepeat   = 'r'
+)
+
+// compoundState follows the blocks of a stored program body as the server's
+// grammar does: BEGIN ... END, IF ... END IF, CASE ... END [CASE], LOOP,
+// WHILE and REPEAT ... END LOOP/WHILE/REPEAT (and MariaDB's FOR ... END FOR),
+// each optionally labelled. A ";"
+// ends the program only when no block is open. IF, LOOP, WHILE and REPEAT
+// open a block only where a statement starts (IF() and REPEAT() are also
+// functions), BEGIN there, as the body or as a handler's body (begin and end
+// may name columns); CASE always opens one (a CASE expression ends with END too).
+type compoundState struct {
+	blocks  []byte
+	prev    int
+	handler bool // in a DECLARE ... HANDLER statement, whose body may be a BEGIN block
+}
+
+func (p *compoundState) open() bool { return len(p.blocks) > 0 }
+
+func (p *compoundState) top() byte {
+	if len(p.blocks) == 0 {
+		return 0
+	}
+	return p.blocks[len(p.blocks)-1]
+}
+
+// punct notes a character that is not part of a word.
+func (p *compoundState) punct(text string, i int) {
+	switch text[i] {
+	case ';':
+		p.prev, p.handler = tokStart, false
+	case '.', ',', '(':
+		p.prev = tokQual
+	case ':':
+		if i+1 < len(text) && text[i+1] == '=' {
+			p.prev = tokWord
+		} else {
+			p.prev = tokStart // after a label
+		}
+	default:
+		p.prev = tokWord
+	}
+}
+
+// word notes the word text[i:j].
+func (p *compoundState) word(text string, i, j int) {
+	w := text[i:j]
+	prev := p.prev
+	p.prev = tokWord
+	if len(w) < 2 || len(w) > 7 { // the keywords below: "if" to "handler"
+		return
+	}
+	// BEGIN and END are not reserved: after ".", "," or "(", or before ".",
+	// "(", "=", "," or ")", they name a column (t.end, SET begin = ...).
+	// END before "=", "," or ")" still closes a CASE expression (CASE ... END = 1).
+	next := nextSignificant(text, j)
+	keyword := prev != tokQual && next != '.' && next != '('
+	inCase := p.top() == blockCaseExpr || p.top() == blockCaseStmt
+	atStart := prev == tokStart
+	switch {
+	case prev == tokEnd && (strings.EqualFold(w, "if") || strings.EqualFold(w, "case") || strings.EqualFold(w, "loop") ||
+		strings.EqualFold(w, "while") || strings.EqualFold(w, "repeat") || strings.EqualFold(w, "for")):
+		// END IF, END CASE, ...: closed already by END.
+	case keyword && strings.EqualFold(w, "end") && (inCase || (next != '=' && next != ',' && next != ')')):
+		if len(p.blocks) > 0 {
+			p.blocks = p.blocks[:len(p.blocks)-1]
+		}
+		p.prev = tokEnd
+	case keyword && strings.EqualFold(w, "begin") && next != '=' && next != ',' && next != ')' && (atStart || len(p.blocks) == 0 || p.handler):
+		// A block starts where a statement does, as the program's body, or as a handler's.
+		p.blocks = append(p.blocks, blockBegin)
+		p.prev, p.handler = tokStart, false
+	case strings.EqualFold(w, "handler"):
+		p.handler = true // DECLARE ... HANDLER FOR condition BEGIN ... END
+	case strings.EqualFold(w, "case"):
+		if atStart {
+			p.blocks = append(p.blocks, blockCaseStmt)
+		} else {
+			p.blocks = append(p.blocks, blockCaseExpr)
+		}
+	case atStart && strings.EqualFold(w, "if"):
+		p.blocks = append(p.blocks, blockIf)
+	case atStart && strings.EqualFold(w, "loop"):
+		p.blocks = append(p.blocks, blockLoop)
+		p.prev = tokStart
+	case atStart && strings.EqualFold(w, "repeat"):
+		p.blocks = append(p.blocks, blockRepeat)
+		p.prev = tokStart
+	case atStart && (strings.EqualFold(w, "while") || strings.EqualFold(w, "for")):
+		// WHILE ... DO ... END WHILE, and MariaDB's FOR ... DO ... END FOR.
+		p.blocks = append(p.blocks, blockWhile)
+	case strings.EqualFold(w, "then") || strings.EqualFold(w, "else"):
+		if p.top() != blockCaseExpr {
+			p.prev = tokStart
+		}
+	case strings.EqualFold(w, "do"):
+		// WHILE ... DO, or an event's DO: a statement follows.
+		if t := p.top(); t == blockWhile || t == 0 {
+			p.prev = tokStart
+		}
+	case strings.EqualFold(w, "atomic") && p.top() == blockBegin:
+		// MariaDB's BEGIN NOT ATOMIC: the block's statements follow.
+		p.prev = tokStart
+	case strings.EqualFold(w, "row") && len(p.blocks) == 0:
+		// A trigger's FOR EACH ROW: its body follows.
+		p.prev = tokStart
+	}
+}
+
+// nextSignificant returns the first byte at or after i that is not an ASCII
+// blank (0 at the end of the text).
+func nextSignificant(text string, i int) byte {
+	for ; i < len(text); i++ {
+		if !isSpace(text[i]) {
+			return text[i]
+		}
+	}
+	return 0
+}
+
+func wordEnd(text string, i int) int {
+	for i < len(text) && isWordByte(text[i]) {
+		i++
+	}
+	return i
+}
+
+// clientCommandLen returns the length of a mysql client command line at the
+// start of text (source file.sql or \. file.sql, up to and including its
+// newline), or 0. The client runs these itself; the server never sees them.
+func clientCommandLen(text string) int {
+	switch {
+	case strings.HasPrefix(text, `\.`):
+	case hasPrefixFold(text, "source") && len(text) > 6 && (text[6] == ' ' || text[6] == '\t'):
+	default:
+		return 0
+	}
+	if end := strings.IndexByte(text, '\n'); end >= 0 {
+		return end + 1
+	}
+	return len(text)
 }
 
 // skipQuoted returns the offset just past the quoted string starting at i.

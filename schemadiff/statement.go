@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"vitess.io/vitess/go/vt/sqlparser"
 )
@@ -24,6 +25,11 @@ const (
 	KindUnsupported
 	// KindInvalid statements did not parse; Err says where and why.
 	KindInvalid
+	// KindConditional statements are the session statements of conditional
+	// DDL (SET @var, PREPARE, EXECUTE, DEALLOCATE) that the builder
+	// evaluated; what EXECUTE ran follows them as a statement of its own.
+	// Only the builder sets this kind (see conditional.go).
+	KindConditional
 )
 
 func (k Kind) String() string {
@@ -34,6 +40,8 @@ func (k Kind) String() string {
 		return "non-schema"
 	case KindUnsupported:
 		return "unsupported"
+	case KindConditional:
+		return "conditional"
 	default:
 		return "invalid"
 	}
@@ -80,7 +88,7 @@ func (e *SyntaxError) Text(quote func(string) string) string {
 }
 
 var reUnsupported = regexp.MustCompile(`(?is)^\s*(?:create|drop|alter)\s+(?:or\s+replace\s+)?(?:definer\s*=\s*\S+\s+)?(?:sql\s+security\s+\w+\s+)?(?:aggregate\s+)?(database|schema|trigger|procedure|function|event|server|logfile\s+group|tablespace|spatial\s+reference\s+system|resource\s+group|user|role)\b` +
-	`|^\s*(lock\s+tables?|unlock\s+tables?|grant|revoke|call|install\s+plugin|uninstall\s+plugin|rename\s+user)\b`)
+	`|^\s*(lock\s+tables?|unlock\s+tables?|grant|revoke|call|install\s+plugin|uninstall\s+plugin|rename\s+user|begin\s+not\s+atomic)\b`)
 
 var reNonSchema = regexp.MustCompile(`(?is)^\s*(insert|replace|update|delete|select|with|set|use|truncate|load|call|do|handler|start\s+transaction|begin|commit|rollback|savepoint|release|flush|analyze|optimize|repair|check|checksum|show|explain|describe|desc|prepare|execute|deallocate|kill|purge|reset)\b`)
 
@@ -102,6 +110,10 @@ func (e *Env) ParseSource(src *Source) []Statement {
 
 func (e *Env) parseChunk(src *Source, c Chunk) (st Statement) {
 	st = Statement{Chunk: c, Source: src}
+	if clientCommandLen(c.SQL) > 0 {
+		st.Kind, st.What = KindUnsupported, strings.Join(strings.Fields(c.SQL), " ")
+		return st
+	}
 	if m := reUnsupported.FindStringSubmatch(c.SQL); m != nil {
 		st.Kind = KindUnsupported
 		st.What = unsupportedWhat(c.SQL, m)
@@ -116,6 +128,14 @@ func (e *Env) parseChunk(src *Source, c Chunk) (st Statement) {
 	text, edits := rewriteTypeSynonyms(c.SQL)
 	ast, err := e.parser.ParseStrictDDL(text)
 	if err != nil {
+		// Column-level CHECK constraints, which the parser cannot read where they are.
+		if moved, _, ok := withColumnChecks(c.SQL, edits); ok {
+			if a, err2 := e.parser.ParseStrictDDL(moved); err2 == nil {
+				ast, err = a, nil
+			}
+		}
+	}
+	if err != nil {
 		st.Kind = KindInvalid
 		st.Err = positionError(src, c, unshiftError(err, edits))
 		st.Err.Hint = unreadForms[strings.ToLower(st.Err.Near)]
@@ -129,6 +149,20 @@ func (e *Env) parseChunk(src *Source, c Chunk) (st Statement) {
 	st.AST = ast
 	st.Kind, st.What = classify(ast, c.SQL)
 	return st
+}
+
+// ClientCommand returns the file a mysql client command line (source
+// file.sql, \. file.sql) reads, and whether the statement is one. The client
+// runs the file itself; ddlbot does not follow it.
+func (st Statement) ClientCommand() (file string, ok bool) {
+	if st.Kind != KindUnsupported || clientCommandLen(st.SQL) == 0 {
+		return "", false
+	}
+	rest := strings.TrimPrefix(st.SQL, `\.`)
+	if len(rest) == len(st.SQL) {
+		rest = st.SQL[len("source"):]
+	}
+	return strings.Trim(strings.TrimSpace(rest), `'"`), true
 }
 
 // unsupportedWhat names an unsupported statement: "CREATE TRIGGER", "LOCK TABLES".
@@ -255,10 +289,57 @@ func positionError(src *Source, c Chunk, err error) *SyntaxError {
 	if start == end && end == len(c.SQL) && end > 0 {
 		start = end - 1 // error at end of input: point at the last character
 	}
+	if r, at, ok := offendingRune(c.SQL, start, end, pe.Near); ok {
+		// Vitess names the byte it stopped at, which prints as a stray Latin-1
+		// letter ("near 'Â'"): name the character instead, where it is.
+		return &SyntaxError{Origin: src.Span(c.Origin.Offset+at, c.Origin.Offset+at+utf8.RuneLen(r)), Message: describeRune(r)}
+	}
 	o := src.Span(c.Origin.Offset+start, c.Origin.Offset+max(end, start+1))
 	msg := pe.Err
 	if start >= len(c.SQL)-1 && pe.Near == "" {
 		msg += " (unexpected end of statement)"
 	}
 	return &SyntaxError{Origin: o, Message: msg, Near: pe.Near}
+}
+
+// offendingRune finds the non-ASCII character a parser error stopped at: the
+// character holding the last byte before end, when the parser's "near" text is
+// that single byte or empty. ok is false when the error is about something else.
+func offendingRune(sql string, start, end int, near string) (rune, int, bool) {
+	if end <= 0 || end > len(sql) || (near != "" && (len(near) > 2 || near == sql[start:end])) {
+		return 0, 0, false
+	}
+	at := end - 1
+	for at > 0 && !utf8.RuneStart(sql[at]) {
+		at--
+	}
+	r, _ := utf8.DecodeRuneInString(sql[at:])
+	if r < utf8.RuneSelf {
+		return 0, 0, false
+	}
+	return r, at, true
+}
+
+// unicodeSpaces names the characters editors and web pages put where a space
+// was meant. MySQL reads only ASCII space, tab, newline, carriage return,
+// vertical tab and form feed as blanks; to it these are letters of a name.
+var unicodeSpaces = map[rune]string{
+	0x00A0: "no-break space", 0x1680: "ogham space mark", 0x180E: "mongolian vowel separator",
+	0x2000: "en quad", 0x2001: "em quad", 0x2002: "en space", 0x2003: "em space", 0x2004: "three-per-em space",
+	0x2005: "four-per-em space", 0x2006: "six-per-em space", 0x2007: "figure space", 0x2008: "punctuation space",
+	0x2009: "thin space", 0x200A: "hair space", 0x200B: "zero width space", 0x200C: "zero width non-joiner",
+	0x200D: "zero width joiner", 0x2028: "line separator", 0x2029: "paragraph separator", 0x202F: "narrow no-break space",
+	0x205F: "medium mathematical space", 0x2060: "word joiner", 0x3000: "ideographic space", 0xFEFF: "zero width no-break space (byte order mark)",
+	0x00AD: "soft hyphen",
+}
+
+// describeRune is the message for an unexpected non-ASCII character.
+func describeRune(r rune) string {
+	if r == utf8.RuneError {
+		return "unexpected byte that is not UTF-8: save the file as UTF-8"
+	}
+	if name, ok := unicodeSpaces[r]; ok {
+		return fmt.Sprintf("unexpected character U+%04X (%s): MySQL reads only ASCII spaces, tabs and newlines as blanks, so this is not a space to it; replace it with a plain space or delete it", r, name)
+	}
+	return fmt.Sprintf("unexpected character U+%04X (%q) outside a quoted string or name: quote the name with backticks, or remove the character", r, r)
 }

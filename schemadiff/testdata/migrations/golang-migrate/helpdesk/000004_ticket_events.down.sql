@@ -1,0 +1,2 @@
+DROP TRIGGER trg_tickets_status;
+DROP TABLE ticket_events;

@@ -1,0 +1,1 @@
+DROP FUNCTION business_minutes;

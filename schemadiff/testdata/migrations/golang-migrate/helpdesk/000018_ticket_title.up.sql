@@ -1,0 +1,1 @@
+ALTER TABLE tickets CHANGE COLUMN subject title varchar(250) NOT NULL;
