@@ -91,7 +91,9 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 		}
 		p.only = &p.cfg.Databases[0]
 	}
-	logger := pf.logger(a)
+	tty := isTerminal(a.stderr) && a.getenv("TERM") != "dumb"
+	logger, done := a.withProgress(pf.logger(a), pf.verbose, name+": ")
+	defer done()
 	be, err := a.planBackend(ctx, p, pf.forceLocal, logger, *speed)
 	if err != nil {
 		return a.fail(err)
@@ -126,7 +128,7 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 	if be.local {
 		opts.PollInterval, opts.MaxPollInterval = localPollInterval, localMaxPoll
 	}
-	console := &terminal.Console{W: a.stderr, TTY: isTerminal(a.stderr) && a.getenv("TERM") != "dumb", Prefix: name + ": "}
+	console := &terminal.Console{W: a.stderr, TTY: tty, Prefix: name + ": "}
 	gh := &terminal.GitHub{
 		PR:         pf.pullRequest(p, terminal.User),
 		Config:     p.cfgData,

@@ -88,7 +88,8 @@ func runPlan(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
-	logger := pf.logger(a)
+	logger, done := a.withProgress(pf.logger(a), pf.verbose, p.cmd+": ")
+	defer done()
 	opts := bot.Options{Version: buildVersion(), Adjust: p.adjust, ConfigPath: p.cfgRel}
 	be, err := a.planBackend(ctx, p, pf.forceLocal, logger, 1)
 	if err != nil {

@@ -294,6 +294,7 @@ func (e *Engine) analyse(ctx context.Context, repo Repo, pr github.PullRequest, 
 		// The folder is gone at the head: nothing to analyse as a schema.
 		head = emptyDir(db.Dir())
 	}
+	e.log().Info("load and lint the schema", "db", db.Name, "folder", db.Dir())
 	res, err := check.Run(ctx, Target(db), base, head, check.Options{Severities: Severities(cfg)})
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", db.Name, err)
@@ -506,6 +507,7 @@ func (e *Engine) ensureBranch(ctx context.Context, org, db, branch, parent strin
 	if b.Ready {
 		return b, nil
 	}
+	e.log().Info("wait for the branch to be ready", "db", db, "branch", branch)
 	deadline := e.clock().Now().Add(timeout)
 	err = e.poll(ctx, deadline, func() (bool, error) {
 		var err error
@@ -559,6 +561,7 @@ func (e *Engine) converge(ctx context.Context, org, db, branch string, res *chec
 }
 
 func (e *Engine) branchSchema(ctx context.Context, org, db, branch string, env *schemadiff.Env) (*schemadiff.Schema, error) {
+	e.log().Info("read the schema of a branch", "db", db, "branch", branch)
 	tables, err := e.PlanetScale.BranchSchema(ctx, org, db, branch)
 	if err != nil {
 		return nil, fmt.Errorf("read the schema of branch %s: %w", branch, err)
@@ -593,6 +596,7 @@ func (e *Engine) ensureDeployRequest(ctx context.Context, org, db, branch, into 
 	if best != nil {
 		return best, nil
 	}
+	e.log().Info("open a deploy request", "db", db, "branch", branch, "into", into)
 	dr, err := e.PlanetScale.CreateDeployRequest(ctx, org, db, ps.CreateDeployRequestRequest{Branch: branch, IntoBranch: into, Notes: drNotes(pr)})
 	if err != nil {
 		return nil, fmt.Errorf("open a deploy request from %s into %s: %w", branch, into, err)
@@ -601,6 +605,7 @@ func (e *Engine) ensureDeployRequest(ctx context.Context, org, db, branch, into 
 }
 
 func (e *Engine) waitChecks(ctx context.Context, org, db string, number int, timeout time.Duration) (*ps.DeployRequest, error) {
+	e.log().Info("wait for PlanetScale's checks", "db", db, "deploy_request", number)
 	var dr *ps.DeployRequest
 	err := e.poll(ctx, e.clock().Now().Add(timeout), func() (bool, error) {
 		var err error
