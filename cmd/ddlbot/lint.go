@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/check"
 	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/gitfs"
@@ -58,7 +59,7 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
-	severities, err := severities(cfg)
+	severities, err := bot.Severities(cfg)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -206,18 +207,6 @@ func configRoot(ctx context.Context, file string) (root, dir string) {
 	return top, filepath.ToSlash(rel)
 }
 
-func severities(cfg *config.Config) (map[string]lint.Severity, error) {
-	out := map[string]lint.Severity{}
-	for _, o := range cfg.Lint.Rules {
-		s, err := lint.ParseSeverity(o.Severity)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", cfg.File, o.Line, err)
-		}
-		out[o.Rule] = s
-	}
-	return out, nil
-}
-
 // lintTarget is a check target and the folder its path is relative to.
 type lintTarget struct {
 	check.Target
@@ -231,13 +220,7 @@ type lintTarget struct {
 // it; a path elsewhere (`/abs/db`, `../other-repo/db`) is linted from the
 // git work tree that holds it, or from its own parent folder.
 func lintTargets(ctx context.Context, cfg *config.Config, root, cwd string, paths []string, mysqlVersion string, allowFK bool) ([]lintTarget, error) {
-	fromConfig := func(d config.Database) check.Target {
-		t := check.Target{Name: d.Name, Path: d.Dir(), Format: d.MigrationFormat, MySQLVersion: d.MySQLVersion, AllowForeignKeys: d.AllowForeignKeys, Layout: check.LayoutDeclarative}
-		if d.Migrations != "" {
-			t.Layout = check.LayoutMigrations
-		}
-		return t
-	}
+	fromConfig := bot.Target // the Action's target of the same database: ignore_tables and all
 	if len(paths) == 0 {
 		if len(cfg.Databases) == 0 {
 			return nil, usageError{"nothing to lint: give a schema folder, migrations folder or .sql file (for example `ddlbot lint db/schema`), or list databases in .ddlbot.yml"}

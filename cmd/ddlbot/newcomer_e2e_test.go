@@ -182,3 +182,19 @@ func TestConfigFoundUpwards(t *testing.T) {
 		t.Errorf("no configuration outside a repository: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// `ddlbot lint` lints a configured database as the Action does: its
+// ignore_tables are left out (the terminal used to build its own target and
+// forgot them).
+func TestLintHonoursIgnoreTables(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		".ddlbot.yml":    "databases:\n  - name: app\n    schema: db\n    ignore_tables: [\"tmp_*\"]\n",
+		"db/users.sql":   "CREATE TABLE users (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY);\n",
+		"db/scratch.sql": "CREATE TABLE tmp_scratch (a float);\n",
+	})
+	r := ddlbot(t, dir, "lint")
+	if r.code != 0 || strings.Contains(r.stdout, "tmp_scratch") {
+		t.Errorf("an ignored table was linted: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

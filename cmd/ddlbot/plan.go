@@ -325,7 +325,7 @@ func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir
 	if err != nil {
 		return nil, err
 	}
-	if _, err := severities(cfg); err != nil {
+	if _, err := bot.Severities(cfg); err != nil {
 		return nil, err
 	}
 	if len(cfg.Databases) == 0 {

@@ -260,15 +260,19 @@ func short(sha string) string {
 	return sha
 }
 
-// Severities turns the configuration's overrides into lint severities.
-func Severities(cfg *config.Config) map[string]lint.Severity {
+// Severities turns the configuration's overrides into lint severities. The
+// decoder already refuses a bad severity; one that slips through is an error
+// naming its line, never dropped.
+func Severities(cfg *config.Config) (map[string]lint.Severity, error) {
 	out := map[string]lint.Severity{}
 	for _, o := range cfg.Lint.Rules {
-		if s, err := lint.ParseSeverity(o.Severity); err == nil {
-			out[o.Rule] = s
+		s, err := lint.ParseSeverity(o.Severity)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", cfg.File, o.Line, err)
 		}
+		out[o.Rule] = s
 	}
-	return out
+	return out, nil
 }
 
 // Target is the check target of a configured database.
@@ -295,7 +299,11 @@ func (e *Engine) analyse(ctx context.Context, repo Repo, pr github.PullRequest, 
 		head = emptyDir(db.Dir())
 	}
 	e.log().Info("load and lint the schema", "db", db.Name, "folder", db.Dir())
-	res, err := check.Run(ctx, Target(db), base, head, check.Options{Severities: Severities(cfg)})
+	sev, err := Severities(cfg)
+	if err != nil {
+		return nil, err
+	}
+	res, err := check.Run(ctx, Target(db), base, head, check.Options{Severities: sev})
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", db.Name, err)
 	}

@@ -131,6 +131,7 @@ func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result
 	}
 	in := &lint.Input{Head: res.Head, Base: res.Base, AllowForeignKeys: t.AllowForeignKeys, Severities: opts.Severities}
 	res.Unmanaged = NewUnmanaged(t, res.Head)
+	in.Ignore = res.Unmanaged.Ignored
 	for _, s := range res.Head.Statements {
 		if changed[s.Origin.File] && !res.Unmanaged.Ignored(statementTable(s)) {
 			in.Statements = append(in.Statements, s)

@@ -67,6 +67,9 @@ type Input struct {
 	AllowForeignKeys bool
 	// Severities overrides rule severities (from .ddlbot.yml).
 	Severities map[string]Severity
+	// Ignore reports the tables the repository does not manage
+	// (ignore_tables): schema rules leave them alone. Nil ignores none.
+	Ignore func(table string) bool
 }
 
 // Pass is what a rule sees while it runs.
@@ -102,6 +105,9 @@ func (p *Pass) Report(at schemadiff.Origin, format string, args ...any) {
 // diff every entity counts; with one, only the entities the change creates or
 // alters, so a pull request is not blamed for what it did not touch.
 func (p *Pass) Touched(name string) bool {
+	if p.Ignore != nil && p.Ignore(name) {
+		return false
+	}
 	if p.Diff == nil {
 		return true
 	}
