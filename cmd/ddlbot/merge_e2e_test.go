@@ -165,5 +165,5 @@ func TestClosedUnmergedClosesDeployRequest(t *testing.T) {
 	if w.productionHas("app", "users", "nick") {
 		t.Fatal("production changed")
 	}
-	contains(t, "sticky comment", w.sticky("app"), "deploy request #1 closed and branch `ddlbot-pr-7` deleted")
+	contains(t, "sticky comment", w.sticky("app"), "deploy request #1 closed and branch `"+actBranch+"` deleted")
 }

@@ -230,7 +230,7 @@ func TestPlanReportTellsTheTruth(t *testing.T) {
 		"db/migrations/007_key.sql":  "-- emails are unique since the cleanup\nALTER TABLE users ADD UNIQUE KEY uk_email (email);\n",
 		"db/migrations/008_nick.sql": "-- ddlbot:ignore drop-column -- nick unused since v2\nALTER TABLE users DROP COLUMN nick;\n",
 	})
-	r := ddlbot(t, dir, "plan", "--base", "main")
+	r := ddlbot(t, dir, "plan", "--base", "main", "--format", "markdown")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/localscale"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 	vtlog "vitess.io/vitess/go/vt/log"
@@ -42,7 +43,7 @@ func TestTrackingTableSurvivesDeploy(t *testing.T) {
 			map[string]string{"00001_init.sql": "-- +goose Up\n" + users + "-- +goose Down\nDROP TABLE users;\n"},
 			map[string]string{"00002_nick.sql": "-- +goose Up\n" + addNick + "-- +goose Down\nALTER TABLE users DROP COLUMN nick;\n"},
 			"goose_db_version", "the database copies the rows of `goose_db_version` from the branch to production on deploy (migration data copying, framework `other`). " +
-				"ddlbot applies the schema, not the rows, so goose's record of this change gets there only if it is on the branch: record it on branch `ddlbot-pr-0` before deploying " +
+				"ddlbot applies the schema, not the rows, so goose's record of this change gets there only if it is on the branch: record it on branch `" + bot.BranchName(terminalRepo, 0) + "` before deploying " +
 				"(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (N, 1)` for each new migration N (the newest: 2))"},
 		{"dbmate", "schema_migrations",
 			"CREATE TABLE schema_migrations (version varchar(128) NOT NULL, PRIMARY KEY (version))",
@@ -111,7 +112,7 @@ func TestTrackingTableSurvivesDeploy(t *testing.T) {
 				second["db/migrations/"+n] = s
 			}
 			write(t, dir, second)
-			r := run("plan", "--base", "main")
+			r := run("plan", "--base", "main", "--format", "markdown")
 			if r.code != 0 {
 				t.Fatalf("plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}

@@ -370,7 +370,7 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 		return r.refuse(ReasonApprovals, why)
 	}
 	// Production read now, not as planned: it may have moved since.
-	drift, err := r.e.drift(ctx, org, name, r.db.ProductionBranch, res)
+	drift, err := r.e.drift(ctx, org, name, r.db.ProductionBranch, res, r.ev.Repo, r.pr.Number)
 	if err != nil {
 		return nil, err
 	}

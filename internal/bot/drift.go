@@ -27,8 +27,11 @@ type driftEntry struct {
 }
 
 // drift compares production's schema with the base's. Unmanaged tables
-// (tracking tables, ignore_tables) are left out: the branch keeps them.
-func (e *Engine) drift(ctx context.Context, org, db, production string, res *check.Result) ([]driftEntry, error) {
+// (tracking tables, ignore_tables) are left out: the branch keeps them. So
+// are tables production holds exactly as an earlier deploy request of this
+// same pull request (repo, number) deployed them: a push after a deploy
+// ships the rest of what was reviewed, nothing from elsewhere.
+func (e *Engine) drift(ctx context.Context, org, db, production string, res *check.Result, repo Repo, number int) ([]driftEntry, error) {
 	if res.Base == nil || res.BaseErr != nil || res.Base.Vitess() == nil {
 		return nil, nil
 	}
@@ -40,8 +43,18 @@ func (e *Engine) drift(ctx context.Context, org, db, production string, res *che
 	if err != nil {
 		return nil, fmt.Errorf("compare production branch %s with the base: %w", production, err)
 	}
+	changes := res.Unmanaged.Filter(d).Changes
+	var own map[string]bool
+	if len(changes) > 0 {
+		if own, err = e.ownDeployed(ctx, org, db, production, prod, res, repo, number); err != nil {
+			return nil, err
+		}
+	}
 	var out []driftEntry
-	for _, c := range res.Unmanaged.Filter(d).Changes {
+	for _, c := range changes {
+		if own[c.Entity] {
+			continue
+		}
 		entry := driftEntry{Entity: c.Entity, Why: "differs: an undeployed merged change, or a change made outside ddlbot"}
 		switch c.Kind {
 		case schemadiff.DropTable, schemadiff.DropView:
@@ -52,6 +65,52 @@ func (e *Engine) drift(ctx context.Context, org, db, production string, res *che
 		out = append(out, entry)
 	}
 	return out, nil
+}
+
+// deployedStates are the deployment states whose schema is (or is about to
+// be) production's.
+var deployedStates = map[string]bool{
+	ps.StateQueued: true, ps.StateSubmitting: true, ps.StateInProgress: true, ps.StatePendingCutover: true,
+	ps.StateInProgressVSchema: true, ps.StateInProgressCutover: true, ps.StateComplete: true, ps.StateCompletePendingRevert: true,
+}
+
+// ownDeployed names the entities production holds exactly as one of this
+// pull request's own earlier deploy requests (on its branches, never the
+// legacy name other repositories share) deployed them.
+func (e *Engine) ownDeployed(ctx context.Context, org, db, production string, prod *schemadiff.Schema, res *check.Result, repo Repo, number int) (map[string]bool, error) {
+	drs, err := e.PlanetScale.ListDeployRequests(ctx, org, db, ps.ListDeployRequestsOptions{IntoBranch: production})
+	if err != nil {
+		return nil, fmt.Errorf("list the deploy requests into %s: %w", production, err)
+	}
+	same := map[string]bool{}
+	seen := map[string]bool{}
+	for _, dr := range drs {
+		if _, ok := generationOf(repo, number, dr.Branch); !ok || dr.Branch == LegacyBranchName(number) || !deployedStates[dr.DeploymentState] || seen[dr.Branch] {
+			continue
+		}
+		seen[dr.Branch] = true
+		deployed, err := e.branchSchema(ctx, org, db, dr.Branch, res.Env)
+		if ps.IsNotFound(err) {
+			continue // cleaned up since
+		}
+		if err != nil {
+			return nil, err
+		}
+		d, err := schemadiff.Compute(ctx, prod, deployed, schemadiff.DiffOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("compare production with branch %s: %w", dr.Branch, err)
+		}
+		differs := map[string]bool{}
+		for _, c := range d.Changes {
+			differs[c.Entity] = true
+		}
+		for _, n := range prod.Names() {
+			if !differs[n] {
+				same[n] = true
+			}
+		}
+	}
+	return same, nil
 }
 
 // dropWhy explains a table that production has and the base does not, and

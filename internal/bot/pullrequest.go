@@ -432,7 +432,7 @@ func (e *Engine) plan(ctx context.Context, repo Repo, pr github.PullRequest, db 
 		return err
 	}
 	var drift []driftEntry
-	drift, err = e.drift(ctx, org, name, db.ProductionBranch, res)
+	drift, err = e.drift(ctx, org, name, db.ProductionBranch, res, repo, pr.Number)
 	if err != nil {
 		return err
 	}
