@@ -208,6 +208,41 @@ func TestMarkdownEscape(t *testing.T) {
 	}
 }
 
+func TestMarkdownInline(t *testing.T) {
+	for in, want := range map[string]string{
+		"drops column `nick` of `users`":    "drops column `nick` of `users`",
+		"key `uk_email` on `users` (email)": "key `uk_email` on `users` \\(email\\)",
+		"table `we``ird`":                   "table ``we`ird``",
+		"table `@team`":                     "table `@team`",
+		"table `a|b`":                       "table `a\\|b`",
+		"unmatched `quote":                  "unmatched \\`quote",
+		"empty `` here":                     "empty \\`\\` here",
+		"`<script>` and <b>":                "`<script>` and &lt;b&gt;",
+	} {
+		if got := MarkdownInline(in); got != want {
+			t.Errorf("MarkdownInline(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzMarkdownInline: lint and risk messages carry names from the pull
+// request; whatever they hold, the markdown stays on one line and text
+// without backticks is escaped exactly as MarkdownEscape does.
+func FuzzMarkdownInline(f *testing.F) {
+	for _, s := range []string{"drops `a` of `b`", "`a``b`", "`", "``", "x `y", "`\n`", "`@x` @y <z>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := MarkdownInline(s)
+		if strings.ContainsAny(got, "\r\n") {
+			t.Fatalf("MarkdownInline(%q) = %q spans lines", s, got)
+		}
+		if !strings.Contains(s, "`") && got != MarkdownEscape(s) {
+			t.Fatalf("MarkdownInline(%q) = %q, MarkdownEscape gives %q", s, got, MarkdownEscape(s))
+		}
+	})
+}
+
 func TestEnumChanges(t *testing.T) {
 	removed, moved := EnumChanges([]string{"'a'", "'b'", "'c'"}, []string{"'c'", "'a'"})
 	if len(removed) != 1 || removed[0] != "'b'" || len(moved) != 2 || moved[0] != "'a'" || moved[1] != "'c'" {

@@ -107,6 +107,19 @@ func (d *Diff) RenderJSON(w io.Writer) error {
 // INSTANT eligibility), the risks, the ordered DDL and the per-table diff in a
 // collapsible block. Names from the schema are escaped for markdown.
 func (d *Diff) RenderMarkdown(w io.Writer) error {
+	return d.RenderMarkdownWith(w, MarkdownOptions{})
+}
+
+// MarkdownOptions adjust RenderMarkdownWith.
+type MarkdownOptions struct {
+	// RiskMark is the mark shown before a risk (an emoji); "" falls back to
+	// the default: 🛑 when it can lose data, else ⚠️. ddlbot's report passes
+	// the severity of the lint rule that reports the risk, so both agree.
+	RiskMark func(Risk) string
+}
+
+// RenderMarkdownWith is RenderMarkdown with options.
+func (d *Diff) RenderMarkdownWith(w io.Writer, o MarkdownOptions) error {
 	var b strings.Builder
 	if d.Empty() {
 		b.WriteString("No schema changes.\n")
@@ -120,11 +133,17 @@ func (d *Diff) RenderMarkdown(w io.Writer) error {
 	var risks []string
 	for _, c := range d.Changes {
 		for _, r := range c.Risks {
-			mark := "⚠️"
-			if r.DropsData {
-				mark = "🛑"
+			mark := ""
+			if o.RiskMark != nil {
+				mark = o.RiskMark(r)
 			}
-			risks = append(risks, fmt.Sprintf("- %s %s", mark, MarkdownEscape(r.Message)))
+			if mark == "" {
+				mark = "⚠️"
+				if r.DropsData {
+					mark = "🛑"
+				}
+			}
+			risks = append(risks, fmt.Sprintf("- %s %s", mark, MarkdownInline(r.Message)))
 		}
 	}
 	if len(risks) > 0 {
@@ -246,6 +265,44 @@ func MarkdownEscape(s string) string {
 	}
 	// Break autolinks (scheme://) without a visible change.
 	return strings.ReplaceAll(b.String(), "://", ":\u200b//")
+}
+
+// MarkdownInline renders a message that quotes names MySQL's way (`name`,
+// a backtick inside doubled, as lint.Quote does): each quoted name becomes
+// inline code (MarkdownCode), the rest is escaped (MarkdownEscape). An
+// unmatched backtick is escaped like any other text.
+func MarkdownInline(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '`')
+		if i < 0 {
+			b.WriteString(MarkdownEscape(s))
+			return b.String()
+		}
+		// The closing backtick: one not doubled.
+		j, name := i+1, strings.Builder{}
+		closed := false
+		for j < len(s) {
+			if s[j] == '`' {
+				if j+1 < len(s) && s[j+1] == '`' {
+					name.WriteByte('`')
+					j += 2
+					continue
+				}
+				closed = true
+				break
+			}
+			name.WriteByte(s[j])
+			j++
+		}
+		if !closed || name.Len() == 0 {
+			b.WriteString(MarkdownEscape(s))
+			return b.String()
+		}
+		b.WriteString(MarkdownEscape(s[:i]))
+		b.WriteString(MarkdownCode(name.String()))
+		s = s[j+1:]
+	}
 }
 
 // MarkdownCode renders text as inline code that survives backticks, pipes and

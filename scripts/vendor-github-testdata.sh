@@ -72,6 +72,8 @@ const ops = [
   ["patch", "/repos/{owner}/{repo}/check-runs/{check_run_id}"],
   ["get", "/repos/{owner}/{repo}/commits/{ref}/check-runs"],
   ["get", "/repos/{owner}/{repo}/collaborators/{username}/permission"],
+  ["get", "/repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"],
+  ["get", "/repos/{owner}/{repo}/rules/branches/{branch}"],
   ["get", "/orgs/{org}/teams/{team_slug}/memberships/{username}"],
   ["get", "/user"],
   ["post", "/app/installations/{installation_id}/access_tokens"],

@@ -226,6 +226,10 @@ func TestCommandDeployHappyPath(t *testing.T) {
 	sticky := w.sticky("app")
 	contains(t, "sticky comment", sticky, "#### Deployment of [#1](https://app.planetscale.com/acme/app/deploy-requests/1): complete pending revert",
 		"| `users` | ALTER · complete | `██████████` 100% | — |", "The revert window ends at", "ADD COLUMN `nick`", `"deploy_request":1`, `"head_sha":"`+head+`"`)
+	// The plan below the deployment tells the truth too: not "ready", no "comment /deploy".
+	if v := visible(sticky); strings.Contains(v, "**ready**") || strings.Contains(v, "Next step") {
+		t.Errorf("after the deploy the comment still says ready, or the plan's next step:\n%s", v)
+	}
 	cr := w.wantCheckRun(head, "app", "success", "Deploy request #1: complete pending revert")
 	contains(t, "check run summary", cr.Summary, "| `users` | ALTER · complete |")
 	if n := len(w.checkRunsOn(head)); n != 2 {
@@ -493,7 +497,7 @@ func TestCommandRefusals(t *testing.T) {
 		// A malformed command gets the help; /help needs only read.
 		r, _ = w.command("alice", "/deploy --force", nil)
 		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBadCommand})
-		contains(t, "reply", w.lastReply("alice"), "`/deploy` does not take `--force` (it takes --db, --gated, --instant)", "`/skip-revert [--db NAME]`")
+		contains(t, "reply", w.lastReply("alice"), "`/deploy` does not take `--force` (it takes --db, --gated, --instant, --accept-drift, --drop-unknown-tables)", "`/skip-revert [--db NAME]`")
 		r, id = w.command("carol", "/help", nil)
 		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: "help"})
 		wantReactions(t, w.reactions(id), "eyes", "rocket")

@@ -35,6 +35,11 @@ unless --yes. Without (or with --local) it deploys to an in-process
 localscale, without asking: nothing leaves this machine, and nothing of it
 outlives the command (--speed makes its deployments faster).
 
+While production differs from the base (the plan's "Production differs"
+warning), the deploy is refused unless --accept-drift (or deploy.accept_drift);
+a deploy request that drops tables the repository never had needs
+--drop-unknown-tables (or deploy.drop_unknown_tables).
+
 With --gated (or deploy.gated) the deployment stops at pending_cutover, once
 its tables are copied. On a terminal ddlbot then asks whether to cut over
 (type cutover); with --cutover it cuts over without asking. Otherwise it
@@ -57,12 +62,14 @@ const (
 )
 
 func runDeploy(ctx context.Context, a *app, args []string) int {
-	fset := a.newFlagSet("deploy", "ddlbot deploy [--config F] [--base REF | --base-dir DIR] [--db NAME] [--gated [--cutover]] [--instant] [--yes]", deployDescription)
+	fset := a.newFlagSet("deploy", "ddlbot deploy [--config F] [--base REF | --base-dir DIR] [--db NAME] [--gated [--cutover]] [--instant] [--accept-drift] [--drop-unknown-tables] [--yes]", deployDescription)
 	var pf planFlags
 	pf.register(fset)
 	gated := fset.Bool("gated", false, "stop before the cutover (a gated deployment, pending_cutover); on a terminal ddlbot then asks whether to cut over")
 	cutover := fset.Bool("cutover", false, "with --gated: cut over without asking once the deployment waits for it")
 	instant := fset.Bool("instant", false, "deploy with ALGORITHM=INSTANT where PlanetScale allows it")
+	acceptDrift := fset.Bool("accept-drift", false, "deploy although production differs from the base (the deploy request ships that too), as /deploy --accept-drift")
+	dropUnknown := fset.Bool("drop-unknown-tables", false, "let the deploy drop tables production has and the repository never had, as /deploy --drop-unknown-tables")
 	yes := fset.Bool("yes", false, "deploy to PlanetScale without asking to type the database name")
 	speed := fset.Float64("speed", 1, "localscale only: how many times faster than PlanetScale its deployments run")
 	rest, err := parseFlags(fset, args)
@@ -181,6 +188,12 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 	}
 	if *instant {
 		cmd += " --instant"
+	}
+	if *acceptDrift {
+		cmd += " --accept-drift"
+	}
+	if *dropUnknown {
+		cmd += " --drop-unknown-tables"
 	}
 	fmt.Fprintf(a.stderr, "%s: %s: deploying deploy request #%d into %s%s\n", name, db.Name, planned.DeployRequest, db.ProductionBranch, linkSuffix(planned.DeployRequestURL))
 	cout, err := engine.HandleComment(ctx, bot.CommentEvent{Action: "created", Repo: repo, Number: pf.prNumber, IsPullRequest: true,

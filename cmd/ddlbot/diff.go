@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/gitfs"
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
@@ -69,7 +70,14 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
-	if err := d.Render(a.stdout, rf); err != nil {
+	render := func() error { return d.Render(a.stdout, rf) }
+	if rf == schemadiff.RenderMarkdown {
+		// Risks marked as lint rates them by default, as the plan's report does.
+		render = func() error {
+			return d.RenderMarkdownWith(a.stdout, schemadiff.MarkdownOptions{RiskMark: bot.RiskMark(nil)})
+		}
+	}
+	if err := render(); err != nil {
 		return a.fail(err)
 	}
 	if *exitCode && !d.Empty() {

@@ -208,3 +208,39 @@ func TestPlanHelp(t *testing.T) {
 		t.Fatalf("--help lacks plan:\n%s", r.stdout)
 	}
 }
+
+// TestPlanReportTellsTheTruth: in a migrations repository, a finding lands
+// on the migration that caused it (the unique key added in 007 makes the
+// change copy the table: not-instant is reported on 007, not on 008, the
+// table's last migration); the Risks list marks each risk with the severity
+// of the lint rule that reports it, as configured; names in risk and lint
+// lines render as code, never as escaped backticks; the next step counts
+// the required approvals.
+func TestPlanReportTellsTheTruth(t *testing.T) {
+	noPlanetScale(t)
+	dir := t.TempDir()
+	git(t, dir, "init", "-q", "-b", "main")
+	write(t, dir, map[string]string{
+		".ddlbot.yml":                "databases:\n  - name: app\n    migrations: db/migrations\nlint:\n  rules:\n    drop-column: error\n    add-unique-key: notice\ndeploy:\n  required_approvals: 2\n",
+		"db/migrations/006_init.sql": "CREATE TABLE users (\n  id bigint NOT NULL AUTO_INCREMENT,\n  email varchar(255) NOT NULL,\n  nick varchar(40) DEFAULT NULL,\n  PRIMARY KEY (id)\n);\n",
+	})
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-qm", "base")
+	write(t, dir, map[string]string{
+		"db/migrations/007_key.sql":  "-- emails are unique since the cleanup\nALTER TABLE users ADD UNIQUE KEY uk_email (email);\n",
+		"db/migrations/008_nick.sql": "-- ddlbot:ignore drop-column -- nick unused since v2\nALTER TABLE users DROP COLUMN nick;\n",
+	})
+	r := ddlbot(t, dir, "plan", "--base", "main", "--format", "markdown")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mustContain(t, "report", r.stdout,
+		"- ℹ️ `db/migrations/007_key.sql:2:34` `not-instant` the change to `users` cannot run with ALGORITHM=INSTANT",
+		"- 🛑 drops column `nick` of `users` and the data in it",
+		"- ℹ️ adds unique key `uk_email` on `users` \\(email\\)",
+		"- ℹ️ `db/migrations/007_key.sql:2:34` `add-unique-key` adds unique key `uk_email` on `users`",
+		"**Next step:** needs 2 approving reviews of head `worktree`")
+	if strings.Contains(r.stdout, "\\`") || strings.Contains(r.stdout, "008_nick.sql:2:1` `not-instant`") {
+		t.Errorf("escaped backticks, or not-instant on the last migration:\n%s", r.stdout)
+	}
+}

@@ -36,6 +36,8 @@ type GitHub interface {
 // PlanetScale is what the engine needs from PlanetScale. *planetscale.Client
 // implements it.
 type PlanetScale interface {
+	// GetDatabase reads the database's settings (migration data copying).
+	GetDatabase(ctx context.Context, org, db string) (*ps.Database, error)
 	GetBranch(ctx context.Context, org, db, branch string) (*ps.Branch, error)
 	CreateBranch(ctx context.Context, org, db string, req ps.CreateBranchRequest) (*ps.Branch, error)
 	DeleteBranch(ctx context.Context, org, db, branch string) error

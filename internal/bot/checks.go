@@ -134,8 +134,13 @@ func (e *Engine) failAll(ctx context.Context, repo Repo, pr github.PullRequest, 
 }
 
 // handleClosed cleans up after a closed pull request: the deploy request is
-// closed and the branch deleted, unless a deployment is running or done.
-func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequest, cfg *config.Config) (*Outcome, error) {
+// closed and the branch deleted, unless a deployment is running or done. A
+// merged pull request whose change is not deployed keeps its deploy request
+// open, so that it can still be deployed (with /deploy on the pull request,
+// or in PlanetScale); with deploy.on_merge the merge deploys it, through
+// the same checks as /deploy. merging is true for the closed event itself:
+// other runs on a closed pull request (a /plan) never deploy.
+func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequest, cfg *config.Config, merging bool) (*Outcome, error) {
 	out := &Outcome{Decision: DecisionClosed, ReasonCode: "closed", Reason: "pull request closed"}
 	for _, db := range cfg.Databases {
 		st, err := e.stickyState(ctx, repo, pr.Number, db.Name)
@@ -147,6 +152,16 @@ func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequ
 		}
 		if st.Closed {
 			continue // cleaned up already
+		}
+		if pr.Merged && e.PlanetScale != nil && db.Organization != "" && st.DeployRequest != 0 {
+			merged, err := e.handleMerged(ctx, repo, pr, cfg, db, st, merging)
+			if err != nil {
+				return nil, err
+			}
+			if merged != nil {
+				out.merge(merged)
+				continue
+			}
 		}
 		do := &DatabaseOutcome{Name: db.Name, Branch: st.Branch, DeployRequest: st.DeployRequest}
 		out.Databases = append(out.Databases, do)
@@ -171,6 +186,111 @@ func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequ
 		}
 	}
 	return out, nil
+}
+
+// merge folds a merged database's outcome into the closed pull request's:
+// the one that needs a person most wins (failed, refused, follow timeout,
+// merged but not deployed, deployed, closed).
+func (o *Outcome) merge(m *Outcome) {
+	o.Databases = append(o.Databases, m.Databases...)
+	rank := func(o *Outcome) int {
+		if o.Decision == DecisionClosed && o.ReasonCode == ReasonMergedNotDeployed {
+			return 1
+		}
+		return map[string]int{DecisionDone: 2, DecisionFollowTimeout: 3, DecisionRefused: 4, DecisionFailed: 5}[o.Decision]
+	}
+	if rank(m) > rank(o) {
+		o.Decision, o.ReasonCode, o.Reason = m.Decision, m.ReasonCode, m.Reason
+	}
+}
+
+// ReasonMergedNotDeployed: a merged pull request's change is not in
+// production; its deploy request stays open.
+const ReasonMergedNotDeployed = "merged-not-deployed"
+
+// handleMerged handles a merged pull request's deploy request that is still
+// to be deployed: deploy.on_merge deploys it (on the merge event), otherwise
+// it stays open and the pull request says so. nil: nothing is left to
+// deploy (no changes, or deploying or deployed already), clean up as for
+// any closed pull request.
+func (e *Engine) handleMerged(ctx context.Context, repo Repo, pr github.PullRequest, cfg *config.Config, db config.Database, st PlanState, merging bool) (*Outcome, error) {
+	dr, err := e.PlanetScale.GetDeployRequest(ctx, db.Organization, db.Database, st.DeployRequest)
+	if ps.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read deploy request #%d: %w", st.DeployRequest, err)
+	}
+	if dr.State != ps.DeployRequestOpen || deployingStates[dr.DeploymentState] || dr.DeploymentState == ps.StateNoChanges {
+		return nil, nil
+	}
+	gh, canCommand := e.GitHub.(CommandGitHub)
+	dps, canDeploy := e.PlanetScale.(DeployPlanetScale)
+	r := &run{e: e, gh: gh, cfg: cfg, db: db, pr: pr, merge: true, cmd: Command{Name: "deploy", DB: db.Name},
+		ev: CommentEvent{Action: "created", Repo: repo, Number: pr.Number, IsPullRequest: true, Author: pr.MergedBy}}
+	var refused *Outcome
+	if cfg.Deploy.OnMerge && merging && canCommand && canDeploy {
+		out, err := r.deployOnMerge(ctx, dps, st, dr)
+		if err != nil || out.Decision != DecisionRefused {
+			return out, err
+		}
+		refused = out
+	}
+	how := "comment `/deploy` on this pull request (commands work after the merge) or deploy it in PlanetScale"
+	if len(cfg.Databases) > 1 {
+		how = fmt.Sprintf("comment `/deploy --db %s` on this pull request (commands work after the merge) or deploy it in PlanetScale", db.Name)
+	}
+	note := fmt.Sprintf("> [!WARNING]\n> **Merged, not deployed.** Production does not have this change: deploy request %s stays open (branch %s). "+
+		"To ship it, %s. Until then the plans of other pull requests show it as a difference between production and %s.",
+		drLink(dr), schemadiff.MarkdownCode(st.Branch), how, schemadiff.MarkdownCode(baseName(pr)))
+	switch {
+	case refused != nil:
+		note += "\n>\n> The merge did not deploy it (`deploy.on_merge`): " + refused.Reason // ddlbot's own markdown, user text in code spans
+	case !cfg.Deploy.OnMerge:
+		note += " (`deploy.on_merge: true` deploys on merge.)"
+	}
+	if canCommand {
+		r.updateComment(ctx, PlanState{}, note, dr)
+	}
+	do := &DatabaseOutcome{Name: db.Name, Branch: st.Branch, DeployRequest: dr.Number, DeployRequestURL: dr.HTMLURL, DeploymentState: dr.DeploymentState,
+		Report: note, Conclusion: github.ConclusionActionRequired}
+	// Someone must act: a check run on the merged head says so.
+	opts := github.CheckRunOptions{Name: CheckName(db.Name), HeadSHA: pr.HeadSHA, Conclusion: github.ConclusionActionRequired,
+		Title: fmt.Sprintf("Merged, not deployed: deploy request #%d is open", dr.Number), Summary: publicText(note), DetailsURL: e.Options.DetailsURL}
+	if cr, err := e.GitHub.FindCheckRun(ctx, repo.Owner, repo.Name, pr.HeadSHA, CheckName(db.Name)); err == nil && cr != nil && cr.Conclusion == opts.Conclusion && cr.Title == opts.Title {
+		do.CheckRunID = cr.ID // a duplicate delivery: said already
+	} else if cr, err := e.GitHub.CreateCheckRun(ctx, repo.Owner, repo.Name, opts); err == nil {
+		do.CheckRunID = cr.ID
+	} else {
+		e.checkWriteFailed(pr, CheckName(db.Name), err)
+	}
+	out := &Outcome{Decision: DecisionClosed, ReasonCode: ReasonMergedNotDeployed, Reason: fmt.Sprintf("database %s: merged, deploy request #%d not deployed", db.Name, dr.Number),
+		Databases: []*DatabaseOutcome{do}}
+	if refused != nil {
+		out.Decision, out.ReasonCode, out.Reason = refused.Decision, refused.ReasonCode, refused.Reason
+	}
+	return out, nil
+}
+
+// deployOnMerge runs /deploy's checks for a merge, with who merged as the
+// commenter, and deploys.
+func (r *run) deployOnMerge(ctx context.Context, dps DeployPlanetScale, st PlanState, dr *ps.DeployRequest) (*Outcome, error) {
+	if r.pr.MergedBy == "" {
+		return r.refuse(ReasonPermission, "GitHub does not say who merged the pull request, so nobody's permission can be checked.")
+	}
+	if code, why, err := r.authorize(ctx); err != nil || code != "" {
+		if err != nil {
+			return nil, err
+		}
+		return r.refuse(code, why)
+	}
+	if r.pr.IsFork && !r.cfg.Deploy.AllowForks {
+		return r.refuse(ReasonFork, "the pull request comes from a fork, and `deploy.allow_forks` is off.")
+	}
+	if why, ok := deploysFrom(r.cfg, r.pr); !ok {
+		return r.refuse(ReasonBaseBranch, why)
+	}
+	return r.deploy(ctx, dps, st, dr)
 }
 
 // deployingStates are the deployment states in which a closed pull request

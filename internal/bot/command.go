@@ -13,11 +13,18 @@ type Command struct {
 	DB      string // --db NAME ("" when not given)
 	Gated   bool   // --gated (deploy only)
 	Instant bool   // --instant (deploy only)
+	// AcceptDrift (--accept-drift, deploy only) acknowledges that production
+	// differs from the base branch: the deploy request ships those
+	// differences too.
+	AcceptDrift bool
+	// DropUnknownTables (--drop-unknown-tables, deploy only) allows a deploy
+	// request that drops tables the repository never had.
+	DropUnknownTables bool
 }
 
 // commandFlags lists the flags each command accepts.
 var commandFlags = map[string][]string{
-	"deploy":      {"--db", "--gated", "--instant"},
+	"deploy":      {"--db", "--gated", "--instant", "--accept-drift", "--drop-unknown-tables"},
 	"cutover":     {"--db"},
 	"cancel":      {"--db"},
 	"revert":      {"--db"},
@@ -81,15 +88,12 @@ func ParseCommand(body string) (cmd Command, ok bool, err error) {
 				return Command{}, true, &CommandError{"give `--db` once, with a database name"}
 			}
 			cmd.DB = value
-		case "--gated", "--instant":
+		case "--gated", "--instant", "--accept-drift", "--drop-unknown-tables":
 			if hasValue {
 				return Command{}, true, &CommandError{fmt.Sprintf("`%s` takes no value", flag)}
 			}
-			if flag == "--gated" {
-				cmd.Gated = true
-			} else {
-				cmd.Instant = true
-			}
+			*map[string]*bool{"--gated": &cmd.Gated, "--instant": &cmd.Instant, "--accept-drift": &cmd.AcceptDrift,
+				"--drop-unknown-tables": &cmd.DropUnknownTables}[flag] = true
 		}
 	}
 	if cmd.Gated && cmd.Instant {
@@ -140,7 +144,9 @@ func HelpText(databases []string) string {
 	var b strings.Builder
 	b.WriteString("**ddlbot commands** (a comment that starts with the command):\n\n")
 	b.WriteString("| command | what it does |\n|---|---|\n")
-	b.WriteString("| `/deploy [--db NAME] [--gated] [--instant]` | deploy the deploy request (`--gated` waits for `/cutover`; `--instant` uses ALGORITHM=INSTANT when eligible) |\n")
+	b.WriteString("| `/deploy [--db NAME] [--gated] [--instant] [--accept-drift] [--drop-unknown-tables]` | deploy the deploy request (`--gated` waits for `/cutover`; `--instant` uses ALGORITHM=INSTANT when eligible; " +
+		"`--accept-drift` deploys although production differs from the base branch (or set `deploy.accept_drift`); " +
+		"`--drop-unknown-tables` lets it drop tables the repository never had (or set `deploy.drop_unknown_tables`)) |\n")
 	b.WriteString("| `/cutover [--db NAME]` | finish a gated deploy |\n")
 	b.WriteString("| `/cancel [--db NAME]` | cancel a queued or running deploy |\n")
 	b.WriteString("| `/revert [--db NAME]` | revert a deploy during its revert window |\n")

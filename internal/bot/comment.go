@@ -22,6 +22,9 @@ type CommandGitHub interface {
 	Permission(ctx context.Context, owner, repo, user string) (github.Permission, error)
 	TeamMember(ctx context.Context, org, teamSlug, user string) (bool, error)
 	Reviews(ctx context.Context, owner, repo string, number int) ([]github.Review, error)
+	// RequiredReviews is how many approving reviews the branch's protection
+	// (rulesets, classic protection where readable) requires to merge.
+	RequiredReviews(ctx context.Context, owner, repo, branch string) (int, error)
 	EditComment(ctx context.Context, owner, repo string, commentID int64, body string) error
 }
 
@@ -60,6 +63,8 @@ const (
 	ReasonLintErrors    = "lint-errors"
 	ReasonNotDeployable = "not-deployable"
 	ReasonApprovals     = "approvals"
+	ReasonDrift         = "drift"
+	ReasonUnknownTables = "unknown-tables"
 	ReasonWhichDatabase = "which-database"
 	ReasonWrongState    = "wrong-state"
 	ReasonNoPlan        = "no-plan"
@@ -120,6 +125,9 @@ type run struct {
 	pr  github.PullRequest
 	cfg *config.Config
 	db  config.Database
+	// merge: the pull request's merge runs the deploy (deploy.on_merge),
+	// not a comment; ev.Author is who merged it.
+	merge bool
 	// The sticky comment as last written while following, so that each
 	// progress update is one edit.
 	commentID   int64
@@ -127,6 +135,9 @@ type run struct {
 }
 
 func (r *run) react(content string) {
+	if r.ev.CommentID == 0 {
+		return // a merge, not a comment
+	}
 	// A fresh context: a reaction must not fail because the job's is done.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -150,11 +161,15 @@ func (r *run) reply(body string) {
 // refuse says no, with the reason, and ends the command.
 func (r *run) refuse(code, why string) (*Outcome, error) {
 	r.react(github.ReactionMinusOne)
-	what := fmt.Sprintf("`/%s` was not run", r.cmd.Name)
-	if r.cmd.Name == "" { // an unknown command: there is no name to repeat
+	what, then := fmt.Sprintf("`/%s` was not run", r.cmd.Name), ""
+	switch {
+	case r.merge:
+		what = "The merge did not deploy (`deploy.on_merge`)"
+		then = " The deploy request stays open: once that is fixed, comment `/deploy` here or deploy it in PlanetScale."
+	case r.cmd.Name == "": // an unknown command: there is no name to repeat
 		what = "Nothing was run"
 	}
-	r.reply(what + ": " + why)
+	r.reply(what + ": " + why + then)
 	return &Outcome{Decision: DecisionRefused, ReasonCode: code, Reason: firstLine(why)}, nil
 }
 
@@ -186,29 +201,11 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 		r.react(github.ReactionRocket)
 		return &Outcome{Decision: DecisionDone, ReasonCode: "help"}, nil
 	}
-	// Who may: /plan needs read, everything else the configured permission.
-	min := cfg.Deploy.MinPermission
-	if r.cmd.Name == "plan" {
-		min = config.PermissionRead
-	}
-	perm, err := r.gh.Permission(ctx, ev.Repo.Owner, ev.Repo.Name, ev.Author)
-	if err != nil {
-		return nil, fmt.Errorf("read the permission of %s: %w", ev.Author, err)
-	}
-	if !perm.AtLeast(min) {
-		return r.refuse(ReasonPermission, fmt.Sprintf("it needs at least %s permission on this repository, and @%s has %s.", min, ev.Author, orNone(perm.Role)))
-	}
-	if r.cmd.Name != "plan" && len(cfg.Deploy.AllowedTeams) > 0 {
-		member := false
-		for _, team := range cfg.Deploy.AllowedTeams {
-			if ok, err := r.gh.TeamMember(ctx, ev.Repo.Owner, team, ev.Author); err == nil && ok {
-				member = true
-				break
-			}
+	if code, why, err := r.authorize(ctx); err != nil || code != "" {
+		if err != nil {
+			return nil, err
 		}
-		if !member {
-			return r.refuse(ReasonTeam, fmt.Sprintf("only members of %s may run it.", strings.Join(cfg.Deploy.AllowedTeams, ", ")))
-		}
+		return r.refuse(code, why)
 	}
 	if len(cfg.Databases) == 0 {
 		return r.refuse(ReasonNoPlan, fmt.Sprintf("there is no %s on %s, so there is nothing to deploy.", r.e.configName(), configWhere(pr)))
@@ -224,7 +221,9 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 	if r.cmd.Name == "plan" {
 		return r.plan(ctx)
 	}
-	if pr.State != "open" {
+	if pr.State != "open" && !pr.Merged {
+		// A merged pull request keeps its commands: its deploy request
+		// stays open to be deployed (and a gated deploy to be cut over).
 		return r.refuse(ReasonClosed, "the pull request is closed.")
 	}
 	if pr.Draft && r.cmd.Name == "deploy" {
@@ -257,6 +256,33 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 	default:
 		return r.transition(ctx, dps, dr)
 	}
+}
+
+// authorize checks who asks (the commenter, or who merged): /plan needs
+// read, everything else deploy.min_permission and deploy.allowed_teams.
+// code is "" when they may.
+func (r *run) authorize(ctx context.Context) (code, why string, err error) {
+	ev, cfg := r.ev, r.cfg
+	min := cfg.Deploy.MinPermission
+	if r.cmd.Name == "plan" {
+		min = config.PermissionRead
+	}
+	perm, err := r.gh.Permission(ctx, ev.Repo.Owner, ev.Repo.Name, ev.Author)
+	if err != nil {
+		return "", "", fmt.Errorf("read the permission of %s: %w", ev.Author, err)
+	}
+	if !perm.AtLeast(min) {
+		return ReasonPermission, fmt.Sprintf("it needs at least %s permission on this repository, and @%s has %s.", min, ev.Author, orNone(perm.Role)), nil
+	}
+	if r.cmd.Name != "plan" && len(cfg.Deploy.AllowedTeams) > 0 {
+		for _, team := range cfg.Deploy.AllowedTeams {
+			if ok, err := r.gh.TeamMember(ctx, ev.Repo.Owner, team, ev.Author); err == nil && ok {
+				return "", "", nil
+			}
+		}
+		return ReasonTeam, fmt.Sprintf("only members of %s may run it, and @%s is not one.", strings.Join(cfg.Deploy.AllowedTeams, ", "), ev.Author), nil
+	}
+	return "", "", nil
 }
 
 func orNone(s string) string {
@@ -316,6 +342,12 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 		r.reply(fmt.Sprintf("Deploy request #%d is already %s; following it.", dr.Number, strings.ReplaceAll(dr.DeploymentState, "_", " ")))
 		return r.follow(ctx, dps, dr, time.Time{})
 	}
+	if st.HeadSHA != r.pr.HeadSHA && r.pr.State != "open" {
+		// A merged pull request is not re-planned (the flow only cleans up
+		// after a closed one): the deploy request is not what was merged.
+		return r.refuse(ReasonStalePlan, fmt.Sprintf("the plan was made for %s but the pull request was merged at %s, which was never planned; deploy request #%d is not what was merged.",
+			schemadiff.MarkdownCode(short(st.HeadSHA)), schemadiff.MarkdownCode(short(r.pr.HeadSHA)), dr.Number))
+	}
 	if st.HeadSHA != r.pr.HeadSHA {
 		// Never deploy a stale plan: re-plan and ask again.
 		if _, err := r.e.HandlePullRequest(ctx, PullRequestEvent{Action: "synchronize", Repo: r.ev.Repo, Number: r.ev.Number}); err != nil {
@@ -336,6 +368,18 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 	}
 	if why, ok := r.approved(ctx); !ok {
 		return r.refuse(ReasonApprovals, why)
+	}
+	// Production read now, not as planned: it may have moved since.
+	drift, err := r.e.drift(ctx, org, name, r.db.ProductionBranch, res, r.ev.Repo, r.pr.Number)
+	if err != nil {
+		return nil, err
+	}
+	if why := driftRefusal(drift, r.cfg.Deploy, r.cmd, baseName(r.pr)); why != "" {
+		code := ReasonDrift
+		if _, unknown := unacknowledged(drift, r.cfg.Deploy, r.cmd); len(unknown) > 0 {
+			code = ReasonUnknownTables
+		}
+		return r.refuse(code, why+".")
 	}
 	gated := r.cmd.Gated || r.cfg.Deploy.Gated
 	instant := r.cmd.Instant || (r.cfg.Deploy.Instant && !gated)
@@ -435,7 +479,7 @@ func (r *run) regate(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 	}
 	// Keep the sticky comment's block pointing at the new deploy request.
 	st := PlanState{Database: r.db.Name, Branch: dr.Branch, DeployRequest: nd.Number, HeadSHA: r.pr.HeadSHA}
-	r.updateComment(ctx, st, fmt.Sprintf("Deploy request #%d was replaced by the gated deploy request %s.", dr.Number, drLink(nd)))
+	r.updateComment(ctx, st, fmt.Sprintf("Deploy request #%d was replaced by the gated deploy request %s.", dr.Number, drLink(nd)), nil)
 	return nd, nil
 }
 
@@ -465,6 +509,20 @@ func (r *run) approved(ctx context.Context) (string, bool) {
 		if p, err := r.gh.Permission(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, user); err == nil && p.AtLeast(config.PermissionWrite) {
 			got++
 		}
+	}
+	if got < need && r.pr.Merged {
+		// GitHub merged it: when the branch's protection required as many
+		// approving reviews, the merge proves they were given.
+		required, err := r.gh.RequiredReviews(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.pr.BaseRef)
+		if err != nil {
+			r.e.log().Warn("read the branch protection", "branch", r.pr.BaseRef, "err", err)
+		}
+		if required >= need {
+			return "", true
+		}
+		return fmt.Sprintf("it needs %d approving review(s) on the merged head %s from someone other than the author with write permission; it has %d, "+
+			"and the merge counts as approval only where the protection of %s requires %d approving review(s) (it requires %d, as far as this token can read).",
+			need, schemadiff.MarkdownCode(short(r.pr.HeadSHA)), got, schemadiff.MarkdownCode(r.pr.BaseRef), need, required), false
 	}
 	if got < need {
 		return fmt.Sprintf("it needs %d approving review(s) on the current head %s from someone other than the author with write permission; it has %d.",

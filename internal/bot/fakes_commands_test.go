@@ -61,6 +61,10 @@ func (c *commandGitHub) Reviews(_ context.Context, _, _ string, _ int) ([]github
 	return append([]github.Review(nil), c.reviews...), nil
 }
 
+func (c *commandGitHub) RequiredReviews(context.Context, string, string, string) (int, error) {
+	return 0, nil
+}
+
 func (c *commandGitHub) EditComment(_ context.Context, _, _ string, id int64, body string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()

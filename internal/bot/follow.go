@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -64,7 +65,7 @@ func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 			return
 		}
 		lastShown, lastAt = section, clock.Now()
-		r.updateComment(ctx, PlanState{}, section)
+		r.updateComment(ctx, PlanState{}, section, dr)
 		opts := github.CheckRunOptions{Name: CheckName(r.db.Name), Status: github.StatusInProgress,
 			Title: fmt.Sprintf("Deploy request #%d: %s", dr.Number, human(dr.DeploymentState)), Summary: section, DetailsURL: o.DetailsURL}
 		if checkID != 0 {
@@ -134,9 +135,10 @@ func (r *run) outcome(dr *ps.DeployRequest) *DatabaseOutcome {
 }
 
 // updateComment puts a deployment section into the sticky comment, keeping
-// the plan below it. A non-zero st replaces the hidden block. The comment is
+// the plan below it. A non-zero st replaces the hidden block. With dr, the
+// plan's own words are brought up to date (see restate). The comment is
 // read once; later updates are a single edit each.
-func (r *run) updateComment(ctx context.Context, st PlanState, section string) {
+func (r *run) updateComment(ctx context.Context, st PlanState, section string, dr *ps.DeployRequest) {
 	marker := Marker(r.db.Name)
 	if r.commentID == 0 {
 		c, err := r.gh.FindStickyComment(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Number, marker)
@@ -155,6 +157,9 @@ func (r *run) updateComment(ctx context.Context, st PlanState, section string) {
 	}
 	if i, j := strings.Index(body, deployStart), strings.Index(body, deployEnd); i >= 0 && j > i {
 		body = body[:i] + strings.TrimPrefix(body[j+len(deployEnd):], "\n")
+	}
+	if dr != nil {
+		body = restate(body, dr)
 	}
 	block := deployStart + "\n" + publicText(section) + "\n" + deployEnd + "\n"
 	// The deployment goes right after the hidden block, above the plan.
@@ -177,6 +182,32 @@ func (r *run) updateComment(ctx context.Context, st PlanState, section string) {
 		return
 	}
 	r.commentBody = body
+}
+
+var (
+	reDRFact   = regexp.MustCompile(`(?m)^(Deploy request (?:\[#\d+\]\([^)\s]*\)|#\d+)): \*\*[a-z ]+\*\*`)
+	reNextStep = regexp.MustCompile(`(?m)^\*\*Next step:\*\* [^\n]*\n\n?`)
+)
+
+// restate makes the plan below a deployment section tell the truth once the
+// deploy request has moved on: its state in the facts line is the current
+// one, and the plan's "Next step" (comment /deploy, merge) goes, since the
+// section above says what to do now. Both lines are the report's own
+// (render), outside any user text, which never starts a line with them.
+func restate(body string, dr *ps.DeployRequest) string {
+	done := false
+	body = reDRFact.ReplaceAllStringFunc(body, func(m string) string {
+		if done {
+			return m
+		}
+		done = true
+		return reDRFact.ReplaceAllString(m, "${1}: **"+human(dr.DeploymentState)+"**")
+	})
+	if locs := reNextStep.FindAllStringIndex(body, -1); len(locs) > 0 {
+		last := locs[len(locs)-1]
+		body = body[:last[0]] + body[last[1]:]
+	}
+	return body
 }
 
 func human(state string) string { return strings.ReplaceAll(orNone(state), "_", " ") }

@@ -110,7 +110,7 @@ func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*O
 		return out, e.neutral(ctx, ev.Repo, pr, out.Reason)
 	}
 	if ev.Action == "closed" || pr.State == "closed" {
-		return e.handleClosed(ctx, ev.Repo, pr, cfg)
+		return e.handleClosed(ctx, ev.Repo, pr, cfg, ev.Action == "closed")
 	}
 	var folderProblems []string
 	for _, db := range cfg.Databases {
@@ -176,6 +176,13 @@ func (o *Outcome) summarize(pr github.PullRequest) {
 		}
 		o.Reason = "linted only: no PlanetScale deploy request for this pull request"
 		return
+	}
+	for _, d := range o.Databases {
+		if d.Conclusion == github.ConclusionActionRequired {
+			o.ReasonCode = ReasonDrift
+			o.Reason = fmt.Sprintf("database %s: production differs from the base; deploying needs an acknowledgement", d.Name)
+			return
+		}
 	}
 	o.ReasonCode, o.Reason = "planned", "deploy request ready"
 }
@@ -338,7 +345,7 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 	}
 	failLint := check.FailsOn(res.Findings, failingOn(cfg))
 	ck := e.startCheck(ctx, repo, pr, db.Name)
-	rep := &report{db: db, pr: pr, res: res, failOn: failingOn(cfg), many: len(cfg.Databases) > 1, version: e.Options.Version}
+	rep := &report{db: db, pr: pr, res: res, failOn: failingOn(cfg), many: len(cfg.Databases) > 1, version: e.Options.Version, cfg: cfg.Deploy, severities: Severities(cfg)}
 	rep.noDeploy, _ = deploysFrom(cfg, pr)
 
 	var planErr error
@@ -368,8 +375,12 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 	do.Branch, do.DeploymentState = rep.state.Branch, rep.deploymentState()
 	do.DeployRequest, do.DeployRequestURL = rep.state.DeployRequest, rep.drURL()
 	do.Conclusion = github.ConclusionSuccess
-	if failLint || planErr != nil || rep.deploymentState() == ps.StateError {
+	switch {
+	case failLint || planErr != nil || rep.deploymentState() == ps.StateError:
 		do.Conclusion = github.ConclusionFailure
+	case rep.needsAck() && rep.deploymentState() == ps.StateReady:
+		// What ships is more than what was reviewed: someone must say so.
+		do.Conclusion = github.ConclusionActionRequired
 	}
 	do.Report = rep.render()
 	if !pr.IsFork && !keepComment {
@@ -429,11 +440,20 @@ func (e *Engine) plan(ctx context.Context, repo Repo, pr github.PullRequest, db 
 		return err
 	}
 	var drift []driftEntry
-	drift, err = e.drift(ctx, org, name, db.ProductionBranch, res)
+	drift, err = e.drift(ctx, org, name, db.ProductionBranch, res, repo, pr.Number)
 	if err != nil {
 		return err
 	}
 	rep.drift = drift
+	if len(drift) > 0 {
+		if rep.pending, err = e.pendingDeployRequests(ctx, org, name, db.ProductionBranch, branch); err != nil {
+			e.log().Warn("list open deploy requests", "db", db.Name, "err", err)
+		}
+	}
+	if rep.migration, err = e.readMigrationData(ctx, db, res); err != nil {
+		// The note is advice: a settings read that fails does not stop the plan.
+		e.log().Warn("read migration data copying", "db", db.Name, "err", err)
+	}
 	applied, err := e.converge(ctx, org, name, branch, res)
 	if err != nil {
 		return err

@@ -34,6 +34,19 @@ type report struct {
 	// noDeploy says why /deploy will refuse this pull request whatever its
 	// plan (its base branch may not deploy), "" when it may deploy.
 	noDeploy string
+	// pending are the other open deploy requests into production (with drift).
+	pending   []ps.DeployRequest
+	cfg       config.Deploy
+	migration *migrationData // the tracking table's rows on deploy (migrationdata.go)
+	// severities are the configuration's rule severities (lint.rules).
+	severities map[string]lint.Severity
+}
+
+// needsAck reports whether production differs from the base in a way
+// nobody has acknowledged yet: the check run is then action_required.
+func (r *report) needsAck() bool {
+	differs, unknown := unacknowledged(r.drift, r.cfg, Command{})
+	return len(differs) > 0 || len(unknown) > 0
 }
 
 func (r *report) deploymentState() string {
@@ -71,6 +84,8 @@ func (r *report) title() string {
 		return fmt.Sprintf("%d lint error(s), %d warning(s)", errs, warns)
 	case r.dr != nil && r.deploymentState() == ps.StateNoChanges:
 		return fmt.Sprintf("Deploy request #%d: no changes", r.dr.Number)
+	case r.needsAck():
+		return fmt.Sprintf("Production differs from %s: acknowledge before deploying", baseName(r.pr))
 	case r.dr != nil:
 		return fmt.Sprintf("Deploy request #%d is %s", r.dr.Number, strings.ReplaceAll(r.deploymentState(), "_", " "))
 	default:
@@ -124,6 +139,7 @@ func (r *report) render() string {
 		b.WriteString("> [!NOTE]\n> " + n + "\n\n")
 	}
 	r.renderDrift(&b)
+	r.renderMigrationData(&b)
 	r.renderChanges(&b)
 	r.renderPlanetScaleErrors(&b)
 	r.renderFindings(&b)
@@ -149,7 +165,7 @@ func (r *report) renderChanges(b *strings.Builder) {
 	}
 	b.WriteString("#### Changes\n\n")
 	var md strings.Builder
-	_ = r.res.Diff.RenderMarkdown(&md)
+	_ = r.res.Diff.RenderMarkdownWith(&md, schemadiff.MarkdownOptions{RiskMark: RiskMark(r.severities)})
 	b.WriteString(md.String())
 	b.WriteByte('\n')
 	if len(r.psDiff) > 0 {
@@ -194,19 +210,40 @@ func (r *report) renderFindings(b *strings.Builder) {
 			fmt.Fprintf(b, "- … and %d more in the check run's annotations\n", len(fs)-max)
 			break
 		}
-		mark := map[lint.Severity]string{lint.Error: "🛑", lint.Warning: "⚠️", lint.Notice: "ℹ️"}[f.Severity]
-		fmt.Fprintf(b, "- %s %s %s %s\n", mark, schemadiff.MarkdownCode(findingPlace(f)),
-			schemadiff.MarkdownCode(f.Rule), schemadiff.MarkdownEscape(f.Message))
+		fmt.Fprintf(b, "- %s %s %s %s\n", severityMark(f.Severity), schemadiff.MarkdownCode(findingPlace(f)),
+			schemadiff.MarkdownCode(f.Rule), schemadiff.MarkdownInline(f.Message))
 	}
 	b.WriteByte('\n')
 }
 
+// severityMark is the emoji of a lint severity ("" for off).
+func severityMark(s lint.Severity) string {
+	return map[lint.Severity]string{lint.Error: "🛑", lint.Warning: "⚠️", lint.Notice: "ℹ️"}[s]
+}
+
+// RiskMark shows a risk with the severity of the lint rule that reports it
+// (severities override the rules' defaults, as lint.rules does), so a list
+// of risks and the lint findings agree; a rule turned off shows as a notice.
+// Risks no rule reports get "" (the renderer's default mark).
+func RiskMark(severities map[string]lint.Severity) func(schemadiff.Risk) string {
+	return func(risk schemadiff.Risk) string {
+		rule, ok := lint.RuleForRisk(risk.Code)
+		if !ok {
+			return ""
+		}
+		sev := rule.Severity
+		if s, ok := severities[rule.ID]; ok {
+			sev = s
+		}
+		if sev == lint.Off {
+			sev = lint.Notice
+		}
+		return severityMark(sev)
+	}
+}
+
 func (r *report) renderNext(b *strings.Builder) {
 	errs, _ := r.counts()
-	db := ""
-	if r.many {
-		db = " --db " + r.db.Name
-	}
 	switch {
 	case r.err != nil:
 		b.WriteString("**Next step:** fix the problem above and push, or re-run the job.\n")
@@ -217,10 +254,40 @@ func (r *report) renderNext(b *strings.Builder) {
 	case r.deploymentState() == ps.StateReady && r.noDeploy != "":
 		b.WriteString("`/deploy` is not available: " + r.noDeploy + "\n")
 	case r.deploymentState() == ps.StateReady:
-		fmt.Fprintf(b, "**Next step:** comment `/deploy%s` to deploy.\n", db)
+		b.WriteString("**Next step:** " + r.deployStep() + "\n")
 	case r.deploymentState() == ps.StateNoChanges:
 		b.WriteString("Production already has this schema: nothing to deploy.\n")
 	}
+}
+
+// deployStep says how to deploy a ready deploy request: the reviews it
+// still needs, and the command with the acknowledgements it needs.
+func (r *report) deployStep() string {
+	cmd := "/deploy"
+	if r.many {
+		cmd += " --db " + r.db.Name
+	}
+	differs, unknown := unacknowledged(r.drift, r.cfg, Command{})
+	if len(differs) > 0 {
+		cmd += " --accept-drift"
+	}
+	if len(unknown) > 0 {
+		cmd += " --drop-unknown-tables"
+	}
+	step := fmt.Sprintf("comment `%s` to deploy", cmd)
+	if r.cfg.OnMerge {
+		step += ", or merge the pull request (`deploy.on_merge` deploys it then, through the same checks)"
+	}
+	step += "."
+	if n := r.cfg.RequiredApprovals; n > 0 {
+		review := "approving review"
+		if n > 1 {
+			review += "s"
+		}
+		step = fmt.Sprintf("needs %d %s of head %s (from someone other than the author, with write permission); then %s",
+			n, review, schemadiff.MarkdownCode(short(r.pr.HeadSHA)), step)
+	}
+	return step
 }
 
 // annotations turns findings into check run annotations.

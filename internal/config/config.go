@@ -145,6 +145,16 @@ type Deploy struct {
 	// default branch. Pull requests into any other branch are linted and
 	// planned, but /deploy refuses them.
 	BaseBranches []string
+	// AcceptDrift acknowledges, for every pull request, that production may
+	// differ from the base branch: the check run is not action_required for
+	// it and /deploy needs no --accept-drift.
+	AcceptDrift bool
+	// DropUnknownTables lets a deploy drop tables in production that the
+	// repository never had (as /deploy --drop-unknown-tables does).
+	DropUnknownTables bool
+	// OnMerge deploys a pull request's deploy request when the pull request
+	// is merged, through the same checks as /deploy.
+	OnMerge bool
 }
 
 // DeploysFrom reports whether pull requests into git branch base may

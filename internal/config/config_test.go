@@ -188,6 +188,14 @@ func TestParseValid(t *testing.T) {
 				c.Deploy.RequiredApprovals = 2
 			},
 		},
+		{
+			name: "drift, unknown tables and merge",
+			in:   lines("databases: [{name: app, schema: db}]", "deploy: {accept_drift: true, drop_unknown_tables: true, on_merge: true}"),
+			want: func(c *Config) {
+				c.Databases = []Database{db("app", 1, nil)}
+				c.Deploy.AcceptDrift, c.Deploy.DropUnknownTables, c.Deploy.OnMerge = true, true, true
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,7 +237,7 @@ func TestParseErrors(t *testing.T) {
 			in:   lines(schemaDB, "lint:", "  failon: error", "deploy:", "  teams: []", "version: 2"),
 			want: []string{
 				`3:3: unknown key "failon" in lint (did you mean "fail_on"?)`,
-				`5:3: unknown key "teams" in deploy (known keys: min_permission, allowed_teams, allow_forks, required_approvals, gated, instant, base_branches)`,
+				`5:3: unknown key "teams" in deploy (known keys: min_permission, allowed_teams, allow_forks, required_approvals, gated, instant, base_branches, accept_drift, drop_unknown_tables, on_merge)`,
 				`6:1: unknown key "version" at the top level (known keys: databases, lint, deploy)`,
 			},
 		},

@@ -22,7 +22,7 @@ var (
 	databaseKeys = []string{"name", "organization", "database", "production_branch", "schema", "migrations",
 		"migration_format", "mysql_version", "allow_foreign_keys", "ignore_tables"}
 	lintKeys   = []string{"rules", "fail_on"}
-	deployKeys = []string{"min_permission", "allowed_teams", "allow_forks", "required_approvals", "gated", "instant", "base_branches"}
+	deployKeys = []string{"min_permission", "allowed_teams", "allow_forks", "required_approvals", "gated", "instant", "base_branches", "accept_drift", "drop_unknown_tables", "on_merge"}
 )
 
 // extensionPrefix marks top-level keys ddlbot ignores, so a file can hold
@@ -501,6 +501,12 @@ func (d *decoder) deploy(n *yaml.Node, dp *Deploy) {
 			dp.Instant, _ = d.boolean(p.value, field)
 		case "base_branches":
 			dp.BaseBranches = d.gitBranches(p.value, field)
+		case "accept_drift":
+			dp.AcceptDrift, _ = d.boolean(p.value, field)
+		case "drop_unknown_tables":
+			dp.DropUnknownTables, _ = d.boolean(p.value, field)
+		case "on_merge":
+			dp.OnMerge, _ = d.boolean(p.value, field)
 		}
 	}
 }

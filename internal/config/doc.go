@@ -111,6 +111,21 @@
 //     default branch. Pull requests into any other branch are linted and
 //     planned, but /deploy refuses them. Default: empty (the default branch
 //     only).
+//   - accept_drift: deploy although production differs from the base branch
+//     (an undeployed merged change, a change made outside ddlbot): the
+//     deploy request then ships those differences too. Without it the check
+//     run is action_required while production differs, and /deploy needs
+//     --accept-drift. Default: false.
+//   - drop_unknown_tables: let a deploy drop tables that production holds
+//     and the repository never had (neither the base nor the head defines
+//     them, and ignore_tables does not list them). Without it such a deploy
+//     is refused unless /deploy --drop-unknown-tables. Default: false.
+//   - on_merge: deploy the pull request's deploy request when the pull
+//     request is merged, through the same checks as /deploy (the merge
+//     counts as the approvals only when the base branch's protection
+//     requires at least required_approvals reviews). Without it, merging a
+//     pull request whose change is not deployed leaves its deploy request
+//     open, to deploy later, and says so on the pull request. Default: false.
 //
 // The configuration that governs a pull request is always the one on the
 // repository's default branch: neither the pull request's own nor its base

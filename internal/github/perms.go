@@ -2,9 +2,12 @@ package github
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
+
+	gh "github.com/google/go-github/v66/github"
 )
 
 // Permission is a user's access to a repository.
@@ -66,4 +69,38 @@ func (c *Client) TeamMember(ctx context.Context, org, teamSlug, user string) (bo
 		return false, wrapErr(fmt.Sprintf("get the membership of %s in team %s/%s", user, org, teamSlug), err)
 	}
 	return m.GetState() == "active", nil
+}
+
+// RequiredReviews is how many approving reviews GitHub requires before a
+// pull request into branch can be merged: the most that the rulesets'
+// pull_request rules on the branch and its classic branch protection ask
+// for (0 when neither does). Rulesets are readable with read access; classic
+// protection only with admin access (Administration: read), which the
+// Actions GITHUB_TOKEN never has: without it only the rulesets count.
+func (c *Client) RequiredReviews(ctx context.Context, owner, repo, branch string) (int, error) {
+	rules, _, err := c.gh.Repositories.GetRulesForBranch(ctx, owner, repo, branch)
+	if err != nil && !IsNotFound(err) {
+		return 0, wrapErr(fmt.Sprintf("get the rules of branch %s of %s", branch, repoName(owner, repo)), err)
+	}
+	n := 0
+	for _, r := range rules {
+		if r.Type != "pull_request" || r.Parameters == nil {
+			continue
+		}
+		var p gh.PullRequestRuleParameters
+		if err := json.Unmarshal(*r.Parameters, &p); err != nil {
+			return 0, fmt.Errorf("read the pull_request rule of branch %s of %s: %w", branch, repoName(owner, repo), err)
+		}
+		n = max(n, p.RequiredApprovingReviewCount)
+	}
+	prot, _, err := c.gh.Repositories.GetPullRequestReviewEnforcement(ctx, owner, repo, branch)
+	switch {
+	case err == nil:
+		n = max(n, prot.RequiredApprovingReviewCount)
+	case IsNotFound(err), IsForbidden(err):
+		// Not protected, no required reviews, or not readable with this token.
+	default:
+		return 0, wrapErr(fmt.Sprintf("get the review protection of branch %s of %s", branch, repoName(owner, repo)), err)
+	}
+	return n, nil
 }

@@ -38,10 +38,12 @@ type PullRequest struct {
 	DefaultBranch string
 	// IsFork is true when the head repository is not the base repository
 	// (also when the head repository is gone).
-	IsFork  bool
-	Author  string
-	Title   string
-	HTMLURL string
+	IsFork bool
+	Author string
+	// MergedBy is who merged it ("" unless merged).
+	MergedBy string
+	Title    string
+	HTMLURL  string
 }
 
 // PullRequest fetches a pull request (one request).
@@ -63,6 +65,7 @@ func (c *Client) PullRequest(ctx context.Context, owner, repo string, number int
 		BaseRepoFullName: pr.GetBase().GetRepo().GetFullName(),
 		DefaultBranch:    pr.GetBase().GetRepo().GetDefaultBranch(),
 		Author:           pr.GetUser().GetLogin(),
+		MergedBy:         pr.GetMergedBy().GetLogin(),
 		Title:            pr.GetTitle(),
 		HTMLURL:          pr.GetHTMLURL(),
 	}

@@ -68,6 +68,9 @@ func (s *Server) PullRequestEvent(t testing.TB, action, owner, repo string, numb
 		edits[p+"closed_at"] = ts(pr.updatedAt)
 		if pr.Merged {
 			edits[p+"merged_at"] = ts(pr.updatedAt)
+			if pr.MergedBy != "" { // the merge is the merger's doing
+				edits["sender.login"], edits["sender.id"] = pr.MergedBy, s.userID(pr.MergedBy)
+			}
 		} else {
 			edits[p+"merged_at"] = nil
 		}

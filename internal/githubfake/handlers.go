@@ -34,27 +34,29 @@ var handlers map[string]handler
 
 func init() {
 	handlers = map[string]handler{
-		"repos/get":                               (*reqCtx).getRepo,
-		"pulls/get":                               (*reqCtx).getPull,
-		"pulls/list-files":                        (*reqCtx).listFiles,
-		"pulls/list-reviews":                      (*reqCtx).listReviews,
-		"repos/get-content":                       (*reqCtx).getContent,
-		"git/get-tree":                            (*reqCtx).getTree,
-		"git/get-blob":                            (*reqCtx).getBlob,
-		"issues/list-comments":                    (*reqCtx).listComments,
-		"issues/create-comment":                   (*reqCtx).createComment,
-		"issues/get-comment":                      (*reqCtx).getComment,
-		"issues/update-comment":                   (*reqCtx).updateComment,
-		"reactions/create-for-issue-comment":      (*reqCtx).createReaction,
-		"checks/create":                           (*reqCtx).createCheckRun,
-		"checks/get":                              (*reqCtx).getCheckRun,
-		"checks/update":                           (*reqCtx).updateCheckRun,
-		"checks/list-for-ref":                     (*reqCtx).listCheckRunsForRef,
-		"repos/get-collaborator-permission-level": (*reqCtx).getPermission,
-		"teams/get-membership-for-user-in-org":    (*reqCtx).getTeamMembership,
-		"users/get-authenticated":                 (*reqCtx).getAuthenticatedUser,
-		"apps/create-installation-access-token":   (*reqCtx).createInstallationToken,
-		"rate-limit/get":                          (*reqCtx).getRateLimit,
+		"repos/get":                                (*reqCtx).getRepo,
+		"pulls/get":                                (*reqCtx).getPull,
+		"pulls/list-files":                         (*reqCtx).listFiles,
+		"pulls/list-reviews":                       (*reqCtx).listReviews,
+		"repos/get-content":                        (*reqCtx).getContent,
+		"git/get-tree":                             (*reqCtx).getTree,
+		"git/get-blob":                             (*reqCtx).getBlob,
+		"issues/list-comments":                     (*reqCtx).listComments,
+		"issues/create-comment":                    (*reqCtx).createComment,
+		"issues/get-comment":                       (*reqCtx).getComment,
+		"issues/update-comment":                    (*reqCtx).updateComment,
+		"reactions/create-for-issue-comment":       (*reqCtx).createReaction,
+		"checks/create":                            (*reqCtx).createCheckRun,
+		"checks/get":                               (*reqCtx).getCheckRun,
+		"checks/update":                            (*reqCtx).updateCheckRun,
+		"checks/list-for-ref":                      (*reqCtx).listCheckRunsForRef,
+		"repos/get-collaborator-permission-level":  (*reqCtx).getPermission,
+		"teams/get-membership-for-user-in-org":     (*reqCtx).getTeamMembership,
+		"repos/get-branch-rules":                   (*reqCtx).getBranchRules,
+		"repos/get-pull-request-review-protection": (*reqCtx).getReviewProtection,
+		"users/get-authenticated":                  (*reqCtx).getAuthenticatedUser,
+		"apps/create-installation-access-token":    (*reqCtx).createInstallationToken,
+		"rate-limit/get":                           (*reqCtx).getRateLimit,
 	}
 }
 
@@ -765,6 +767,50 @@ func (rc *reqCtx) getPermission() response {
 	u["permissions"] = rc.s.permissionsJSON(rs, login)
 	u["role_name"] = role
 	return ok(map[string]any{"permission": legacyPermission(role), "role_name": role, "user": u})
+}
+
+// getBranchRules lists the rules that apply to a branch: here only a
+// ruleset's pull_request rule, when RequireReviews set one.
+func (rc *reqCtx) getBranchRules() response {
+	rs := rc.repo()
+	if rs == nil {
+		return notFound()
+	}
+	rules := []any{}
+	if n, ok := rs.rulesetReviews[rc.params["branch"]]; ok {
+		rules = append(rules, map[string]any{
+			"type": "pull_request",
+			"parameters": map[string]any{"dismiss_stale_reviews_on_push": false, "require_code_owner_review": false,
+				"require_last_push_approval": false, "required_approving_review_count": n, "required_review_thread_resolution": false},
+			"ruleset_source_type": "Repository", "ruleset_source": rs.fullName(), "ruleset_id": fakeID("ruleset", rs.fullName()),
+		})
+	}
+	return ok(rules)
+}
+
+// getReviewProtection is classic branch protection's required reviews.
+// Reading branch protection needs admin access: installation tokens (the
+// Actions GITHUB_TOKEN) get 403.
+func (rc *reqCtx) getReviewProtection() response {
+	rs := rc.repo()
+	if rs == nil {
+		return notFound()
+	}
+	if rc.who.bot {
+		return forbiddenForIntegration()
+	}
+	branch := rc.params["branch"]
+	n, ok2 := rs.protectionReviews[branch]
+	if !ok2 {
+		return errorResponse(http.StatusNotFound, "Branch not protected")
+	}
+	return ok(map[string]any{
+		"url":                             rc.s.api("/repos/%s/branches/%s/protection/required_pull_request_reviews", rs.fullName(), branch),
+		"dismiss_stale_reviews":           false,
+		"require_code_owner_reviews":      false,
+		"required_approving_review_count": n,
+		"require_last_push_approval":      false,
+	})
 }
 
 func (rc *reqCtx) getTeamMembership() response {

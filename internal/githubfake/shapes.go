@@ -292,7 +292,11 @@ func (s *Server) prJSON(rs *repoState, pr *prState) map[string]any {
 		closedAt = ts(pr.updatedAt)
 		if pr.Merged {
 			mergedAt = ts(pr.updatedAt)
-			mergedBy = s.userJSON(rs.Owner)
+			by := pr.MergedBy
+			if by == "" {
+				by = rs.Owner
+			}
+			mergedBy = s.userJSON(by)
 		}
 	}
 	var mergeCommit any

@@ -36,6 +36,8 @@ type PR struct {
 	// State is "open" (the default) or "closed".
 	State  string
 	Merged bool
+	// MergedBy is who merged a Merged pull request; default the repository owner.
+	MergedBy string
 }
 
 // ChangedFile is one entry of a pull request's changed files.
@@ -125,8 +127,11 @@ type repoState struct {
 	prs       map[int]*prState
 	snapshots map[string]*snapshot // by ref or commit SHA
 	perms     map[string]string    // lower-case login → role name
-	comments  []*Comment
-	checkRuns []*CheckRun
+	// reviewRules: required approving reviews per branch, from a ruleset's
+	// pull_request rule (rulesets) or classic branch protection (protection).
+	rulesetReviews, protectionReviews map[string]int
+	comments                          []*Comment
+	checkRuns                         []*CheckRun
 }
 
 func (r *repoState) fullName() string { return r.Owner + "/" + r.Name }
@@ -169,12 +174,13 @@ func (s *Server) addRepoLocked(r Repo, overwrite bool) *repoState {
 	}
 	s.nextRepoID++
 	rs := &repoState{
-		Repo:      r,
-		id:        s.nextRepoID,
-		createdAt: s.start.Add(-24 * time.Hour),
-		prs:       map[int]*prState{},
-		snapshots: map[string]*snapshot{},
-		perms:     map[string]string{},
+		Repo:           r,
+		id:             s.nextRepoID,
+		createdAt:      s.start.Add(-24 * time.Hour),
+		prs:            map[int]*prState{},
+		snapshots:      map[string]*snapshot{},
+		perms:          map[string]string{},
+		rulesetReviews: map[string]int{}, protectionReviews: map[string]int{},
 	}
 	s.repos[k] = rs
 	return rs
@@ -302,6 +308,22 @@ func (s *Server) SetPermission(owner, repo, user, role string) {
 	defer s.mu.Unlock()
 	rs := s.addRepoLocked(Repo{Owner: owner, Name: repo}, false)
 	rs.perms[strings.ToLower(user)] = role
+}
+
+// RequireReviews makes branch of a repository require n approving reviews
+// before a pull request merges: through a repository ruleset's pull_request
+// rule (ruleset true, readable with read access, as GitHub's rules API is)
+// or through classic branch protection (readable only by a token with admin
+// access: installation tokens, such as an Actions GITHUB_TOKEN, get 403).
+func (s *Server) RequireReviews(owner, repo, branch string, n int, ruleset bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.addRepoLocked(Repo{Owner: owner, Name: repo}, false)
+	if ruleset {
+		rs.rulesetReviews[branch] = n
+	} else {
+		rs.protectionReviews[branch] = n
+	}
 }
 
 // AddReview adds a review to a pull request and returns its id. CommitID

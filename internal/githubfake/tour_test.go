@@ -67,6 +67,16 @@ func TestEveryOperationAnswersToSchema(t *testing.T) {
 	must(client(t, s, s.SignAppJWT()).Apps.CreateInstallationToken(ctx, app.InstallationID,
 		&github.InstallationTokenOptions{Repositories: []string{name}}))
 	must(gh.RateLimit.Get(ctx))
+	s.RequireReviews(owner, name, "main", 2, true)
+	s.RequireReviews(owner, name, "main", 1, false)
+	if rules, _, err := gh.Repositories.GetRulesForBranch(ctx, owner, name, "main"); err != nil || len(rules) != 1 || rules[0].Type != "pull_request" {
+		t.Errorf("branch rules %+v, %v", rules, err)
+	}
+	// Classic protection needs admin access: a user's token gets the answer
+	// (an installation token 403, below).
+	if p, _, err := client(t, s, "ghp_alice").Repositories.GetPullRequestReviewEnforcement(ctx, owner, name, "main"); err != nil || p.RequiredApprovingReviewCount != 1 {
+		t.Errorf("review protection %+v, %v", p, err)
+	}
 
 	covered := map[string]bool{}
 	for _, call := range s.Calls() {
@@ -87,6 +97,9 @@ func TestEveryOperationAnswersToSchema(t *testing.T) {
 	}
 	if len(s.Violations()) != 0 {
 		t.Errorf("violations: %v", s.Violations())
+	}
+	if _, resp, err := gh.Repositories.GetPullRequestReviewEnforcement(ctx, owner, name, "main"); err == nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("review protection with an installation token: %v", err)
 	}
 }
 

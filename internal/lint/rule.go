@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
 // Severity is how much a finding matters. Off disables a rule.
@@ -96,6 +98,9 @@ type Rule struct {
 	Fix string
 	// PlanetScaleCode is the PlanetScale lint error code the rule mirrors, if any.
 	PlanetScaleCode string
+	// Risk is the diff analysis' risk the rule reports, if any: a report
+	// that lists the risks shows them with the rule's severity.
+	Risk schemadiff.RiskCode
 	// Check runs the rule; it reports through the pass.
 	Check func(p *Pass)
 }
@@ -146,6 +151,16 @@ func RuleIDs() []string {
 		ids = append(ids, r.ID)
 	}
 	return ids
+}
+
+// RuleForRisk returns the rule that reports a risk of the diff analysis.
+func RuleForRisk(code schemadiff.RiskCode) (*Rule, bool) {
+	for _, r := range registry {
+		if r.Risk == code && code != "" {
+			return r, true
+		}
+	}
+	return nil, false
 }
 
 // KnownRule reports whether id names a rule (for config validation).

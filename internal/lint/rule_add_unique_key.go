@@ -9,6 +9,7 @@ import (
 
 var ruleAddUniqueKey = &Rule{
 	ID:       "add-unique-key",
+	Risk:     schemadiff.RiskAddsUniqueKey,
 	Category: CategorySafety,
 	Severity: Warning,
 	Summary:  "The change adds a UNIQUE key to an existing table (or makes a key unique, or changes a unique key's columns).",

@@ -4,6 +4,7 @@ import "github.com/ddlbot/ddlbot/schemadiff"
 
 var ruleDropColumn = &Rule{
 	ID:       "drop-column",
+	Risk:     schemadiff.RiskDropsColumn,
 	Category: CategorySafety,
 	Severity: Error,
 	Summary:  "The change drops a column.",

@@ -4,6 +4,7 @@ import "github.com/ddlbot/ddlbot/schemadiff"
 
 var ruleDropForeignKey = &Rule{
 	ID:       "drop-foreign-key",
+	Risk:     schemadiff.RiskDropsForeignKey,
 	Category: CategorySafety,
 	Severity: Warning,
 	Summary:  "The change drops (or redefines) a FOREIGN KEY constraint.",

@@ -7,6 +7,7 @@ import (
 
 var ruleDropTable = &Rule{
 	ID:       "drop-table",
+	Risk:     schemadiff.RiskDropsTable,
 	Category: CategorySafety,
 	Severity: Error,
 	Summary:  "The change drops a table.",

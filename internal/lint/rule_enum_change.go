@@ -10,6 +10,7 @@ import (
 
 var ruleEnumChange = &Rule{
 	ID:       "enum-change",
+	Risk:     schemadiff.RiskEnumChange,
 	Category: CategorySafety,
 	Severity: Warning,
 	Summary:  "The change removes or reorders values of an ENUM or SET column.",

@@ -4,6 +4,7 @@ import "github.com/ddlbot/ddlbot/schemadiff"
 
 var ruleNarrowColumn = &Rule{
 	ID:       "narrow-column",
+	Risk:     schemadiff.RiskNarrowsColumn,
 	Category: CategorySafety,
 	Severity: Error,
 	Summary:  "The change narrows a column's type (shorter, smaller, fewer digits or decimals, signed/unsigned, or another type).",

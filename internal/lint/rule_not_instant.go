@@ -27,39 +27,75 @@ var ruleNotInstant = &Rule{
 				continue
 			}
 			what := ""
-			if parts := nonInstantParts(c, p.Diff.MySQLVersion); len(parts) > 0 {
+			parts, first := nonInstantParts(c, p.Diff.MySQLVersion)
+			if len(parts) > 0 {
 				what = " (" + strings.Join(parts, ", ") + ")"
 			}
-			p.Report(p.Locate(c.Entity, ""), "the change to %s cannot run with ALGORITHM=INSTANT on MySQL %s%s: PlanetScale copies the table (online DDL), which takes time proportional to its size",
+			// At the statement that makes the change copy the table (the
+			// first part that is not instant), not at the table's last
+			// statement: in migrations those can be different files.
+			p.Report(locateOption(p, c.Entity, first), "the change to %s cannot run with ALGORITHM=INSTANT on MySQL %s%s: PlanetScale copies the table (online DDL), which takes time proportional to its size",
 				Quote(c.Entity), p.Diff.MySQLVersion, what)
 		}
 	},
 }
 
 // nonInstantParts names the parts of an ALTER TABLE that are not instant on
-// their own (at most three, then "…").
-func nonInstantParts(c *schemadiff.Change, version string) []string {
+// their own (at most three, then "…"), and returns the first of them (nil
+// when none is known).
+func nonInstantParts(c *schemadiff.Change, version string) (labels []string, first sqlparser.AlterOption) {
 	alter := c.AlterTable()
 	ft, _ := c.From().(*vsd.CreateTableEntity)
 	if alter == nil || ft == nil {
-		return nil
+		return nil, nil
 	}
 	capable := capabilities.MySQLVersionCapableOf(version)
-	var out []string
 	for _, o := range alter.AlterOptions {
 		one := sqlparser.Clone(alter)
 		one.AlterOptions = []sqlparser.AlterOption{o}
 		if ok, err := vsd.AlterTableCapableOfInstantDDL(one, ft.CreateTable, capable); err == nil && !ok {
-			if len(out) == 3 {
-				return append(out, "…")
+			if first == nil {
+				first = o
 			}
-			out = append(out, alterOptionLabel(o))
+			if len(labels) == 3 {
+				return append(labels, "…"), first
+			}
+			labels = append(labels, alterOptionLabel(o))
 		}
 	}
 	if alter.PartitionSpec != nil || alter.PartitionOption != nil {
-		out = append(out, "partitioning")
+		labels = append(labels, "partitioning")
 	}
-	return out
+	return labels, first
+}
+
+// locateOption finds the statement and word that an ALTER TABLE part of the
+// diff comes from: the index or column it names. It falls back to the
+// table's latest statement.
+func locateOption(p *Pass, table string, o sqlparser.AlterOption) schemadiff.Origin {
+	switch o := o.(type) {
+	case *sqlparser.AddIndexDefinition:
+		first := ""
+		if cols := o.IndexDefinition.Columns; len(cols) > 0 {
+			first = cols[0].Column.String()
+		}
+		return locateKey(p, table, o.IndexDefinition.Info.Name.String(), first)
+	case *sqlparser.AddColumns:
+		if len(o.Columns) > 0 {
+			return locateFirst(p, table, o.Columns[0].Name.String())
+		}
+	case *sqlparser.ModifyColumn:
+		return locateFirst(p, table, o.NewColDefinition.Name.String())
+	case *sqlparser.ChangeColumn:
+		return locateFirst(p, table, o.OldColumn.Name.String())
+	case *sqlparser.DropColumn:
+		return locateFirst(p, table, o.Name.Name.String())
+	case *sqlparser.AlterColumn:
+		return locateFirst(p, table, o.Column.Name.String())
+	case *sqlparser.DropKey:
+		return locateFirst(p, table, o.Name.String())
+	}
+	return p.Locate(table, "")
 }
 
 // alterOptionLabel names an ALTER TABLE part briefly: "MODIFY COLUMN `a`".

@@ -4,6 +4,7 @@ import "github.com/ddlbot/ddlbot/schemadiff"
 
 var ruleNotNullWithoutDefault = &Rule{
 	ID:       "not-null-without-default",
+	Risk:     schemadiff.RiskNotNullWithoutDefault,
 	Category: CategorySafety,
 	Severity: Warning,
 	Summary:  "The change adds a NOT NULL column without a DEFAULT to an existing table.",

@@ -4,6 +4,7 @@ import "github.com/ddlbot/ddlbot/schemadiff"
 
 var ruleNullableToNotNull = &Rule{
 	ID:       "nullable-to-not-null",
+	Risk:     schemadiff.RiskNullableToNotNull,
 	Category: CategorySafety,
 	Severity: Warning,
 	Summary:  "The change makes a nullable column NOT NULL.",

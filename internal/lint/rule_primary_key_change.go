@@ -4,6 +4,7 @@ import "github.com/ddlbot/ddlbot/schemadiff"
 
 var rulePrimaryKeyChange = &Rule{
 	ID:       "primary-key-change",
+	Risk:     schemadiff.RiskPrimaryKeyChange,
 	Category: CategorySafety,
 	Severity: Warning,
 	Summary:  "The change adds, drops or changes a table's PRIMARY KEY.",

@@ -10,6 +10,7 @@ import (
 
 var ruleRenameColumn = &Rule{
 	ID:       "rename-column",
+	Risk:     schemadiff.RiskRenamesColumn,
 	Category: CategorySafety,
 	Severity: Error,
 	Summary:  "The change renames a column (RENAME COLUMN, or CHANGE COLUMN with a new name).",

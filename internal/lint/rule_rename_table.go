@@ -10,6 +10,7 @@ import (
 
 var ruleRenameTable = &Rule{
 	ID:       "rename-table",
+	Risk:     schemadiff.RiskRenamesTable,
 	Category: CategorySafety,
 	Severity: Warning,
 	Summary:  "The change renames a table (RENAME TABLE, or ALTER TABLE ... RENAME TO).",

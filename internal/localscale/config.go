@@ -53,6 +53,11 @@ type Config struct {
 	// ForeignKeysEnabled is the foreign_keys_enabled setting of databases
 	// created by SeedDatabase (create-database takes it from the body).
 	ForeignKeysEnabled bool
+	// MigrationTableName and MigrationFramework are the migration data
+	// copying settings (migration_table_name, migration_framework) of the
+	// databases localscale creates: the table whose rows PlanetScale copies
+	// from a branch on deploy. Empty: copying is off.
+	MigrationTableName, MigrationFramework string
 	// WebhookTimeout bounds one webhook delivery (default 2s, as PlanetScale).
 	WebhookTimeout time.Duration
 	// Logger receives the emulator's logs (default: discarded).

@@ -30,17 +30,20 @@ type orgState struct {
 }
 
 type database struct {
-	ID              string           `json:"id"`
-	Name            string           `json:"name"`
-	Org             string           `json:"organization"`
-	Region          string           `json:"region"`
-	RequireApproval bool             `json:"require_approval_for_deploy"`
-	ForeignKeys     bool             `json:"foreign_keys_enabled"`
-	CreatedAt       time.Time        `json:"created_at"`
-	UpdatedAt       time.Time        `json:"updated_at"`
-	Branches        []*branch        `json:"branches"`
-	DeployRequests  []*deployRequest `json:"deploy_requests"`
-	Webhooks        []*webhook       `json:"webhooks"`
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	Org             string `json:"organization"`
+	Region          string `json:"region"`
+	RequireApproval bool   `json:"require_approval_for_deploy"`
+	ForeignKeys     bool   `json:"foreign_keys_enabled"`
+	// MigrationTable and MigrationFramework: migration data copying (see Config).
+	MigrationTable     string           `json:"migration_table_name"`
+	MigrationFramework string           `json:"migration_framework"`
+	CreatedAt          time.Time        `json:"created_at"`
+	UpdatedAt          time.Time        `json:"updated_at"`
+	Branches           []*branch        `json:"branches"`
+	DeployRequests     []*deployRequest `json:"deploy_requests"`
+	Webhooks           []*webhook       `json:"webhooks"`
 	// Queue holds the numbers of the deploy requests that wait for, or hold,
 	// the database's single deploy slot, in order.
 	Queue []int `json:"queue"`

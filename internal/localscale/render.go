@@ -62,6 +62,7 @@ func (s *Server) renderDatabase(db *database, api string) ps.Database {
 		HTMLURL: s.htmlURL(api, db.Org, db.Name), State: "ready", Ready: true,
 		Region: region(), DefaultBranch: "main", RequireApprovalForDeploy: db.RequireApproval,
 		ForeignKeysEnabled: db.ForeignKeys, Plan: "scaler_pro", Kind: "mysql",
+		MigrationTableName: db.MigrationTable, MigrationFramework: db.MigrationFramework,
 		CreatedAt: db.CreatedAt, UpdatedAt: db.UpdatedAt,
 	}
 }

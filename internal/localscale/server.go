@@ -249,7 +249,8 @@ func (s *Server) SetRequireApproval(org, db string, on bool) error {
 func (s *Server) newDatabase(org, name string, now time.Time, requireApproval, fks bool) *database {
 	empty := s.sch.emptyHash()
 	d := &database{ID: randString(12), Name: name, Org: org, Region: "us-east", RequireApproval: requireApproval,
-		ForeignKeys: fks, CreatedAt: now, UpdatedAt: now, SlotFreeAt: now}
+		ForeignKeys: fks, CreatedAt: now, UpdatedAt: now, SlotFreeAt: now,
+		MigrationTable: s.cfg.MigrationTableName, MigrationFramework: s.cfg.MigrationFramework}
 	d.Branches = append(d.Branches, &branch{ID: randString(12), Name: "main", Production: true, SafeMigrations: true,
 		Actor: defaultActor, CreatedAt: now, UpdatedAt: now, ReadyAt: now, ReadyNotified: true, Schema: empty, Base: empty})
 	return d

@@ -60,6 +60,11 @@ func (g *GitHub) Reviews(context.Context, string, string, int) ([]github.Review,
 	return nil, nil
 }
 
+// RequiredReviews is 0: a terminal has no branch protection.
+func (g *GitHub) RequiredReviews(context.Context, string, string, string) (int, error) {
+	return 0, nil
+}
+
 // EditComment replaces a sticky comment's body; a deployment in it is drawn
 // on the console.
 func (g *GitHub) EditComment(_ context.Context, _, _ string, id int64, body string) error {
