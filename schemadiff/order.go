@@ -3,7 +3,11 @@ package schemadiff
 import (
 	"container/heap"
 	"context"
+	"errors"
 	"fmt"
+	"math"
+	"slices"
+	"sort"
 	"strings"
 
 	vsd "vitess.io/vitess/go/vt/schemadiff"
@@ -112,7 +116,7 @@ func touches(stmt sqlparser.Statement, cols map[string]bool) bool {
 }
 
 // newOrderGraph derives the precedences among the diffs of from → to.
-func newOrderGraph(from, to *vsd.Schema, diffs []vsd.EntityDiff) *orderGraph {
+func newOrderGraph(from, to *side, diffs []vsd.EntityDiff) *orderGraph {
 	g := &orderGraph{diffs: diffs, out: make([][]int, len(diffs))}
 	byName := map[string][]int{}
 	for i, d := range diffs {
@@ -272,43 +276,15 @@ func (g *orderGraph) cycleKeys() (dropFirst, addLast map[string]map[string]bool)
 // sorted returns the diffs in an order that honours every edge, preferring
 // Vitess' own: by equivalence class (numbered by its first diff), then by
 // position. It fails when the edges form a cycle.
-func (g *orderGraph) sorted(sd *vsd.SchemaDiff) ([]vsd.EntityDiff, error) {
-	index := make(map[string]int, len(g.diffs))
-	for i, d := range g.diffs {
-		index[d.CanonicalStatementString()] = i
-	}
-	class := make([]int, len(g.diffs))
-	for i := range class {
-		class[i] = i
-	}
-	find := func(x int) int {
-		for class[x] != x {
-			class[x] = class[class[x]]
-			x = class[x]
-		}
-		return x
-	}
-	union := func(a, b int) {
-		ra, rb := find(a), find(b)
-		if ra > rb {
-			ra, rb = rb, ra
-		}
-		class[rb] = ra // the class is named by its lowest member, as in Vitess
-	}
-	for _, dep := range sd.AllDependencies() {
-		a, aok := index[dep.Diff().CanonicalStatementString()]
-		b, bok := index[dep.DependentDiff().CanonicalStatementString()]
-		if aok && bok {
-			union(a, b)
-		}
-	}
+func (g *orderGraph) sorted(from *side) ([]vsd.EntityDiff, error) {
+	class := vitessClasses(from, g.diffs)
 	indeg := make([]int, len(g.diffs))
 	for _, e := range g.edges {
 		indeg[e.after]++
 	}
 	q := &diffQueue{}
 	for i := range g.diffs {
-		q.key = append(q.key, find(i))
+		q.key = append(q.key, class[i])
 		if indeg[i] == 0 {
 			heap.Push(q, i)
 		}
@@ -360,17 +336,338 @@ func (q *diffQueue) Pop() any {
 	return x
 }
 
+// side is one schema's entities of a group, in the order Vitess sorts a
+// schema: tables by foreign-key depth then name (tables in or below a cycle
+// last, by name), then views by depth then name.
+type side struct {
+	sorted []vsd.Entity
+	named  map[string]vsd.Entity
+}
+
+// Tables returns the side's tables in order.
+func (s *side) Tables() []*vsd.CreateTableEntity {
+	var out []*vsd.CreateTableEntity
+	for _, e := range s.sorted {
+		if t, ok := e.(*vsd.CreateTableEntity); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Views returns the side's views in order.
+func (s *side) Views() []*vsd.CreateViewEntity {
+	var out []*vsd.CreateViewEntity
+	for _, e := range s.sorted {
+		if v, ok := e.(*vsd.CreateViewEntity); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Table returns a table by name (nil when absent).
+func (s *side) Table(name string) *vsd.CreateTableEntity {
+	t, _ := s.named[name].(*vsd.CreateTableEntity)
+	return t
+}
+
+// groupSide copies the entities of s named in names, leaving out the
+// foreign keys in without (table → constraint names), and sorts them.
+func (s *Schema) groupSide(names []string, without map[string]map[string]bool) *side {
+	sd := &side{named: make(map[string]vsd.Entity, len(names))}
+	for _, n := range names {
+		e, ok := s.entities[n]
+		if !ok {
+			continue
+		}
+		c := e.Clone()
+		if t, ok := c.(*vsd.CreateTableEntity); ok && len(without[n]) > 0 {
+			kept := t.TableSpec.Constraints[:0]
+			for _, k := range t.TableSpec.Constraints {
+				if _, isFK := k.Details.(*sqlparser.ForeignKeyDefinition); !isFK || !without[n][k.Name.String()] {
+					kept = append(kept, k)
+				}
+			}
+			t.TableSpec.Constraints = kept
+		}
+		sd.named[c.Name()] = c
+	}
+	sd.sort()
+	return sd
+}
+
+// sort orders the entities as Vitess' Schema.normalize does, in linear
+// time: its level-by-level scan gives each table 1 + the highest level of
+// its parents, and each view 1 + the highest level of the views it reads.
+func (s *side) sort() {
+	const unknown, visiting, cyclic = -1, -2, -3
+	level := make(map[string]int, len(s.named))
+	var tableLevel func(name string) int
+	tableLevel = func(name string) int {
+		switch l, ok := level[name]; {
+		case ok && l == visiting:
+			return cyclic
+		case ok:
+			return l
+		}
+		t, ok := s.named[name].(*vsd.CreateTableEntity)
+		if !ok {
+			return cyclic // a missing parent or a view: Vitess never places it
+		}
+		level[name] = visiting
+		l := 0
+		for _, fk := range tableForeignKeys(t) {
+			pl := tableLevel(fk.parent)
+			if pl == cyclic {
+				l = cyclic
+				break
+			}
+			l = max(l, pl+1)
+		}
+		level[name] = l
+		return l
+	}
+	var viewLevel func(name string) int
+	viewLevel = func(name string) int {
+		switch l, ok := level[name]; {
+		case ok && l == visiting:
+			return cyclic
+		case ok:
+			return l
+		}
+		v, ok := s.named[name].(*vsd.CreateViewEntity)
+		if !ok {
+			if _, isTable := s.named[name].(*vsd.CreateTableEntity); isTable {
+				return -1 // any table sorts before any view
+			}
+			return -1 // dual or unknown: Vitess' load has judged it
+		}
+		level[name] = visiting
+		l := 0
+		for _, r := range references(v) {
+			if r == name {
+				continue
+			}
+			rl := viewLevel(r)
+			if rl == cyclic {
+				l = cyclic
+				break
+			}
+			l = max(l, rl+1)
+		}
+		level[name] = l
+		return l
+	}
+	type ranked struct {
+		e           vsd.Entity
+		view, level int
+	}
+	rs := make([]ranked, 0, len(s.named))
+	for name, e := range s.named {
+		if _, ok := e.(*vsd.CreateViewEntity); ok {
+			rs = append(rs, ranked{e: e, view: 1})
+			continue
+		}
+		rs = append(rs, ranked{e: e, level: tableLevel(name)})
+	}
+	for i := range rs {
+		if rs[i].view == 1 {
+			rs[i].level = viewLevel(rs[i].e.Name())
+		}
+		if rs[i].level == cyclic {
+			rs[i].level = math.MaxInt // after every level, by name
+		}
+	}
+	sort.Slice(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if a.view != b.view {
+			return a.view < b.view
+		}
+		if a.level != b.level {
+			return a.level < b.level
+		}
+		return a.e.Name() < b.e.Name()
+	})
+	s.sorted = make([]vsd.Entity, len(rs))
+	for i, r := range rs {
+		s.sorted[i] = r.e
+	}
+}
+
+// entityDiffs diffs two sides as Vitess' Schema.diff does (drops in
+// reverse source order, then changes and creations in target order), each
+// diff's subsequent diffs flattened into the list as SchemaDiff does.
+func entityDiffs(from, to *side, hints *vsd.DiffHints) ([]vsd.EntityDiff, error) {
+	var drops, alters, creates []vsd.EntityDiff
+	for _, e := range from.sorted {
+		if _, ok := to.named[e.Name()]; !ok {
+			drops = append(drops, e.Drop())
+		}
+	}
+	slices.Reverse(drops)
+	for _, e := range to.sorted {
+		fe, ok := from.named[e.Name()]
+		if !ok {
+			creates = append(creates, e.Create())
+			continue
+		}
+		d, err := fe.Diff(e, hints)
+		switch {
+		case errors.Is(err, vsd.ErrEntityTypeMismatch):
+			drops = append(drops, fe.Drop())
+			creates = append(creates, e.Create())
+		case err != nil:
+			return nil, err
+		case d != nil && !d.IsEmpty():
+			alters = append(alters, d)
+		}
+	}
+	var out []vsd.EntityDiff
+	for _, d := range slices.Concat(drops, alters, creates) {
+		for _, sub := range vsd.AllSubsequent(d) {
+			out = append(out, sub)
+			sub.SetSubsequentDiff(nil)
+		}
+	}
+	return out, nil
+}
+
+// vitessClasses numbers each diff's equivalence class as SchemaDiff does
+// (diffs related through the entities they depend on, a class named by its
+// first diff), the order in which OrderedDiffs emits them.
+func vitessClasses(from *side, diffs []vsd.EntityDiff) []int {
+	byName := map[string][]int{}
+	for i, d := range diffs {
+		byName[d.EntityName()] = append(byName[d.EntityName()], i)
+	}
+	class := make([]int, len(diffs))
+	for i := range class {
+		class[i] = i
+	}
+	find := func(x int) int {
+		for class[x] != x {
+			class[x] = class[class[x]]
+			x = class[x]
+		}
+		return x
+	}
+	relate := func(i int, names ...string) {
+		for _, n := range names {
+			for _, j := range byName[n] {
+				ri, rj := find(i), find(j)
+				if ri > rj {
+					ri, rj = rj, ri
+				}
+				class[rj] = ri
+			}
+		}
+	}
+	for _, ds := range byName {
+		for _, j := range ds[1:] {
+			relate(j, diffs[ds[0]].EntityName())
+		}
+	}
+	for i, d := range diffs {
+		fe, te := d.Entities()
+		switch d.(type) {
+		case *vsd.CreateViewEntityDiff, *vsd.AlterViewEntityDiff, *vsd.DropViewEntityDiff:
+			for _, e := range []vsd.Entity{fe, te} {
+				if e != nil {
+					relate(i, references(e)...)
+				}
+			}
+		case *vsd.CreateTableEntityDiff:
+			if t, ok := te.(*vsd.CreateTableEntity); ok {
+				for _, fk := range tableForeignKeys(t) {
+					relate(i, fk.parent)
+				}
+			}
+		case *vsd.AlterTableEntityDiff:
+			ft := from.Table(d.EntityName())
+			_ = sqlparser.Walk(func(n sqlparser.SQLNode) (bool, error) {
+				switch n := n.(type) {
+				case *sqlparser.AddConstraintDefinition:
+					if fk, ok := n.ConstraintDefinition.Details.(*sqlparser.ForeignKeyDefinition); ok && fk.ReferenceDefinition != nil {
+						relate(i, fk.ReferenceDefinition.ReferencedTable.Name.String())
+					}
+				case *sqlparser.DropKey:
+					if (n.Type == sqlparser.ForeignKeyType || n.Type == sqlparser.ConstraintType) && ft != nil {
+						for _, fk := range tableForeignKeys(ft) {
+							if fk.name == n.Name.String() {
+								relate(i, fk.parent)
+							}
+						}
+					}
+				}
+				return true, nil
+			}, d.Statement())
+		}
+	}
+	for i := range class {
+		class[i] = find(i)
+	}
+	return class
+}
+
 // orderGroup diffs one group of linked entities of from → to and orders the
 // diffs (see the top of the file). With a foreign-key cycle the plan has up
 // to three stages: ALTER TABLE ... DROP FOREIGN KEY for the cycle's keys the
 // target removes, the changes without those keys, then ALTER TABLE ... ADD
 // FOREIGN KEY for the cycle's keys the target adds.
 func orderGroup(ctx context.Context, from, to *Schema, names []string, hints *vsd.DiffHints) ([]vsd.EntityDiff, error) {
-	fv, err := from.subSchema(names, nil)
+	if hints.TableRenameStrategy != vsd.TableRenameAssumeDifferent {
+		// Renames move foreign keys between names: with rename detection on
+		// (not the default), Vitess diffs and orders the group itself.
+		return vitessOrderGroup(ctx, from, to, names, hints)
+	}
+	fs, ts := from.groupSide(names, nil), to.groupSide(names, nil)
+	diffs, err := entityDiffs(fs, ts, hints)
 	if err != nil {
 		return nil, err
 	}
-	tv, err := to.subSchema(names, nil)
+	g := newOrderGraph(fs, ts, diffs)
+	dropFirst, addLast := g.cycleKeys()
+	if dropFirst == nil && addLast == nil {
+		return g.sorted(fs)
+	}
+	var out []vsd.EntityDiff
+	mid := from.groupSide(names, dropFirst)
+	if len(dropFirst) > 0 {
+		pre, err := entityDiffs(fs, mid, hints)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pre...)
+		mid = from.groupSide(names, dropFirst)
+	}
+	target := to.groupSide(names, addLast)
+	main, err := entityDiffs(mid, target, hints)
+	if err != nil {
+		return nil, err
+	}
+	ordered, err := newOrderGraph(mid, target, main).sorted(mid)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, ordered...)
+	if len(addLast) > 0 {
+		post, err := entityDiffs(to.groupSide(names, addLast), to.groupSide(names, nil), hints)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, post...)
+	}
+	return out, nil
+}
+
+// vitessOrderGroup is Vitess' own diff and permutation search of a group.
+func vitessOrderGroup(ctx context.Context, from, to *Schema, names []string, hints *vsd.DiffHints) ([]vsd.EntityDiff, error) {
+	fv, err := from.subSchema(names)
+	if err != nil {
+		return nil, err
+	}
+	tv, err := to.subSchema(names)
 	if err != nil {
 		return nil, err
 	}
@@ -378,61 +675,5 @@ func orderGroup(ctx context.Context, from, to *Schema, names []string, hints *vs
 	if err != nil {
 		return nil, err
 	}
-	diffs := sd.UnorderedDiffs()
-	for _, d := range diffs {
-		if _, ok := d.(*vsd.RenameTableEntityDiff); ok {
-			// A rename moves foreign keys between names; leave those few
-			// groups (only with rename detection on) to Vitess' search.
-			return sd.OrderedDiffs(ctx)
-		}
-	}
-	g := newOrderGraph(fv, tv, diffs)
-	dropFirst, addLast := g.cycleKeys()
-	if dropFirst == nil && addLast == nil {
-		return g.sorted(sd)
-	}
-	var out []vsd.EntityDiff
-	mid := fv
-	if len(dropFirst) > 0 {
-		if mid, err = from.subSchema(names, dropFirst); err != nil {
-			return nil, err
-		}
-		pre, err := fv.SchemaDiff(mid, hints)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, pre.UnorderedDiffs()...)
-		if mid, err = from.subSchema(names, dropFirst); err != nil {
-			return nil, err
-		}
-	}
-	target := tv
-	if len(addLast) > 0 {
-		if target, err = to.subSchema(names, addLast); err != nil {
-			return nil, err
-		}
-	}
-	main, err := mid.SchemaDiff(target, hints)
-	if err != nil {
-		return nil, err
-	}
-	ordered, err := newOrderGraph(mid, target, main.UnorderedDiffs()).sorted(main)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, ordered...)
-	if len(addLast) > 0 {
-		if target, err = to.subSchema(names, addLast); err != nil {
-			return nil, err
-		}
-		if tv, err = to.subSchema(names, nil); err != nil {
-			return nil, err
-		}
-		post, err := target.SchemaDiff(tv, hints)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, post.UnorderedDiffs()...)
-	}
-	return out, nil
+	return sd.OrderedDiffs(ctx)
 }

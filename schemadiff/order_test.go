@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -108,33 +110,52 @@ func TestOrderMatchesVitess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hints := &vsd.DiffHints{ForeignKeyCheckStrategy: vsd.ForeignKeyCheckStrategyStrict, SubsequentDiffStrategy: vsd.SubsequentDiffStrategyAllow}
-	groups, compared := diffGroups(from, to, false), 0
-	for _, names := range groups {
-		ours, err := orderGroup(context.Background(), from, to, names, hints)
-		if err != nil {
-			t.Fatalf("group %v: %v", names, err)
-		}
-		fv, _ := from.subSchema(names, nil)
-		tv, _ := to.subSchema(names, nil)
-		sd, err := fv.SchemaDiff(tv, hints)
+	empty, err := env.LoadCreateStatements(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs := [][2]*Schema{{from, to}, {to, from}}
+	// The migration fixtures hold views over views and foreign keys.
+	dirs, _ := filepath.Glob(filepath.Join("testdata", "migrations", "*", "*"))
+	for _, dir := range dirs {
+		f, err := ParseFormat(filepath.Base(filepath.Dir(dir)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		theirs, err := sd.OrderedDiffs(context.Background())
+		s, _, err := env.LoadMigrations(os.DirFS(dir), ".", f)
 		if err != nil {
-			t.Fatalf("group %v: Vitess: %v", names, err)
+			t.Fatalf("%s: %v", dir, err)
 		}
-		a, b := statements(ours), statements(theirs)
-		if a != b {
-			t.Errorf("group %v:\nours:\n%s\n\nVitess:\n%s", names, a, b)
-		}
-		if len(ours) > 1 {
-			compared++
+		pairs = append(pairs, [2]*Schema{empty, s}, [2]*Schema{s, empty})
+	}
+	hints := &vsd.DiffHints{ForeignKeyCheckStrategy: vsd.ForeignKeyCheckStrategyStrict, SubsequentDiffStrategy: vsd.SubsequentDiffStrategyAllow,
+		TableCharsetCollateStrategy: vsd.TableCharsetCollateIgnoreAlways, EnumReorderStrategy: vsd.EnumReorderStrategyAllow}
+	compared := 0
+	for _, pair := range pairs {
+		from, to := pair[0], pair[1]
+		for _, names := range diffGroups(from, to, false) {
+			ours, err := orderGroup(context.Background(), from, to, names, hints)
+			if err != nil {
+				t.Fatalf("group %v: %v", names, err)
+			}
+			theirs, err := vitessOrderGroup(context.Background(), from, to, names, hints)
+			if err != nil {
+				// Vitess finds no order for some groups ours orders (views
+				// dropped with their tables): nothing to compare.
+				t.Logf("group %v: Vitess: %v\nours:\n%s", names, err, statements(ours))
+				continue
+			}
+			a, b := statements(ours), statements(theirs)
+			if a != b {
+				t.Errorf("group %v:\nours:\n%s\n\nVitess:\n%s", names, a, b)
+			}
+			if len(ours) > 1 {
+				compared++
+			}
 		}
 	}
-	if compared < 5 {
-		t.Errorf("only %d groups of several diffs among %d: the generated change set no longer tests ordering", compared, len(groups))
+	if compared < 20 {
+		t.Errorf("only %d groups of several diffs: the inputs no longer test ordering", compared)
 	}
 }
 

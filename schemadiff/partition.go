@@ -138,26 +138,13 @@ func sameEntity(a, b vsd.Entity) bool {
 }
 
 // subSchema builds a Vitess schema from copies of some entities of s (copies,
-// because Vitess normalises the entities it diffs in place), leaving out the
-// foreign keys named in without (table → constraint names).
-func (s *Schema) subSchema(names []string, without map[string]map[string]bool) (*vsd.Schema, error) {
+// because Vitess normalises the entities it diffs in place).
+func (s *Schema) subSchema(names []string) (*vsd.Schema, error) {
 	entities := make([]vsd.Entity, 0, len(names))
 	for _, n := range names {
-		e, ok := s.entities[n]
-		if !ok {
-			continue
+		if e, ok := s.entities[n]; ok {
+			entities = append(entities, e.Clone())
 		}
-		c := e.Clone()
-		if t, ok := c.(*vsd.CreateTableEntity); ok && len(without[n]) > 0 {
-			kept := t.TableSpec.Constraints[:0]
-			for _, k := range t.TableSpec.Constraints {
-				if _, isFK := k.Details.(*sqlparser.ForeignKeyDefinition); !isFK || !without[n][k.Name.String()] {
-					kept = append(kept, k)
-				}
-			}
-			t.TableSpec.Constraints = kept
-		}
-		entities = append(entities, c)
 	}
 	return vsd.NewSchemaFromEntities(s.env.vitess, entities)
 }
