@@ -185,3 +185,23 @@ func TestViewOverForeignKeyCycleLoads(t *testing.T) {
 		t.Error("a view over a missing column loads")
 	}
 }
+
+func TestCommentLineMatches(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"-- +goose Up\nCREATE TABLE t (id int);", true},
+		{"-- header\n\n-- +GOOSE UP\n", true},
+		{"CREATE TABLE t (id int); -- +goose Up", false}, // not at a line start
+		{"  -- +goose Up", false},
+		{"-- +goose Down\n", false},
+		{"CREATE TABLE t (id int);\n-- +goose Up", true},
+		{"", false},
+		{"--", false},
+	} {
+		if got := commentLineMatches(tc.text, reGooseUp); got != tc.want || got != reGooseUp.MatchString(tc.text) {
+			t.Errorf("%q: %v, want %v (and the same as the regexp over the whole text)", tc.text, got, tc.want)
+		}
+	}
+}
