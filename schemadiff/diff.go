@@ -174,19 +174,7 @@ func Compute(ctx context.Context, from, to *Schema, opts DiffOptions) (d *Diff, 
 	}
 	var groups [][]vsd.EntityDiff
 	for _, names := range diffGroups(from, to, opts.DetectRenames) {
-		fv, err := from.subSchema(names)
-		if err != nil {
-			return nil, fmt.Errorf("diff schemas: %w", err)
-		}
-		tv, err := to.subSchema(names)
-		if err != nil {
-			return nil, fmt.Errorf("diff schemas: %w", err)
-		}
-		sd, err := fv.SchemaDiff(tv, hints)
-		if err != nil {
-			return nil, fmt.Errorf("diff schemas: %w", err)
-		}
-		ordered, err := sd.OrderedDiffs(ctx)
+		ordered, err := orderGroup(ctx, from, to, names, hints)
 		if err != nil {
 			return nil, fmt.Errorf("order schema changes: %w", err)
 		}

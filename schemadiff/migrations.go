@@ -122,9 +122,9 @@ func DetectFormat(files map[string]string) Format {
 			counts[FormatGolangMigrate]++
 		case reFlyway.MatchString(name):
 			counts[FormatFlyway]++
-		case reGooseUp.MatchString(text):
+		case commentLineMatches(text, reGooseUp):
 			counts[FormatGoose]++
-		case reDbmateUp.MatchString(text):
+		case commentLineMatches(text, reDbmateUp):
 			counts[FormatDbmate]++
 		}
 	}
@@ -135,6 +135,32 @@ func DetectFormat(files map[string]string) Format {
 		}
 	}
 	return best
+}
+
+// commentLineMatches reports whether re, a pattern of a line that starts
+// with "--", matches a line of text. It runs re on those lines only: a
+// multi-line pattern run over a whole 1.5 MB schema costs a fifth of a diff.
+func commentLineMatches(text string, re *regexp.Regexp) bool {
+	for i := 0; i < len(text); {
+		j := strings.Index(text[i:], "--")
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j == 0 || text[j-1] == '\n' {
+			end := strings.IndexByte(text[j:], '\n')
+			if end < 0 {
+				end = len(text)
+			} else {
+				end += j
+			}
+			if re.MatchString(text[j:end]) {
+				return true
+			}
+		}
+		i = j + 2
+	}
+	return false
 }
 
 func readMigration(p, name, text string, format Format) (MigrationFile, bool, error) {

@@ -562,6 +562,9 @@ func (b *Builder) Finish() (*Schema, error) {
 			}
 		}()
 		vs, err := vsd.NewSchemaFromEntities(s.env.vitess, entities)
+		if err != nil && viewsFailOnlyForLoop(s.env.vitess, err, entities) {
+			err = nil
+		}
 		if err != nil {
 			for _, e := range splitJoined(err) {
 				if b.cascade(e) {
@@ -583,6 +586,37 @@ func (b *Builder) Finish() (*Schema, error) {
 		s.Problems = append(s.Problems, Problem{Kind: ProblemInvalidSchema, Message: "schema is not valid"})
 	}
 	return s, s.err()
+}
+
+// viewsFailOnlyForLoop reports whether Vitess refused the schema only for
+// views reading tables in (or referencing) a foreign-key cycle: its
+// validation gives those tables the level it then requires views to be
+// above, so any such view is "unresolved". The views are valid when they
+// validate against the same tables without their foreign keys.
+func viewsFailOnlyForLoop(env *vsd.Environment, err error, entities []vsd.Entity) bool {
+	for _, e := range splitJoined(err) {
+		var unresolved *vsd.ViewDependencyUnresolvedError
+		if !errors.As(e, &unresolved) {
+			return false
+		}
+	}
+	stripped := make([]vsd.Entity, 0, len(entities))
+	for _, e := range entities {
+		if t, ok := e.(*vsd.CreateTableEntity); ok {
+			c := t.Clone().(*vsd.CreateTableEntity)
+			kept := c.TableSpec.Constraints[:0]
+			for _, k := range c.TableSpec.Constraints {
+				if _, isFK := k.Details.(*sqlparser.ForeignKeyDefinition); !isFK {
+					kept = append(kept, k)
+				}
+			}
+			c.TableSpec.Constraints = kept
+			e = c
+		}
+		stripped = append(stripped, e)
+	}
+	_, err = vsd.NewSchemaFromEntities(env, stripped)
+	return err == nil
 }
 
 // splitJoined flattens errors.Join trees.

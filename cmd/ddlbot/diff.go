@@ -36,10 +36,15 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 	migrationFormat := fset.String("migration-format", "auto", "format of migrations folders: auto, plain, golang-migrate, goose, dbmate or flyway")
 	renames := fset.Bool("detect-renames", false, "detect renamed tables and columns instead of showing drop + add")
 	exitCode := fset.Bool("exit-code", false, "exit with 1 when the schemas differ")
+	prof := addProfileFlags(fset)
 	args, err := parseFlags(fset, args)
 	if err != nil {
 		return a.flagError(fset, err)
 	}
+	if err := prof.start(); err != nil {
+		return a.fail(usageError{err.Error()})
+	}
+	defer prof.stop(a)
 	if len(args) != 2 {
 		code := a.fail(usageError{fmt.Sprintf("diff takes FROM and TO, got %d argument(s)", len(args))})
 		a.helpHint(fset)

@@ -41,10 +41,15 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	markdown := fset.Bool("markdown", false, "with --list-rules: print the reference as markdown")
 	mysqlVersion := fset.String("mysql-version", "", "MySQL version to parse for, for PATHs not in the config (default "+schemadiff.DefaultMySQLVersion+")")
 	allowFK := fset.Bool("allow-foreign-keys", false, "for PATHs not in the config: the database allows foreign keys")
+	prof := addProfileFlags(fset)
 	paths, err := parseFlags(fset, args)
 	if err != nil {
 		return a.flagError(fset, err)
 	}
+	if err := prof.start(); err != nil {
+		return a.fail(usageError{err.Error()})
+	}
+	defer prof.stop(a)
 	if *listRules {
 		if err := lint.WriteRuleReference(a.stdout, *markdown); err != nil {
 			return a.fail(err)

@@ -31,8 +31,15 @@ var ruleForeignKeyUnresolved = &Rule{
 		if p.Head == nil {
 			return
 		}
+		// Vitess stops at the first foreign key error of a schema: type
+		// mismatches are checked here, every one of them.
+		mismatched := reportFKTypeMismatches(p)
 		for _, pr := range p.Head.Problems {
 			if !problemIsSchemaError(pr) || fkProblemCode(pr.Err) == "" {
+				continue
+			}
+			var typ *vsd.ForeignKeyColumnTypeMismatchError
+			if errors.As(pr.Err, &typ) && mismatched[fkColumnKey{typ.Table, typ.Constraint, strings.ToLower(typ.Column)}] {
 				continue
 			}
 			reportFKProblem(p, pr)
@@ -125,7 +132,7 @@ func reportFKProblem(p *Pass, pr schemadiff.Problem) {
 	case errors.As(err, &typ):
 		table, needle, blame, blameNeedle = typ.Table, typ.ReferencedTable, typ.ReferencedTable, typ.ReferencedColumn
 		patterns = []string{fkReferences(typ.ReferencedTable)}
-		msg = fmt.Sprintf("foreign key %s of table %s joins column %s to %s.%s, whose type differs", Quote(typ.Constraint), Quote(table), Quote(typ.Column), Quote(typ.ReferencedTable), Quote(typ.ReferencedColumn))
+		msg = fkTypeMessage(typ.Constraint, table, typ.Column, typ.ReferencedTable, typ.ReferencedColumn)
 	case errors.As(err, &index):
 		table, needle, blame = index.Table, index.ReferencedTable, index.ReferencedTable
 		patterns = []string{fkReferences(index.ReferencedTable)}
@@ -226,4 +233,116 @@ func fkPath(graph map[string][]string, from, to string) []string {
 		}
 	}
 	return nil
+}
+
+// fkColumnKey names one column of one foreign key.
+type fkColumnKey struct{ table, constraint, column string }
+
+func fkTypeMessage(constraint, table, column, refTable, refColumn string) string {
+	return fmt.Sprintf("foreign key %s of table %s joins column %s to %s.%s, whose type differs", Quote(constraint), Quote(table), Quote(column), Quote(refTable), Quote(refColumn))
+}
+
+// reportFKTypeMismatches reports every column of a foreign key of the
+// looked-at tables whose type MySQL would refuse to join to the referenced
+// column, and returns which it reported. Keys whose table or columns are
+// missing are left to the loader's errors.
+func reportFKTypeMismatches(p *Pass) map[fkColumnKey]bool {
+	reported := map[fkColumnKey]bool{}
+	env := p.Head.Env().Vitess()
+	for _, t := range p.Tables() {
+		cols := columnsByName(t)
+		for _, cs := range t.TableSpec.Constraints {
+			fk, ok := cs.Details.(*sqlparser.ForeignKeyDefinition)
+			if !ok || fk.ReferenceDefinition == nil {
+				continue
+			}
+			refName := fk.ReferenceDefinition.ReferencedTable.Name.String()
+			parent := p.Head.Table(refName)
+			if parent == nil || len(fk.Source) != len(fk.ReferenceDefinition.ReferencedColumns) {
+				continue
+			}
+			refCols := columnsByName(parent)
+			for i, src := range fk.Source {
+				child, ref := cols[src.Lowered()], refCols[fk.ReferenceDefinition.ReferencedColumns[i].Lowered()]
+				if child == nil || ref == nil || fkTypesJoin(env, t.TableSpec, parent.TableSpec, child.Type, ref.Type) {
+					continue
+				}
+				key := fkColumnKey{t.Name(), cs.Name.String(), src.Lowered()}
+				if reported[key] {
+					continue
+				}
+				reported[key] = true
+				o, ok := psLocateSeq(p, t.Name(), fkReferences(refName))
+				if !ok {
+					o = p.Locate(t.Name(), refName)
+				}
+				p.Report(o, "%s: %s against %s (FOREIGN_KEYS_UNRESOLVED)",
+					fkTypeMessage(cs.Name.String(), t.Name(), child.Name.String(), refName, ref.Name.String()),
+					bareType(child.Type), bareType(ref.Type))
+			}
+		}
+	}
+	return reported
+}
+
+// bareType prints a column type without its column options (NULL, DEFAULT...).
+func bareType(t *sqlparser.ColumnType) string {
+	c := *t
+	c.Options = nil
+	return sqlparser.CanonicalString(&c)
+}
+
+func columnsByName(t *vsd.CreateTableEntity) map[string]*sqlparser.ColumnDefinition {
+	out := make(map[string]*sqlparser.ColumnDefinition, len(t.TableSpec.Columns))
+	for _, c := range t.TableSpec.Columns {
+		out[c.Name.Lowered()] = c
+	}
+	return out
+}
+
+// fkTypesJoin reports whether a foreign key column of type child may
+// reference a column of type parent, by the rule Vitess' schema validation
+// applies (MySQL's): the same type (char and varchar mix), sign, zerofill,
+// enum values and, for text, collation; lengths and precision may differ.
+func fkTypesJoin(env *vsd.Environment, ct, pt *sqlparser.TableSpec, child, parent *sqlparser.ColumnType) bool {
+	a, b := strings.ToLower(child.Type), strings.ToLower(parent.Type)
+	textual := map[string]bool{"char": true, "varchar": true, "text": true, "tinytext": true, "mediumtext": true, "longtext": true, "enum": true, "set": true}
+	if a != b && !(textual[a] && textual[b] && (a == "char" || a == "varchar") && (b == "char" || b == "varchar")) {
+		return false
+	}
+	if child.Unsigned != parent.Unsigned || child.Zerofill != parent.Zerofill || !sqlparser.Equals.SliceOfString(child.EnumValues, parent.EnumValues) {
+		return false
+	}
+	if textual[a] && textual[b] {
+		return columnCollation(env, ct, child) == columnCollation(env, pt, parent)
+	}
+	return true
+}
+
+// columnCollation is the collation a text column gets: its own, its
+// charset's default, the table's, or the server default.
+func columnCollation(env *vsd.Environment, t *sqlparser.TableSpec, col *sqlparser.ColumnType) string {
+	if col.Options != nil && col.Options.Collate != "" {
+		return strings.ToLower(col.Options.Collate)
+	}
+	cenv := env.CollationEnv()
+	if col.Charset.Name != "" {
+		return cenv.LookupName(cenv.DefaultCollationForCharset(strings.ToLower(col.Charset.Name)))
+	}
+	var charset, collate string
+	for _, o := range t.Options {
+		switch strings.ToLower(o.Name) {
+		case "charset", "character set", "default charset", "default character set":
+			charset = o.String
+		case "collate", "default collate":
+			collate = o.String
+		}
+	}
+	switch {
+	case collate != "":
+		return strings.ToLower(collate)
+	case charset != "":
+		return cenv.LookupName(cenv.DefaultCollationForCharset(strings.ToLower(charset)))
+	}
+	return cenv.LookupName(env.DefaultColl)
 }

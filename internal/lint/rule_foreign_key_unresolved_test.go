@@ -15,6 +15,26 @@ func TestForeignKeyUnresolved(t *testing.T) {
 		{name: "references a view", allowFK: true,
 			head: "CREATE TABLE t (id int PRIMARY KEY);\nCREATE VIEW tv AS SELECT id FROM t;\nCREATE TABLE c (id int PRIMARY KEY, x int, FOREIGN KEY (x) REFERENCES tv (id));",
 			want: []string{"3:71 `tv`, which is a view"}},
+		{name: "every type mismatch is reported", allowFK: true,
+			head: "CREATE TABLE p (id bigint unsigned PRIMARY KEY, code varchar(10), KEY (code));\n" +
+				"CREATE TABLE q (id int PRIMARY KEY, name varchar(20) CHARACTER SET latin1, KEY (name));\n" +
+				"CREATE TABLE c (id int PRIMARY KEY, pid int, pcode char(4), qname varchar(20),\n" +
+				"  CONSTRAINT c_p FOREIGN KEY (pid) REFERENCES p (id),\n" +
+				"  CONSTRAINT c_code FOREIGN KEY (pcode) REFERENCES p (code),\n" +
+				"  CONSTRAINT c_q FOREIGN KEY (qname) REFERENCES q (name));\n" +
+				"CREATE TABLE d (id int PRIMARY KEY, pid int unsigned, CONSTRAINT d_p FOREIGN KEY (pid) REFERENCES p (id));",
+			want: []string{
+				"4:47 foreign key `c_p` of table `c` joins column `pid` to `p`.`id`, whose type differs: int against bigint unsigned",
+				"6:49 foreign key `c_q` of table `c` joins column `qname` to `q`.`name`, whose type differs: varchar(20) against varchar(20) CHARACTER SET latin1",
+				"7:99 foreign key `d_p` of table `d` joins column `pid` to `p`.`id`, whose type differs: int unsigned against bigint unsigned"}},
+		{name: "type mismatches beside another foreign key error", allowFK: true,
+			head: "CREATE TABLE p (id bigint PRIMARY KEY);\n" +
+				"CREATE TABLE c (id int PRIMARY KEY, pid int, x int,\n" +
+				"  CONSTRAINT c_nope FOREIGN KEY (x) REFERENCES nowhere (id),\n" +
+				"  CONSTRAINT c_p FOREIGN KEY (pid) REFERENCES p (id));",
+			want: []string{
+				"3:48 references table `nowhere`, which does not exist",
+				"4:47 `c_p` of table `c` joins column `pid` to `p`.`id`, whose type differs: int against bigint"}},
 		{name: "missing referenced column", allowFK: true,
 			head: "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY, pid int,\n  CONSTRAINT fk_p FOREIGN KEY (pid) REFERENCES p (nope));",
 			want: []string{"3:51 column `p`.`nope`, which does not exist"}},
