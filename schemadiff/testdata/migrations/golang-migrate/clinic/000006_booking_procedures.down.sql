@@ -1,0 +1,2 @@
+DROP TRIGGER appointments_no_past;
+DROP PROCEDURE book_appointment;

@@ -1,0 +1,2 @@
+DROP VIEW walk_in_directory;
+DROP VIEW doctor_directory;
