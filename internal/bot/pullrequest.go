@@ -345,7 +345,8 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 	}
 	failLint := check.FailsOn(res.Findings, failingOn(cfg))
 	ck := e.startCheck(ctx, repo, pr, db.Name)
-	rep := &report{db: db, pr: pr, res: res, failOn: failingOn(cfg), many: len(cfg.Databases) > 1, version: e.Options.Version, cfg: cfg.Deploy, severities: Severities(cfg)}
+	sev, _ := Severities(cfg) // checked by analyse, which ran before
+	rep := &report{db: db, pr: pr, res: res, failOn: failingOn(cfg), many: len(cfg.Databases) > 1, version: e.Options.Version, cfg: cfg.Deploy, severities: sev}
 	rep.noDeploy, _ = deploysFrom(cfg, pr)
 
 	var planErr error
