@@ -109,28 +109,12 @@ func canonicalTableCharset(env *collations.Environment, def collations.ID, stmt 
 }
 
 // tableCharset returns a table's charset and collation as canonicalCharsets
-// left them.
+// settles them, without changing the table.
 func tableCharset(env *collations.Environment, def collations.ID, stmt *sqlparser.CreateTable) charsetCollate {
-	tc := charsetCollate{charset: env.LookupCharsetName(def), collate: env.LookupName(def)}
 	if stmt.TableSpec == nil {
-		return tc
+		return charsetCollate{charset: env.LookupCharsetName(def), collate: env.LookupName(def)}
 	}
-	for _, o := range stmt.TableSpec.Options {
-		switch strings.ToLower(o.Name) {
-		case "charset", "character set", "default charset", "default character set":
-			tc.charset = canonicalCharsetName(env, unquoteName(o.String))
-			if id := env.DefaultCollationForCharset(tc.charset); id != collations.Unknown {
-				tc.collate = env.LookupName(id)
-			}
-		}
-	}
-	for _, o := range stmt.TableSpec.Options {
-		switch strings.ToLower(o.Name) {
-		case "collate", "default collate":
-			tc.collate = canonicalCollationName(env, unquoteName(o.String))
-		}
-	}
-	return tc
+	return canonicalTableCharset(env, def, sqlparser.Clone(stmt))
 }
 
 func canonicalCharsetName(env *collations.Environment, cs string) string {

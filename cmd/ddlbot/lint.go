@@ -196,20 +196,12 @@ func (a *app) findConfig(ctx context.Context, explicit string) (string, error) {
 // (the root of the git work tree that holds it, else the file's own folder)
 // and the file's folder relative to it, for config.Options.Dir.
 func configRoot(ctx context.Context, file string) (root, dir string) {
-	own := filepath.Dir(file)
-	top, err := gitfs.Repo{Dir: own}.Toplevel(ctx)
+	// The file is a path like any other: linted from the work tree holding it.
+	root, rel, err := ownRoot(ctx, file, file)
 	if err != nil {
-		return own, "."
+		return filepath.Dir(file), "."
 	}
-	real, err := filepath.EvalSymlinks(own)
-	if err != nil {
-		return own, "."
-	}
-	rel, err := filepath.Rel(top, real)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return own, "."
-	}
-	return top, filepath.ToSlash(rel)
+	return root, path.Dir(rel)
 }
 
 // lintTarget is a check target and the folder its path is relative to.

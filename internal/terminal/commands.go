@@ -232,18 +232,15 @@ func ParseDeployment(md string) Deployment {
 			h := reLink.ReplaceAllString(reHeading.FindStringSubmatch(l)[1], "$1")
 			d.Title = PlainText(strings.Replace(h, "Deployment of ", "deploy request ", 1))
 		case strings.HasPrefix(l, "|"):
-			cells := strings.Split(strings.Trim(strings.ReplaceAll(l, `\|`, "\x00"), "|"), "|")
-			for i := range cells {
-				cells[i] = strings.ReplaceAll(cells[i], "\x00", "|")
-			}
-			if len(cells) < 4 || strings.HasPrefix(strings.TrimSpace(cells[0]), "---") || strings.TrimSpace(cells[0]) == "Table" {
+			cells := tableCells(l) // nil for the separator row
+			if len(cells) < 4 || cells[0] == "Table" {
 				continue
 			}
-			tp := TableProgress{Table: PlainText(strings.TrimSpace(cells[0])), Operation: PlainText(strings.TrimSpace(cells[1]))}
+			tp := TableProgress{Table: cells[0], Operation: cells[1]}
 			if m := rePercent.FindStringSubmatch(cells[2]); m != nil {
 				tp.Percent, _ = strconv.ParseFloat(m[1], 64)
 			}
-			if eta := PlainText(strings.TrimSpace(cells[3])); eta != "—" && eta != "-" {
+			if eta := cells[3]; eta != "—" && eta != "-" {
 				tp.ETA = eta
 			}
 			d.Tables = append(d.Tables, tp)
