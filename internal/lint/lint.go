@@ -221,6 +221,11 @@ func (p *Pass) Locate(entity, needle string) schemadiff.Origin {
 			if needle == "" {
 				return st.Origin
 			}
+			if a, ok := st.AST.(*sqlparser.AlterTable); ok && withNeedle && !alterMentions(a, needle) {
+				// The word may be the referenced table's column in a FOREIGN
+				// KEY clause (`REFERENCES doctors (id)`): not this table's.
+				continue
+			}
 			if o, ok := findWord(st, needle); ok {
 				return o
 			}
@@ -243,6 +248,28 @@ func (p *Pass) Locate(entity, needle string) schemadiff.Origin {
 		}
 	}
 	return schemadiff.Origin{}
+}
+
+// alterMentions reports whether an ALTER TABLE names needle as one of its own
+// table's columns, indexes or constraints: identifiers inside a REFERENCES
+// clause belong to the parent table and do not count.
+func alterMentions(a *sqlparser.AlterTable, needle string) bool {
+	found := false
+	visit := func(node sqlparser.SQLNode) (bool, error) {
+		switch n := node.(type) {
+		case *sqlparser.ReferenceDefinition:
+			return false, nil
+		case sqlparser.IdentifierCI:
+			found = found || strings.EqualFold(n.String(), needle)
+		case sqlparser.IdentifierCS:
+			found = found || strings.EqualFold(n.String(), needle)
+		}
+		return !found, nil
+	}
+	for _, o := range a.AlterOptions {
+		_ = sqlparser.Walk(visit, o)
+	}
+	return found
 }
 
 // refine narrows an origin to needle when it is a statement we have.
