@@ -539,7 +539,7 @@ func TestCommandRefusals(t *testing.T) {
 		t.Parallel()
 		w := newCmdWorld(t)
 		_, plan := w.openPR(actConfig, map[string]string{"db/schema/events.sql": "CREATE TABLE events (payload json);\n"}, nil)
-		wantOutputs(t, plan, map[string]string{outDecision: bot.DecisionFailed, outReasonCode: "check-failed", outLintErrors: "1", outDRNumber: "1"})
+		wantOutputs(t, plan, map[string]string{outDecision: bot.DecisionFailed, outReasonCode: "check-failed", outLintErrors: "1", outDRNumber: ""})
 		r, id := w.command("alice", "/deploy", nil)
 		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonLintErrors})
 		wantReactions(t, w.reactions(id), "eyes", "-1")

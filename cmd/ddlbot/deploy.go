@@ -164,6 +164,11 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 			planned = d
 		}
 	}
+	if planned != nil && planned.DeployRequest == 0 && planned.Conclusion == "failure" && planned.Errors+planned.Warnings > 0 {
+		// Lint fails: the plan made no deploy request (bot.planBlocked).
+		fmt.Fprintf(a.stderr, "%s: %s: not deployed (lint-errors): the change has %d lint error(s) and %d warning(s); fix them or suppress them with a reason (see the report above)\n", name, db.Name, planned.Errors, planned.Warnings)
+		return exitFindings
+	}
 	if planned == nil || planned.DeployRequest == 0 {
 		fmt.Fprintf(a.stderr, "%s: %s: not deployed: the plan has no deploy request (see the report above)\n", name, db.Name)
 		return exitFindings

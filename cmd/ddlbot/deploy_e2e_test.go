@@ -176,7 +176,7 @@ func TestDeployRefusedAndUsage(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("lint error: exit %d, want 1\n%s", r.code, r.stderr)
 	}
-	mustContain(t, "stderr", r.stderr, "ddlbot deploy: 👎 not done\n", "ddlbot deploy: /deploy was not run: the change has 1 lint error(s)", "ddlbot deploy: app: not deployed (lint-errors)\n")
+	mustContain(t, "stderr", r.stderr, "ddlbot deploy: app: not deployed (lint-errors): the change has 1 lint error(s) and 0 warning(s); fix them")
 	if blocks := progressBlocks(r.stderr); len(blocks) != 0 {
 		t.Errorf("a refused deploy shows progress: %q", blocks)
 	}

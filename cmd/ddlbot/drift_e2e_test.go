@@ -132,3 +132,23 @@ func TestActionDriftAcceptedByConfig(t *testing.T) {
 		t.Fatalf("production after the deploy: %v", tables)
 	}
 }
+
+// TestActionDriftWhenLintFails: a head whose lint fails gets no branch and
+// no deploy request, but the comment still says how production differs
+// from the base, so the author learns it before the next push.
+func TestActionDriftWhenLintFails(t *testing.T) {
+	t.Parallel()
+	w, _ := driftWorld(t, "  fail_on: warning\n") // the drop of legacy_username (production → head) is a warning
+	r := w.run("opened (drift, failing lint)", "pull_request", w.prEvent("opened"), nil)
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s", r.code, r)
+	}
+	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFailed, outDRNumber: "", outBranch: ""})
+	contains(t, "comment", w.sticky("app"), "**Production differs from ",
+		"- `users`: differs: an undeployed merged change, or a change made outside ddlbot",
+		"Lint fails, so no PlanetScale branch or deploy request was made for this head")
+	if _, writes := w.psCount.counts(); writes != 0 {
+		t.Errorf("%d writes to PlanetScale for a head that fails lint", writes)
+	}
+	wantNoViolations(t, w)
+}

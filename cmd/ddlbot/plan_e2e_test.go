@@ -122,13 +122,17 @@ func TestPlanGitBase(t *testing.T) {
 func TestPlanLintErrorFails(t *testing.T) {
 	noPlanetScale(t)
 	dir := planRepo(t)
-	// Dropping a table is an error by default: the plan is made, the check fails.
+	// Dropping a table is an error by default: the check fails, and nothing
+	// is made on PlanetScale for a schema that must change again.
 	write(t, dir, map[string]string{"db/schema/users.sql": "", "db/schema/accounts.sql": strings.Replace(planUsers, "users", "accounts", 1)})
 	r := ddlbot(t, dir, "plan", "--db", "app", "--format", "markdown")
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	mustContain(t, "report", r.stdout, "`db/schema/users.sql:1:1` `drop-table`", "Deploy request #1:", "**Next step:** fix the lint findings")
+	mustContain(t, "report", r.stdout, "`db/schema/users.sql:1:1` `drop-table`", "Lint fails, so no PlanetScale branch or deploy request was made for this head", "**Next step:** fix the lint findings")
+	if strings.Contains(r.stdout, "Deploy request #") {
+		t.Errorf("a deploy request for a failing lint:\n%s", r.stdout)
+	}
 	mustContain(t, "stderr", r.stderr, "ddlbot/app: failure: 1 lint error(s), 0 warning(s)")
 
 	// A statement that does not parse: linted only, failing.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ddlbot/ddlbot/internal/check"
 	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/github"
 	"github.com/ddlbot/ddlbot/internal/lint"
@@ -244,6 +245,15 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 		return nil, err
 	}
 	if st.DeployRequest == 0 {
+		if r.cmd.Name == "deploy" {
+			// No deploy request because lint fails (planBlocked): say that.
+			if _, why, err := r.lintBlocks(ctx); err != nil || why != "" {
+				if err != nil {
+					return nil, err
+				}
+				return r.refuse(ReasonLintErrors, why)
+			}
+		}
 		return r.refuse(ReasonNoPlan, "there is no plan for this database yet: push, or comment `/plan`.")
 	}
 	dr, err := dps.GetDeployRequest(ctx, db.Organization, db.Database, st.DeployRequest)
@@ -256,6 +266,23 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 	default:
 		return r.transition(ctx, dps, dr)
 	}
+}
+
+// lintBlocks lints the pull request's head: why is the refusal when its
+// findings reach lint.fail_on, "" when it may deploy.
+func (r *run) lintBlocks(ctx context.Context) (res *check.Result, why string, err error) {
+	res, err = r.e.analyse(ctx, r.ev.Repo, r.pr, r.cfg, r.db)
+	if err != nil {
+		return nil, "", err
+	}
+	failOn := failingOn(r.cfg)
+	if !check.FailsOn(res.Findings, failOn) {
+		return res, "", nil
+	}
+	if n := countSeverity(res.Findings, lint.Error); n > 0 {
+		return res, fmt.Sprintf("the change has %d lint error(s); see the plan comment.", n), nil
+	}
+	return res, fmt.Sprintf("the change has lint findings at or above `lint.fail_on` (%s); see the plan comment.", failOn), nil
 }
 
 // authorize checks who asks (the commenter, or who merged): /plan needs
@@ -348,6 +375,15 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 		return r.refuse(ReasonStalePlan, fmt.Sprintf("the plan was made for %s but the pull request was merged at %s, which was never planned; deploy request #%d is not what was merged.",
 			schemadiff.MarkdownCode(short(st.HeadSHA)), schemadiff.MarkdownCode(short(r.pr.HeadSHA)), dr.Number))
 	}
+	// Lint first: a head that fails lint gets no deploy request (planBlocked),
+	// so its state is the earlier head's and re-planning would not help.
+	res, why, err := r.lintBlocks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if why != "" {
+		return r.refuse(ReasonLintErrors, why)
+	}
 	if st.HeadSHA != r.pr.HeadSHA {
 		// Never deploy a stale plan: re-plan and ask again.
 		if _, err := r.e.HandlePullRequest(ctx, PullRequestEvent{Action: "synchronize", Repo: r.ev.Repo, Number: r.ev.Number}); err != nil {
@@ -355,13 +391,6 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 		}
 		return r.refuse(ReasonStalePlan, fmt.Sprintf("the plan was made for %s but the pull request is now at %s. I re-planned; check the updated plan and comment `/deploy` again.",
 			schemadiff.MarkdownCode(short(st.HeadSHA)), schemadiff.MarkdownCode(short(r.pr.HeadSHA))))
-	}
-	res, err := r.e.analyse(ctx, r.ev.Repo, r.pr, r.cfg, r.db)
-	if err != nil {
-		return nil, err
-	}
-	if n := countSeverity(res.Findings, lint.Error); n > 0 {
-		return r.refuse(ReasonLintErrors, fmt.Sprintf("the change has %d lint error(s); see the plan comment.", n))
 	}
 	if dr.DeploymentState != ps.StateReady || (dr.Deployment != nil && !dr.Deployment.Deployable) {
 		return r.refuse(ReasonNotDeployable, fmt.Sprintf("deploy request #%d is %s, not ready to deploy.", dr.Number, strings.ReplaceAll(dr.DeploymentState, "_", " ")))

@@ -219,9 +219,34 @@ func TestDeployRefusals(t *testing.T) {
 	t.Run("lint error blocks", func(t *testing.T) {
 		d := newDeployWorld(t, "    float-column: error\n") // continues appConfig's lint.rules
 		d.push("head2", map[string]string{"db/schema/users.sql": strings.Replace(baseSchema, "  PRIMARY KEY", "  score float DEFAULT NULL,\n  PRIMARY KEY", 1)})
-		d.run("synchronize")
-		if out := d.comment("dev", "/deploy"); out.ReasonCode != ReasonLintErrors || d.cps.deploys != 0 {
-			t.Fatalf("%+v %q", out, d.gh.lastReply())
+		out := d.run("synchronize")
+		// Nothing on PlanetScale moved to head2: the state is head1's, the
+		// branch keeps head1's schema, and the report says why.
+		st, _ := decodeState(d.gh.comments[Marker("app")])
+		if st.HeadSHA != "head1" || st.DeployRequest != 1 || !strings.Contains(out.Databases[0].Report, "deploy request #1 still holds head `head1`") {
+			t.Fatalf("state %+v\n%s", st, out.Databases[0].Report)
+		}
+		tables, err := d.client.BranchSchema(context.Background(), "acme", "app", st.Branch)
+		if err != nil || len(tables) == 0 || strings.Contains(tables[0].Raw, "score") {
+			t.Fatalf("branch schema changed under a failing lint: %v %+v", err, tables)
+		}
+		// /deploy says lint, every time (not "re-planned, try again").
+		for range 2 {
+			if out := d.comment("dev", "/deploy"); out.ReasonCode != ReasonLintErrors || d.cps.deploys != 0 {
+				t.Fatalf("%+v %q", out, d.gh.lastReply())
+			}
+		}
+	})
+	t.Run("lint fails on the first plan", func(t *testing.T) {
+		w := newWorld(t, appConfig+"    float-column: error\n", map[string]string{"db/schema/users.sql": baseSchema})
+		w.seed("app", "db/schema")
+		w.push("head1", map[string]string{"db/schema/users.sql": strings.Replace(baseSchema, "  PRIMARY KEY", "  score float DEFAULT NULL,\n  PRIMARY KEY", 1)})
+		out := w.run("opened")
+		if do := out.Databases[0]; do.Conclusion != github.ConclusionFailure || do.Branch != "" || !strings.Contains(do.Report, "no PlanetScale branch or deploy request was made") {
+			t.Fatalf("%+v\n%s", do, do.Report)
+		}
+		if bs, _ := w.client.ListBranches(context.Background(), "acme", "app"); len(bs) != 1 {
+			t.Fatalf("branches %+v: only production should exist", bs)
 		}
 	})
 	t.Run("approvals required and missing", func(t *testing.T) {

@@ -46,8 +46,11 @@ func TestConfigPathInSubfolderAndAdjust(t *testing.T) {
 		t.Fatalf("outcome %+v", out)
 	}
 	do := out.Databases[0]
-	if do.DeployRequest != 1 || do.Warnings == 0 || do.Conclusion != github.ConclusionFailure || out.Decision != DecisionFailed {
-		t.Fatalf("with the override the warning fails and the deploy request is planned: %+v\n%s", do, do.Report)
+	// The organization from Adjust makes it plannable, and the fail_on from
+	// Adjust makes the warning fail: so nothing is made on PlanetScale.
+	if do.DeployRequest != 0 || do.Warnings == 0 || do.Conclusion != github.ConclusionFailure || out.Decision != DecisionFailed ||
+		!strings.Contains(do.Report, "Lint fails, so no PlanetScale branch or deploy request was made") || strings.Contains(do.Report, "no `organization`") {
+		t.Fatalf("with the override the warning fails the plan: %+v\n%s", do, do.Report)
 	}
 	for _, f := range do.Findings {
 		if !strings.HasPrefix(f.File, "services/api/db/schema/") {

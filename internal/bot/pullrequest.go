@@ -368,6 +368,8 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 			// Without the earlier state the comment would forget the deploy
 			// request: plan nothing, and leave the comment as it is.
 			planErr, keepComment = fmt.Errorf("read the earlier plan from the sticky comment: %w; nothing was changed, re-run the job", err), true
+		} else if failLint {
+			planErr = e.planBlocked(ctx, repo, pr, db, res, rep, prior)
 		} else {
 			planErr = e.plan(ctx, repo, pr, db, res, rep, prior)
 		}
@@ -478,6 +480,33 @@ func (e *Engine) plan(ctx context.Context, repo Repo, pr github.PullRequest, db 
 		return fmt.Errorf("read the diff of deploy request #%d: %w", dr.Number, err)
 	}
 	rep.psDiff = diff
+	return nil
+}
+
+// planBlocked is the plan of a head whose lint fails: PlanetScale is only
+// read. Creating a branch and a deploy request for a schema that must change
+// again costs a branch per pull request and offers a deploy request nobody
+// should deploy; but production's drift is still worth knowing before the
+// next push. The state stays the earlier head's, so /deploy (which checks the
+// state's head against the pull request's) cannot ship the earlier plan
+// under this head.
+func (e *Engine) planBlocked(ctx context.Context, repo Repo, pr github.PullRequest, db config.Database, res *check.Result, rep *report, prior PlanState) error {
+	rep.state = prior
+	rep.state.Closed = false
+	if rep.state.Database == "" {
+		rep.state.Database = db.Name
+	}
+	drift, err := e.drift(ctx, db.Organization, db.Database, db.ProductionBranch, res, repo, pr.Number)
+	if err != nil {
+		return err
+	}
+	rep.drift = drift
+	note := "Lint fails, so no PlanetScale branch or deploy request was made for this head: fix the findings and push."
+	if prior.DeployRequest != 0 {
+		note = fmt.Sprintf("Lint fails, so branch %s was not brought to this head: deploy request #%d still holds head %s and `/deploy` refuses it until a head passes lint.",
+			schemadiff.MarkdownCode(prior.Branch), prior.DeployRequest, schemadiff.MarkdownCode(short(prior.HeadSHA)))
+	}
+	rep.notes = append(rep.notes, note)
 	return nil
 }
 
