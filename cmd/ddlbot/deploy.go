@@ -145,7 +145,7 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 		Console:    console,
 	}
 	engine := &bot.Engine{GitHub: gh, PlanetScale: be.client, Clock: bot.RealClock{}, Logger: logger, Options: opts}
-	repo := terminalRepo
+	repo := p.repo
 
 	// The plan, as `ddlbot plan` makes and prints it.
 	out, err := engine.HandlePullRequest(ctx, bot.PullRequestEvent{Action: "opened", Repo: repo, Number: pf.prNumber})

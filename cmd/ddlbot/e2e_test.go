@@ -126,7 +126,7 @@ func TestReadmeQuickStart(t *testing.T) {
 	mustContain(t, "plan report", r.stdout, "Deploy request #1: ready",
 		"Next step: run `ddlbot deploy --config examples/shop/ddlbot-schema.yml --base-dir examples/shop/schema` to deploy it", "PlanetScale's diff (2 table(s)):")
 	golden(t, "quickstart-plan.txt", stableReport(r.stdout))
-	golden(t, "quickstart-plan.stderr", r.stderr)
+	golden(t, "quickstart-plan.stderr", stableReport(r.stderr))
 	// --format markdown: the pull request's comment, as posted.
 	r = ddlbot(t, root, "plan", "--config", "examples/shop/ddlbot-schema.yml", "--base-dir", "examples/shop/schema", "--format", "markdown")
 	if r.code != 0 {

@@ -64,6 +64,7 @@ func commands() []command {
 		{"diff", "diff two schemas (folders, files or REF:PATH)", runDiff},
 		{"plan", "plan the working tree as a pull request: branch, deploy request, report", runPlan},
 		{"deploy", "plan the working tree, then deploy it as /deploy would, with progress", runDeploy},
+		{"cleanup", "delete the PlanetScale branches plan and deploy made for this working tree", runCleanup},
 		{"action", "the GitHub Action: run on the workflow's event (see action.yml)", runAction},
 		{"localscale", "run the local PlanetScale API emulator", runLocalscale},
 		{"version", "print the version", runVersion},

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -37,7 +39,7 @@ import (
 
 const planDescription = `Plans the working tree as if it were a pull request: the same engine as the
 GitHub Action, with the terminal in place of GitHub. It lints the change,
-creates (or reuses) the PlanetScale branch ddlbot-worktree-HASH-pr-N,
+creates (or reuses) the PlanetScale branch ddlbot-GITBRANCH-HASH-pr-N,
 brings it to the working tree's schema over MySQL, opens (or reuses) a
 deploy request, waits for PlanetScale's checks and prints the comment the
 pull request would get on stdout, one report per database: as text (the
@@ -114,15 +116,37 @@ func runPlan(ctx context.Context, a *app, args []string) int {
 		Head:       p.head,
 	}
 	engine := &bot.Engine{GitHub: gh, PlanetScale: client, Clock: bot.RealClock{}, Logger: logger, Options: opts}
-	out, err := engine.HandlePullRequest(ctx, bot.PullRequestEvent{Action: "opened", Repo: terminalRepo, Number: pf.prNumber})
+	out, err := engine.HandlePullRequest(ctx, bot.PullRequestEvent{Action: "opened", Repo: p.repo, Number: pf.prNumber})
 	if err != nil {
 		return a.fail(err)
 	}
 	return a.printPlan(gh, out, p, pf.format, "run `"+pf.deployCommand()+"` to deploy it (on a pull request: comment `/deploy`).")
 }
 
-// terminalRepo names the working tree as the engine's repository.
-var terminalRepo = bot.Repo{Owner: "local", Name: "worktree"}
+// terminalRepo names the working tree as the engine's repository, and so
+// its PlanetScale branch: ddlbot-<git branch>-<hash>-pr-N (bot.BranchName).
+// The hash is of the repository (its origin remote, else its folder's name)
+// and the git branch, so two repositories, or two git branches, planning
+// against one database never share a branch; a re-plan on the same git
+// branch reuses its own. Outside git (or on a detached HEAD) the branch part
+// is "worktree". The remote URL is only hashed: it may hold a token.
+func terminalRepo(ctx context.Context, dir string) bot.Repo {
+	g := gitfs.Repo{Dir: dir}
+	where := g.RemoteURL(ctx, "origin")
+	if where == "" {
+		if top, err := g.Toplevel(ctx); err == nil {
+			where = filepath.Base(top)
+		} else {
+			where = filepath.Base(dir)
+		}
+	}
+	sum := sha256.Sum256([]byte(where))
+	name := g.CurrentBranch(ctx)
+	if name == "" {
+		name = "worktree"
+	}
+	return bot.Repo{Owner: "local-" + hex.EncodeToString(sum[:4]), Name: name}
+}
 
 // planFlags are the flags `plan` and `deploy` share: where the base, the
 // head and the configuration come from, and which backend to use.
@@ -139,7 +163,7 @@ func (f *planFlags) register(fset *flag.FlagSet) {
 	fset.StringVar(&f.baseRef, "base", "", "git ref of the base (default HEAD)")
 	fset.StringVar(&f.baseDir, "base-dir", "", "folder holding the base schema of the database (instead of a git ref)")
 	fset.StringVar(&f.dbName, "db", "", "only this database of the configuration (needed by deploy when it lists several)")
-	fset.IntVar(&f.prNumber, "pr", 0, "pull request number: the branch is ddlbot-worktree-HASH-pr-N")
+	fset.IntVar(&f.prNumber, "pr", 0, "pull request number: the branch is ddlbot-GITBRANCH-HASH-pr-N")
 	fset.BoolVar(&f.forceLocal, "local", false, "use the in-process localscale even when PlanetScale credentials are set")
 	fset.BoolVar(&f.verbose, "verbose", false, "log each step on stderr")
 }
@@ -252,6 +276,7 @@ type plan struct {
 	baseSHA  string // the commit of the base, or "base-dir"
 	baseName string // the base as the user gave it
 	only     *config.Database
+	repo     bot.Repo // the engine's repository: names the PlanetScale branch (terminalRepo)
 	// defaultBase is set when the base is HEAD because no base was given.
 	defaultBase bool
 
@@ -379,6 +404,7 @@ func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir
 		head += " (database " + p.only.Name + " only)"
 	}
 	fmt.Fprintf(a.stderr, "%s: %s: %s against %s\n", p.cmd, p.cfgName, head, p.baseName)
+	p.repo = terminalRepo(ctx, p.root)
 	return p, nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,9 +20,15 @@ func noPlanetScale(t *testing.T) {
 
 var reVersionLine = regexp.MustCompile(`(?m)^<sub>ddlbot .*</sub>$`)
 
-// stableReport replaces what changes from build to build (the version).
+// reTerminalBranch is a terminal plan's branch: it names the checkout's git
+// branch and hashes its remote, which differ from checkout to checkout.
+var reTerminalBranch = regexp.MustCompile(`ddlbot-[a-z0-9-]+-[0-9a-f]{6}-pr-`)
+
+// stableReport replaces what changes from build to build (the version) and
+// from checkout to checkout (the terminal's branch name).
 func stableReport(s string) string {
-	return reVersionLine.ReplaceAllString(s, "<sub>ddlbot VERSION</sub>")
+	s = reVersionLine.ReplaceAllString(s, "<sub>ddlbot VERSION</sub>")
+	return reTerminalBranch.ReplaceAllString(s, "ddlbot-GITBRANCH-HASH-pr-")
 }
 
 func mustContain(t *testing.T, what, got string, wants ...string) {
@@ -78,14 +85,14 @@ func TestPlanGitBase(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	mustContain(t, "report", r.stdout, "<!-- ddlbot:plan db=app -->", "### ddlbot · `app`",
-		"Deploy request #1: **ready**", "branch `"+bot.BranchName(terminalRepo, 0)+"`",
+		"Deploy request #1: **ready**", "branch `"+bot.BranchName(terminalRepo(context.Background(), dir), 0)+"`",
 		"ADD COLUMN `nick` varchar(40)", "PlanetScale's diff (1 table(s))", "comment `/deploy --db app` to deploy")
 	if strings.Contains(r.stdout, "billing") {
 		t.Errorf("billing did not change but was planned:\n%s", r.stdout)
 	}
 	mustContain(t, "stderr", r.stderr, ".ddlbot.yml: the working tree against main (",
 		"PlanetScale: localscale (in-process, nothing leaves this machine)",
-		"ddlbot/app: success: Deploy request #1 is ready · branch "+bot.BranchName(terminalRepo, 0)+" · lint: 0 error(s), 0 warning(s)")
+		"ddlbot/app: success: Deploy request #1 is ready · branch "+bot.BranchName(terminalRepo(context.Background(), dir), 0)+" · lint: 0 error(s), 0 warning(s)")
 
 	// Two databases change; --db plans one, with its own pull request number.
 	write(t, dir, map[string]string{"billing/migrations/003_currency.sql": "ALTER TABLE invoices ADD COLUMN currency char(3) NOT NULL DEFAULT 'EUR';\n"})
@@ -93,7 +100,7 @@ func TestPlanGitBase(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("--db billing: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	mustContain(t, "report", r.stdout, "### ddlbot · `billing`", "branch `"+bot.BranchName(terminalRepo, 12)+"`", "ADD COLUMN `currency` char(3)",
+	mustContain(t, "report", r.stdout, "### ddlbot · `billing`", "branch `"+bot.BranchName(terminalRepo(context.Background(), dir), 12)+"`", "ADD COLUMN `currency` char(3)",
 		"Deploy request #1: **ready**", "`/deploy --db billing`")
 	if strings.Contains(r.stdout, "`app`") || strings.Contains(r.stdout, "nick") {
 		t.Errorf("--db billing planned app too:\n%s", r.stdout)

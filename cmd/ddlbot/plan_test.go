@@ -44,7 +44,7 @@ func TestPlanAgainstPlanetScaleAPI(t *testing.T) {
 		// app has no organization in the configuration: PLANETSCALE_ORG gives it.
 		// The text report: a link as "text (address)".
 		mustContain(t, "report", out, "Deploy request #1 (https://app.planetscale.com/acme/app/deploy-requests/1): ready",
-			"branch "+bot.BranchName(terminalRepo, 5), "ADD COLUMN `nick` varchar(40)")
+			"branch "+bot.BranchName(terminalRepo(context.Background(), dir), 5), "ADD COLUMN `nick` varchar(40)")
 		mustContain(t, "stderr", errs, "PlanetScale: "+env["PLANETSCALE_API_URL"]+" (service token)", "ddlbot/app: success")
 		if strings.Contains(errs, "localscale (in-process") {
 			t.Errorf("credentials were set, yet the in-process localscale ran:\n%s", errs)

@@ -43,7 +43,7 @@ func TestTrackingTableSurvivesDeploy(t *testing.T) {
 			map[string]string{"00001_init.sql": "-- +goose Up\n" + users + "-- +goose Down\nDROP TABLE users;\n"},
 			map[string]string{"00002_nick.sql": "-- +goose Up\n" + addNick + "-- +goose Down\nALTER TABLE users DROP COLUMN nick;\n"},
 			"goose_db_version", "the database copies the rows of `goose_db_version` from the branch to production on deploy (migration data copying, framework `other`). " +
-				"ddlbot applies the schema, not the rows, so goose's record of this change gets there only if it is on the branch: record it on branch `" + bot.BranchName(terminalRepo, 0) + "` before deploying " +
+				"ddlbot applies the schema, not the rows, so goose's record of this change gets there only if it is on the branch: record it on branch `BRANCH` before deploying " +
 				"(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (N, 1)` for each new migration N (the newest: 2))"},
 		{"dbmate", "schema_migrations",
 			"CREATE TABLE schema_migrations (version varchar(128) NOT NULL, PRIMARY KEY (version))",
@@ -116,7 +116,7 @@ func TestTrackingTableSurvivesDeploy(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
-			mustContain(t, "plan", r.stdout, "ADD COLUMN `nick` varchar(40)", "PlanetScale's diff (1 table(s))", "> **Migration data:** ", tt.note)
+			mustContain(t, "plan", r.stdout, "ADD COLUMN `nick` varchar(40)", "PlanetScale's diff (1 table(s))", "> **Migration data:** ", strings.ReplaceAll(tt.note, "`BRANCH`", "`"+bot.BranchName(terminalRepo(context.Background(), dir), 0)+"`"))
 			// Only the note about its rows names the tracking table.
 			var rest []string
 			for _, l := range strings.Split(r.stdout, "\n") {

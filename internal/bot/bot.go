@@ -39,6 +39,8 @@ type PlanetScale interface {
 	// GetDatabase reads the database's settings (migration data copying).
 	GetDatabase(ctx context.Context, org, db string) (*ps.Database, error)
 	GetBranch(ctx context.Context, org, db, branch string) (*ps.Branch, error)
+	// ListBranches lists the database's branches (cleanup finds its own).
+	ListBranches(ctx context.Context, org, db string) ([]ps.Branch, error)
 	CreateBranch(ctx context.Context, org, db string, req ps.CreateBranchRequest) (*ps.Branch, error)
 	DeleteBranch(ctx context.Context, org, db, branch string) error
 	BranchSchema(ctx context.Context, org, db, branch string) ([]ps.SchemaTable, error)

@@ -340,11 +340,13 @@ func (e *Engine) cleanUp(ctx context.Context, db config.Database, st PlanState, 
 				d.Number, d.DeploymentState, st.Branch), true, nil
 		}
 	}
+	var closed []string
 	for _, d := range drs {
 		if d.State == ps.DeployRequestOpen && d.Branch == st.Branch {
 			if _, err := e.PlanetScale.CloseDeployRequest(ctx, org, name, d.Number); err != nil {
 				return "", false, fmt.Errorf("close deploy request #%d: %w", d.Number, err)
 			}
+			closed = append(closed, fmt.Sprintf("#%d", d.Number))
 		}
 	}
 	if err := e.PlanetScale.DeleteBranch(ctx, org, name, st.Branch); err != nil && !ps.IsNotFound(err) {
@@ -353,10 +355,55 @@ func (e *Engine) cleanUp(ctx context.Context, db config.Database, st PlanState, 
 	if dr != nil {
 		return fmt.Sprintf("deploy request #%d closed and branch `%s` deleted.", dr.Number, st.Branch), false, nil
 	}
+	if len(closed) > 0 {
+		// The state named no deploy request (a terminal cleanup): say which were open.
+		return fmt.Sprintf("deploy request %s closed and branch `%s` deleted.", strings.Join(closed, ", "), st.Branch), false, nil
+	}
 	return fmt.Sprintf("branch `%s` deleted.", st.Branch), false, nil
 }
 
 // emptyDir is an FS holding only an empty folder.
 func emptyDir(dir string) fs.FS {
 	return fstest.MapFS{dir: &fstest.MapFile{Mode: fs.ModeDir | 0o755}}
+}
+
+// Cleaned is what CleanUpBranches did with one branch.
+type Cleaned struct {
+	Branch string
+	// What says it in a sentence ("branch `x` deleted.", or why it was left).
+	What string
+	// Left is true when the branch was left because a deployment runs on it.
+	Left bool
+}
+
+// CleanUpBranches deletes every branch of pull request number of repo on db
+// (each generation: BranchName, then -2, -3, ...), closing its open deploy
+// requests first, as closing the pull request would; a branch with a
+// deploy request that is deploying is left alone. Branches of the legacy
+// name (ddlbot-pr-N) are never touched here: other repositories share them.
+// dryRun lists the branches and changes nothing.
+func (e *Engine) CleanUpBranches(ctx context.Context, repo Repo, number int, db config.Database, dryRun bool) ([]Cleaned, error) {
+	branches, err := e.PlanetScale.ListBranches(ctx, db.Organization, db.Database)
+	if err != nil {
+		return nil, fmt.Errorf("list the branches of %s/%s: %w", db.Organization, db.Database, err)
+	}
+	var out []Cleaned
+	for _, b := range branches {
+		if b.Name == LegacyBranchName(number) || b.Name == db.ProductionBranch {
+			continue
+		}
+		if _, ok := generationOf(repo, number, b.Name); !ok {
+			continue
+		}
+		if dryRun {
+			out = append(out, Cleaned{Branch: b.Name, What: fmt.Sprintf("branch `%s` would be deleted.", b.Name)})
+			continue
+		}
+		what, left, err := e.cleanUp(ctx, db, PlanState{Database: db.Name, Branch: b.Name}, &DatabaseOutcome{})
+		if err != nil {
+			return out, err
+		}
+		out = append(out, Cleaned{Branch: b.Name, What: what, Left: left})
+	}
+	return out, nil
 }

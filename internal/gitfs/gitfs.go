@@ -31,6 +31,29 @@ func (r Repo) Toplevel(ctx context.Context) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
+// CurrentBranch returns the short name of the branch HEAD is on, or "" when
+// HEAD is detached (or the folder is not in a git repository).
+func (r Repo) CurrentBranch(ctx context.Context) string {
+	out, err := r.git(ctx, nil, "symbolic-ref", "--quiet", "--short", "HEAD")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// RemoteURL returns the URL of the named remote, or "" when there is none.
+// It may hold credentials (https://user:token@host/...): never print it.
+func (r Repo) RemoteURL(ctx context.Context, name string) string {
+	if checkRef(name) != nil {
+		return ""
+	}
+	out, err := r.git(ctx, nil, "remote", "get-url", "--", name)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
 // ResolveRef returns the commit id a ref names.
 func (r Repo) ResolveRef(ctx context.Context, ref string) (string, error) {
 	if err := checkRef(ref); err != nil {
