@@ -449,17 +449,6 @@ func codeBlock(s string) string {
 
 var markdownEscaped = regexp.MustCompile("\\\\([\\\\`*_{}\\[\\]()#+\\-!|~>&<@:])")
 
-// caution returns, as plain text, the error a report shows in its CAUTION
-// block (a planning failure), or "".
-func caution(report string) string {
-	_, rest, ok := strings.Cut(report, "> [!CAUTION]\n> ")
-	if !ok {
-		return ""
-	}
-	line, _, _ := strings.Cut(rest, "\n")
-	return unmarkdown(line)
-}
-
 // unmarkdown turns a line of escaped markdown (schemadiff.MarkdownEscape)
 // back into plain text, for the log.
 func unmarkdown(s string) string {
@@ -474,18 +463,11 @@ func failure(out *bot.Outcome) string {
 		if d.Conclusion != github.ConclusionFailure {
 			continue
 		}
-		why := "failed (see the report in the job summary)"
-		switch {
-		case d.Errors > 0:
-			why = fmt.Sprintf("%d lint error(s)", d.Errors)
-		case d.DeploymentState == planetscale.StateError:
-			why = fmt.Sprintf("deploy request #%d failed PlanetScale's checks", d.DeployRequest)
-		case caution(d.Report) != "":
-			why = caution(d.Report)
-		case d.Warnings > 0:
-			why = fmt.Sprintf("%d lint warning(s), and lint fails on warnings", d.Warnings)
+		why := d.Reason
+		if why == "" {
+			why = "failed (see the report in the job summary)"
 		}
-		parts = append(parts, fmt.Sprintf("database %s: %s", d.Name, why))
+		parts = append(parts, fmt.Sprintf("database %s: %s", d.Name, escapeLine(why)))
 	}
 	if len(parts) == 0 {
 		return escapeLine(out.Reason)

@@ -780,7 +780,9 @@ func TestActionBranchNeverReady(t *testing.T) {
 		t.Fatalf("check run %+v", cr)
 	}
 	contains(t, "check run summary", cr.Summary, "did not become ready within 2s", `re\-run to keep waiting`)
-	contains(t, "log", r.stdout, "::error::ddlbot: database app: branch "+actBranch+" did not become ready within 2s")
+	contains(t, "log", r.stdout, "::error::ddlbot: database app: planning failed: branch "+actBranch+" did not become ready within 2s")
+	// The done line's reason is what happened, not the report's heading.
+	contains(t, "log", r.stdout, `done decision=failed reason_code=check-failed reason="database app: planning failed: branch `+actBranch+` did not become ready`)
 }
 
 // TestActionLocalCheckout: the workspace is a real git checkout holding the

@@ -213,16 +213,13 @@ func checkWorkflow(t *testing.T, data []byte) {
 	}
 }
 
-func TestVisibleReportAndCaution(t *testing.T) {
+func TestVisibleReportAndUnmarkdown(t *testing.T) {
 	rep := "<!-- ddlbot:plan db=app -->\n<!-- ddlbot:state {\"v\":1} -->\n\n### ddlbot · `app`\n\n> [!CAUTION]\n> branch ddlbot\\-pr\\-7 did not become ready within 2s \\(last state\\: pending\\) &lt;x&gt;\n\ntext <!-- ddlbot:keep --> here\n"
 	got := visibleReport(rep)
 	if strings.Contains(got, "ddlbot:state") || strings.Contains(got, "ddlbot:plan") || !strings.HasPrefix(got, "### ddlbot") || !strings.Contains(got, "<!-- ddlbot:keep --> here") {
 		t.Errorf("visibleReport:\n%s", got)
 	}
-	if c := caution(rep); c != "branch ddlbot-pr-7 did not become ready within 2s (last state: pending) <x>" {
-		t.Errorf("caution %q", c)
-	}
-	if c := caution("no caution"); c != "" {
-		t.Errorf("caution %q", c)
+	if u := unmarkdown(`branch ddlbot\-pr\-7 \(last state\: pending\) &lt;x&gt;`); u != "branch ddlbot-pr-7 (last state: pending) <x>" {
+		t.Errorf("unmarkdown %q", u)
 	}
 }

@@ -147,6 +147,7 @@ func TestActionDriftWhenLintFails(t *testing.T) {
 	contains(t, "comment", w.sticky("app"), "**Production differs from ",
 		"- `users`: differs: an undeployed merged change, or a change made outside ddlbot",
 		"Lint fails, so no PlanetScale branch or deploy request was made for this head")
+	contains(t, "log", r.stdout, `reason="database app: 1 lint warning(s), and lint fails on warnings"`)
 	if _, writes := w.psCount.counts(); writes != 0 {
 		t.Errorf("%d writes to PlanetScale for a head that fails lint", writes)
 	}

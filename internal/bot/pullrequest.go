@@ -59,6 +59,11 @@ type DatabaseOutcome struct {
 	Errors, Warnings int
 	// Conclusion is the check run's conclusion.
 	Conclusion string
+	// Reason says in one line, as plain text, why the conclusion is what it
+	// is ("1 lint error(s)", "planning failed: ..."): for logs and outputs.
+	Reason string
+	// PlanError is why planning on PlanetScale failed, nil when it did not.
+	PlanError error
 	// Report is the markdown posted as the sticky comment and check run summary.
 	Report string
 	// Findings are the lint findings.
@@ -165,7 +170,7 @@ func (o *Outcome) summarize(pr github.PullRequest) {
 	for _, d := range o.Databases {
 		if d.Conclusion == github.ConclusionFailure {
 			o.Decision, o.ReasonCode = DecisionFailed, "check-failed"
-			o.Reason = fmt.Sprintf("database %s: %s", d.Name, firstLine(d.Report))
+			o.Reason = fmt.Sprintf("database %s: %s", d.Name, d.Reason)
 			return
 		}
 	}
@@ -386,6 +391,7 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 		do.Conclusion = github.ConclusionActionRequired
 	}
 	do.Report = rep.render()
+	do.PlanError, do.Reason = planErr, rep.reason(do.Conclusion)
 	if !pr.IsFork && !keepComment {
 		// Fork tokens are read-only: no comment, the check run and annotations carry it.
 		if _, _, err := e.GitHub.UpsertStickyComment(ctx, repo.Owner, repo.Name, pr.Number, Marker(db.Name), do.Report); err != nil {

@@ -93,6 +93,33 @@ func (r *report) title() string {
 	}
 }
 
+// reason is the one-line, plain-text why of a check run's conclusion.
+func (r *report) reason(conclusion string) string {
+	errs, warns := r.counts()
+	switch {
+	case r.err != nil:
+		return "planning failed: " + redact.Secrets(r.err.Error())
+	case errs > 0:
+		return fmt.Sprintf("%d lint error(s)", errs)
+	case r.deploymentState() == ps.StateError:
+		return fmt.Sprintf("deploy request #%d failed PlanetScale's checks", r.dr.Number)
+	case conclusion == github.ConclusionFailure && warns > 0:
+		return fmt.Sprintf("%d lint warning(s), and lint fails on warnings", warns)
+	case conclusion == github.ConclusionFailure:
+		return "lint fails"
+	case r.lintOnly != "":
+		return "linted only: " + plainText(r.lintOnly)
+	case r.needsAck():
+		return "production differs from the base; deploying needs an acknowledgement"
+	case r.dr != nil:
+		return fmt.Sprintf("deploy request #%d is %s", r.dr.Number, strings.ReplaceAll(r.deploymentState(), "_", " "))
+	}
+	return fmt.Sprintf("linted: %d error(s), %d warning(s)", errs, warns)
+}
+
+// plainText drops the code spans' backticks of a markdown sentence we wrote.
+func plainText(s string) string { return strings.ReplaceAll(s, "`", "") }
+
 func (r *report) counts() (errs, warns int) {
 	for _, f := range r.res.Findings {
 		switch f.Severity {
