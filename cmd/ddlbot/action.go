@@ -489,98 +489,45 @@ func runURL(getenv func(string) string) string {
 	return strings.TrimSuffix(server, "/") + "/" + repo + "/actions/runs/" + id
 }
 
-// The event payloads, reduced to what the action needs.
-
-type payloadRepo struct {
-	Name  string `json:"name"`
-	Owner struct {
-		Login string `json:"login"`
-	} `json:"owner"`
-}
-
-func (p *payloadRepo) repo() (bot.Repo, error) {
-	if p == nil || p.Name == "" || p.Owner.Login == "" {
-		return bot.Repo{}, errors.New("the payload has no repository (repository.name, repository.owner.login)")
-	}
-	return bot.Repo{Owner: p.Owner.Login, Name: p.Name}, nil
-}
-
-func readPayload(path string, v any) error {
+// readPayload reads the event payload the runner wrote (GITHUB_EVENT_PATH).
+func readPayload(path string) ([]byte, error) {
 	if path == "" {
-		return errors.New("GITHUB_EVENT_PATH is not set")
+		return nil, errors.New("GITHUB_EVENT_PATH is not set")
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("read the payload (GITHUB_EVENT_PATH): %w", err)
+		return nil, fmt.Errorf("read the payload (GITHUB_EVENT_PATH): %w", err)
 	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("the payload at GITHUB_EVENT_PATH is not valid JSON: %w", err)
+	if !json.Valid(data) {
+		return nil, errors.New("the payload at GITHUB_EVENT_PATH is not valid JSON")
 	}
-	return nil
+	return data, nil
+}
+
+// readEvent reads and parses the payload of the named event (bot.ParseEvent,
+// which the server uses too).
+func readEvent(name, path string) (bot.Event, error) {
+	data, err := readPayload(path)
+	if err != nil {
+		return bot.Event{Name: name}, err
+	}
+	return bot.ParseEvent(name, data)
 }
 
 func readPullRequestEvent(path string) (bot.PullRequestEvent, error) {
-	var p struct {
-		Action      string `json:"action"`
-		Number      int    `json:"number"`
-		PullRequest *struct {
-			Number int `json:"number"`
-		} `json:"pull_request"`
-		Repository *payloadRepo `json:"repository"`
-	}
-	if err := readPayload(path, &p); err != nil {
+	ev, err := readEvent("pull_request", path)
+	if err != nil || ev.PullRequest == nil {
 		return bot.PullRequestEvent{}, err
 	}
-	ev := bot.PullRequestEvent{Action: p.Action, Number: p.Number}
-	if ev.Number == 0 && p.PullRequest != nil {
-		ev.Number = p.PullRequest.Number
-	}
-	switch {
-	case ev.Action == "":
-		return ev, errors.New("the payload has no action")
-	case ev.Number <= 0:
-		return ev, errors.New("the payload has no pull request number (number, pull_request.number)")
-	}
-	repo, err := p.Repository.repo()
-	ev.Repo = repo
-	return ev, err
+	return *ev.PullRequest, nil
 }
 
-// commentEvent is an issue_comment delivery: where pull request commands
-// (/deploy, /cutover, ...) arrive.
-
 func readCommentEvent(path string) (bot.CommentEvent, error) {
-	var p struct {
-		Action string `json:"action"`
-		Issue  *struct {
-			Number      int             `json:"number"`
-			PullRequest json.RawMessage `json:"pull_request"`
-		} `json:"issue"`
-		Comment *struct {
-			ID   int64  `json:"id"`
-			Body string `json:"body"`
-			User struct {
-				Login string `json:"login"`
-				Type  string `json:"type"`
-			} `json:"user"`
-		} `json:"comment"`
-		Repository *payloadRepo `json:"repository"`
-	}
-	if err := readPayload(path, &p); err != nil {
+	ev, err := readEvent("issue_comment", path)
+	if err != nil || ev.Comment == nil {
 		return bot.CommentEvent{}, err
 	}
-	switch {
-	case p.Action == "":
-		return bot.CommentEvent{}, errors.New("the payload has no action")
-	case p.Issue == nil || p.Issue.Number <= 0:
-		return bot.CommentEvent{}, errors.New("the payload has no issue number (issue.number)")
-	case p.Comment == nil || p.Comment.ID == 0:
-		return bot.CommentEvent{}, errors.New("the payload has no comment (comment.id)")
-	}
-	repo, err := p.Repository.repo()
-	pr := len(p.Issue.PullRequest) > 0 && string(p.Issue.PullRequest) != "null"
-	return bot.CommentEvent{Action: p.Action, Repo: repo, Number: p.Issue.Number, IsPullRequest: pr, CommentID: p.Comment.ID,
-		Body: p.Comment.Body, Author: p.Comment.User.Login, AuthorIsBot: p.Comment.User.Type == "Bot"}, err
+	return *ev.Comment, nil
 }
 
 // actionsLogHandler writes slog records as GitHub Actions log lines: debug

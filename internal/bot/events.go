@@ -1,0 +1,87 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+
+	gh "github.com/google/go-github/v66/github"
+)
+
+// Event is a GitHub webhook delivery as the engine acts on it: the Action
+// reads it from GITHUB_EVENT_PATH, the server from the request body. At most
+// one of PullRequest and Comment is set; neither for events the engine does
+// nothing on.
+type Event struct {
+	// Name is the event's name (X-GitHub-Event, GITHUB_EVENT_NAME).
+	Name        string
+	PullRequest *PullRequestEvent
+	Comment     *CommentEvent
+	// InstallationID is the GitHub App installation the delivery is for
+	// (0 outside App mode): the server makes its token for that one only.
+	InstallationID int64
+}
+
+// Handled reports whether the engine acts on the event.
+func (e Event) Handled() bool { return e.PullRequest != nil || e.Comment != nil }
+
+// ParseEvent parses a webhook payload of the named event, on go-github's
+// typed events. pull_request, pull_request_target and issue_comment are
+// handled; any other event parses to an Event that is not Handled. A payload
+// that is not JSON, or lacks what the engine needs, is an error naming the
+// missing field.
+func ParseEvent(name string, payload []byte) (Event, error) {
+	ev := Event{Name: name}
+	parseAs := name
+	switch name {
+	case "pull_request", "pull_request_target":
+		parseAs = "pull_request" // the same payload
+	case "issue_comment":
+	default:
+		return ev, nil
+	}
+	raw, err := gh.ParseWebHook(parseAs, payload)
+	if err != nil {
+		return ev, fmt.Errorf("the payload is not valid JSON: %w", err)
+	}
+	switch p := raw.(type) {
+	case *gh.PullRequestEvent:
+		pr := PullRequestEvent{Action: p.GetAction(), Number: p.GetNumber()}
+		if pr.Number == 0 {
+			pr.Number = p.GetPullRequest().GetNumber()
+		}
+		switch {
+		case pr.Action == "":
+			return ev, errors.New("the payload has no action")
+		case pr.Number <= 0:
+			return ev, errors.New("the payload has no pull request number (number, pull_request.number)")
+		}
+		if pr.Repo, err = eventRepo(p.GetRepo()); err != nil {
+			return ev, err
+		}
+		ev.PullRequest, ev.InstallationID = &pr, p.GetInstallation().GetID()
+	case *gh.IssueCommentEvent:
+		switch {
+		case p.GetAction() == "":
+			return ev, errors.New("the payload has no action")
+		case p.GetIssue().GetNumber() <= 0:
+			return ev, errors.New("the payload has no issue number (issue.number)")
+		case p.GetComment().GetID() == 0:
+			return ev, errors.New("the payload has no comment (comment.id)")
+		}
+		c := CommentEvent{Action: p.GetAction(), Number: p.GetIssue().GetNumber(), IsPullRequest: p.GetIssue().IsPullRequest(),
+			CommentID: p.GetComment().GetID(), Body: p.GetComment().GetBody(), Author: p.GetComment().GetUser().GetLogin(),
+			AuthorIsBot: p.GetComment().GetUser().GetType() == "Bot"}
+		if c.Repo, err = eventRepo(p.GetRepo()); err != nil {
+			return ev, err
+		}
+		ev.Comment, ev.InstallationID = &c, p.GetInstallation().GetID()
+	}
+	return ev, nil
+}
+
+func eventRepo(r *gh.Repository) (Repo, error) {
+	if r.GetName() == "" || r.GetOwner().GetLogin() == "" {
+		return Repo{}, errors.New("the payload has no repository (repository.name, repository.owner.login)")
+	}
+	return Repo{Owner: r.GetOwner().GetLogin(), Name: r.GetName()}, nil
+}
