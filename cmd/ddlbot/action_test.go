@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -221,5 +222,56 @@ func TestVisibleReportAndUnmarkdown(t *testing.T) {
 	}
 	if u := unmarkdown(`branch ddlbot\-pr\-7 \(last state\: pending\) &lt;x&gt;`); u != "branch ddlbot-pr-7 (last state: pending) <x>" {
 		t.Errorf("unmarkdown %q", u)
+	}
+}
+
+func TestParseDurationInput(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want time.Duration
+		err  string
+	}{
+		{"120", 2 * time.Minute, ""},
+		{" 90 ", 90 * time.Second, ""},
+		{"1.5", 1500 * time.Millisecond, ""},
+		{"10m", 10 * time.Minute, ""},
+		{"1h30m", 90 * time.Minute, ""},
+		{"50ms", 50 * time.Millisecond, ""},
+		{"0", 0, "give a positive number of seconds (120) or Go duration (10m, 90s)"},
+		{"0s", 0, "positive"},
+		{"-5", 0, "give a number of seconds (120) or a Go duration such as 10m or 90s"},
+		{"-5m", 0, "positive"},
+		{"ten minutes", 0, "give a number of seconds (120) or a Go duration"},
+		{"1e3", 0, "give a number of seconds"},
+		{"99999999999999999999", 0, "give a number of seconds"},
+		{"", 0, "give a number of seconds"},
+	} {
+		got, err := parseDurationInput(c.in)
+		switch {
+		case c.err == "" && (err != nil || got != c.want):
+			t.Errorf("parseDurationInput(%q) = %v, %v; want %v", c.in, got, err, c.want)
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("parseDurationInput(%q) = %v, %v; want an error with %q", c.in, got, err, c.err)
+		}
+	}
+}
+
+func TestRefreshRepo(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if r, err := refreshRepo(env(map[string]string{"GITHUB_REPOSITORY": "acme/shop"})); err != nil || r.Owner != "acme" || r.Name != "shop" {
+		t.Errorf("GITHUB_REPOSITORY: %+v %v", r, err)
+	}
+	if _, err := refreshRepo(env(map[string]string{"GITHUB_REPOSITORY": "acme"})); err == nil || !strings.Contains(err.Error(), `GITHUB_REPOSITORY is "acme", not owner/name`) {
+		t.Errorf("bad GITHUB_REPOSITORY: %v", err)
+	}
+	p := filepath.Join(t.TempDir(), "event.json")
+	if err := os.WriteFile(p, []byte(`{"repository":{"name":"shop","owner":{"login":"acme"}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := refreshRepo(env(map[string]string{"GITHUB_EVENT_PATH": p})); err != nil || r.String() != "acme/shop" {
+		t.Errorf("payload: %+v %v", r, err)
+	}
+	if _, err := refreshRepo(env(nil)); err == nil || !strings.Contains(err.Error(), "GITHUB_REPOSITORY is not set, and GITHUB_EVENT_PATH is not set") {
+		t.Errorf("nothing: %v", err)
 	}
 }
