@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ddlbot/ddlbot/internal/bot"
 	"gopkg.in/yaml.v3"
 )
 
@@ -104,7 +105,8 @@ func TestActionYAMLMatchesCode(t *testing.T) {
 	}
 	// The reason codes the outputs document are the ones the code uses.
 	desc := a.raw.Outputs[outReasonCode].Description
-	for _, code := range []string{reasonInputsInvalid, reasonEventInvalid, reasonCredentials, reasonError, reasonEventIgnored} {
+	for _, code := range []string{reasonInputsInvalid, reasonEventInvalid, reasonCredentials, reasonError, reasonEventIgnored,
+		bot.ReasonFollowed, bot.ReasonNothingToFollow, bot.ReasonRefreshFailed} {
 		if !strings.Contains(desc, code) {
 			t.Errorf("action.yml's reason-code does not list %s", code)
 		}
@@ -144,9 +146,7 @@ func TestExampleWorkflow(t *testing.T) {
 
 func checkWorkflow(t *testing.T, data []byte) {
 	var wf struct {
-		On map[string]struct {
-			Types []string `yaml:"types"`
-		} `yaml:"on"`
+		On map[string]yaml.Node `yaml:"on"`
 		Permissions map[string]string `yaml:"permissions"`
 		Concurrency any               `yaml:"concurrency"`
 		Jobs        map[string]struct {
@@ -166,10 +166,31 @@ func checkWorkflow(t *testing.T, data []byte) {
 	if err := yaml.Unmarshal(data, &wf); err != nil {
 		t.Fatal(err)
 	}
-	if got := wf.On["pull_request"].Types; !slices.Equal(got, []string{"opened", "synchronize", "reopened", "ready_for_review", "closed"}) {
+	types := func(event string) []string {
+		var v struct {
+			Types []string `yaml:"types"`
+		}
+		n := wf.On[event]
+		if err := n.Decode(&v); err != nil {
+			t.Errorf("on.%s: %v", event, err)
+		}
+		return v.Types
+	}
+	// Deployments longer than a job are followed by a schedule (and by hand).
+	var schedule []struct {
+		Cron string `yaml:"cron"`
+	}
+	n := wf.On["schedule"]
+	if err := n.Decode(&schedule); err != nil || len(schedule) != 1 || schedule[0].Cron != "*/5 * * * *" {
+		t.Errorf("schedule %+v (%v): want one cron '*/5 * * * *'", schedule, err)
+	}
+	if _, ok := wf.On["workflow_dispatch"]; !ok {
+		t.Error("no workflow_dispatch trigger")
+	}
+	if got := types("pull_request"); !slices.Equal(got, []string{"opened", "synchronize", "reopened", "ready_for_review", "closed"}) {
 		t.Errorf("pull_request types %v", got)
 	}
-	if got := wf.On["issue_comment"].Types; !slices.Equal(got, []string{"created"}) {
+	if got := types("issue_comment"); !slices.Equal(got, []string{"created"}) {
 		t.Errorf("issue_comment types %v", got)
 	}
 	want := map[string]string{"contents": "read", "pull-requests": "write", "issues": "write", "checks": "write"}
@@ -186,10 +207,25 @@ func checkWorkflow(t *testing.T, data []byte) {
 	if wf.Concurrency != nil {
 		t.Errorf("concurrency at the workflow level (%v): put it on the job", wf.Concurrency)
 	}
-	var checkout, action bool
+	var checkout, action, follow bool
 	for name, job := range wf.Jobs {
 		c := job.Concurrency
-		if job.If == "" || c.Group != "ddlbot-${{ github.event.pull_request.number || github.event.issue.number }}" || c.CancelInProgress || c.Queue != "max" {
+		switch {
+		case strings.Contains(job.If, "schedule"):
+			// The follow job: only on the schedule and by hand, in a group
+			// of its own where a newer waiting run replaces an older one.
+			follow = true
+			if job.If != "github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'" || c.Group != "ddlbot-follow" || c.CancelInProgress || c.Queue != "" {
+				t.Errorf("job %s: if %q, concurrency %+v: want schedule and workflow_dispatch only, group ddlbot-follow, not cancelling, no queue", name, job.If, c)
+			}
+			for _, s := range job.Steps {
+				if strings.HasPrefix(s.Uses, "ddlbot/ddlbot@") && s.With["wait-timeout"] == "" {
+					t.Errorf("job %s: set wait-timeout under the schedule's 5 minutes", name)
+				}
+			}
+		case strings.Contains(job.If, "workflow_dispatch") || strings.Contains(job.If, "schedule"):
+			t.Errorf("job %s runs on the schedule too: %q", name, job.If)
+		case job.If == "" || c.Group != "ddlbot-${{ github.event.pull_request.number || github.event.issue.number }}" || c.CancelInProgress || c.Queue != "max":
 			t.Errorf("job %s: if %q, concurrency %+v: want one group per pull request, not cancelling, queue max", name, job.If, c)
 		}
 		for _, s := range job.Steps {
@@ -209,8 +245,8 @@ func checkWorkflow(t *testing.T, data []byte) {
 			}
 		}
 	}
-	if !checkout || !action {
-		t.Errorf("steps: checkout with fetch-depth 0 %v, the action %v", checkout, action)
+	if !checkout || !action || !follow {
+		t.Errorf("steps: checkout with fetch-depth 0 %v, the action %v; the follow job %v", checkout, action, follow)
 	}
 }
 
