@@ -37,9 +37,10 @@ still moving for up to wait-timeout, so that a deployment longer than the job
 that started it is followed to its end; any other event is ignored.
 
 Exit status: 0 when the run succeeded (planned, linted only, nothing to do,
-cleaned up, ignored); 1 when it failed (failing lint findings, PlanetScale's
-checks failed, planning failed, or the run could not complete; with
-fail-on: warning, also any warning); 2 when the step is set up wrong (inputs,
+cleaned up, ignored, refreshed); 1 when it failed (failing lint findings,
+PlanetScale's checks failed, planning failed, a pull request that could not
+be refreshed, or the run could not complete; with fail-on: warning, also any
+warning); 2 when the step is set up wrong (inputs,
 credentials, event).`
 
 // Inputs of action.yml, with the default action.yml declares for each (a
