@@ -40,8 +40,7 @@ Exit status: 0 when the run succeeded (planned, linted only, nothing to do,
 cleaned up, ignored, refreshed); 1 when it failed (failing lint findings,
 PlanetScale's checks failed, planning failed, a pull request that could not
 be refreshed, or the run could not complete; with fail-on: warning, also any
-warning); 2 when the step is set up wrong (inputs,
-credentials, event).`
+warning); 2 when the step is set up wrong (inputs, credentials, event).`
 
 // Inputs of action.yml, with the default action.yml declares for each (a
 // test keeps the two equal). The Actions runner passes every input as
