@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -206,12 +207,14 @@ func (rf *refresh) database(ctx context.Context, pr github.PullRequest, cfg *con
 			dr = older
 		}
 	}
-	shown, shownState := shownDeployment(c.Body)
+	shown, shownNumber, shownState := shownDeployment(c.Body)
 	now := rf.e.clock().Now()
 	section := renderDeployment(dr, now)
 	same := shown == publicText(section)
-	if !followStates[dr.DeploymentState] && (shown == "" || same) {
-		return nil // nothing in progress, and the comment already says so
+	if !followStates[dr.DeploymentState] && (shownNumber != dr.Number || same) {
+		// Nothing in progress, and the comment already says so, or shows no
+		// deployment of this deploy request (one not deployed: a plan).
+		return nil
 	}
 	item := &refreshItem{pr: pr.Number, db: db.Name}
 	rf.items = append(rf.items, item)
@@ -388,20 +391,21 @@ func drLinkOf(d *DatabaseOutcome) string {
 	return drLink(&ps.DeployRequest{Number: d.DeployRequest, HTMLURL: d.DeployRequestURL})
 }
 
-var reShownState = regexp.MustCompile(`^#### Deployment of (?:\[#\d+\]\([^)\s]*\)|#\d+): ([a-z ]+)(?:\n|$)`)
+var reShownState = regexp.MustCompile(`^#### Deployment of (?:\[#(\d+)\]\([^)\s]*\)|#(\d+)): ([a-z ]+)(?:\n|$)`)
 
 // shownDeployment returns the deployment section of a sticky comment (as
-// updateComment writes it; "" when there is none) and the deployment state
-// it shows ("" when it shows none).
-func shownDeployment(body string) (section, state string) {
+// updateComment writes it; "" when there is none), and the deploy request
+// and deployment state it shows (0 and "" when it shows none).
+func shownDeployment(body string) (section string, number int, state string) {
 	body = strings.ReplaceAll(body, "\r\n", "\n")
 	i, j := strings.Index(body, deployStart), strings.Index(body, deployEnd)
 	if i < 0 || j < i {
-		return "", ""
+		return "", 0, ""
 	}
 	section = strings.TrimSuffix(strings.TrimPrefix(body[i+len(deployStart):j], "\n"), "\n")
 	if m := reShownState.FindStringSubmatch(section); m != nil {
-		state = strings.ReplaceAll(m[1], " ", "_")
+		number, _ = strconv.Atoi(m[1] + m[2])
+		state = strings.ReplaceAll(m[3], " ", "_")
 	}
-	return section, state
+	return section, number, state
 }

@@ -274,16 +274,43 @@ func TestRefreshEarlierGeneration(t *testing.T) {
 }
 
 func TestShownDeployment(t *testing.T) {
-	for _, c := range []struct{ body, section, state string }{
-		{"no section", "", ""},
-		{deployStart + "\n#### Deployment of [#3](https://x/3): in progress\n\nmore\n" + deployEnd + "\nplan", "#### Deployment of [#3](https://x/3): in progress\n\nmore", ps.StateInProgress},
-		{deployStart + "\r\n#### Deployment of #3: complete pending revert\r\n" + deployEnd, "#### Deployment of #3: complete pending revert", ps.StateCompletePendingRevert},
-		{deployStart + "\nDeploy request #1 was replaced by the gated deploy request #2.\n" + deployEnd, "Deploy request #1 was replaced by the gated deploy request #2.", ""},
-		{deployEnd + deployStart, "", ""},
+	for _, c := range []struct {
+		body, section string
+		number        int
+		state         string
+	}{
+		{"no section", "", 0, ""},
+		{deployStart + "\n#### Deployment of [#3](https://x/3): in progress\n\nmore\n" + deployEnd + "\nplan", "#### Deployment of [#3](https://x/3): in progress\n\nmore", 3, ps.StateInProgress},
+		{deployStart + "\r\n#### Deployment of #12: complete pending revert\r\n" + deployEnd, "#### Deployment of #12: complete pending revert", 12, ps.StateCompletePendingRevert},
+		{deployStart + "\nDeploy request #1 was replaced by the gated deploy request #2.\n" + deployEnd, "Deploy request #1 was replaced by the gated deploy request #2.", 0, ""},
+		{deployEnd + deployStart, "", 0, ""},
 	} {
-		section, state := shownDeployment(c.body)
-		if section != c.section || state != c.state {
-			t.Errorf("shownDeployment(%q) = %q, %q; want %q, %q", c.body, section, state, c.section, c.state)
+		section, number, state := shownDeployment(c.body)
+		if section != c.section || number != c.number || state != c.state {
+			t.Errorf("shownDeployment(%q) = %q, %d, %q; want %q, %d, %q", c.body, section, number, state, c.section, c.number, c.state)
+		}
+	}
+}
+
+// TestRefreshLeavesPlansAlone: a planned pull request, not deployed, is not
+// touched, even when its comment carries a section about no deployment
+// (the note a gated /deploy leaves before its job deploys).
+func TestRefreshLeavesPlansAlone(t *testing.T) {
+	d := newDeployWorld(t, "")
+	d.engine.GitHub = &refreshGitHub{commandGitHub: d.gh}
+	for _, body := range []string{"", deployStart + "\nDeploy request #0 was replaced by the gated deploy request #1.\n" + deployEnd + "\n"} {
+		if body != "" {
+			c := d.gh.comments[Marker("app")]
+			st := reState.FindString(c)
+			d.gh.comments[Marker("app")] = strings.Replace(c, st, st+"\n\n"+body, 1)
+		}
+		before := writes(d.gh.fakeGitHub)
+		out := d.refresh()
+		if out.Decision != DecisionRefreshed || out.ReasonCode != ReasonNothingToFollow || writes(d.gh.fakeGitHub) != before {
+			t.Fatalf("refresh of a plan (section %q): %+v, %d writes", body, out, writes(d.gh.fakeGitHub)-before)
+		}
+		if !strings.Contains(out.Reason, "on the 1 open pull request(s)") {
+			t.Errorf("reason %q", out.Reason)
 		}
 	}
 }
