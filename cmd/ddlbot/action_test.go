@@ -146,9 +146,9 @@ func TestExampleWorkflow(t *testing.T) {
 
 func checkWorkflow(t *testing.T, data []byte) {
 	var wf struct {
-		On map[string]yaml.Node `yaml:"on"`
-		Permissions map[string]string `yaml:"permissions"`
-		Concurrency any               `yaml:"concurrency"`
+		On          map[string]yaml.Node `yaml:"on"`
+		Permissions map[string]string    `yaml:"permissions"`
+		Concurrency any                  `yaml:"concurrency"`
 		Jobs        map[string]struct {
 			If          string `yaml:"if"`
 			Concurrency struct {
