@@ -16,11 +16,11 @@ import (
 // `ddlbot action` on schedule and workflow_dispatch events (the example
 // workflow's follow job) bringing the pull request up to date.
 
-// longDeploys: an ALTER TABLE takes 2 s (at the command worlds' speed), so a
-// /deploy with wait-timeout 1 stops following while it runs; the revert
-// window ends at once, so a deployment ends at complete.
+// longDeploys: an ALTER TABLE takes 5 s (at the command worlds' speed), so a
+// /deploy with wait-timeout 1 stops following while it runs, even on a busy
+// machine; the revert window ends at once, so a deployment ends at complete.
 func longDeploys(c *localscale.Config) {
-	c.OperationDuration = 40 * time.Second
+	c.OperationDuration = 100 * time.Second
 	c.RevertWindow = time.Millisecond
 }
 
@@ -118,7 +118,7 @@ func TestFollowOnDispatch(t *testing.T) {
 	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefreshed, outReasonCode: bot.ReasonFollowed,
 		outDRNumber: "2", outDeploymentSt: ps.StatePendingCutover})
 	if r.took > 20*time.Second {
-		t.Errorf("the run took %s for a 2 s deployment", r.took)
+		t.Errorf("the run took %s for a 5 s deployment", r.took)
 	}
 	contains(t, "sticky comment", w.sticky("app"), "#### Deployment of [#2]", ": pending cutover\n", "Ready to cut over: comment `/cutover`")
 	w.wantCheckRun(head, "app", "neutral", "Deploy request #2: pending cutover")
