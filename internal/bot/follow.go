@@ -192,7 +192,7 @@ func (r *run) outcome(dr *ps.DeployRequest) *DatabaseOutcome {
 // read once; later updates are a single edit each.
 func (r *run) updateComment(ctx context.Context, st PlanState, section string, dr *ps.DeployRequest) {
 	marker := Marker(r.db.Name)
-	if r.commentID == 0 {
+	if r.commentID == 0 || r.reread {
 		c, err := r.gh.FindStickyComment(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Number, marker)
 		if err != nil {
 			r.e.log().Warn("read the sticky comment", "err", err)

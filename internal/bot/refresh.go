@@ -308,6 +308,14 @@ func (rf *refresh) pollMoving(ctx context.Context) error {
 	clock := rf.e.clock()
 	deadline := clock.Now().Add(o.RefreshTimeout)
 	wait := o.PollInterval
+	for _, it := range rf.items {
+		if it.t != nil {
+			// This job is in no pull request's concurrency group: a push
+			// may re-plan while it polls, and an edit from a copy read
+			// minutes ago would put the old plan back.
+			it.t.r.reread = true
+		}
+	}
 	for {
 		var moving []*refreshItem
 		for _, it := range rf.items {

@@ -314,3 +314,37 @@ func TestRefreshLeavesPlansAlone(t *testing.T) {
 		}
 	}
 }
+
+// hookClock runs a hook at its first Sleep: something another job does
+// while the engine waits.
+type hookClock struct {
+	fakeClock
+	hook func()
+}
+
+func (h *hookClock) Sleep(ctx context.Context, d time.Duration) error {
+	if f := h.hook; f != nil {
+		h.hook = nil
+		f()
+	}
+	return h.fakeClock.Sleep(ctx, d)
+}
+
+// TestRefreshKeepsAConcurrentPlan: a push re-plans while Refresh polls (the
+// follow job is in no pull request's concurrency group): the new plan stays.
+func TestRefreshKeepsAConcurrentPlan(t *testing.T) {
+	d, _ := newRefreshWorld(t)
+	d.engine.Options.RefreshTimeout = 10 * time.Minute
+	d.engine.Clock = &hookClock{fakeClock: fakeClock{d.clock}, hook: func() {
+		d.gh.mu.Lock()
+		defer d.gh.mu.Unlock()
+		d.gh.comments[Marker("app")] = strings.Replace(d.gh.comments[Marker("app")], "#### Changes", "#### Changes (planned again)", 1)
+	}}
+	if out := d.refresh(); len(out.Databases) != 1 || out.Databases[0].DeploymentState != ps.StateCompletePendingRevert {
+		t.Fatalf("refresh: %+v", out)
+	}
+	body := d.gh.comments[Marker("app")]
+	if !strings.Contains(body, "#### Changes (planned again)") || !strings.Contains(body, ": complete pending revert\n") {
+		t.Fatalf("comment:\n%s", body)
+	}
+}
