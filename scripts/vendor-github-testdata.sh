@@ -56,6 +56,7 @@ const spec = JSON.parse(fs.readFileSync(path.join(tmp, "openapi/package", specFi
 // The operations ddlbot calls: [method, path template].
 const ops = [
   ["get", "/repos/{owner}/{repo}"],
+  ["get", "/repos/{owner}/{repo}/pulls"],
   ["get", "/repos/{owner}/{repo}/pulls/{pull_number}"],
   ["get", "/repos/{owner}/{repo}/pulls/{pull_number}/files"],
   ["get", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
@@ -160,6 +161,15 @@ for (const [event, actions] of wanted) {
     }
     if (done.size === 0) throw new Error(`no ${event}.${action} example`);
   }
+}
+// Events without an action (workflow_dispatch: `ddlbot action` refreshes the
+// deployments in progress): the first example, as <event>.json.
+for (const event of ["workflow_dispatch"]) {
+  const examples = examplesOf(event);
+  if (examples.length === 0) throw new Error(`no ${event} example`);
+  const name = `${event}.json`;
+  fs.writeFileSync(path.join(out, "webhooks", name), JSON.stringify(examples[0], null, 2) + "\n");
+  written.push({ name, event, action: "", index: 0 });
 }
 // A pull request from a fork, if any example has one.
 const prs = examplesOf("pull_request");

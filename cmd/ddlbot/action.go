@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"regexp"
 	"strconv"
@@ -29,14 +30,17 @@ flow, and writes the step's outputs (GITHUB_OUTPUT) and job summary
 (GITHUB_STEP_SUMMARY).
 
 Events: pull_request and pull_request_target run the pull request flow;
-issue_comment is where pull request commands (/deploy, ...) arrive; any other
-event is ignored.
+issue_comment is where pull request commands (/deploy, ...) arrive; schedule
+and workflow_dispatch refresh every open pull request's deployment in
+progress (the comment, the check run, a reply once it rests), polling those
+still moving for up to wait-timeout, so that a deployment longer than the job
+that started it is followed to its end; any other event is ignored.
 
 Exit status: 0 when the run succeeded (planned, linted only, nothing to do,
-cleaned up, ignored); 1 when it failed (failing lint findings, PlanetScale's
-checks failed, planning failed, or the run could not complete; with
-fail-on: warning, also any warning); 2 when the step is set up wrong (inputs,
-credentials, event).`
+cleaned up, ignored, refreshed); 1 when it failed (failing lint findings,
+PlanetScale's checks failed, planning failed, a pull request that could not
+be refreshed, or the run could not complete; with fail-on: warning, also any
+warning); 2 when the step is set up wrong (inputs, credentials, event).`
 
 // Inputs of action.yml, with the default action.yml declares for each (a
 // test keeps the two equal). The Actions runner passes every input as
@@ -162,9 +166,9 @@ func (r *actionRun) settings() (actionSettings, error) {
 	}
 	s.wait = defaultWaitLimit
 	if w := in(inWaitTimeout); w != "" {
-		d, err := time.ParseDuration(w)
-		if err != nil || d <= 0 {
-			return s, fmt.Errorf("the wait-timeout input is %q: give a positive Go duration such as 10m or 90s", w)
+		d, err := parseDurationInput(w)
+		if err != nil {
+			return s, fmt.Errorf("the wait-timeout input is %q: %w", w, err)
 		}
 		s.wait = d
 	}
@@ -176,9 +180,9 @@ func (r *actionRun) settings() (actionSettings, error) {
 		if v == "" {
 			continue
 		}
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return s, fmt.Errorf("%s is %q: give a positive Go duration such as 50ms (or unset it)", k.env, v)
+		d, err := parseDurationInput(v)
+		if err != nil {
+			return s, fmt.Errorf("%s is %q: %w (or unset it)", k.env, v, err)
 		}
 		*k.to = d
 	}
@@ -199,6 +203,51 @@ func (r *actionRun) settings() (actionSettings, error) {
 	return s, nil
 }
 
+var reSeconds = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+
+// parseDurationInput reads a duration input: a number of seconds (120,
+// 1.5) or a Go duration (10m, 90s, 1h30m). It must be positive.
+func parseDurationInput(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	var d time.Duration
+	if reSeconds.MatchString(v) {
+		secs, err := strconv.ParseFloat(v, 64)
+		if err != nil || secs > float64(math.MaxInt64/int64(time.Second)) {
+			return 0, errors.New("give a number of seconds (120) or a Go duration such as 10m or 90s")
+		}
+		d = time.Duration(secs * float64(time.Second))
+	} else {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			return 0, errors.New("give a number of seconds (120) or a Go duration such as 10m or 90s")
+		}
+	}
+	if d <= 0 {
+		return 0, errors.New("give a positive number of seconds (120) or Go duration (10m, 90s)")
+	}
+	return d, nil
+}
+
+// refreshRepo is the repository a schedule or workflow_dispatch run
+// refreshes: GITHUB_REPOSITORY, else the payload's (a schedule run's payload
+// may carry no repository).
+func refreshRepo(getenv func(string) string) (bot.Repo, error) {
+	if full := strings.TrimSpace(getenv("GITHUB_REPOSITORY")); full != "" {
+		owner, name, ok := strings.Cut(full, "/")
+		if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+			return bot.Repo{}, fmt.Errorf("GITHUB_REPOSITORY is %q, not owner/name", full)
+		}
+		return bot.Repo{Owner: owner, Name: name}, nil
+	}
+	var p struct {
+		Repository *payloadRepo `json:"repository"`
+	}
+	if err := readPayload(getenv("GITHUB_EVENT_PATH"), &p); err != nil {
+		return bot.Repo{}, fmt.Errorf("GITHUB_REPOSITORY is not set, and %w", err)
+	}
+	return p.Repository.repo()
+}
+
 func (r *actionRun) run(ctx context.Context) int {
 	s, err := r.settings()
 	if err != nil {
@@ -211,12 +260,15 @@ func (r *actionRun) run(ctx context.Context) int {
 	var (
 		prEvent bot.PullRequestEvent
 		cmEvent bot.CommentEvent
+		repo    bot.Repo // schedule, workflow_dispatch: the repository to refresh
 	)
 	switch event {
 	case "pull_request", "pull_request_target":
 		prEvent, err = readPullRequestEvent(r.a.getenv("GITHUB_EVENT_PATH"))
 	case "issue_comment":
 		cmEvent, err = readCommentEvent(r.a.getenv("GITHUB_EVENT_PATH"))
+	case "schedule", "workflow_dispatch":
+		repo, err = refreshRepo(r.a.getenv)
 	default:
 		out := &bot.Outcome{Decision: bot.DecisionIgnored, ReasonCode: reasonEventIgnored, Reason: fmt.Sprintf("ddlbot does nothing on %s events", event)}
 		return r.finish(out, s)
@@ -232,7 +284,12 @@ func (r *actionRun) run(ctx context.Context) int {
 		return r.usage(reasonCredentials, fmt.Errorf("GitHub: %w (check the github-token input and GITHUB_API_URL)", err))
 	}
 	var psClient bot.PlanetScale // stays a nil interface without credentials: the engine then lints only
+	refresh := event == "schedule" || event == "workflow_dispatch"
 	if s.ps.ServiceTokenID == "" && s.ps.ServiceToken == "" && s.ps.OAuthToken == "" {
+		if refresh {
+			return r.usage(reasonCredentials, fmt.Errorf("a %s run follows the deployments in progress, which needs a PlanetScale service token: "+
+				"set the planetscale-service-token-id and planetscale-service-token inputs from the repository's secrets", event))
+		}
 		r.log.Info("no PlanetScale credentials (pull requests from forks get no secrets): linting only")
 	} else {
 		s.ps.UserAgent, s.ps.Logger = userAgent(), r.log
@@ -250,6 +307,7 @@ func (r *actionRun) run(ctx context.Context) int {
 			BranchReadyTimeout: s.wait,
 			ChecksTimeout:      s.wait,
 			FollowTimeout:      s.wait,
+			RefreshTimeout:     s.wait,
 			PollInterval:       s.poll,
 			MaxPollInterval:    s.maxPoll,
 			MinUpdateInterval:  s.minUpdate,
@@ -260,10 +318,14 @@ func (r *actionRun) run(ctx context.Context) int {
 		},
 	}
 	var out *bot.Outcome
-	if event == "issue_comment" {
+	switch {
+	case refresh:
+		r.log.Info("refresh the deployments in progress", "event", event, "repository", repo.String())
+		out, err = engine.Refresh(ctx, repo)
+	case event == "issue_comment":
 		r.log.Info("comment event", "action", cmEvent.Action, "repository", cmEvent.Repo.String(), "number", cmEvent.Number, "comment", cmEvent.CommentID)
 		out, err = engine.HandleComment(ctx, cmEvent)
-	} else {
+	default:
 		r.log.Info("pull request event", "event", event, "action", prEvent.Action, "repository", prEvent.Repo.String(), "number", prEvent.Number)
 		out, err = engine.HandlePullRequest(ctx, prEvent)
 	}
@@ -314,6 +376,12 @@ func (r *actionRun) finish(out *bot.Outcome, s actionSettings) int {
 	r.writeOutputs(out)
 	errs, warns := out.LintErrors()
 	var b strings.Builder
+	if out.Summary != "" {
+		b.WriteString(out.Summary)
+		if len(out.Databases) > 0 {
+			b.WriteString("\n---\n\n")
+		}
+	}
 	for i, d := range out.Databases {
 		if i > 0 {
 			b.WriteString("\n---\n\n")

@@ -903,7 +903,7 @@ func TestActionEventsAndSetup(t *testing.T) {
 		{"no token", "pull_request", w.prEvent("opened"), map[string]string{inGitHubToken: "-"}, "no GitHub token: set the github-token input"},
 		{"rejected token", "pull_request", w.prEvent("opened"), map[string]string{inGitHubToken: "ghp_wrong"}, "GitHub rejected the token"},
 		{"bad fail-on", "pull_request", w.prEvent("opened"), map[string]string{inFailOn: "notice"}, `the fail-on input is "notice": use error or warning`},
-		{"bad wait-timeout", "pull_request", w.prEvent("opened"), map[string]string{inWaitTimeout: "10"}, `the wait-timeout input is "10"`},
+		{"bad wait-timeout", "pull_request", w.prEvent("opened"), map[string]string{inWaitTimeout: "10 minutes"}, `the wait-timeout input is "10 minutes": give a number of seconds (120) or a Go duration`},
 		{"half a PlanetScale token", "pull_request", w.prEvent("opened"), map[string]string{inPSToken: ""}, "PLANETSCALE_SERVICE_TOKEN is empty"},
 	} {
 		r := w.run(tc.name, tc.event, tc.payload, tc.inputs)

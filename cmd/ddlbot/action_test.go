@@ -7,7 +7,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/ddlbot/ddlbot/internal/bot"
 	"gopkg.in/yaml.v3"
 )
 
@@ -103,7 +105,8 @@ func TestActionYAMLMatchesCode(t *testing.T) {
 	}
 	// The reason codes the outputs document are the ones the code uses.
 	desc := a.raw.Outputs[outReasonCode].Description
-	for _, code := range []string{reasonInputsInvalid, reasonEventInvalid, reasonCredentials, reasonError, reasonEventIgnored} {
+	for _, code := range []string{reasonInputsInvalid, reasonEventInvalid, reasonCredentials, reasonError, reasonEventIgnored,
+		bot.ReasonFollowed, bot.ReasonNothingToFollow, bot.ReasonRefreshFailed} {
 		if !strings.Contains(desc, code) {
 			t.Errorf("action.yml's reason-code does not list %s", code)
 		}
@@ -143,11 +146,9 @@ func TestExampleWorkflow(t *testing.T) {
 
 func checkWorkflow(t *testing.T, data []byte) {
 	var wf struct {
-		On map[string]struct {
-			Types []string `yaml:"types"`
-		} `yaml:"on"`
-		Permissions map[string]string `yaml:"permissions"`
-		Concurrency any               `yaml:"concurrency"`
+		On          map[string]yaml.Node `yaml:"on"`
+		Permissions map[string]string    `yaml:"permissions"`
+		Concurrency any                  `yaml:"concurrency"`
 		Jobs        map[string]struct {
 			If          string `yaml:"if"`
 			Concurrency struct {
@@ -165,10 +166,31 @@ func checkWorkflow(t *testing.T, data []byte) {
 	if err := yaml.Unmarshal(data, &wf); err != nil {
 		t.Fatal(err)
 	}
-	if got := wf.On["pull_request"].Types; !slices.Equal(got, []string{"opened", "synchronize", "reopened", "ready_for_review", "closed"}) {
+	types := func(event string) []string {
+		var v struct {
+			Types []string `yaml:"types"`
+		}
+		n := wf.On[event]
+		if err := n.Decode(&v); err != nil {
+			t.Errorf("on.%s: %v", event, err)
+		}
+		return v.Types
+	}
+	// Deployments longer than a job are followed by a schedule (and by hand).
+	var schedule []struct {
+		Cron string `yaml:"cron"`
+	}
+	n := wf.On["schedule"]
+	if err := n.Decode(&schedule); err != nil || len(schedule) != 1 || schedule[0].Cron != "*/5 * * * *" {
+		t.Errorf("schedule %+v (%v): want one cron '*/5 * * * *'", schedule, err)
+	}
+	if _, ok := wf.On["workflow_dispatch"]; !ok {
+		t.Error("no workflow_dispatch trigger")
+	}
+	if got := types("pull_request"); !slices.Equal(got, []string{"opened", "synchronize", "reopened", "ready_for_review", "closed"}) {
 		t.Errorf("pull_request types %v", got)
 	}
-	if got := wf.On["issue_comment"].Types; !slices.Equal(got, []string{"created"}) {
+	if got := types("issue_comment"); !slices.Equal(got, []string{"created"}) {
 		t.Errorf("issue_comment types %v", got)
 	}
 	want := map[string]string{"contents": "read", "pull-requests": "write", "issues": "write", "checks": "write"}
@@ -185,10 +207,25 @@ func checkWorkflow(t *testing.T, data []byte) {
 	if wf.Concurrency != nil {
 		t.Errorf("concurrency at the workflow level (%v): put it on the job", wf.Concurrency)
 	}
-	var checkout, action bool
+	var checkout, action, follow bool
 	for name, job := range wf.Jobs {
 		c := job.Concurrency
-		if job.If == "" || c.Group != "ddlbot-${{ github.event.pull_request.number || github.event.issue.number }}" || c.CancelInProgress || c.Queue != "max" {
+		switch {
+		case strings.Contains(job.If, "schedule"):
+			// The follow job: only on the schedule and by hand, in a group
+			// of its own where a newer waiting run replaces an older one.
+			follow = true
+			if job.If != "github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'" || c.Group != "ddlbot-follow" || c.CancelInProgress || c.Queue != "" {
+				t.Errorf("job %s: if %q, concurrency %+v: want schedule and workflow_dispatch only, group ddlbot-follow, not cancelling, no queue", name, job.If, c)
+			}
+			for _, s := range job.Steps {
+				if strings.HasPrefix(s.Uses, "ddlbot/ddlbot@") && s.With["wait-timeout"] == "" {
+					t.Errorf("job %s: set wait-timeout under the schedule's 5 minutes", name)
+				}
+			}
+		case strings.Contains(job.If, "workflow_dispatch") || strings.Contains(job.If, "schedule"):
+			t.Errorf("job %s runs on the schedule too: %q", name, job.If)
+		case job.If == "" || c.Group != "ddlbot-${{ github.event.pull_request.number || github.event.issue.number }}" || c.CancelInProgress || c.Queue != "max":
 			t.Errorf("job %s: if %q, concurrency %+v: want one group per pull request, not cancelling, queue max", name, job.If, c)
 		}
 		for _, s := range job.Steps {
@@ -208,8 +245,8 @@ func checkWorkflow(t *testing.T, data []byte) {
 			}
 		}
 	}
-	if !checkout || !action {
-		t.Errorf("steps: checkout with fetch-depth 0 %v, the action %v", checkout, action)
+	if !checkout || !action || !follow {
+		t.Errorf("steps: checkout with fetch-depth 0 %v, the action %v; the follow job %v", checkout, action, follow)
 	}
 }
 
@@ -221,5 +258,56 @@ func TestVisibleReportAndUnmarkdown(t *testing.T) {
 	}
 	if u := unmarkdown(`branch ddlbot\-pr\-7 \(last state\: pending\) &lt;x&gt;`); u != "branch ddlbot-pr-7 (last state: pending) <x>" {
 		t.Errorf("unmarkdown %q", u)
+	}
+}
+
+func TestParseDurationInput(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want time.Duration
+		err  string
+	}{
+		{"120", 2 * time.Minute, ""},
+		{" 90 ", 90 * time.Second, ""},
+		{"1.5", 1500 * time.Millisecond, ""},
+		{"10m", 10 * time.Minute, ""},
+		{"1h30m", 90 * time.Minute, ""},
+		{"50ms", 50 * time.Millisecond, ""},
+		{"0", 0, "give a positive number of seconds (120) or Go duration (10m, 90s)"},
+		{"0s", 0, "positive"},
+		{"-5", 0, "give a number of seconds (120) or a Go duration such as 10m or 90s"},
+		{"-5m", 0, "positive"},
+		{"ten minutes", 0, "give a number of seconds (120) or a Go duration"},
+		{"1e3", 0, "give a number of seconds"},
+		{"99999999999999999999", 0, "give a number of seconds"},
+		{"", 0, "give a number of seconds"},
+	} {
+		got, err := parseDurationInput(c.in)
+		switch {
+		case c.err == "" && (err != nil || got != c.want):
+			t.Errorf("parseDurationInput(%q) = %v, %v; want %v", c.in, got, err, c.want)
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("parseDurationInput(%q) = %v, %v; want an error with %q", c.in, got, err, c.err)
+		}
+	}
+}
+
+func TestRefreshRepo(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if r, err := refreshRepo(env(map[string]string{"GITHUB_REPOSITORY": "acme/shop"})); err != nil || r.Owner != "acme" || r.Name != "shop" {
+		t.Errorf("GITHUB_REPOSITORY: %+v %v", r, err)
+	}
+	if _, err := refreshRepo(env(map[string]string{"GITHUB_REPOSITORY": "acme"})); err == nil || !strings.Contains(err.Error(), `GITHUB_REPOSITORY is "acme", not owner/name`) {
+		t.Errorf("bad GITHUB_REPOSITORY: %v", err)
+	}
+	p := filepath.Join(t.TempDir(), "event.json")
+	if err := os.WriteFile(p, []byte(`{"repository":{"name":"shop","owner":{"login":"acme"}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := refreshRepo(env(map[string]string{"GITHUB_EVENT_PATH": p})); err != nil || r.String() != "acme/shop" {
+		t.Errorf("payload: %+v %v", r, err)
+	}
+	if _, err := refreshRepo(env(nil)); err == nil || !strings.Contains(err.Error(), "GITHUB_REPOSITORY is not set, and GITHUB_EVENT_PATH is not set") {
+		t.Errorf("nothing: %v", err)
 	}
 }

@@ -79,6 +79,9 @@ type Options struct {
 	PollInterval time.Duration
 	// FollowTimeout bounds how long a command follows a deployment (default 30 min).
 	FollowTimeout time.Duration
+	// RefreshTimeout bounds how long Refresh polls the deployments still
+	// moving once it has read each (default 0: each is read once).
+	RefreshTimeout time.Duration
 	// MinUpdateInterval is the least time between two edits of the comment
 	// and check run while following (default 10 s): rate-limit friendly.
 	MinUpdateInterval time.Duration

@@ -133,6 +133,9 @@ type run struct {
 	// progress update is one edit.
 	commentID   int64
 	commentBody string
+	// reread: read the comment again before each edit, as another job may
+	// have written it since (Refresh runs beside the pull request's jobs).
+	reread bool
 }
 
 func (r *run) react(content string) {

@@ -49,40 +49,16 @@ func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 	deadline := clock.Now().Add(o.FollowTimeout)
 	// A new run on the head commit: the plan's run is complete, and GitHub
 	// shows the latest run of a name.
-	var checkID int64
-	if cr, err := r.gh.CreateCheckRun(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, github.CheckRunOptions{Name: CheckName(r.db.Name), HeadSHA: r.pr.HeadSHA,
-		Status: github.StatusInProgress, Title: fmt.Sprintf("Deploy request #%d: %s", dr.Number, human(dr.DeploymentState)),
-		Summary: renderDeployment(dr, clock.Now()), DetailsURL: o.DetailsURL}); err == nil {
-		checkID = cr.ID
-	} else {
-		r.e.log().Warn("create the deployment check run", "err", err)
-	}
-	var lastShown string
-	var lastAt time.Time
-	show := func(dr *ps.DeployRequest, force bool) {
-		section := renderDeployment(dr, clock.Now())
-		if section == lastShown || (!force && clock.Now().Sub(lastAt) < o.MinUpdateInterval) {
-			return
-		}
-		lastShown, lastAt = section, clock.Now()
-		r.updateComment(ctx, PlanState{}, section, dr)
-		opts := github.CheckRunOptions{Name: CheckName(r.db.Name), Status: github.StatusInProgress,
-			Title: fmt.Sprintf("Deploy request #%d: %s", dr.Number, human(dr.DeploymentState)), Summary: section, DetailsURL: o.DetailsURL}
-		if checkID != 0 {
-			if _, err := r.gh.UpdateCheckRun(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, checkID, opts); err != nil {
-				r.e.log().Warn("update check run", "err", err)
-			}
-		}
-	}
+	t := r.track(ctx, dr, 0)
 	wait := o.PollInterval
-	for movingStates[dr.DeploymentState] {
-		show(dr, false)
+	for movingStates[t.dr.DeploymentState] {
+		t.show(ctx, false)
 		if !clock.Now().Add(wait).Before(deadline) {
-			show(dr, true)
+			t.show(ctx, true)
 			msg := fmt.Sprintf("Stopped following deploy request #%d after %s: it is %s. It goes on at PlanetScale; comment `/plan` to pick up its state.",
-				dr.Number, o.FollowTimeout, human(dr.DeploymentState))
+				t.dr.Number, o.FollowTimeout, human(t.dr.DeploymentState))
 			r.reply(msg)
-			return &Outcome{Decision: DecisionFollowTimeout, ReasonCode: ReasonFollowTimeout, Reason: msg, Databases: []*DatabaseOutcome{r.outcome(dr)}}, nil
+			return &Outcome{Decision: DecisionFollowTimeout, ReasonCode: ReasonFollowTimeout, Reason: msg, Databases: []*DatabaseOutcome{r.outcome(t.dr)}}, nil
 		}
 		if err := clock.Sleep(ctx, wait); err != nil {
 			return nil, err
@@ -90,17 +66,88 @@ func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 		if wait *= 2; wait > o.MaxPollInterval {
 			wait = o.MaxPollInterval
 		}
-		next, err := dps.GetDeployRequest(ctx, org, name, dr.Number)
-		if err != nil {
-			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-				return nil, err
-			}
-			r.e.log().Warn("read deploy request", "number", dr.Number, "err", err)
-			continue
+		if err := t.poll(ctx, dps, org, name); err != nil {
+			return nil, err
 		}
-		dr = next
 	}
-	show(dr, true)
+	t.show(ctx, true)
+	return t.finish(ctx, clock.Now().Sub(started), true), nil
+}
+
+// tracker keeps one deployment's check run and the sticky comment's
+// deployment section current while it is followed (by a command's follow,
+// or by Refresh).
+type tracker struct {
+	r       *run
+	dr      *ps.DeployRequest
+	checkID int64
+	// lastShown is the section last written, lastAt when.
+	lastShown string
+	lastAt    time.Time
+}
+
+// track starts following dr: it creates an in-progress check run on the
+// head commit, unless checkID names one to keep updating.
+func (r *run) track(ctx context.Context, dr *ps.DeployRequest, checkID int64) *tracker {
+	o := r.e.Options.withDefaults()
+	t := &tracker{r: r, dr: dr, checkID: checkID}
+	if checkID != 0 {
+		return t
+	}
+	if cr, err := r.gh.CreateCheckRun(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, github.CheckRunOptions{Name: CheckName(r.db.Name), HeadSHA: r.pr.HeadSHA,
+		Status: github.StatusInProgress, Title: deployTitle(dr), Summary: renderDeployment(dr, r.e.clock().Now()), DetailsURL: o.DetailsURL}); err == nil {
+		t.checkID = cr.ID
+	} else {
+		r.e.log().Warn("create the deployment check run", "err", err)
+	}
+	return t
+}
+
+func deployTitle(dr *ps.DeployRequest) string {
+	return fmt.Sprintf("Deploy request #%d: %s", dr.Number, human(dr.DeploymentState))
+}
+
+// poll reads the deploy request again. A failed read is logged and leaves
+// the last one (the next poll tries again); only a cancelled context ends
+// the follow.
+func (t *tracker) poll(ctx context.Context, dps DeployPlanetScale, org, name string) error {
+	next, err := dps.GetDeployRequest(ctx, org, name, t.dr.Number)
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		t.r.e.log().Warn("read deploy request", "number", t.dr.Number, "err", err)
+		return nil
+	}
+	t.dr = next
+	return nil
+}
+
+// show writes the deployment's section into the sticky comment and the
+// check run: only when it changed, and (unless force) at most every
+// MinUpdateInterval.
+func (t *tracker) show(ctx context.Context, force bool) {
+	r, o, clock := t.r, t.r.e.Options.withDefaults(), t.r.e.clock()
+	section := renderDeployment(t.dr, clock.Now())
+	if section == t.lastShown || (!force && clock.Now().Sub(t.lastAt) < o.MinUpdateInterval) {
+		return
+	}
+	t.lastShown, t.lastAt = section, clock.Now()
+	r.updateComment(ctx, PlanState{}, section, t.dr)
+	opts := github.CheckRunOptions{Name: CheckName(r.db.Name), Status: github.StatusInProgress,
+		Title: deployTitle(t.dr), Summary: section, DetailsURL: o.DetailsURL}
+	if t.checkID != 0 {
+		if _, err := r.gh.UpdateCheckRun(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, t.checkID, opts); err != nil {
+			r.e.log().Warn("update check run", "err", err)
+		}
+	}
+}
+
+// finish ends following a deployment that came to rest: the check run gets
+// its conclusion, and (with announce) a reply says how it ended, how long
+// it took (unless took is negative: not known) and what to do next.
+func (t *tracker) finish(ctx context.Context, took time.Duration, announce bool) *Outcome {
+	r, o, dr := t.r, t.r.e.Options.withDefaults(), t.dr
 	ok := containsString(goodEnd[r.cmd.Name], dr.DeploymentState)
 	conclusion := github.ConclusionSuccess
 	switch {
@@ -109,17 +156,22 @@ func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 	case !ok, dr.DeploymentState == ps.StatePendingCutover, dr.DeploymentState == ps.StateCompleteCancel, dr.DeploymentState == ps.StateCompleteRevert:
 		conclusion = github.ConclusionNeutral
 	}
-	if checkID != 0 {
+	if t.checkID != 0 {
 		opts := github.CheckRunOptions{Name: CheckName(r.db.Name), Conclusion: conclusion,
-			Title: fmt.Sprintf("Deploy request #%d: %s", dr.Number, human(dr.DeploymentState)), Summary: lastShown, DetailsURL: o.DetailsURL}
-		if _, err := r.gh.UpdateCheckRun(context.WithoutCancel(ctx), r.ev.Repo.Owner, r.ev.Repo.Name, checkID, opts); err != nil {
+			Title: deployTitle(dr), Summary: t.lastShown, DetailsURL: o.DetailsURL}
+		if _, err := r.gh.UpdateCheckRun(context.WithoutCancel(ctx), r.ev.Repo.Owner, r.ev.Repo.Name, t.checkID, opts); err != nil {
 			r.e.log().Warn("complete check run", "err", err)
 		}
 	}
-	took := clock.Now().Sub(started).Round(time.Second)
-	r.reply(fmt.Sprintf("Deploy request %s is **%s** (took %s). %s", drLink(dr), human(dr.DeploymentState), took, nextStep(dr)))
+	if announce {
+		tookText := ""
+		if took >= 0 {
+			tookText = fmt.Sprintf(" (took %s)", took.Round(time.Second))
+		}
+		r.reply(fmt.Sprintf("Deploy request %s is **%s**%s. %s", drLink(dr), human(dr.DeploymentState), tookText, nextStep(dr)))
+	}
 	do := r.outcome(dr)
-	do.Report, do.CheckRunID = lastShown, checkID
+	do.Report, do.CheckRunID = t.lastShown, t.checkID
 	out := &Outcome{Decision: DecisionDone, ReasonCode: dr.DeploymentState, Reason: human(dr.DeploymentState), Databases: []*DatabaseOutcome{do}}
 	if ok {
 		r.react(github.ReactionRocket)
@@ -127,7 +179,7 @@ func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 		r.react(github.ReactionMinusOne)
 		out.Decision = DecisionFailed
 	}
-	return out, nil
+	return out
 }
 
 func (r *run) outcome(dr *ps.DeployRequest) *DatabaseOutcome {
@@ -140,7 +192,7 @@ func (r *run) outcome(dr *ps.DeployRequest) *DatabaseOutcome {
 // read once; later updates are a single edit each.
 func (r *run) updateComment(ctx context.Context, st PlanState, section string, dr *ps.DeployRequest) {
 	marker := Marker(r.db.Name)
-	if r.commentID == 0 {
+	if r.commentID == 0 || r.reread {
 		c, err := r.gh.FindStickyComment(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Number, marker)
 		if err != nil {
 			r.e.log().Warn("read the sticky comment", "err", err)

@@ -46,12 +46,17 @@ type Outcome struct {
 	Decision   string
 	ReasonCode string
 	Reason     string
-	Databases  []*DatabaseOutcome
+	// Summary, when set, is markdown for the job summary above the
+	// databases' reports (Refresh: one line per pull request).
+	Summary   string
+	Databases []*DatabaseOutcome
 }
 
 // DatabaseOutcome is the result for one database.
 type DatabaseOutcome struct {
-	Name             string
+	Name string
+	// PullRequest is the pull request it is about (Refresh covers several).
+	PullRequest      int
 	Branch           string
 	DeployRequest    int
 	DeployRequestURL string

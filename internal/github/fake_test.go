@@ -124,6 +124,7 @@ func newFake(t *testing.T) *fakeGitHub {
 	h("GET /user", f.getUser)
 	h("GET /app", f.getApp)
 	h("POST /app/installations/{id}/access_tokens", f.accessToken)
+	h("GET /repos/{o}/{r}/pulls", f.listPulls)
 	h("GET /repos/{o}/{r}/pulls/{n}", f.getPull)
 	h("GET /repos/{o}/{r}/pulls/{n}/files", func(w http.ResponseWriter, r *http.Request) {
 		f.page(w, r, f.files[atoi(r.PathValue("n"))])
@@ -359,6 +360,27 @@ func (f *fakeGitHub) authorized(w http.ResponseWriter, r *http.Request) bool {
 	}
 	writeJSON(w, 401, map[string]any{"message": "Bad credentials"})
 	return false
+}
+
+// listPulls answers the open pull requests (the only state the client
+// asks for), by number, newest first.
+func (f *fakeGitHub) listPulls(w http.ResponseWriter, r *http.Request) {
+	if st := r.URL.Query().Get("state"); st != "open" {
+		writeJSON(w, 422, map[string]any{"message": "state " + st + " not served by the fake"})
+		return
+	}
+	var nums []int
+	for n, pr := range f.pulls {
+		if pr["state"] == "open" {
+			nums = append(nums, n)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(nums)))
+	items := make([]map[string]any, len(nums))
+	for i, n := range nums {
+		items[i] = f.pulls[n]
+	}
+	f.page(w, r, items)
 }
 
 func (f *fakeGitHub) getPull(w http.ResponseWriter, r *http.Request) {

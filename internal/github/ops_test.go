@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -63,6 +64,39 @@ func TestPullRequest(t *testing.T) {
 	_, err = c.PullRequest(ctx, "o", "r", 99)
 	if err == nil || !strings.HasPrefix(err.Error(), "get pull request o/r#99: ") || !IsNotFound(err) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestOpenPullRequestsPaginates(t *testing.T) {
+	f := newFake(t)
+	for n := 1; n <= 230; n++ {
+		state := "open"
+		if n%10 == 0 {
+			state = "closed"
+		}
+		f.pulls[n] = map[string]any{"number": n, "state": state, "user": map[string]any{"login": "alice"},
+			"head": map[string]any{"sha": fmt.Sprintf("h%d", n), "ref": "x", "repo": map[string]any{"full_name": "o/r"}},
+			"base": map[string]any{"sha": "b", "ref": "main", "repo": map[string]any{"full_name": "o/r", "default_branch": "main"}}}
+	}
+	c, _ := f.client(t)
+	prs, err := c.OpenPullRequests(ctx, "o", "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(prs) != 207 || prs[0].Number != 230-1 || prs[len(prs)-1].Number != 1 {
+		t.Fatalf("%d pull requests, first #%d, last #%d", len(prs), prs[0].Number, prs[len(prs)-1].Number)
+	}
+	if p := prs[0]; p.HeadSHA != "h229" || p.IsFork || p.DefaultBranch != "main" || p.State != "open" || p.Author != "alice" {
+		t.Errorf("first = %+v", p)
+	}
+	wantCalls(t, f.takeCalls(), "GET /repos/o/r/pulls?per_page=100&state=open", "GET /repos/o/r/pulls?page=2&per_page=100&state=open",
+		"GET /repos/o/r/pulls?page=3&per_page=100&state=open")
+	f.before = func(w http.ResponseWriter, r *http.Request, n int) bool {
+		writeJSON(w, 404, map[string]any{"message": "Not Found"})
+		return true
+	}
+	if _, err := c.OpenPullRequests(ctx, "o", "gone"); err == nil || !strings.HasPrefix(err.Error(), "list the open pull requests of o/gone: ") || !IsNotFound(err) {
+		t.Errorf("err = %v", err)
 	}
 }
 

@@ -52,6 +52,32 @@ func (c *Client) PullRequest(ctx context.Context, owner, repo string, number int
 	if err != nil {
 		return PullRequest{}, wrapErr(fmt.Sprintf("get pull request %s#%d", repoName(owner, repo), number), err)
 	}
+	return fromPullRequest(pr, owner, repo), nil
+}
+
+// OpenPullRequests lists the open pull requests of a repository, newest
+// first (every page, 100 per request). GitHub's list omits a few fields
+// (Merged, MergedBy are never set; they matter only once closed): read one
+// with PullRequest to act on it.
+func (c *Client) OpenPullRequests(ctx context.Context, owner, repo string) ([]PullRequest, error) {
+	var out []PullRequest
+	opt := &gh.PullRequestListOptions{State: "open", ListOptions: gh.ListOptions{PerPage: perPage}}
+	for {
+		prs, resp, err := c.gh.PullRequests.List(ctx, owner, repo, opt)
+		if err != nil {
+			return nil, wrapErr(fmt.Sprintf("list the open pull requests of %s", repoName(owner, repo)), err)
+		}
+		for _, pr := range prs {
+			out = append(out, fromPullRequest(pr, owner, repo))
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opt.Page = resp.NextPage
+	}
+}
+
+func fromPullRequest(pr *gh.PullRequest, owner, repo string) PullRequest {
 	out := PullRequest{
 		Number:           pr.GetNumber(),
 		State:            pr.GetState(),
@@ -73,7 +99,7 @@ func (c *Client) PullRequest(ctx context.Context, owner, repo string, number int
 		out.BaseRepoFullName = repoName(owner, repo)
 	}
 	out.IsFork = out.HeadRepoFullName == "" || !strings.EqualFold(out.HeadRepoFullName, out.BaseRepoFullName)
-	return out, nil
+	return out
 }
 
 // ChangedFile is one file a pull request changes.

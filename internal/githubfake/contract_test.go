@@ -259,8 +259,8 @@ func TestSpecCoversHandlers(t *testing.T) {
 			t.Errorf("handler %s has no operation in the spec", id)
 		}
 	}
-	if len(ids) != 23 {
-		t.Errorf("%d operations, want 23", len(ids))
+	if len(ids) != 24 {
+		t.Errorf("%d operations, want 24", len(ids))
 	}
 	// Greedy and specific matching.
 	for _, c := range []struct{ method, path, op, param, value string }{
@@ -270,6 +270,7 @@ func TestSpecCoversHandlers(t *testing.T) {
 		{"GET", "/repos/o/r/issues/comments/5", "issues/get-comment", "comment_id", "5"},
 		{"GET", "/repos/o/r/issues/5/comments", "issues/list-comments", "issue_number", "5"},
 		{"GET", "/repos/o/r", "repos/get", "repo", "r"},
+		{"GET", "/repos/o/r/pulls", "pulls/list", "repo", "r"},
 	} {
 		op, params, _ := spec.Match(c.method, c.path)
 		if op == nil || op.ID != c.op || params[c.param] != c.value {

@@ -35,6 +35,7 @@ var handlers map[string]handler
 func init() {
 	handlers = map[string]handler{
 		"repos/get":                                (*reqCtx).getRepo,
+		"pulls/list":                               (*reqCtx).listPulls,
 		"pulls/get":                                (*reqCtx).getPull,
 		"pulls/list-files":                         (*reqCtx).listFiles,
 		"pulls/list-reviews":                       (*reqCtx).listReviews,
@@ -155,6 +156,56 @@ func (rc *reqCtx) getPull() response {
 		return notFound()
 	}
 	return ok(rc.s.prJSON(rs, pr))
+}
+
+// listPulls lists pull requests as GitHub does: state open (the default),
+// closed or all; sorted by creation (the default), update time or number
+// for "popularity" and "long-running" (the fake keeps no comment counts
+// per se: they sort as created), newest first unless direction is asc;
+// head (owner:branch) and base filter.
+func (rc *reqCtx) listPulls() response {
+	rs := rc.repo()
+	if rs == nil {
+		return notFound()
+	}
+	state := rc.query.Get("state")
+	if state == "" {
+		state = "open"
+	}
+	head, base := rc.query.Get("head"), rc.query.Get("base")
+	var prs []*prState
+	for _, pr := range rs.prs {
+		if state != "all" && pr.State != state {
+			continue
+		}
+		if base != "" && pr.BaseRef != base {
+			continue
+		}
+		if head != "" {
+			owner, ref, ok := strings.Cut(head, ":")
+			if !ok || !strings.EqualFold(owner, rc.s.headRepo(rs, pr).Owner) || ref != pr.HeadRef {
+				continue
+			}
+		}
+		prs = append(prs, pr)
+	}
+	byUpdate := rc.query.Get("sort") == "updated"
+	asc := rc.query.Get("direction") == "asc"
+	sort.Slice(prs, func(i, j int) bool {
+		a, b := prs[i], prs[j]
+		if asc {
+			a, b = b, a
+		}
+		if byUpdate && !a.updatedAt.Equal(b.updatedAt) {
+			return a.updatedAt.After(b.updatedAt)
+		}
+		return a.Number > b.Number
+	})
+	items := make([]any, len(prs))
+	for i, pr := range prs {
+		items[i] = rc.s.prJSON(rs, pr)
+	}
+	return rc.paginate(items, nil)
 }
 
 func (rc *reqCtx) listFiles() response {

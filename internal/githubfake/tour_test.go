@@ -37,6 +37,11 @@ func TestEveryOperationAnswersToSchema(t *testing.T) {
 	if err != nil || fork.GetHead().GetRepo().GetFullName() != "eve/shop" || !fork.GetHead().GetRepo().GetFork() || !fork.GetDraft() {
 		t.Errorf("fork pull request = %+v, %v", fork.GetHead().GetRepo(), err)
 	}
+	open, _, err := gh.PullRequests.List(ctx, owner, name, &github.PullRequestListOptions{ListOptions: github.ListOptions{PerPage: 1}})
+	if err != nil || len(open) != 1 || open[0].GetNumber() != 8 {
+		t.Errorf("open pull requests, first page of 1 = %v, %v", open, err)
+	}
+	must(gh.PullRequests.List(ctx, owner, name, &github.PullRequestListOptions{State: "all", Sort: "updated", Direction: "asc", Base: "main"}))
 	must(gh.PullRequests.ListFiles(ctx, owner, name, 7, nil))
 	must(gh.PullRequests.ListReviews(ctx, owner, name, 7, nil))
 	_, _, _, err = gh.Repositories.GetContents(ctx, owner, name, "schema/users.sql", &github.RepositoryContentGetOptions{Ref: headSHA})

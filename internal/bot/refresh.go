@@ -1,0 +1,419 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ddlbot/ddlbot/internal/config"
+	"github.com/ddlbot/ddlbot/internal/github"
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	"github.com/ddlbot/ddlbot/schemadiff"
+)
+
+// A deployment can take longer than the job that started it (a table copy
+// of hours, a job's timeout-minutes): the command stops following at its
+// wait, and the deployment goes on. Refresh, run from a schedule, picks up
+// every deployment in progress where the last run left it, so the sticky
+// comment, the check run and the outcome keep telling the truth.
+
+// RefreshGitHub is what Refresh needs from GitHub on top of CommandGitHub.
+type RefreshGitHub interface {
+	CommandGitHub
+	// OpenPullRequests lists the repository's open pull requests (every page).
+	OpenPullRequests(ctx context.Context, owner, repo string) ([]github.PullRequest, error)
+}
+
+// Decision and reason codes of Refresh.
+const (
+	DecisionRefreshed = "refreshed"
+	// ReasonFollowed: at least one deployment was found and brought up to date.
+	ReasonFollowed = "deployments-followed"
+	// ReasonNothingToFollow: no open pull request has a deployment to follow.
+	ReasonNothingToFollow = "no-deployment-in-progress"
+	// ReasonRefreshFailed: some pull requests could not be refreshed (the
+	// others were).
+	ReasonRefreshFailed = "refresh-failed"
+)
+
+// followStates are the deployment states Refresh follows: those that change
+// without anyone acting (movingStates, but not a deploy request's own checks:
+// "pending" is no deployment yet), and the two resting states that end by
+// themselves or by someone acting in PlanetScale: waiting for the cutover,
+// and the revert window.
+var followStates = func() map[string]bool {
+	m := map[string]bool{ps.StatePendingCutover: true, ps.StateCompletePendingRevert: true}
+	for s := range movingStates {
+		if s != ps.StatePending {
+			m[s] = true
+		}
+	}
+	return m
+}()
+
+// refreshCommand is the run's command name while refreshing: no one asked,
+// and any resting state counts as the deployment having gone as asked (as
+// for /plan picking one up).
+const refreshCommand = "refresh"
+
+func init() { goodEnd[refreshCommand] = goodEnd["plan"] }
+
+// Refresh brings every deployment in progress on an open pull request of
+// repo up to date, as the command that started it would have had it not
+// stopped following: the sticky comment's deployment section, the check
+// run and, once the deployment comes to rest, a reply saying how it ended.
+// Each deployment is read once; with Options.RefreshTimeout, the ones still
+// moving are then polled together until they rest or the time is up. A pull
+// request without ddlbot's sticky comment costs one listing of its comments;
+// one whose deployment shows as it is changes nothing (running Refresh
+// again writes nothing). An error on one pull request is reported in the
+// outcome and the others go on.
+func (e *Engine) Refresh(ctx context.Context, repo Repo) (*Outcome, error) {
+	gh, ok := e.GitHub.(RefreshGitHub)
+	if !ok {
+		return nil, errors.New("this GitHub client cannot list pull requests")
+	}
+	dps, ok := e.PlanetScale.(DeployPlanetScale)
+	if e.PlanetScale == nil || !ok {
+		return &Outcome{Decision: DecisionFailed, ReasonCode: ReasonNoPlanetScale,
+			Reason: "following deployments needs PlanetScale credentials (a service token), and there are none here"}, nil
+	}
+	prs, err := gh.OpenPullRequests(ctx, repo.Owner, repo.Name)
+	if err != nil {
+		return nil, fmt.Errorf("refresh %s: %w", repo, err)
+	}
+	sort.Slice(prs, func(i, j int) bool { return prs[i].Number < prs[j].Number })
+	e.log().Info("refresh: open pull requests", "repository", repo.String(), "count", len(prs))
+	rf := &refresh{e: e, gh: gh, dps: dps, repo: repo, configs: map[string]configAt{}}
+	for _, pr := range prs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := rf.pullRequest(ctx, pr); err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return nil, err
+			}
+			e.log().Warn("refresh: pull request", "number", pr.Number, "err", err)
+			rf.items = append(rf.items, &refreshItem{pr: pr.Number, err: err})
+		}
+	}
+	if err := rf.pollMoving(ctx); err != nil {
+		return nil, err
+	}
+	return rf.outcome(len(prs)), nil
+}
+
+// refresh is one Refresh run.
+type refresh struct {
+	e       *Engine
+	gh      RefreshGitHub
+	dps     DeployPlanetScale
+	repo    Repo
+	configs map[string]configAt // by ref: every open pull request shares the default branch's
+	items   []*refreshItem
+}
+
+type configAt struct {
+	cfg *config.Config
+	err error
+}
+
+// refreshItem is one database of one pull request: a deployment followed,
+// or the error that stopped it.
+type refreshItem struct {
+	pr  int
+	db  string
+	t   *tracker
+	err error
+	// what happened: "unchanged", "updated", or how the deployment ended.
+	what string
+	out  *Outcome
+}
+
+func (rf *refresh) config(ctx context.Context, pr github.PullRequest) (*config.Config, error) {
+	ref := configRef(pr)
+	if c, ok := rf.configs[ref]; ok {
+		return c.cfg, c.err
+	}
+	cfg, err := rf.e.loadConfig(ctx, rf.repo, ref)
+	if err != nil {
+		err = fmt.Errorf("the %s on %s is not valid: %w", rf.e.configName(), configWhere(pr), err)
+	} else if rf.e.Options.Adjust != nil {
+		if aerr := rf.e.Options.Adjust(cfg); aerr != nil {
+			cfg, err = nil, fmt.Errorf("the inputs of the ddlbot step do not fit the configuration: %w", aerr)
+		}
+	}
+	rf.configs[ref] = configAt{cfg, err}
+	return cfg, err
+}
+
+// pullRequest reads the sticky comment of each database of one pull request
+// and brings a deployment it follows up to date.
+func (rf *refresh) pullRequest(ctx context.Context, pr github.PullRequest) error {
+	cfg, err := rf.config(ctx, pr)
+	if err != nil {
+		return err
+	}
+	for _, db := range cfg.Databases {
+		if db.Organization == "" {
+			continue // never planned in PlanetScale: nothing to follow
+		}
+		if err := rf.database(ctx, pr, cfg, db); err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return err
+			}
+			rf.e.log().Warn("refresh: database", "number", pr.Number, "db", db.Name, "err", err)
+			rf.items = append(rf.items, &refreshItem{pr: pr.Number, db: db.Name, err: err})
+		}
+	}
+	return nil
+}
+
+func (rf *refresh) database(ctx context.Context, pr github.PullRequest, cfg *config.Config, db config.Database) error {
+	c, err := rf.gh.FindStickyComment(ctx, rf.repo.Owner, rf.repo.Name, pr.Number, Marker(db.Name))
+	if err != nil {
+		return fmt.Errorf("read the sticky comment: %w", err)
+	}
+	if c == nil {
+		return nil
+	}
+	st, ok := stateFor(c.Body, db.Name, rf.repo, pr.Number)
+	if !ok || st.DeployRequest == 0 || st.Closed {
+		return nil
+	}
+	r := &run{e: rf.e, gh: rf.gh, ev: CommentEvent{Repo: rf.repo, Number: pr.Number, IsPullRequest: true}, cmd: Command{Name: refreshCommand, DB: db.Name},
+		pr: pr, cfg: cfg, db: db, commentID: c.ID, commentBody: c.Body}
+	dr, err := rf.dps.GetDeployRequest(ctx, db.Organization, db.Database, st.DeployRequest)
+	if err != nil {
+		return fmt.Errorf("read deploy request #%d: %w", st.DeployRequest, err)
+	}
+	if !followStates[dr.DeploymentState] {
+		// After a push under a running deployment the state names the new
+		// deploy request; the running one is an earlier generation's.
+		states := make([]string, 0, len(followStates))
+		for s := range followStates {
+			states = append(states, s)
+		}
+		older, err := r.earlierDeployment(ctx, rf.dps, dr, states)
+		if err != nil {
+			return err
+		}
+		if older != nil {
+			dr = older
+		}
+	}
+	shown, shownNumber, shownState := shownDeployment(c.Body)
+	now := rf.e.clock().Now()
+	section := renderDeployment(dr, now)
+	same := shown == publicText(section)
+	if !followStates[dr.DeploymentState] && (shownNumber != dr.Number || same) {
+		// Nothing in progress, and the comment already says so, or shows no
+		// deployment of this deploy request (one not deployed: a plan).
+		return nil
+	}
+	item := &refreshItem{pr: pr.Number, db: db.Name}
+	rf.items = append(rf.items, item)
+	rf.e.log().Info("refresh: deployment", "number", pr.Number, "db", db.Name, "deploy_request", dr.Number, "state", dr.DeploymentState, "shown", shownState)
+	switch {
+	case same && !movingStates[dr.DeploymentState]:
+		item.what, item.out = "unchanged", rf.restingOutcome(r, dr, section)
+		return nil
+	case shownState == dr.DeploymentState && !movingStates[dr.DeploymentState]:
+		// At rest as shown; only the words moved on (the revert window's
+		// countdown): the comment, not the check run, whose conclusion stands.
+		r.updateComment(ctx, PlanState{}, section, dr)
+		item.what, item.out = "updated", rf.restingOutcome(r, dr, section)
+		return nil
+	}
+	checkID, err := rf.deploymentCheckRun(ctx, pr, db, dr)
+	if err != nil {
+		rf.e.log().Warn("refresh: find the deployment's check run", "number", pr.Number, "err", err)
+	}
+	t := r.track(ctx, dr, checkID)
+	item.t = t
+	if same {
+		t.lastShown, item.what = section, "unchanged"
+	} else {
+		t.show(ctx, true)
+		item.what = "updated"
+	}
+	if !movingStates[dr.DeploymentState] {
+		rf.end(ctx, item)
+	}
+	return nil
+}
+
+// deploymentCheckRun finds the check run a command left in progress for
+// this deployment on the head commit, to go on updating it (0 when there
+// is none: track creates one).
+func (rf *refresh) deploymentCheckRun(ctx context.Context, pr github.PullRequest, db config.Database, dr *ps.DeployRequest) (int64, error) {
+	cr, err := rf.gh.FindCheckRun(ctx, rf.repo.Owner, rf.repo.Name, pr.HeadSHA, CheckName(db.Name))
+	if err != nil || cr == nil {
+		return 0, err
+	}
+	if cr.Status == github.StatusCompleted || !strings.HasPrefix(cr.Title, fmt.Sprintf("Deploy request #%d: ", dr.Number)) {
+		return 0, nil
+	}
+	return cr.ID, nil
+}
+
+// end finishes an item whose deployment came to rest: the check run's
+// conclusion and a reply, since the comment showed it moving (or not at
+// all) until now.
+func (rf *refresh) end(ctx context.Context, item *refreshItem) {
+	t := item.t
+	item.out = t.finish(ctx, deploymentTook(t.dr), true)
+	item.what = human(t.dr.DeploymentState)
+	item.t = nil
+}
+
+// deploymentTook is how long a deployment ran, from its start to its cutover
+// (or its end, or being ready to cut over: a revert window is not part of
+// it); negative when PlanetScale does not say.
+func deploymentTook(dr *ps.DeployRequest) time.Duration {
+	d := dr.Deployment
+	if d == nil {
+		return -1
+	}
+	start := d.StartedAt
+	if start == nil {
+		start = d.SubmittedAt
+	}
+	for _, end := range []*time.Time{d.CutoverAt, d.FinishedAt, d.ReadyToCutoverAt} {
+		if start != nil && end != nil && !end.Before(*start) {
+			return end.Sub(*start)
+		}
+	}
+	return -1
+}
+
+// restingOutcome is the outcome of a deployment at rest that needed no
+// check run update.
+func (rf *refresh) restingOutcome(r *run, dr *ps.DeployRequest, section string) *Outcome {
+	do := r.outcome(dr)
+	do.Report = section
+	return &Outcome{Decision: DecisionDone, ReasonCode: dr.DeploymentState, Reason: human(dr.DeploymentState), Databases: []*DatabaseOutcome{do}}
+}
+
+// pollMoving polls the deployments still moving, all in one loop, until
+// each rests or Options.RefreshTimeout has passed since now; each is shown
+// as it changes (at most every MinUpdateInterval) and once more at the end.
+func (rf *refresh) pollMoving(ctx context.Context) error {
+	o := rf.e.Options.withDefaults()
+	clock := rf.e.clock()
+	deadline := clock.Now().Add(o.RefreshTimeout)
+	wait := o.PollInterval
+	for _, it := range rf.items {
+		if it.t != nil {
+			// This job is in no pull request's concurrency group: a push
+			// may re-plan while it polls, and an edit from a copy read
+			// minutes ago would put the old plan back.
+			it.t.r.reread = true
+		}
+	}
+	for {
+		var moving []*refreshItem
+		for _, it := range rf.items {
+			if it.t != nil {
+				moving = append(moving, it)
+			}
+		}
+		if len(moving) == 0 {
+			return nil
+		}
+		if !clock.Now().Add(wait).Before(deadline) {
+			for _, it := range moving {
+				it.t.show(ctx, true)
+				it.out = &Outcome{Decision: DecisionFollowTimeout, ReasonCode: ReasonFollowTimeout, Reason: human(it.t.dr.DeploymentState),
+					Databases: []*DatabaseOutcome{it.t.r.outcome(it.t.dr)}}
+				it.out.Databases[0].Report, it.out.Databases[0].CheckRunID = renderDeployment(it.t.dr, clock.Now()), it.t.checkID
+				it.t = nil
+			}
+			return nil
+		}
+		if err := clock.Sleep(ctx, wait); err != nil {
+			return err
+		}
+		if wait *= 2; wait > o.MaxPollInterval {
+			wait = o.MaxPollInterval
+		}
+		for _, it := range moving {
+			t := it.t
+			if err := t.poll(ctx, rf.dps, t.r.db.Organization, t.r.db.Database); err != nil {
+				return err
+			}
+			if movingStates[t.dr.DeploymentState] {
+				t.show(ctx, false)
+				continue
+			}
+			t.show(ctx, true)
+			rf.end(ctx, it)
+		}
+	}
+}
+
+// outcome sums the run up, one line per pull request and database.
+func (rf *refresh) outcome(open int) *Outcome {
+	out := &Outcome{Decision: DecisionRefreshed, ReasonCode: ReasonNothingToFollow}
+	var lines []string
+	failed := 0
+	for _, it := range rf.items {
+		where := fmt.Sprintf("#%d", it.pr)
+		if it.db != "" {
+			where += " " + schemadiff.MarkdownCode(it.db)
+		}
+		if it.err != nil {
+			failed++
+			lines = append(lines, fmt.Sprintf("- %s: could not be refreshed: %s", where, schemadiff.MarkdownEscape(it.err.Error())))
+			continue
+		}
+		out.ReasonCode = ReasonFollowed
+		for _, d := range it.out.Databases {
+			d.PullRequest = it.pr
+			lines = append(lines, fmt.Sprintf("- %s: deploy request %s is %s (%s)", where, drLinkOf(d), human(d.DeploymentState), it.what))
+			d.Report = fmt.Sprintf("#### Pull request #%d\n\n%s", it.pr, d.Report)
+			out.Databases = append(out.Databases, d)
+		}
+	}
+	switch {
+	case failed > 0:
+		out.Decision, out.ReasonCode = DecisionFailed, ReasonRefreshFailed
+		out.Reason = fmt.Sprintf("%d of the deployments or pull requests could not be refreshed", failed)
+	case len(lines) == 0:
+		out.Reason = fmt.Sprintf("no deployment in progress on the %d open pull request(s)", open)
+	default:
+		out.Reason = fmt.Sprintf("%d deployment(s) followed", len(out.Databases))
+	}
+	if len(lines) > 0 {
+		out.Summary = "### ddlbot: deployments in progress\n\n" + strings.Join(lines, "\n") + "\n"
+	}
+	return out
+}
+
+func drLinkOf(d *DatabaseOutcome) string {
+	return drLink(&ps.DeployRequest{Number: d.DeployRequest, HTMLURL: d.DeployRequestURL})
+}
+
+var reShownState = regexp.MustCompile(`^#### Deployment of (?:\[#(\d+)\]\([^)\s]*\)|#(\d+)): ([a-z ]+)(?:\n|$)`)
+
+// shownDeployment returns the deployment section of a sticky comment (as
+// updateComment writes it; "" when there is none), and the deploy request
+// and deployment state it shows (0 and "" when it shows none).
+func shownDeployment(body string) (section string, number int, state string) {
+	body = strings.ReplaceAll(body, "\r\n", "\n")
+	i, j := strings.Index(body, deployStart), strings.Index(body, deployEnd)
+	if i < 0 || j < i {
+		return "", 0, ""
+	}
+	section = strings.TrimSuffix(strings.TrimPrefix(body[i+len(deployStart):j], "\n"), "\n")
+	if m := reShownState.FindStringSubmatch(section); m != nil {
+		number, _ = strconv.Atoi(m[1] + m[2])
+		state = strings.ReplaceAll(m[3], " ", "_")
+	}
+	return section, number, state
+}
