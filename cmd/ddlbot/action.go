@@ -239,13 +239,11 @@ func refreshRepo(getenv func(string) string) (bot.Repo, error) {
 		}
 		return bot.Repo{Owner: owner, Name: name}, nil
 	}
-	var p struct {
-		Repository *payloadRepo `json:"repository"`
-	}
-	if err := readPayload(getenv("GITHUB_EVENT_PATH"), &p); err != nil {
+	data, err := readPayload(getenv("GITHUB_EVENT_PATH"))
+	if err != nil {
 		return bot.Repo{}, fmt.Errorf("GITHUB_REPOSITORY is not set, and %w", err)
 	}
-	return p.Repository.repo()
+	return bot.PayloadRepo(data)
 }
 
 func (r *actionRun) run(ctx context.Context) int {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -84,4 +85,16 @@ func eventRepo(r *gh.Repository) (Repo, error) {
 		return Repo{}, errors.New("the payload has no repository (repository.name, repository.owner.login)")
 	}
 	return Repo{Owner: r.GetOwner().GetLogin(), Name: r.GetName()}, nil
+}
+
+// PayloadRepo is the repository a delivery of any event names (a schedule
+// run's payload may name none: an error then).
+func PayloadRepo(payload []byte) (Repo, error) {
+	var p struct {
+		Repository *gh.Repository `json:"repository"`
+	}
+	if err := json.Unmarshal(payload, &p); err != nil {
+		return Repo{}, fmt.Errorf("the payload is not valid JSON: %w", err)
+	}
+	return eventRepo(p.Repository)
 }
