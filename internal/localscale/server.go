@@ -39,7 +39,7 @@ type Server struct {
 	outbox   []*delivery
 	inflight map[string]bool // webhook ids with a delivery on the wire
 	mysql    []*mysqlsrv.Server
-	apiURL   string // the API root clients last used, for url fields in webhooks
+	apiURL   string   // the API root clients last used, for url fields in webhooks
 	denied   []string // service token accesses the API refuses (DenyAccess)
 
 	ctx    context.Context // cancelled by Close; bounds webhook deliveries

@@ -26,11 +26,17 @@ func TestBackupEndpoints(t *testing.T) {
 		{"create", func(ctx context.Context, c *Client) (any, error) {
 			return c.CreateBackup(ctx, "my-org", "my-db", "main", CreateBackupRequest{Name: "ddlbot-pr-7-dr-3", RetentionUnit: RetentionDay, RetentionValue: 7})
 		}, "POST", br, "", `{"name":"ddlbot-pr-7-dr-3","retention_unit":"day","retention_value":7}`, 201, backupJSON},
-		{"get", func(ctx context.Context, c *Client) (any, error) { return c.GetBackup(ctx, "my-org", "my-db", "main", "bk1") },
+		{"get", func(ctx context.Context, c *Client) (any, error) {
+			return c.GetBackup(ctx, "my-org", "my-db", "main", "bk1")
+		},
 			"GET", br + "/bk1", "", "", 200, backupJSON},
-		{"list", func(ctx context.Context, c *Client) (any, error) { return c.ListBackups(ctx, "my-org", "my-db", "main") },
+		{"list", func(ctx context.Context, c *Client) (any, error) {
+			return c.ListBackups(ctx, "my-org", "my-db", "main")
+		},
 			"GET", br, "page=1&per_page=100", "", 200, `{"type":"list","current_page":1,"next_page":null,"data":[` + backupJSON + `]}`},
-		{"delete", func(ctx context.Context, c *Client) (any, error) { return nil, c.DeleteBackup(ctx, "my-org", "my-db", "main", "bk1") },
+		{"delete", func(ctx context.Context, c *Client) (any, error) {
+			return nil, c.DeleteBackup(ctx, "my-org", "my-db", "main", "bk1")
+		},
 			"DELETE", br + "/bk1", "", "", 204, ""},
 	}
 	for _, tt := range tests {
