@@ -37,6 +37,10 @@ type DeployPlanetScale interface {
 	CancelDeployRequest(ctx context.Context, org, db string, number int) (*ps.DeployRequest, error)
 	RevertDeployRequest(ctx context.Context, org, db string, number int) (*ps.DeployRequest, error)
 	SkipRevert(ctx context.Context, org, db string, number int) (*ps.DeployRequest, error)
+	// Backups of the production branch before a deploy that can drop data.
+	CreateBackup(ctx context.Context, org, db, branch string, req ps.CreateBackupRequest) (*ps.Backup, error)
+	GetBackup(ctx context.Context, org, db, branch, id string) (*ps.Backup, error)
+	ListBackups(ctx context.Context, org, db, branch string) ([]ps.Backup, error)
 }
 
 // CommentEvent is an issue_comment delivery, reduced to what the engine needs.
@@ -133,6 +137,13 @@ type run struct {
 	// progress update is one edit.
 	commentID   int64
 	commentBody string
+	// checkID is the check run of this command's deploy, once its backup
+	// or its deployment created one.
+	checkID int64
+	// backupSection shows the backup made before the deploy, above the
+	// deployment; nextBackupName is the name a new backup gets.
+	backupSection  string
+	nextBackupName string
 }
 
 func (r *run) react(content string) {
@@ -364,6 +375,17 @@ func (r *run) plan(ctx context.Context) (*Outcome, error) {
 // deploy checks everything a deploy needs, then deploys and follows.
 func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, dr *ps.DeployRequest) (*Outcome, error) {
 	org, name := r.db.Organization, r.db.Database
+	if r.cmd.SkipBackup {
+		// Deploying without the backup that protects production's data is
+		// an admin's call, whatever deploy.min_permission allows.
+		perm, err := r.gh.Permission(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Author)
+		if err != nil {
+			return nil, fmt.Errorf("read the permission of %s: %w", r.ev.Author, err)
+		}
+		if !perm.AtLeast(config.PermissionAdmin) {
+			return r.refuse(ReasonPermission, fmt.Sprintf("`--skip-backup` needs admin permission on this repository, and @%s has %s. Comment `/deploy` to deploy with the backup.", r.ev.Author, orNone(perm.Role)))
+		}
+	}
 	if deployingStates[dr.DeploymentState] {
 		// A duplicate delivery, or a deploy started elsewhere: follow it, never deploy twice.
 		r.reply(fmt.Sprintf("Deploy request #%d is already %s; following it.", dr.Number, strings.ReplaceAll(dr.DeploymentState, "_", " ")))
@@ -441,6 +463,11 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 			dr.Number, refusalList(problems)))
 	}
 	dr = fresh
+	// Last before the deploy: a refused deploy never costs a backup, and
+	// nothing is deployed unless its backup succeeded.
+	if out, err := r.backUp(ctx, dps, dr, res); out != nil || err != nil {
+		return out, err
+	}
 	started := r.e.clock().Now()
 	number := dr.Number
 	dr, err = dps.DeployDeployRequest(ctx, org, name, number, ps.DeployOptions{InstantDDL: instant})

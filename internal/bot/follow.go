@@ -49,18 +49,21 @@ func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 	deadline := clock.Now().Add(o.FollowTimeout)
 	// A new run on the head commit: the plan's run is complete, and GitHub
 	// shows the latest run of a name.
-	var checkID int64
-	if cr, err := r.gh.CreateCheckRun(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, github.CheckRunOptions{Name: CheckName(r.db.Name), HeadSHA: r.pr.HeadSHA,
-		Status: github.StatusInProgress, Title: fmt.Sprintf("Deploy request #%d: %s", dr.Number, human(dr.DeploymentState)),
-		Summary: renderDeployment(dr, clock.Now()), DetailsURL: o.DetailsURL}); err == nil {
-		checkID = cr.ID
-	} else {
-		r.e.log().Warn("create the deployment check run", "err", err)
+	// A backup made before the deploy created it already.
+	checkID := r.checkID
+	if checkID == 0 {
+		if cr, err := r.gh.CreateCheckRun(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, github.CheckRunOptions{Name: CheckName(r.db.Name), HeadSHA: r.pr.HeadSHA,
+			Status: github.StatusInProgress, Title: fmt.Sprintf("Deploy request #%d: %s", dr.Number, human(dr.DeploymentState)),
+			Summary: r.withBackup(renderDeployment(dr, clock.Now())), DetailsURL: o.DetailsURL}); err == nil {
+			checkID = cr.ID
+		} else {
+			r.e.log().Warn("create the deployment check run", "err", err)
+		}
 	}
 	var lastShown string
 	var lastAt time.Time
 	show := func(dr *ps.DeployRequest, force bool) {
-		section := renderDeployment(dr, clock.Now())
+		section := r.withBackup(renderDeployment(dr, clock.Now()))
 		if section == lastShown || (!force && clock.Now().Sub(lastAt) < o.MinUpdateInterval) {
 			return
 		}
