@@ -200,7 +200,10 @@ func backupAttempt(base, name string) (int, bool) {
 		return 0, false
 	}
 	n, err := strconv.Atoi(rest)
-	return n, err == nil && n >= 2 && strconv.Itoa(n) == rest
+	if err != nil || n < 2 || strconv.Itoa(n) != rest {
+		return 0, false
+	}
+	return n, true
 }
 
 // backupRefused ends the deploy because its backup could not be made: the
