@@ -230,7 +230,7 @@ func (r *run) backupRefused(ctx context.Context, dr *ps.DeployRequest, bk *ps.Ba
 	section := r.backupTable(dr, bk, why) + "\n\n**Not deployed:** " + msg
 	r.backupSection = ""
 	r.updateComment(ctx, PlanState{}, section, nil)
-	r.finishBackupCheck(ctx, dr, "Backup failed: deploy request #"+strconv.Itoa(dr.Number)+" not deployed", section)
+	r.finishBackupCheck(ctx, "Backup failed: deploy request #"+strconv.Itoa(dr.Number)+" not deployed", section)
 	return r.refuse(ReasonBackupFailed, msg)
 }
 
@@ -261,18 +261,29 @@ func (r *run) showBackup(ctx context.Context, dr *ps.DeployRequest, bk *ps.Backu
 }
 
 // finishBackupCheck completes the check run of a deploy stopped by its backup.
-func (r *run) finishBackupCheck(ctx context.Context, dr *ps.DeployRequest, title, summary string) {
-	o := r.e.Options.withDefaults()
-	opts := github.CheckRunOptions{Name: CheckName(r.db.Name), Conclusion: github.ConclusionFailure, Title: title, Summary: summary, DetailsURL: o.DetailsURL}
-	var err error
+func (r *run) finishBackupCheck(ctx context.Context, title, summary string) {
 	if r.checkID == 0 {
-		opts.HeadSHA = r.pr.HeadSHA
-		_, err = r.gh.CreateCheckRun(context.WithoutCancel(ctx), r.ev.Repo.Owner, r.ev.Repo.Name, opts)
-	} else {
-		_, err = r.gh.UpdateCheckRun(context.WithoutCancel(ctx), r.ev.Repo.Owner, r.ev.Repo.Name, r.checkID, opts)
+		// The backup never started (no access): a run says so all the same.
+		o := r.e.Options.withDefaults()
+		opts := github.CheckRunOptions{Name: CheckName(r.db.Name), HeadSHA: r.pr.HeadSHA, Conclusion: github.ConclusionFailure, Title: title, Summary: summary, DetailsURL: o.DetailsURL}
+		if _, err := r.gh.CreateCheckRun(context.WithoutCancel(ctx), r.ev.Repo.Owner, r.ev.Repo.Name, opts); err != nil {
+			r.e.log().Warn("create the backup check run", "err", err)
+		}
+		return
 	}
-	if err != nil {
-		r.e.log().Warn("complete the backup check run", "err", err)
+	r.closeCheck(ctx, github.ConclusionFailure, title, summary)
+}
+
+// closeCheck completes the check run this command's backup opened, when
+// the deploy ends before follow takes it over (nothing when there is none).
+func (r *run) closeCheck(ctx context.Context, conclusion, title, summary string) {
+	if r.checkID == 0 {
+		return
+	}
+	o := r.e.Options.withDefaults()
+	opts := github.CheckRunOptions{Name: CheckName(r.db.Name), Conclusion: conclusion, Title: title, Summary: summary, DetailsURL: o.DetailsURL}
+	if _, err := r.gh.UpdateCheckRun(context.WithoutCancel(ctx), r.ev.Repo.Owner, r.ev.Repo.Name, r.checkID, opts); err != nil {
+		r.e.log().Warn("complete the check run", "err", err)
 	}
 }
 

@@ -292,3 +292,27 @@ func TestBackupHelpers(t *testing.T) {
 		t.Errorf("backupsLink without a URL = %q", got)
 	}
 }
+
+// A deploy call refused after the backup leaves no check run in progress.
+func TestBackupThenDeployRefused(t *testing.T) {
+	d := newDropWorld(t, "")
+	d.engine.PlanetScale = &refusingPS{countingPS: d.cps}
+	out := d.comment("dev", "/deploy")
+	if out.Decision != DecisionFailed || out.ReasonCode != "planetscale-error" {
+		t.Fatalf("deploy: %+v (%s)", out, d.gh.lastReply())
+	}
+	if bks := d.backups(); len(bks) != 1 || bks[0].State != ps.BackupSuccess {
+		t.Fatalf("backups %+v", bks)
+	}
+	cr := d.gh.check(d.gh.pr.HeadSHA, CheckName("app"))
+	if cr == nil || cr.Status != github.StatusCompleted || cr.Conclusion != github.ConclusionFailure || cr.Title != "Deploy request #1: not deployed" {
+		t.Fatalf("check run %+v", cr)
+	}
+}
+
+// refusingPS answers every deploy 422, as PlanetScale does for one it refuses.
+type refusingPS struct{ *countingPS }
+
+func (r *refusingPS) DeployDeployRequest(ctx context.Context, org, db string, n int, o ps.DeployOptions) (*ps.DeployRequest, error) {
+	return nil, &ps.Error{Op: "deploy deploy request #1", StatusCode: 422, Code: "unprocessable", Message: "the branch is locked"}
+}

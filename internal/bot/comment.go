@@ -504,7 +504,9 @@ func (r *run) deployFailed(ctx context.Context, dps DeployPlanetScale, number in
 		return r.follow(ctx, dps, dr, started)
 	case dr != nil && readErr == nil:
 		r.react(github.ReactionMinusOne)
-		r.reply(fmt.Sprintf("PlanetScale refused to deploy #%d (it is %s): %s", number, human(dr.DeploymentState), schemadiff.MarkdownEscape(deployErr.Error())))
+		msg := fmt.Sprintf("PlanetScale refused to deploy #%d (it is %s): %s", number, human(dr.DeploymentState), schemadiff.MarkdownEscape(deployErr.Error()))
+		r.reply(msg)
+		r.closeCheck(ctx, github.ConclusionFailure, fmt.Sprintf("Deploy request #%d: not deployed", number), msg)
 		return &Outcome{Decision: DecisionFailed, ReasonCode: "planetscale-error", Reason: deployErr.Error()}, nil
 	}
 	r.react(github.ReactionConfused)
@@ -512,6 +514,7 @@ func (r *run) deployFailed(ctx context.Context, dps DeployPlanetScale, number in
 		"It may be deploying now: check it in PlanetScale, or comment `/plan` to pick up its state; do not `/deploy` again before you know.",
 		number, lostDeployWait, schemadiff.MarkdownEscape(readErr.Error()))
 	r.reply(msg)
+	r.closeCheck(ctx, github.ConclusionNeutral, fmt.Sprintf("Deploy request #%d: unknown", number), msg)
 	return &Outcome{Decision: DecisionFailed, ReasonCode: ReasonDeployUnknown, Reason: firstLine(msg)}, nil
 }
 
