@@ -132,6 +132,8 @@ func (s *Server) routes() http.Handler {
 		{"POST " + br + "/backups", s.createBackup},
 		{"GET " + br + "/backups/{id}", s.getBackup},
 		{"DELETE " + br + "/backups/{id}", s.deleteBackup},
+		{"GET " + br + "/insights/anomalies", s.listAnomalies},
+		{"GET " + br + "/insights/anomalies/{id}", s.getAnomaly},
 		{"GET " + db + "/deploy-requests", s.listDeployRequests},
 		{"POST " + db + "/deploy-requests", s.createDeployRequest},
 		{"GET " + dr, s.getDeployRequest},

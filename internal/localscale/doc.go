@@ -53,6 +53,10 @@
 // need a service token access (read_backups, write_backups, delete_backups),
 // as PlanetScale does for a token created without it.
 //
+// [Server.Slowdown] scripts an Insights anomaly on a branch: listed by
+// GET /branches/{branch}/insights/anomalies (active until it ends) and
+// announced with the branch.anomaly webhook.
+//
 // # Time
 //
 // Every transition is a function of [Config.Clock]: state is advanced lazily

@@ -69,6 +69,7 @@ type branch struct {
 	Base            string      `json:"base"`
 	Passwords       []*password `json:"passwords"`
 	Backups         []*backup   `json:"backups,omitempty"`
+	Anomalies       []*anomaly  `json:"anomalies,omitempty"`
 }
 
 type password struct {

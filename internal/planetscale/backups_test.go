@@ -2,6 +2,7 @@ package planetscale
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -120,5 +121,36 @@ func TestBackupForbiddenNamesAccess(t *testing.T) {
 	_, err := h.c.GetBranch(ctx, "o", "d", "main")
 	if _, ok := MissingAccess(err); ok || strings.Contains(err.Error(), "lacks") || !IsForbidden(err) {
 		t.Errorf("get branch: %v", err)
+	}
+}
+
+func TestAnomalyEndpoints(t *testing.T) {
+	const path = "/v1/organizations/o/databases/d/branches/main/insights/anomalies"
+	const one = `{"id":"an1","period_start":"2025-01-02T03:04:05Z","period_end":null,"minutes_in_violation":7,"active":true,"duration":420.5,` +
+		`"metrics_start":"2025-01-02T02:04:05Z","metrics_end":null,"correlations":[{"id":"c1","r":0.93,"keyspace":"app","fingerprint":"f1","normalized_sql":"select * from users","tablet_type":"primary"}]}`
+	h := newHarness(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if strings.HasSuffix(r.URL.Path, "/an1") {
+			reply(w, 200, one)
+			return
+		}
+		reply(w, 200, `{"data":[`+one+`]}`)
+	}, nil)
+	ctx := context.Background()
+	all, err := h.c.ListAnomalies(ctx, "o", "d", "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := h.c.GetAnomaly(ctx, "o", "d", "main", "an1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := h.requests()
+	if len(all) != 1 || all[0].ID != "an1" || !all[0].Active || all[0].PeriodEnd != nil || all[0].MinutesInViolation != 7 ||
+		len(a.Correlations) != 1 || a.Correlations[0].R != 0.93 || reqs[0].Path != path || reqs[1].Path != path+"/an1" {
+		t.Fatalf("anomalies %+v, %+v; requests %+v", all, a, reqs)
+	}
+	h2 := newHarness(t, func(w http.ResponseWriter, r *http.Request, n int) { reply(w, 403, `{"code":"forbidden"}`) }, nil)
+	if _, err := h2.c.ListAnomalies(ctx, "o", "d", "main"); !strings.Contains(fmt.Sprint(err), "lacks the read_database access") {
+		t.Errorf("403: %v", err)
 	}
 }

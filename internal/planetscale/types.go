@@ -436,6 +436,7 @@ const (
 	EventDeployRequestReverted       = "deploy_request.reverted"
 	EventDeployRequestClosed         = "deploy_request.closed"
 	EventBranchReady                 = "branch.ready"
+	EventBranchAnomaly               = "branch.anomaly"
 	EventWebhookTest                 = "webhook.test"
 )
 
