@@ -41,6 +41,9 @@ type DeployPlanetScale interface {
 	CreateBackup(ctx context.Context, org, db, branch string, req ps.CreateBackupRequest) (*ps.Backup, error)
 	GetBackup(ctx context.Context, org, db, branch, id string) (*ps.Backup, error)
 	ListBackups(ctx context.Context, org, db, branch string) ([]ps.Backup, error)
+	// ListAnomalies reads Insights' anomalies of the production branch
+	// during a revert window.
+	ListAnomalies(ctx context.Context, org, db, branch string) ([]ps.Anomaly, error)
 }
 
 // CommentEvent is an issue_comment delivery, reduced to what the engine needs.
@@ -271,12 +274,19 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read deploy request #%d: %w", st.DeployRequest, err)
 	}
+	var out *Outcome
 	switch r.cmd.Name {
 	case "deploy":
-		return r.deploy(ctx, dps, st, dr)
+		out, err = r.deploy(ctx, dps, st, dr)
 	default:
-		return r.transition(ctx, dps, dr)
+		out, err = r.transition(ctx, dps, dr)
 	}
+	if err == nil && r.cmd.Name != "revert" && r.cmd.Name != "skip-revert" {
+		// Whoever acts on the revert window has seen it; anyone else hears
+		// of a slowdown after the cutover.
+		r.watchRevertWindow(ctx, dps, dr)
+	}
+	return out, err
 }
 
 // lintBlocks lints the pull request's head: why is the refusal when its
@@ -355,7 +365,11 @@ func (r *run) plan(ctx context.Context) (*Outcome, error) {
 	if dps, ok := r.e.PlanetScale.(DeployPlanetScale); ok && r.db.Organization != "" {
 		if st, err := r.planState(ctx); err == nil && st.DeployRequest != 0 {
 			if dr, err := dps.GetDeployRequest(ctx, r.db.Organization, r.db.Database, st.DeployRequest); err == nil && deployingStates[dr.DeploymentState] {
-				return r.follow(ctx, dps, dr, time.Time{})
+				out, err := r.follow(ctx, dps, dr, time.Time{})
+				if err == nil {
+					r.watchRevertWindow(ctx, dps, dr)
+				}
+				return out, err
 			}
 		}
 	}
