@@ -164,7 +164,7 @@ func TestDeployTerminalBackup(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	mustContain(t, "stderr", r.stderr, "  Backup of main before deploying #1\n", "  backup ddlbot-worktree-", "-dr-1: success, 64 KiB, kept until ",
+	mustContain(t, "stderr", r.stderr, "  Backup of main before deploying #1\n", "  backup ddlbot-", "-dr-1: success, 64 KiB, kept until ",
 		"  Why: the change drops column users.email", "ddlbot deploy: app: deployed")
 	r = ddlbot(t, dir, "deploy", "--base-dir", "base", "--speed", "50", "--skip-backup")
 	if r.code != 0 {
