@@ -31,6 +31,7 @@ ops=(
   complete_errored_deploy
   create_webhook
   create_database
+  create_backup
 )
 
 [ -d "$src" ] || { echo "no such directory: $src" >&2; exit 1; }

@@ -146,7 +146,7 @@ func newActWorld(t *testing.T, mutate ...func(*localscale.Config)) *actWorld {
 		psID: "pscale_tkn_" + randHex(t, 6), psSecret: "pscale_tkn_" + randHex(t, 16)}
 	// AppURL: it stands in for PlanetScale, whose links point at its app.
 	cfg := localscale.Config{Org: actOwner, TokenID: w.psID, Token: w.psSecret, BranchReadyDelay: time.Microsecond, CheckDelay: time.Microsecond,
-		AppURL: "https://app.planetscale.com"}
+		BackupStartDelay: time.Microsecond, BackupDuration: 20 * time.Millisecond, AppURL: "https://app.planetscale.com"}
 	for _, m := range mutate {
 		m(&cfg)
 	}

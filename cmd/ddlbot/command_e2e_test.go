@@ -497,7 +497,7 @@ func TestCommandRefusals(t *testing.T) {
 		// A malformed command gets the help; /help needs only read.
 		r, _ = w.command("alice", "/deploy --force", nil)
 		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBadCommand})
-		contains(t, "reply", w.lastReply("alice"), "`/deploy` does not take `--force` (it takes --db, --gated, --instant, --accept-drift, --drop-unknown-tables)", "`/skip-revert [--db NAME]`")
+		contains(t, "reply", w.lastReply("alice"), "`/deploy` does not take `--force` (it takes --db, --gated, --instant, --accept-drift, --drop-unknown-tables, --skip-backup)", "`/skip-revert [--db NAME]`")
 		r, id = w.command("carol", "/help", nil)
 		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: "help"})
 		wantReactions(t, w.reactions(id), "eyes", "rocket")

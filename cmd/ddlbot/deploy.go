@@ -40,6 +40,12 @@ warning), the deploy is refused unless --accept-drift (or deploy.accept_drift);
 a deploy request that drops tables the repository never had needs
 --drop-unknown-tables (or deploy.drop_unknown_tables).
 
+Before a deploy that can drop data (a dropped table or column, a narrowed
+column) ddlbot backs up the production branch and waits until the backup
+succeeds, as /deploy does (deploy.backup: auto, always or never; kept for
+deploy.backup_retention); a failed backup stops the deploy. --skip-backup
+deploys without it.
+
 With --gated (or deploy.gated) the deployment stops at pending_cutover, once
 its tables are copied. On a terminal ddlbot then asks whether to cut over
 (type cutover); with --cutover it cuts over without asking. Otherwise it
@@ -62,7 +68,7 @@ const (
 )
 
 func runDeploy(ctx context.Context, a *app, args []string) int {
-	fset := a.newFlagSet("deploy", "ddlbot deploy [--config F] [--base REF | --base-dir DIR] [--db NAME] [--gated [--cutover]] [--instant] [--accept-drift] [--drop-unknown-tables] [--yes]", deployDescription)
+	fset := a.newFlagSet("deploy", "ddlbot deploy [--config F] [--base REF | --base-dir DIR] [--db NAME] [--gated [--cutover]] [--instant] [--accept-drift] [--drop-unknown-tables] [--skip-backup] [--yes]", deployDescription)
 	var pf planFlags
 	pf.register(fset)
 	gated := fset.Bool("gated", false, "stop before the cutover (a gated deployment, pending_cutover); on a terminal ddlbot then asks whether to cut over")
@@ -70,6 +76,7 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 	instant := fset.Bool("instant", false, "deploy with ALGORITHM=INSTANT where PlanetScale allows it")
 	acceptDrift := fset.Bool("accept-drift", false, "deploy although production differs from the base (the deploy request ships that too), as /deploy --accept-drift")
 	dropUnknown := fset.Bool("drop-unknown-tables", false, "let the deploy drop tables production has and the repository never had, as /deploy --drop-unknown-tables")
+	skipBackup := fset.Bool("skip-backup", false, "deploy without the backup of production that deploy.backup asks for (a change that can drop data), as /deploy --skip-backup")
 	yes := fset.Bool("yes", false, "deploy to PlanetScale without asking to type the database name")
 	speed := fset.Float64("speed", 1, "localscale only: how many times faster than PlanetScale its deployments run")
 	rest, err := parseFlags(fset, args)
@@ -199,6 +206,9 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 	}
 	if *dropUnknown {
 		cmd += " --drop-unknown-tables"
+	}
+	if *skipBackup {
+		cmd += " --skip-backup"
 	}
 	fmt.Fprintf(a.stderr, "%s: %s: deploying deploy request #%d into %s%s\n", name, db.Name, planned.DeployRequest, db.ProductionBranch, linkSuffix(planned.DeployRequestURL))
 	cout, err := engine.HandleComment(ctx, bot.CommentEvent{Action: "created", Repo: repo, Number: pf.prNumber, IsPullRequest: true,

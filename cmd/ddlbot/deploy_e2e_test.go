@@ -181,7 +181,7 @@ func TestDeployRefusedAndUsage(t *testing.T) {
 		t.Errorf("a refused deploy shows progress: %q", blocks)
 	}
 	r = ddlbot(t, root, "deploy", "--help")
-	if r.code != 0 || !strings.Contains(r.stdout, "Usage: ddlbot deploy [--config F] [--base REF | --base-dir DIR] [--db NAME] [--gated [--cutover]] [--instant] [--accept-drift] [--drop-unknown-tables] [--yes]") {
+	if r.code != 0 || !strings.Contains(r.stdout, "Usage: ddlbot deploy [--config F] [--base REF | --base-dir DIR] [--db NAME] [--gated [--cutover]] [--instant] [--accept-drift] [--drop-unknown-tables] [--skip-backup] [--yes]") {
 		t.Errorf("--help: exit %d\n%s", r.code, r.stdout)
 	}
 	if r = ddlbot(t, root, "--help"); !strings.Contains(r.stdout, "  deploy ") {

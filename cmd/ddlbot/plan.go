@@ -533,6 +533,7 @@ func (p *plan) startLocalscale(ctx context.Context, a *app, logger *slog.Logger,
 	}
 	// NoPages: the emulator ends with the command, so a link would be dead.
 	ls, err := localscale.New(localscale.Config{Org: first, BranchReadyDelay: time.Millisecond, CheckDelay: time.Millisecond,
+		BackupStartDelay: time.Millisecond, BackupDuration: 50 * time.Millisecond,
 		NoPages: true, Speed: speed, ForeignKeysEnabled: fks, Logger: logger})
 	if err != nil {
 		return nil, nil, err

@@ -87,6 +87,9 @@ type Options struct {
 	MinUpdateInterval time.Duration
 	// MaxPollInterval caps the polling interval while following (default 10 s).
 	MaxPollInterval time.Duration
+	// BackupTimeout bounds the wait for the backup before a deploy (default
+	// DefaultBackupTimeout); past it the deploy is refused.
+	BackupTimeout time.Duration
 	// DetailsURL links check runs somewhere useful (the workflow run).
 	DetailsURL string
 	// Version is ddlbot's version, shown in reports.
@@ -118,6 +121,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MinUpdateInterval <= 0 {
 		o.MinUpdateInterval = 10 * time.Second
+	}
+	if o.BackupTimeout <= 0 {
+		o.BackupTimeout = DefaultBackupTimeout
 	}
 	if o.MaxPollInterval <= 0 {
 		o.MaxPollInterval = 10 * time.Second

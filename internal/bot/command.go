@@ -20,11 +20,14 @@ type Command struct {
 	// DropUnknownTables (--drop-unknown-tables, deploy only) allows a deploy
 	// request that drops tables the repository never had.
 	DropUnknownTables bool
+	// SkipBackup (--skip-backup, deploy only, admins only) deploys without
+	// the backup deploy.backup asks for.
+	SkipBackup bool
 }
 
 // commandFlags lists the flags each command accepts.
 var commandFlags = map[string][]string{
-	"deploy":      {"--db", "--gated", "--instant", "--accept-drift", "--drop-unknown-tables"},
+	"deploy":      {"--db", "--gated", "--instant", "--accept-drift", "--drop-unknown-tables", "--skip-backup"},
 	"cutover":     {"--db"},
 	"cancel":      {"--db"},
 	"revert":      {"--db"},
@@ -88,12 +91,12 @@ func ParseCommand(body string) (cmd Command, ok bool, err error) {
 				return Command{}, true, &CommandError{"give `--db` once, with a database name"}
 			}
 			cmd.DB = value
-		case "--gated", "--instant", "--accept-drift", "--drop-unknown-tables":
+		case "--gated", "--instant", "--accept-drift", "--drop-unknown-tables", "--skip-backup":
 			if hasValue {
 				return Command{}, true, &CommandError{fmt.Sprintf("`%s` takes no value", flag)}
 			}
 			*map[string]*bool{"--gated": &cmd.Gated, "--instant": &cmd.Instant, "--accept-drift": &cmd.AcceptDrift,
-				"--drop-unknown-tables": &cmd.DropUnknownTables}[flag] = true
+				"--drop-unknown-tables": &cmd.DropUnknownTables, "--skip-backup": &cmd.SkipBackup}[flag] = true
 		}
 	}
 	if cmd.Gated && cmd.Instant {
@@ -144,9 +147,10 @@ func HelpText(databases []string) string {
 	var b strings.Builder
 	b.WriteString("**ddlbot commands** (a comment that starts with the command):\n\n")
 	b.WriteString("| command | what it does |\n|---|---|\n")
-	b.WriteString("| `/deploy [--db NAME] [--gated] [--instant] [--accept-drift] [--drop-unknown-tables]` | deploy the deploy request (`--gated` waits for `/cutover`; `--instant` uses ALGORITHM=INSTANT when eligible; " +
+	b.WriteString("| `/deploy [--db NAME] [--gated] [--instant] [--accept-drift] [--drop-unknown-tables] [--skip-backup]` | deploy the deploy request (`--gated` waits for `/cutover`; `--instant` uses ALGORITHM=INSTANT when eligible; " +
 		"`--accept-drift` deploys although production differs from the base branch (or set `deploy.accept_drift`); " +
-		"`--drop-unknown-tables` lets it drop tables the repository never had (or set `deploy.drop_unknown_tables`)) |\n")
+		"`--drop-unknown-tables` lets it drop tables the repository never had (or set `deploy.drop_unknown_tables`); " +
+		"`--skip-backup`, admins only, deploys without the backup of production `deploy.backup` asks for) |\n")
 	b.WriteString("| `/cutover [--db NAME]` | finish a gated deploy |\n")
 	b.WriteString("| `/cancel [--db NAME]` | cancel a queued or running deploy |\n")
 	b.WriteString("| `/revert [--db NAME]` | revert a deploy during its revert window |\n")

@@ -37,6 +37,13 @@ type DeployPlanetScale interface {
 	CancelDeployRequest(ctx context.Context, org, db string, number int) (*ps.DeployRequest, error)
 	RevertDeployRequest(ctx context.Context, org, db string, number int) (*ps.DeployRequest, error)
 	SkipRevert(ctx context.Context, org, db string, number int) (*ps.DeployRequest, error)
+	// Backups of the production branch before a deploy that can drop data.
+	CreateBackup(ctx context.Context, org, db, branch string, req ps.CreateBackupRequest) (*ps.Backup, error)
+	GetBackup(ctx context.Context, org, db, branch, id string) (*ps.Backup, error)
+	ListBackups(ctx context.Context, org, db, branch string) ([]ps.Backup, error)
+	// ListAnomalies reads Insights' anomalies of the production branch
+	// during a revert window.
+	ListAnomalies(ctx context.Context, org, db, branch string) ([]ps.Anomaly, error)
 }
 
 // CommentEvent is an issue_comment delivery, reduced to what the engine needs.
@@ -136,6 +143,13 @@ type run struct {
 	// reread: read the comment again before each edit, as another job may
 	// have written it since (Refresh runs beside the pull request's jobs).
 	reread bool
+	// checkID is the check run of this command's deploy, once its backup
+	// or its deployment created one.
+	checkID int64
+	// backupSection shows the backup made before the deploy, above the
+	// deployment; nextBackupName is the name a new backup gets.
+	backupSection  string
+	nextBackupName string
 }
 
 func (r *run) react(content string) {
@@ -263,12 +277,19 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read deploy request #%d: %w", st.DeployRequest, err)
 	}
+	var out *Outcome
 	switch r.cmd.Name {
 	case "deploy":
-		return r.deploy(ctx, dps, st, dr)
+		out, err = r.deploy(ctx, dps, st, dr)
 	default:
-		return r.transition(ctx, dps, dr)
+		out, err = r.transition(ctx, dps, dr)
 	}
+	if err == nil && r.cmd.Name != "revert" && r.cmd.Name != "skip-revert" {
+		// Whoever acts on the revert window has seen it; anyone else hears
+		// of a slowdown after the cutover.
+		r.watchRevertWindow(ctx, dps, dr)
+	}
+	return out, err
 }
 
 // lintBlocks lints the pull request's head: why is the refusal when its
@@ -347,7 +368,11 @@ func (r *run) plan(ctx context.Context) (*Outcome, error) {
 	if dps, ok := r.e.PlanetScale.(DeployPlanetScale); ok && r.db.Organization != "" {
 		if st, err := r.planState(ctx); err == nil && st.DeployRequest != 0 {
 			if dr, err := dps.GetDeployRequest(ctx, r.db.Organization, r.db.Database, st.DeployRequest); err == nil && deployingStates[dr.DeploymentState] {
-				return r.follow(ctx, dps, dr, time.Time{})
+				out, err := r.follow(ctx, dps, dr, time.Time{})
+				if err == nil {
+					r.watchRevertWindow(ctx, dps, dr)
+				}
+				return out, err
 			}
 		}
 	}
@@ -367,6 +392,17 @@ func (r *run) plan(ctx context.Context) (*Outcome, error) {
 // deploy checks everything a deploy needs, then deploys and follows.
 func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, dr *ps.DeployRequest) (*Outcome, error) {
 	org, name := r.db.Organization, r.db.Database
+	if r.cmd.SkipBackup {
+		// Deploying without the backup that protects production's data is
+		// an admin's call, whatever deploy.min_permission allows.
+		perm, err := r.gh.Permission(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Author)
+		if err != nil {
+			return nil, fmt.Errorf("read the permission of %s: %w", r.ev.Author, err)
+		}
+		if !perm.AtLeast(config.PermissionAdmin) {
+			return r.refuse(ReasonPermission, fmt.Sprintf("`--skip-backup` needs admin permission on this repository, and @%s has %s. Comment `/deploy` to deploy with the backup.", r.ev.Author, orNone(perm.Role)))
+		}
+	}
 	if deployingStates[dr.DeploymentState] {
 		// A duplicate delivery, or a deploy started elsewhere: follow it, never deploy twice.
 		r.reply(fmt.Sprintf("Deploy request #%d is already %s; following it.", dr.Number, strings.ReplaceAll(dr.DeploymentState, "_", " ")))
@@ -444,6 +480,11 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 			dr.Number, refusalList(problems)))
 	}
 	dr = fresh
+	// Last before the deploy: a refused deploy never costs a backup, and
+	// nothing is deployed unless its backup succeeded.
+	if out, err := r.backUp(ctx, dps, dr, res); out != nil || err != nil {
+		return out, err
+	}
 	started := r.e.clock().Now()
 	number := dr.Number
 	dr, err = dps.DeployDeployRequest(ctx, org, name, number, ps.DeployOptions{InstantDDL: instant})
@@ -480,7 +521,9 @@ func (r *run) deployFailed(ctx context.Context, dps DeployPlanetScale, number in
 		return r.follow(ctx, dps, dr, started)
 	case dr != nil && readErr == nil:
 		r.react(github.ReactionMinusOne)
-		r.reply(fmt.Sprintf("PlanetScale refused to deploy #%d (it is %s): %s", number, human(dr.DeploymentState), schemadiff.MarkdownEscape(deployErr.Error())))
+		msg := fmt.Sprintf("PlanetScale refused to deploy #%d (it is %s): %s", number, human(dr.DeploymentState), schemadiff.MarkdownEscape(deployErr.Error()))
+		r.reply(msg)
+		r.closeCheck(ctx, github.ConclusionFailure, fmt.Sprintf("Deploy request #%d: not deployed", number), msg)
 		return &Outcome{Decision: DecisionFailed, ReasonCode: "planetscale-error", Reason: deployErr.Error()}, nil
 	}
 	r.react(github.ReactionConfused)
@@ -488,6 +531,7 @@ func (r *run) deployFailed(ctx context.Context, dps DeployPlanetScale, number in
 		"It may be deploying now: check it in PlanetScale, or comment `/plan` to pick up its state; do not `/deploy` again before you know.",
 		number, lostDeployWait, schemadiff.MarkdownEscape(readErr.Error()))
 	r.reply(msg)
+	r.closeCheck(ctx, github.ConclusionNeutral, fmt.Sprintf("Deploy request #%d: unknown", number), msg)
 	return &Outcome{Decision: DecisionFailed, ReasonCode: ReasonDeployUnknown, Reason: firstLine(msg)}, nil
 }
 

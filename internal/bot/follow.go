@@ -49,7 +49,8 @@ func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 	deadline := clock.Now().Add(o.FollowTimeout)
 	// A new run on the head commit: the plan's run is complete, and GitHub
 	// shows the latest run of a name.
-	t := r.track(ctx, dr, 0)
+	// A backup made before the deploy created the check run already.
+	t := r.track(ctx, dr, r.checkID)
 	wait := o.PollInterval
 	for movingStates[t.dr.DeploymentState] {
 		t.show(ctx, false)
@@ -95,7 +96,7 @@ func (r *run) track(ctx context.Context, dr *ps.DeployRequest, checkID int64) *t
 		return t
 	}
 	if cr, err := r.gh.CreateCheckRun(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, github.CheckRunOptions{Name: CheckName(r.db.Name), HeadSHA: r.pr.HeadSHA,
-		Status: github.StatusInProgress, Title: deployTitle(dr), Summary: renderDeployment(dr, r.e.clock().Now()), DetailsURL: o.DetailsURL}); err == nil {
+		Status: github.StatusInProgress, Title: deployTitle(dr), Summary: r.withBackup(renderDeployment(dr, r.e.clock().Now())), DetailsURL: o.DetailsURL}); err == nil {
 		t.checkID = cr.ID
 	} else {
 		r.e.log().Warn("create the deployment check run", "err", err)
@@ -128,7 +129,7 @@ func (t *tracker) poll(ctx context.Context, dps DeployPlanetScale, org, name str
 // MinUpdateInterval.
 func (t *tracker) show(ctx context.Context, force bool) {
 	r, o, clock := t.r, t.r.e.Options.withDefaults(), t.r.e.clock()
-	section := renderDeployment(t.dr, clock.Now())
+	section := r.withBackup(renderDeployment(t.dr, clock.Now()))
 	if section == t.lastShown || (!force && clock.Now().Sub(t.lastAt) < o.MinUpdateInterval) {
 		return
 	}

@@ -208,8 +208,10 @@ func (rf *refresh) database(ctx context.Context, pr github.PullRequest, cfg *con
 		}
 	}
 	shown, shownNumber, shownState := shownDeployment(c.Body)
+	// The backup made before the deploy stays above the deployment.
+	r.backupSection = shownBackup(shown)
 	now := rf.e.clock().Now()
-	section := renderDeployment(dr, now)
+	section := r.withBackup(renderDeployment(dr, now))
 	same := shown == publicText(section)
 	if !followStates[dr.DeploymentState] && (shownNumber != dr.Number || same) {
 		// Nothing in progress, and the comment already says so, or shows no
@@ -399,7 +401,17 @@ func drLinkOf(d *DatabaseOutcome) string {
 	return drLink(&ps.DeployRequest{Number: d.DeployRequest, HTMLURL: d.DeployRequestURL})
 }
 
-var reShownState = regexp.MustCompile(`^#### Deployment of (?:\[#(\d+)\]\([^)\s]*\)|#(\d+)): ([a-z ]+)(?:\n|$)`)
+var reShownState = regexp.MustCompile(`(?m)^#### Deployment of (?:\[#(\d+)\]\([^)\s]*\)|#(\d+)): ([a-z ]+)(?:\n|$)`)
+
+// shownBackup is the backup part (backup.go) of a shown deployment section,
+// "" when it has none.
+func shownBackup(section string) string {
+	i := strings.Index(section, "\n#### Deployment of ")
+	if !strings.HasPrefix(section, "#### Backup of ") || i < 0 {
+		return ""
+	}
+	return strings.TrimRight(section[:i], "\n")
+}
 
 // shownDeployment returns the deployment section of a sticky comment (as
 // updateComment writes it; "" when there is none), and the deploy request

@@ -348,3 +348,21 @@ func TestRefreshKeepsAConcurrentPlan(t *testing.T) {
 		t.Fatalf("comment:\n%s", body)
 	}
 }
+
+// TestShownBackup: a refresh keeps the backup made before the deploy above
+// the deployment it re-renders.
+func TestShownBackup(t *testing.T) {
+	for _, tc := range []struct{ section, want string }{
+		{"#### Backup of `main`: success\n\n| a | b |\n\n#### Deployment of #3: queued\n\nx", "#### Backup of `main`: success\n\n| a | b |"},
+		{"#### Deployment of #3: queued\n\nx", ""},
+		{"#### Backup of `main`: skipped\n\nno deployment heading", ""},
+		{"", ""},
+	} {
+		if got := shownBackup(tc.section); got != tc.want {
+			t.Errorf("shownBackup(%q) = %q, want %q", tc.section, got, tc.want)
+		}
+	}
+	if _, n, st := shownDeployment("x\n" + deployStart + "\n#### Backup of `main`: success\n\n#### Deployment of #3: in progress\n" + deployEnd); n != 3 || st != "in_progress" {
+		t.Errorf("the deployment under a backup: #%d %q", n, st)
+	}
+}

@@ -155,6 +155,11 @@ type Deploy struct {
 	// OnMerge deploys a pull request's deploy request when the pull request
 	// is merged, through the same checks as /deploy.
 	OnMerge bool
+	// Backup is BackupAuto (back production up before a deploy that can
+	// drop data), BackupAlways or BackupNever.
+	Backup string
+	// BackupRetention is how long such a backup is kept.
+	BackupRetention Retention
 }
 
 // DeploysFrom reports whether pull requests into git branch base may
@@ -200,6 +205,8 @@ func Default() *Config {
 		Deploy: Deploy{
 			MinPermission:     DefaultMinPermission,
 			RequiredApprovals: DefaultRequiredApprovals,
+			Backup:            DefaultBackup,
+			BackupRetention:   DefaultRetention,
 		},
 	}
 }

@@ -100,7 +100,7 @@ func TestParseValid(t *testing.T) {
 					FailOn: "warning",
 				}
 				c.Deploy = Deploy{MinPermission: "maintain", AllowedTeams: []string{"dba", "platform"},
-					AllowForks: true, RequiredApprovals: 2, Gated: true, Instant: true}
+					AllowForks: true, RequiredApprovals: 2, Gated: true, Instant: true, Backup: BackupAuto, BackupRetention: DefaultRetention}
 			},
 		},
 		{
@@ -196,6 +196,14 @@ func TestParseValid(t *testing.T) {
 				c.Deploy.AcceptDrift, c.Deploy.DropUnknownTables, c.Deploy.OnMerge = true, true, true
 			},
 		},
+		{
+			name: "backup",
+			in:   lines("databases: [{name: app, schema: db}]", "deploy: {backup: always, backup_retention: 3mo}"),
+			want: func(c *Config) {
+				c.Databases = []Database{db("app", 1, nil)}
+				c.Deploy.Backup, c.Deploy.BackupRetention = BackupAlways, Retention{Value: 3, Unit: "month"}
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,6 +235,21 @@ func TestParseErrors(t *testing.T) {
 		want []string // "line:col: message"
 	}{
 		{
+			name: "backup",
+			in:   lines(schemaDB, "deploy:", "  backup: allways", "  backup_retention: 7 days"),
+			want: []string{
+				`3:11: deploy.backup: invalid value "allways" (allowed: auto, always, never; did you mean "always"?)`,
+				`4:21: deploy.backup_retention: invalid value "7 days" (did you mean "7d"?)`,
+			},
+		},
+		{
+			name: "backup retention",
+			in:   lines(schemaDB, "deploy: {backup_retention: 0d}", "x-a: {deploy: {backup_retention: forever}}"),
+			want: []string{
+				`2:28: deploy.backup_retention: invalid value "0d": the number must be from 1 to 1000 (PlanetScale keeps a backup at most 1000 of a unit)`,
+			},
+		},
+		{
 			name: "unknown key with suggestion",
 			in: lines("databases:", "  - name: app", "    organization: acme", "    database: app",
 				"    production_branch: main", "    migrations: db", "    shema: db/schema"),
@@ -237,7 +260,7 @@ func TestParseErrors(t *testing.T) {
 			in:   lines(schemaDB, "lint:", "  failon: error", "deploy:", "  teams: []", "version: 2"),
 			want: []string{
 				`3:3: unknown key "failon" in lint (did you mean "fail_on"?)`,
-				`5:3: unknown key "teams" in deploy (known keys: min_permission, allowed_teams, allow_forks, required_approvals, gated, instant, base_branches, accept_drift, drop_unknown_tables, on_merge)`,
+				`5:3: unknown key "teams" in deploy (known keys: min_permission, allowed_teams, allow_forks, required_approvals, gated, instant, base_branches, accept_drift, drop_unknown_tables, on_merge, backup, backup_retention)`,
 				`6:1: unknown key "version" at the top level (known keys: databases, lint, deploy)`,
 			},
 		},
@@ -625,7 +648,7 @@ func TestDefault(t *testing.T) {
 	if c.Lint.FailOn != "error" || len(c.Lint.Rules) != 0 {
 		t.Errorf("Default lint = %+v", c.Lint)
 	}
-	want := Deploy{MinPermission: "write"}
+	want := Deploy{MinPermission: "write", Backup: "auto", BackupRetention: Retention{Value: 7, Unit: "day"}}
 	if !reflect.DeepEqual(c.Deploy, want) {
 		t.Errorf("Default deploy = %+v, want %+v", c.Deploy, want)
 	}

@@ -22,7 +22,7 @@ var (
 	databaseKeys = []string{"name", "organization", "database", "production_branch", "schema", "migrations",
 		"migration_format", "mysql_version", "allow_foreign_keys", "ignore_tables"}
 	lintKeys   = []string{"rules", "fail_on"}
-	deployKeys = []string{"min_permission", "allowed_teams", "allow_forks", "required_approvals", "gated", "instant", "base_branches", "accept_drift", "drop_unknown_tables", "on_merge"}
+	deployKeys = []string{"min_permission", "allowed_teams", "allow_forks", "required_approvals", "gated", "instant", "base_branches", "accept_drift", "drop_unknown_tables", "on_merge", "backup", "backup_retention"}
 )
 
 // extensionPrefix marks top-level keys ddlbot ignores, so a file can hold
@@ -507,6 +507,14 @@ func (d *decoder) deploy(n *yaml.Node, dp *Deploy) {
 			dp.DropUnknownTables, _ = d.boolean(p.value, field)
 		case "on_merge":
 			dp.OnMerge, _ = d.boolean(p.value, field)
+		case "backup":
+			if s, ok := d.enum(p.value, field, BackupModes()); ok {
+				dp.Backup = s
+			}
+		case "backup_retention":
+			if r, ok := d.retention(p.value, field); ok {
+				dp.BackupRetention = r
+			}
 		}
 	}
 }

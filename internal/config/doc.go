@@ -126,6 +126,17 @@
 //     requires at least required_approvals reviews). Without it, merging a
 //     pull request whose change is not deployed leaves its deploy request
 //     open, to deploy later, and says so on the pull request. Default: false.
+//   - backup: whether /deploy (and ddlbot deploy) backs the production
+//     branch up first: auto (when the deploy can drop data: a dropped table
+//     or column or a narrowed column, by ddlbot's analysis or PlanetScale's
+//     can_drop_data), always, or never. The backup is named after the pull
+//     request and deploy request, and the deploy waits until it succeeds; a
+//     failed backup stops the deploy, unless /deploy --skip-backup by an
+//     admin. The service token needs the write_backups and read_backups
+//     accesses. Default: auto.
+//   - backup_retention: how long such a backup is kept: a number from 1 to
+//     1000 and a unit, h (hours), d (days), w (weeks), mo (months) or y
+//     (years), such as 12h or 2w. Default: 7d.
 //
 // The configuration that governs a pull request is always the one on the
 // repository's default branch: neither the pull request's own nor its base

@@ -33,6 +33,17 @@ type Config struct {
 	// OperationDuration is how long an ALTER of one table takes at speed 1
 	// (default 20s); creating or dropping a table takes a quarter of it.
 	OperationDuration time.Duration
+	// BackupStartDelay is how long a new backup stays pending (default 1s);
+	// BackupDuration how long it then runs until success (default 30s).
+	// Neither scales with Speed.
+	BackupStartDelay, BackupDuration time.Duration
+	// BackupSize is the size of every backup in bytes (default: 64 KiB per
+	// table of the branch).
+	BackupSize int64
+	// DeniedAccess are service token accesses the token lacks (e.g.
+	// write_backups): the calls that need them are answered 403. See also
+	// Server.DenyAccess.
+	DeniedAccess []string
 	// StatePath, when set, is a JSON file the state is written to after each
 	// change (atomically) and read back by New.
 	StatePath string
@@ -118,6 +129,12 @@ func (c Config) withDefaults() (Config, error) {
 	if c.OperationDuration == 0 {
 		c.OperationDuration = 20 * time.Second
 	}
+	if c.BackupStartDelay == 0 {
+		c.BackupStartDelay = defaultBackupStartDelay
+	}
+	if c.BackupDuration == 0 {
+		c.BackupDuration = defaultBackupDuration
+	}
 	if c.WebhookTimeout == 0 {
 		c.WebhookTimeout = 2 * time.Second
 	}
@@ -129,7 +146,8 @@ func (c Config) withDefaults() (Config, error) {
 			return c, errors.New("localscale: fault rates must be between 0 and 1")
 		}
 	}
-	if c.BranchReadyDelay < 0 || c.CheckDelay < 0 || c.RevertWindow < 0 || c.OperationDuration < 0 || c.Faults.RateLimitEvery < 0 {
+	if c.BranchReadyDelay < 0 || c.CheckDelay < 0 || c.RevertWindow < 0 || c.OperationDuration < 0 || c.Faults.RateLimitEvery < 0 ||
+		c.BackupStartDelay < 0 || c.BackupDuration < 0 || c.BackupSize < 0 {
 		return c, errors.New("localscale: delays and counts must not be negative")
 	}
 	if c.Logger == nil {

@@ -23,6 +23,8 @@ func TestContract(t *testing.T) {
 	check("create_branch", "POST", dbPath+"/branches", map[string]any{"name": "feat", "parent_branch": "main"}) // 422
 	h.clock.Advance(2 * time.Second)
 	check("create_password", "POST", dbPath+"/branches/feat/passwords", map[string]any{"role": "admin", "ttl": 3600})
+	check("create_backup", "POST", dbPath+"/branches/main/backups", map[string]any{"name": "before", "retention_unit": "week", "retention_value": 1})
+	check("create_backup", "POST", dbPath+"/branches/main/backups", map[string]any{"retention_value": 1}) // 422
 	check("create_webhook", "POST", dbPath+"/webhooks", map[string]any{"url": "http://127.0.0.1:1/", "enabled": false, "events": []string{"deploy_request.opened"}})
 	h.mustDDL("feat", "ALTER TABLE users ADD COLUMN nick varchar(50)", "ALTER TABLE posts DROP COLUMN title")
 	check("create_deploy_request", "POST", dbPath+"/deploy-requests", map[string]any{"branch": "feat", "into_branch": "main", "auto_cutover": false})

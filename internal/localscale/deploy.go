@@ -60,6 +60,7 @@ func (s *Server) nextStep(db *database) (time.Time, func(time.Time), bool) {
 		if !b.ReadyNotified {
 			try(b.ReadyAt, func(t time.Time) { s.branchReady(db, b, t) })
 		}
+		backupSteps(b, try)
 	}
 	for _, dr := range db.DeployRequests {
 		d := &dr.D

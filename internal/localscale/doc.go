@@ -43,6 +43,20 @@
 // starts ends in complete_error and holds the slot until complete-deploy or
 // close.
 //
+// # Backups
+//
+// POST /branches/{branch}/backups starts a backup: pending for
+// [Config.BackupStartDelay], running for [Config.BackupDuration], then
+// success, or failed when armed with [Server.FailBackups]; with a retention
+// it disappears when it expires. List, get and delete work by id.
+// [Config.DeniedAccess] and [Server.DenyAccess] answer 403 to the calls that
+// need a service token access (read_backups, write_backups, delete_backups),
+// as PlanetScale does for a token created without it.
+//
+// [Server.Slowdown] scripts an Insights anomaly on a branch: listed by
+// GET /branches/{branch}/insights/anomalies (active until it ends) and
+// announced with the branch.anomaly webhook.
+//
 // # Time
 //
 // Every transition is a function of [Config.Clock]: state is advanced lazily

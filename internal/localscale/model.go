@@ -22,6 +22,8 @@ type state struct {
 	Orgs    map[string]*orgState `json:"organizations"`
 	// Schemas maps a schema hash to its CREATE statements.
 	Schemas map[string][]string `json:"schemas"`
+	// FailBackups is how many of the next backups end failed (FailBackups).
+	FailBackups int `json:"fail_backups,omitempty"`
 }
 
 type orgState struct {
@@ -66,6 +68,8 @@ type branch struct {
 	Schema          string      `json:"schema"`
 	Base            string      `json:"base"`
 	Passwords       []*password `json:"passwords"`
+	Backups         []*backup   `json:"backups,omitempty"`
+	Anomalies       []*anomaly  `json:"anomalies,omitempty"`
 }
 
 type password struct {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -38,7 +39,8 @@ type Server struct {
 	outbox   []*delivery
 	inflight map[string]bool // webhook ids with a delivery on the wire
 	mysql    []*mysqlsrv.Server
-	apiURL   string // the API root clients last used, for url fields in webhooks
+	apiURL   string   // the API root clients last used, for url fields in webhooks
+	denied   []string // service token accesses the API refuses (DenyAccess)
 
 	ctx    context.Context // cancelled by Close; bounds webhook deliveries
 	cancel context.CancelFunc
@@ -98,6 +100,7 @@ func New(cfg Config) (*Server, error) {
 		s.st.Orgs[cfg.Org] = &orgState{Name: cfg.Org, Databases: map[string]*database{}}
 		s.dirty = true
 	}
+	s.denied = slices.Clone(cfg.DeniedAccess)
 	s.faults = newFaultInjector(cfg.Faults)
 	s.handler = s.routes()
 	s.update(func(time.Time) {})

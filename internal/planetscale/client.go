@@ -264,6 +264,9 @@ type request struct {
 	// goneOK: after an ambiguous failure (5xx, network), a 404 on a retry
 	// means the earlier attempt succeeded (DELETE).
 	goneOK bool
+	// access is the service token access the call needs (write_backups):
+	// a 403 names it, so the user knows what to add.
+	access string
 }
 
 // transportError is a failure to get a response at all (dial, reset,
@@ -454,6 +457,9 @@ func (c *Client) apiError(r *request, resp *http.Response, raw []byte) *Error {
 		Path:       r.path,
 		StatusCode: resp.StatusCode,
 	}
+	if resp.StatusCode == http.StatusForbidden {
+		e.Access = r.access
+	}
 	var body struct {
 		Code    any `json:"code"`
 		Message any `json:"message"`
@@ -556,6 +562,12 @@ func drPath(org, db string, number int) string {
 
 // listAll follows PlanetScale's pagination (per_page=100, next_page until null).
 func listAll[T any](ctx context.Context, c *Client, op, path string, query url.Values) ([]T, error) {
+	return listAllNeeding[T](ctx, c, op, path, query, "")
+}
+
+// listAllNeeding is listAll for a list that needs a service token access
+// (named by a 403).
+func listAllNeeding[T any](ctx context.Context, c *Client, op, path string, query url.Values, access string) ([]T, error) {
 	var all []T
 	page := 1
 	for range maxPages {
@@ -566,7 +578,7 @@ func listAll[T any](ctx context.Context, c *Client, op, path string, query url.V
 		q.Set("page", fmt.Sprint(page))
 		q.Set("per_page", fmt.Sprint(perPage))
 		var l List[T]
-		if err := c.do(ctx, &request{op: op, method: http.MethodGet, path: path, query: q, out: &l}); err != nil {
+		if err := c.do(ctx, &request{op: op, method: http.MethodGet, path: path, query: q, out: &l, access: access}); err != nil {
 			return nil, err
 		}
 		all = append(all, l.Data...)

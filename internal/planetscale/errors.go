@@ -28,6 +28,9 @@ type Error struct {
 	RetryAfter time.Duration
 	// Attempts is how many times the request was sent (retries included).
 	Attempts int
+	// Access is, on a 403, the service token access the call needs
+	// (write_backups, ...); empty when the client does not know it.
+	Access string
 
 	retryAfterSet bool
 }
@@ -56,6 +59,9 @@ func (e *Error) Error() string {
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
 	}
+	if e.Access != "" {
+		fmt.Fprintf(&b, ": the service token lacks the %s access: add it to the token in PlanetScale (organization settings, service tokens)", e.Access)
+	}
 	return b.String()
 }
 
@@ -71,6 +77,24 @@ func IsNotFound(err error) bool {
 func IsUnauthorized(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.StatusCode == http.StatusUnauthorized
+}
+
+// IsForbidden reports whether err is a 403 from the API: the token lacks an
+// access the call needs (MissingAccess names it when the client knows it).
+func IsForbidden(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.StatusCode == http.StatusForbidden
+}
+
+// MissingAccess returns the service token access (write_backups, ...) whose
+// absence made the API answer err with a 403; ok is false for any other error
+// or when the call's access is not known.
+func MissingAccess(err error) (access string, ok bool) {
+	var e *Error
+	if errors.As(err, &e) && e.StatusCode == http.StatusForbidden && e.Access != "" {
+		return e.Access, true
+	}
+	return "", false
 }
 
 // IsRateLimited reports whether err is a 429 from the API (after the

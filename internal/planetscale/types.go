@@ -436,5 +436,79 @@ const (
 	EventDeployRequestReverted       = "deploy_request.reverted"
 	EventDeployRequestClosed         = "deploy_request.closed"
 	EventBranchReady                 = "branch.ready"
+	EventBranchAnomaly               = "branch.anomaly"
 	EventWebhookTest                 = "webhook.test"
 )
+
+// Backup states.
+const (
+	BackupPending  = "pending"
+	BackupRunning  = "running"
+	BackupSuccess  = "success"
+	BackupFailed   = "failed"
+	BackupCanceled = "canceled"
+	BackupIgnored  = "ignored"
+)
+
+// Backup is a backup of a branch's data and schema.
+type Backup struct {
+	Type                 string          `json:"type,omitempty"`
+	ID                   string          `json:"id"`
+	Name                 string          `json:"name"`
+	State                string          `json:"state"`
+	Size                 int64           `json:"size"`
+	EstimatedStorageCost float64         `json:"estimated_storage_cost"`
+	CreatedAt            time.Time       `json:"created_at"`
+	UpdatedAt            time.Time       `json:"updated_at"`
+	StartedAt            *time.Time      `json:"started_at"`
+	ExpiresAt            *time.Time      `json:"expires_at"`
+	CompletedAt          *time.Time      `json:"completed_at"`
+	DeletedAt            *time.Time      `json:"deleted_at"`
+	PVCSize              int64           `json:"pvc_size"`
+	Protected            bool            `json:"protected"`
+	Required             bool            `json:"required"`
+	RestoredBranches     []BranchRef     `json:"restored_branches"`
+	Actor                *Actor          `json:"actor"`
+	BackupPolicy         *BackupPolicy   `json:"backup_policy"`
+	SchemaSnapshot       *SchemaSnapshot `json:"schema_snapshot"`
+	DatabaseBranch       BranchRef       `json:"database_branch"`
+}
+
+// Done reports whether the backup stopped changing (success, failed,
+// canceled or ignored).
+func (b *Backup) Done() bool {
+	switch b.State {
+	case BackupSuccess, BackupFailed, BackupCanceled, BackupIgnored:
+		return true
+	}
+	return false
+}
+
+// BackupPolicy is the schedule that made a backup (null for one made on demand).
+type BackupPolicy struct {
+	ID             string     `json:"id"`
+	Name           string     `json:"name"`
+	Target         string     `json:"target"`
+	RetentionValue int        `json:"retention_value"`
+	RetentionUnit  string     `json:"retention_unit"`
+	FrequencyValue int        `json:"frequency_value"`
+	FrequencyUnit  string     `json:"frequency_unit"`
+	ScheduleTime   string     `json:"schedule_time"`
+	ScheduleDay    int        `json:"schedule_day"`
+	ScheduleWeek   int        `json:"schedule_week"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+	LastRanAt      *time.Time `json:"last_ran_at"`
+	NextRunAt      *time.Time `json:"next_run_at"`
+	Required       bool       `json:"required"`
+}
+
+// SchemaSnapshot is the schema a backup holds.
+type SchemaSnapshot struct {
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	LintedAt  *time.Time `json:"linted_at"`
+	URL       string     `json:"url"`
+}

@@ -312,6 +312,18 @@ func TestParseExcerpts(t *testing.T) {
 			{path: []string{"data_import", "data_source", "port"}, typ: TypeInteger},
 			{path: []string{"state"}, typ: TypeString, enumHas: "import_ready"},
 		},
+	}, {
+		op: "create_backup", method: "POST", pathSuffix: "/branches/{branch}/backups", status: 201,
+		required: []string{"id", "name", "state", "size", "estimated_storage_cost", "created_at", "updated_at", "started_at",
+			"expires_at", "completed_at", "deleted_at", "pvc_size", "protected", "required", "restored_branches", "actor",
+			"backup_policy", "schema_snapshot", "database_branch"},
+		requestRequired: []string{},
+		lookups: []lookup{
+			{path: []string{"state"}, typ: TypeString, enumHas: "success"},
+			{path: []string{"estimated_storage_cost"}, typ: TypeNumber},
+			{path: []string{"size"}, typ: TypeInteger},
+			{path: []string{"database_branch"}, typ: TypeObject, required: []string{"id", "name", "created_at", "updated_at", "deleted_at"}},
+		},
 	}}
 	if got, want := len(tests), len(Names()); got != want {
 		t.Errorf("%d operations tested, %d vendored (%v)", got, want, Names())

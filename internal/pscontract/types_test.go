@@ -129,6 +129,22 @@ func fullDatabase() planetscale.Database {
 	}
 }
 
+func fullBackup() planetscale.Backup {
+	ref := planetscale.BranchRef{ID: "br_0", Name: "main", CreatedAt: when, UpdatedAt: later, DeletedAt: &later}
+	return planetscale.Backup{
+		Type: "Backup", ID: "bk_1", Name: "ddlbot-shop-pr-7-dr-3", State: planetscale.BackupSuccess, Size: 2048,
+		EstimatedStorageCost: 0.25, CreatedAt: when, UpdatedAt: later, StartedAt: &when, ExpiresAt: &later,
+		CompletedAt: &later, DeletedAt: &later, PVCSize: 4096, Protected: true, Required: true,
+		RestoredBranches: []planetscale.BranchRef{ref}, Actor: &actor,
+		BackupPolicy: &planetscale.BackupPolicy{ID: "bp_1", Name: "daily", Target: "production", RetentionValue: 7, RetentionUnit: "day",
+			FrequencyValue: 12, FrequencyUnit: "hour", ScheduleTime: "03:00", ScheduleDay: 1, ScheduleWeek: 2, CreatedAt: when,
+			UpdatedAt: later, LastRanAt: &when, NextRunAt: &later, Required: true},
+		SchemaSnapshot: &planetscale.SchemaSnapshot{ID: "ss_1", Name: "snapshot", CreatedAt: when, UpdatedAt: later, LintedAt: &later,
+			URL: "https://app.planetscale.com/acme/shop/main/schema"},
+		DatabaseBranch: ref,
+	}
+}
+
 func TestTypesMatchPublishedSchemas(t *testing.T) {
 	dr := fullDeployRequest()
 	tests := []struct {
@@ -146,6 +162,7 @@ func TestTypesMatchPublishedSchemas(t *testing.T) {
 		{"create_password", 201, fullPassword()},
 		{"create_webhook", 201, fullWebhook()},
 		{"create_database", 201, fullDatabase()},
+		{"create_backup", 201, fullBackup()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.op, func(t *testing.T) {

@@ -243,7 +243,7 @@ func checkRecorded(t *testing.T, r *recorder, want []string, fatal bool) {
 
 func TestLoad(t *testing.T) {
 	want := []string{"cancel_deploy_request", "close_deploy_request", "complete_errored_deploy", "complete_gated_deploy_request",
-		"complete_revert", "create_branch", "create_database", "create_deploy_request", "create_password", "create_webhook"}
+		"complete_revert", "create_backup", "create_branch", "create_database", "create_deploy_request", "create_password", "create_webhook"}
 	if got := Names(); !slices.Equal(got, want) {
 		t.Errorf("Names() = %v", got)
 	}

@@ -222,6 +222,7 @@ var (
 // notes.
 func ParseDeployment(md string) Deployment {
 	var d Deployment
+	backup := false // in the section of the backup made before the deploy
 	for _, l := range strings.Split(md, "\n") {
 		l = strings.TrimSpace(l)
 		switch {
@@ -230,7 +231,20 @@ func ParseDeployment(md string) Deployment {
 			// Without the link's address: a display redrawn in place must
 			// not wrap on a narrow terminal.
 			h := reLink.ReplaceAllString(reHeading.FindStringSubmatch(l)[1], "$1")
+			if backup = strings.HasPrefix(h, "Backup of "); backup {
+				d.Notes = append(d.Notes, PlainText(h))
+				continue
+			}
 			d.Title = PlainText(strings.Replace(h, "Deployment of ", "deploy request ", 1))
+		case strings.HasPrefix(l, "|") && backup:
+			// | Backup | State | Size | Kept until |: one line per backup.
+			cells := tableCells(l)
+			if len(cells) < 4 || cells[0] == "Backup" {
+				continue
+			}
+			// Without the link (cells are plain text: "name (url)"), as above.
+			name, _, _ := strings.Cut(cells[0], " (")
+			d.Notes = append(d.Notes, fmt.Sprintf("backup %s: %s, %s, kept until %s", name, cells[1], cells[2], cells[3]))
 		case strings.HasPrefix(l, "|"):
 			cells := tableCells(l) // nil for the separator row
 			if len(cells) < 4 || cells[0] == "Table" {

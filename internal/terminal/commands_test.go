@@ -148,3 +148,25 @@ func TestPlainTextEscapes(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// The backup made before a deploy shows as notes, not as a table's progress.
+func TestParseDeploymentWithBackup(t *testing.T) {
+	body := "<!-- ddlbot:plan db=app -->\n" + deployStart + "\n" +
+		"#### Backup of `main` before deploying [#3](https://app.planetscale.com/acme/app/deploy-requests/3)\n\n" +
+		"| Backup | State | Size | Kept until |\n|---|---|---|---|\n" +
+		"| [`ddlbot-shop-1a2b3c-pr-7-dr-3`](https://app.planetscale.com/acme/app/backups) | success | 3 MiB | 2026-12-11 09:00 UTC |\n\n" +
+		"Why: the change drops column `users.email`.\n\n" +
+		"#### Deployment of [#3](https://app.planetscale.com/acme/app/deploy-requests/3): queued\n\n" +
+		"| Table | Operation | Progress | ETA |\n|---|---|---|---|\n" +
+		"| `users` | ALTER · pending | `░░░░░░░░░░` 0% | — |\n" + deployEnd + "\n"
+	md, _ := DeploymentSection(body)
+	d := ParseDeployment(md)
+	if d.Title != "deploy request #3: queued" || len(d.Tables) != 1 || d.Tables[0].Table != "users" {
+		t.Fatalf("deployment %+v", d)
+	}
+	want := []string{"Backup of main before deploying #3", "backup ddlbot-shop-1a2b3c-pr-7-dr-3: success, 3 MiB, kept until 2026-12-11 09:00 UTC",
+		"Why: the change drops column users.email."}
+	if strings.Join(d.Notes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes\n%s\nwant\n%s", strings.Join(d.Notes, "\n"), strings.Join(want, "\n"))
+	}
+}
