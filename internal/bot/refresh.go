@@ -224,12 +224,17 @@ func (rf *refresh) database(ctx context.Context, pr github.PullRequest, cfg *con
 	switch {
 	case same && !movingStates[dr.DeploymentState]:
 		item.what, item.out = "unchanged", rf.restingOutcome(r, dr, section)
+		// In the revert window, a slowdown of production since the cutover
+		// is posted once (anomaly.go), as after a command. Only at rest as
+		// shown: a check run this refresh finishes would overtake its word.
+		r.watchRevertWindow(ctx, rf.dps, dr)
 		return nil
 	case shownState == dr.DeploymentState && !movingStates[dr.DeploymentState]:
 		// At rest as shown; only the words moved on (the revert window's
 		// countdown): the comment, not the check run, whose conclusion stands.
 		r.updateComment(ctx, PlanState{}, section, dr)
 		item.what, item.out = "updated", rf.restingOutcome(r, dr, section)
+		r.watchRevertWindow(ctx, rf.dps, dr)
 		return nil
 	}
 	checkID, err := rf.deploymentCheckRun(ctx, pr, db, dr)

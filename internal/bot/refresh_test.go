@@ -366,3 +366,24 @@ func TestShownBackup(t *testing.T) {
 		t.Errorf("the deployment under a backup: #%d %q", n, st)
 	}
 }
+
+// TestRefreshWatchesTheRevertWindow: a scheduled run posts a slowdown of
+// production after the cutover once, as a command would.
+func TestRefreshWatchesTheRevertWindow(t *testing.T) {
+	d, _ := newRefreshWorld(t)
+	d.clock.Advance(time.Minute)
+	if out := d.refresh(); out.Databases[0].DeploymentState != ps.StateCompletePendingRevert {
+		t.Fatalf("refresh after the deployment: %+v", out)
+	}
+	d.clock.Advance(2 * time.Minute)
+	if _, err := d.ls.Slowdown("acme", "app", "main", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	d.clock.Advance(time.Minute)
+	d.refresh()
+	d.refresh()
+	got := d.anomalyComments()
+	if len(got) != 1 || !strings.Contains(got[0], "comment `/revert` to put production's schema back") {
+		t.Fatalf("anomaly comments after two scheduled runs: %q", got)
+	}
+}
