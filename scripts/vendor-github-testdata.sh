@@ -77,6 +77,7 @@ const ops = [
   ["get", "/repos/{owner}/{repo}/rules/branches/{branch}"],
   ["get", "/orgs/{org}/teams/{team_slug}/memberships/{username}"],
   ["get", "/user"],
+  ["get", "/app"],
   ["post", "/app/installations/{installation_id}/access_tokens"],
   ["get", "/rate_limit"],
 ];

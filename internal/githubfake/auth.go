@@ -75,7 +75,7 @@ func (s *Server) authenticate(rc *reqCtx) (*identity, response, bool) {
 	if !strings.EqualFold(scheme, "token") && !strings.EqualFold(scheme, "bearer") || cred == "" {
 		return nil, errorResponse(http.StatusUnauthorized, "Bad credentials"), false
 	}
-	if strings.HasPrefix(rc.op.Template, "/app/") {
+	if rc.op.Template == "/app" || strings.HasPrefix(rc.op.Template, "/app/") {
 		who, msg := s.verifyJWT(cred)
 		if who == nil {
 			return nil, errorResponse(http.StatusUnauthorized, msg), false

@@ -56,6 +56,7 @@ func init() {
 		"repos/get-branch-rules":                   (*reqCtx).getBranchRules,
 		"repos/get-pull-request-review-protection": (*reqCtx).getReviewProtection,
 		"users/get-authenticated":                  (*reqCtx).getAuthenticatedUser,
+		"apps/get-authenticated":                   (*reqCtx).getAuthenticatedApp,
 		"apps/create-installation-access-token":    (*reqCtx).createInstallationToken,
 		"rate-limit/get":                           (*reqCtx).getRateLimit,
 	}
@@ -894,6 +895,23 @@ func (rc *reqCtx) getAuthenticatedUser() response {
 		u[k] = v
 	}
 	return ok(u)
+}
+
+// getAuthenticatedApp answers GET /app for the App's JWT: how an App
+// learns its own slug, and so its bot user's login.
+func (rc *reqCtx) getAuthenticatedApp() response {
+	app := rc.s.app
+	if app == nil {
+		return notFound()
+	}
+	created := ts(rc.s.now().Add(-24 * time.Hour))
+	return ok(map[string]any{
+		"id": app.ID, "slug": app.Slug, "node_id": "A_" + strconv.FormatInt(app.ID, 10), "client_id": "Iv1." + app.Slug,
+		"owner": rc.s.userJSON(app.Slug), "name": app.Slug, "description": "", "external_url": "https://example.com",
+		"html_url": "https://github.com/apps/" + app.Slug, "created_at": created, "updated_at": created,
+		"permissions": map[string]any{"checks": "write", "contents": "read", "issues": "write", "metadata": "read", "pull_requests": "write"},
+		"events":      []string{"check_run", "issue_comment", "pull_request"},
+	})
 }
 
 func (rc *reqCtx) createInstallationToken() response {

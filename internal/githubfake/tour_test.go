@@ -69,6 +69,7 @@ func TestEveryOperationAnswersToSchema(t *testing.T) {
 	must(gh.Repositories.GetPermissionLevel(ctx, owner, name, "alice"))
 	must(gh.Teams.GetTeamMembershipBySlug(ctx, owner, "dba", "alice"))
 	must(client(t, s, "ghp_alice").Users.Get(ctx, ""))
+	must(client(t, s, s.SignAppJWT()).Apps.Get(ctx, ""))
 	must(client(t, s, s.SignAppJWT()).Apps.CreateInstallationToken(ctx, app.InstallationID,
 		&github.InstallationTokenOptions{Repositories: []string{name}}))
 	must(gh.RateLimit.Get(ctx))
@@ -127,7 +128,22 @@ func TestGhinstallation(t *testing.T) {
 	if c.GetUser().GetLogin() != app.Slug+"[bot]" {
 		t.Errorf("author %q", c.GetUser().GetLogin())
 	}
-	if s.Count("apps/create-installation-access-token") != 1 || len(s.Violations()) != 0 {
+	// GET /app with the App's JWT: its slug, and so its bot user's login.
+	atr, err := ghinstallation.NewAppsTransport(http.DefaultTransport, app.ID, app.PrivateKeyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	atr.BaseURL = strings.TrimSuffix(s.URL(), "/")
+	appClient := github.NewClient(&http.Client{Transport: atr})
+	appClient.BaseURL, _ = appClient.BaseURL.Parse(s.URL())
+	got, _, err := appClient.Apps.Get(context.Background(), "")
+	if err != nil || got.GetSlug() != app.Slug || got.GetID() != app.ID {
+		t.Fatalf("GET /app: %+v %v", got, err)
+	}
+	if _, _, err := gh.Apps.Get(context.Background(), ""); err == nil {
+		t.Error("GET /app accepted an installation token")
+	}
+	if s.Count("apps/create-installation-access-token") != 1 || s.Count("apps/get-authenticated") != 2 || len(s.Violations()) != 0 {
 		t.Errorf("counts %s, violations %v", s.CountsString(), s.Violations())
 	}
 }
