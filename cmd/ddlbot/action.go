@@ -172,19 +172,9 @@ func (r *actionRun) settings() (actionSettings, error) {
 		}
 		s.wait = d
 	}
-	for _, k := range []struct {
-		env string
-		to  *time.Duration
-	}{{envPollInterval, &s.poll}, {envMaxPollInterval, &s.maxPoll}, {envMinUpdateInterval, &s.minUpdate}} {
-		v := strings.TrimSpace(r.a.getenv(k.env))
-		if v == "" {
-			continue
-		}
-		d, err := parseDurationInput(v)
-		if err != nil {
-			return s, fmt.Errorf("%s is %q: %w (or unset it)", k.env, v, err)
-		}
-		*k.to = d
+	var err error
+	if s.poll, s.maxPoll, s.minUpdate, err = engineIntervals(r.a.getenv); err != nil {
+		return s, err
 	}
 	s.token = in(inGitHubToken)
 	if s.token == "" {
@@ -201,6 +191,27 @@ func (r *actionRun) settings() (actionSettings, error) {
 		s.ps.BaseURL = env.BaseURL // set in the workflow's env: it beats the input's default
 	}
 	return s, nil
+}
+
+// engineIntervals reads the engine's polling knobs from the environment
+// (DDLBOT_POLL_INTERVAL, DDLBOT_MAX_POLL_INTERVAL, DDLBOT_MIN_UPDATE_INTERVAL;
+// zero where unset: the engine's defaults), for the Action and the server.
+func engineIntervals(getenv func(string) string) (poll, maxPoll, minUpdate time.Duration, err error) {
+	for _, k := range []struct {
+		env string
+		to  *time.Duration
+	}{{envPollInterval, &poll}, {envMaxPollInterval, &maxPoll}, {envMinUpdateInterval, &minUpdate}} {
+		v := strings.TrimSpace(getenv(k.env))
+		if v == "" {
+			continue
+		}
+		d, err := parseDurationInput(v)
+		if err != nil {
+			return 0, 0, 0, fmt.Errorf("%s is %q: %w (or unset it)", k.env, v, err)
+		}
+		*k.to = d
+	}
+	return poll, maxPoll, minUpdate, nil
 }
 
 var reSeconds = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)

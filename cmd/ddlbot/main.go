@@ -66,6 +66,7 @@ func commands() []command {
 		{"deploy", "plan the working tree, then deploy it as /deploy would, with progress", runDeploy},
 		{"cleanup", "delete the PlanetScale branches plan and deploy made for this working tree", runCleanup},
 		{"action", "the GitHub Action: run on the workflow's event (see action.yml)", runAction},
+		{"serve", "run as a GitHub App server: signed webhooks in, a durable queue, the engine", runServe},
 		{"localscale", "run the local PlanetScale API emulator", runLocalscale},
 		{"version", "print the version", runVersion},
 	}

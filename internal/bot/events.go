@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	gh "github.com/google/go-github/v66/github"
 )
@@ -27,7 +28,8 @@ func (e Event) Handled() bool { return e.PullRequest != nil || e.Comment != nil 
 
 // ParseEvent parses a webhook payload of the named event, on go-github's
 // typed events. pull_request, pull_request_target and issue_comment are
-// handled; any other event parses to an Event that is not Handled. A payload
+// handled, and check_run "rerequested" on a ddlbot check run (re-plans its
+// pull request); any other event parses to an Event that is not Handled. A payload
 // that is not JSON, or lacks what the engine needs, is an error naming the
 // missing field.
 func ParseEvent(name string, payload []byte) (Event, error) {
@@ -36,7 +38,7 @@ func ParseEvent(name string, payload []byte) (Event, error) {
 	switch name {
 	case "pull_request", "pull_request_target":
 		parseAs = "pull_request" // the same payload
-	case "issue_comment":
+	case "issue_comment", "check_run":
 	default:
 		return ev, nil
 	}
@@ -76,6 +78,21 @@ func ParseEvent(name string, payload []byte) (Event, error) {
 			return ev, err
 		}
 		ev.Comment, ev.InstallationID = &c, p.GetInstallation().GetID()
+	case *gh.CheckRunEvent:
+		// "Re-run" on ddlbot's check run plans its pull request again; other
+		// check runs, and other actions, are not ddlbot's business.
+		prs := p.GetCheckRun().PullRequests
+		if p.GetAction() != "rerequested" || !strings.HasPrefix(p.GetCheckRun().GetName(), "ddlbot/") || len(prs) == 0 {
+			return ev, nil
+		}
+		pr := PullRequestEvent{Action: "synchronize", Number: prs[0].GetNumber()}
+		if pr.Number <= 0 {
+			return ev, errors.New("the payload has no pull request number (check_run.pull_requests[0].number)")
+		}
+		if pr.Repo, err = eventRepo(p.GetRepo()); err != nil {
+			return ev, err
+		}
+		ev.PullRequest, ev.InstallationID = &pr, p.GetInstallation().GetID()
 	}
 	return ev, nil
 }

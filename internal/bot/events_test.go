@@ -52,6 +52,13 @@ func TestParseEventErrors(t *testing.T) {
 			t.Errorf("%s %s: %v, want %q", tc.name, tc.payload, err, tc.want)
 		}
 	}
+	rerun := `{"action":"rerequested","installation":{"id":5},"check_run":{"name":"ddlbot/app","pull_requests":[{"number":12}]},"repository":{"name":"r","owner":{"login":"o"}}}`
+	if ev, err := ParseEvent("check_run", []byte(rerun)); err != nil || ev.PullRequest == nil || ev.PullRequest.Number != 12 || ev.PullRequest.Action != "synchronize" || ev.InstallationID != 5 {
+		t.Errorf("re-run of ddlbot's check run: %+v %v", ev.PullRequest, err)
+	}
+	if ev, err := ParseEvent("check_run", []byte(strings.Replace(rerun, "ddlbot/app", "ci/test", 1))); err != nil || ev.Handled() {
+		t.Errorf("re-run of another check run: %+v %v", ev, err)
+	}
 	ev, err := ParseEvent("push", []byte(`not even json`))
 	if err != nil || ev.Handled() {
 		t.Errorf("an event the engine does nothing on: %+v %v", ev, err)

@@ -46,6 +46,14 @@ const (
 // "pending" is no deployment yet), and the two resting states that end by
 // themselves or by someone acting in PlanetScale: waiting for the cutover,
 // and the revert window.
+// Followed reports whether a deployment in this state is still worth
+// following: moving, waiting for its cutover, or in its revert window (the
+// server schedules a follow-up for those). Moving says whether it changes
+// on its own, so the follow-up comes sooner.
+func Followed(state string) (followed, moving bool) {
+	return followStates[state], movingStates[state]
+}
+
 var followStates = func() map[string]bool {
 	m := map[string]bool{ps.StatePendingCutover: true, ps.StateCompletePendingRevert: true}
 	for s := range movingStates {

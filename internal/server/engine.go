@@ -1,0 +1,123 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ddlbot/ddlbot/internal/bot"
+	"github.com/ddlbot/ddlbot/internal/github"
+)
+
+// EngineRunner runs jobs through the engine (internal/bot), as the Action
+// does, with a GitHub client of the delivery's own installation: a token of
+// one installation never serves another.
+type EngineRunner struct {
+	AppID      int64
+	PrivateKey []byte
+	// GitHubURL is the REST API root (GITHUB_API_URL); "" is GitHub.com.
+	GitHubURL string
+	// PlanetScale is nil without credentials: the engine then lints only.
+	PlanetScale bot.PlanetScale
+	// Options are the engine's; FollowTimeout bounds how long one job
+	// follows a deployment before it hands over to a follow-up job.
+	Options bot.Options
+	// FollowEvery is how soon a follow-up runs while a deployment moves;
+	// a deployment at rest in its revert window or before its cutover is
+	// looked at every FollowIdle.
+	FollowEvery, FollowIdle time.Duration
+	Logger                  *slog.Logger
+	UserAgent               string
+
+	mu      sync.Mutex
+	clients map[int64]*github.Client
+}
+
+// client is the installation's GitHub client, made once (ghinstallation
+// refreshes its token).
+func (r *EngineRunner) client(ctx context.Context, installation int64) (*github.Client, error) {
+	if installation <= 0 {
+		return nil, fmt.Errorf("the delivery names no GitHub App installation: is the webhook the App's (not a repository webhook)?")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c := r.clients[installation]; c != nil {
+		return c, nil
+	}
+	c, err := github.New(ctx, github.Config{AppID: r.AppID, PrivateKey: r.PrivateKey, InstallationID: installation,
+		BaseURL: r.GitHubURL, Logger: r.Logger, UserAgent: r.UserAgent})
+	if err != nil {
+		return nil, fmt.Errorf("GitHub App installation %d: %w", installation, err)
+	}
+	if r.clients == nil {
+		r.clients = map[int64]*github.Client{}
+	}
+	r.clients[installation] = c
+	return c, nil
+}
+
+// Run runs one job's event.
+func (r *EngineRunner) Run(ctx context.Context, j *Job) (*FollowUp, error) {
+	gh, err := r.client(ctx, j.InstallationID)
+	if err != nil {
+		return nil, err
+	}
+	engine := &bot.Engine{GitHub: gh, PlanetScale: r.PlanetScale, Logger: r.Logger.With("job", j.ID), Options: r.Options}
+	var out *bot.Outcome
+	var repo bot.Repo
+	switch j.Event {
+	case KindFollow:
+		if err := json.Unmarshal(j.Payload, &repo); err != nil {
+			return nil, fmt.Errorf("follow-up job %d: %w", j.ID, err)
+		}
+		out, err = engine.Refresh(ctx, repo)
+	default:
+		ev, perr := bot.ParseEvent(j.Event, j.Payload)
+		if perr != nil {
+			return nil, perr
+		}
+		switch {
+		case ev.PullRequest != nil:
+			repo = ev.PullRequest.Repo
+			out, err = engine.HandlePullRequest(ctx, *ev.PullRequest)
+		case ev.Comment != nil:
+			repo = ev.Comment.Repo
+			out, err = engine.HandleComment(ctx, *ev.Comment)
+		default:
+			return nil, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.Logger.Info("job outcome", "job", j.ID, "decision", out.Decision, "reason_code", out.ReasonCode, "reason", out.Reason)
+	return r.followUp(j, repo, out), nil
+}
+
+// followUp schedules the next look at the repository's deployments while
+// one of this outcome's is still followed.
+func (r *EngineRunner) followUp(j *Job, repo bot.Repo, out *bot.Outcome) *FollowUp {
+	wait := time.Duration(0)
+	for _, d := range out.Databases {
+		followed, moving := bot.Followed(d.DeploymentState)
+		switch {
+		case moving:
+			wait = r.FollowEvery
+		case followed && wait == 0:
+			wait = r.FollowIdle
+		}
+	}
+	if wait == 0 {
+		return nil
+	}
+	at := time.Now().Add(wait)
+	payload, _ := json.Marshal(repo)
+	// One follow-up per repository and moment: a second deploy in the same
+	// repository does not double the polling.
+	key := fmt.Sprintf("follow:%s:%d", strings.ToLower(repo.String()), at.Truncate(wait).UnixMilli())
+	return &FollowUp{At: at, Job: Job{Delivery: key, Event: KindFollow, InstallationID: j.InstallationID, Key: "follow:" + repo.String(), Payload: payload}}
+}

@@ -1,0 +1,138 @@
+package server
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ddlbot/ddlbot/internal/bot"
+	"github.com/ddlbot/ddlbot/internal/logsafe"
+)
+
+// MaxBody is the largest webhook body accepted (GitHub caps deliveries at
+// 25 MiB).
+const MaxBody = 25 << 20
+
+// handledEvents are the GitHub events that become jobs; any other event is
+// answered 202 and dropped.
+var handledEvents = map[string]bool{"pull_request": true, "issue_comment": true, "check_run": true}
+
+// VerifySignature checks X-Hub-Signature-256 ("sha256=<hex>") over the raw
+// body in constant time. A missing header, another algorithm (sha1) or a
+// malformed value is refused like a wrong signature.
+func VerifySignature(secret []byte, header string, body []byte) bool {
+	hexSig, ok := strings.CutPrefix(header, "sha256=")
+	if !ok || len(secret) == 0 {
+		return false
+	}
+	got, err := hex.DecodeString(hexSig)
+	if err != nil || len(got) != sha256.Size {
+		return false
+	}
+	mac := hmac.New(sha256.New, secret)
+	mac.Write(body)
+	return hmac.Equal(got, mac.Sum(nil))
+}
+
+// Sign is the X-Hub-Signature-256 value of body (for tests and tools that
+// send deliveries).
+func Sign(secret, body []byte) string {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write(body)
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// intake answers POST /webhooks/github: verify, store, answer. Nothing that
+// needs GitHub or PlanetScale happens here, so the answer takes
+// milliseconds, well inside GitHub's 10 s.
+type intake struct {
+	secret  []byte
+	store   Store
+	log     *slog.Logger
+	metrics *metrics
+	// ready is false while draining: deliveries are then refused with 503
+	// and GitHub redelivers them to a replica that runs.
+	ready func() bool
+	wake  func() // tells the workers a job is waiting
+}
+
+func (in *intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	code, msg := in.serve(r)
+	in.metrics.deliveries.WithLabelValues(fmt.Sprint(code)).Inc()
+	in.metrics.intakeSeconds.Observe(time.Since(start).Seconds())
+	http.Error(w, msg, code)
+}
+
+func (in *intake) serve(r *http.Request) (int, string) {
+	if r.Method != http.MethodPost {
+		return http.StatusMethodNotAllowed, "POST a GitHub webhook delivery here"
+	}
+	if !in.ready() {
+		return http.StatusServiceUnavailable, "draining: deliver again later"
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d bytes", MaxBody)
+		}
+		return http.StatusBadRequest, "the body could not be read"
+	}
+	if !VerifySignature(in.secret, r.Header.Get("X-Hub-Signature-256"), body) {
+		in.log.Warn("webhook refused: bad or missing X-Hub-Signature-256", "remote", r.RemoteAddr)
+		return http.StatusUnauthorized, "the X-Hub-Signature-256 signature is missing or does not match the webhook secret"
+	}
+	event, delivery := r.Header.Get("X-GitHub-Event"), r.Header.Get("X-GitHub-Delivery")
+	if event == "" || delivery == "" || len(delivery) > 200 {
+		return http.StatusBadRequest, "X-GitHub-Event and X-GitHub-Delivery are required"
+	}
+	if !handledEvents[event] {
+		return http.StatusAccepted, "ddlbot does nothing on " + event + " events"
+	}
+	ev, err := bot.ParseEvent(event, body)
+	if err == nil && !ev.Handled() {
+		return http.StatusAccepted, "ddlbot does nothing on this " + event + " event"
+	}
+	if err != nil {
+		// Stored as failed with the reason, so it can be looked at; 400 tells
+		// GitHub's delivery log what was wrong.
+		in.log.Warn("webhook payload refused", "event", event, "delivery", logsafe.Line(delivery), "err", err)
+		if _, serr := in.store.Enqueue(r.Context(), Job{Delivery: delivery, Event: event, Key: "invalid:" + delivery, Payload: body, Error: err.Error()}, farFuture); serr != nil {
+			return http.StatusServiceUnavailable, "the store is unavailable: deliver again later"
+		}
+		return http.StatusBadRequest, "the payload is not a usable " + event + " event: " + err.Error()
+	}
+	j := Job{Delivery: delivery, Event: event, InstallationID: ev.InstallationID, Key: jobKey(ev), Payload: body}
+	inserted, err := in.store.Enqueue(r.Context(), j, time.Time{})
+	if err != nil {
+		in.log.Error("store a delivery", "delivery", logsafe.Line(delivery), "err", err)
+		return http.StatusServiceUnavailable, "the store is unavailable: deliver again later"
+	}
+	if !inserted {
+		return http.StatusOK, "already received"
+	}
+	in.wake()
+	return http.StatusAccepted, "queued"
+}
+
+// farFuture parks a payload that failed to parse: stored, never run.
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// jobKey is what serialises a delivery's job: its pull request.
+func jobKey(ev bot.Event) string {
+	switch {
+	case ev.PullRequest != nil:
+		return fmt.Sprintf("%s#%d", ev.PullRequest.Repo, ev.PullRequest.Number)
+	case ev.Comment != nil:
+		return fmt.Sprintf("%s#%d", ev.Comment.Repo, ev.Comment.Number)
+	}
+	return ev.Name
+}

@@ -1,0 +1,206 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var secret = []byte("webhook-secret")
+
+const prPayload = `{"action":"opened","number":7,"installation":{"id":9},"repository":{"name":"shop","owner":{"login":"acme"}}}`
+
+// recorder is a Runner that records the jobs it ran, failing the first
+// fail runs.
+type recorder struct {
+	mu   sync.Mutex
+	ran  []string
+	fail int
+	done chan string
+}
+
+func (r *recorder) Run(_ context.Context, j *Job) (*FollowUp, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail > 0 {
+		r.fail--
+		return nil, errors.New("GitHub answered 502")
+	}
+	r.ran = append(r.ran, j.Delivery)
+	r.done <- j.Delivery
+	return nil, nil
+}
+
+func newTestServer(t *testing.T, run Runner) (*Server, Store) {
+	t.Helper()
+	st := openTestStore(t)
+	s, err := New(Config{WebhookSecret: secret, Store: st, Runner: run, Workers: 2, Poll: 10 * time.Millisecond,
+		Backoff: func(int) time.Duration { return 0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, st
+}
+
+func deliver(t *testing.T, h http.Handler, event, delivery, body string, sign func([]byte) string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/webhooks/github", strings.NewReader(body))
+	req.Header.Set("X-GitHub-Event", event)
+	req.Header.Set("X-GitHub-Delivery", delivery)
+	if sig := sign([]byte(body)); sig != "" {
+		req.Header.Set("X-Hub-Signature-256", sig)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w
+}
+
+func signed(b []byte) string { return Sign(secret, b) }
+
+func TestIntake(t *testing.T) {
+	s, st := newTestServer(t, &recorder{done: make(chan string, 10)})
+	h := s.Handler()
+	for _, tc := range []struct {
+		name, event, body string
+		sign              func([]byte) string
+		code              int
+		want              string
+	}{
+		{"no signature", "pull_request", prPayload, func([]byte) string { return "" }, 401, "X-Hub-Signature-256"},
+		{"sha1 only", "pull_request", prPayload, func(b []byte) string { return "sha1=" + strings.Repeat("0", 40) }, 401, ""},
+		{"wrong secret", "pull_request", prPayload, func(b []byte) string { return Sign([]byte("other"), b) }, 401, ""},
+		{"truncated signature", "pull_request", prPayload, func(b []byte) string { return signed(b)[:20] }, 401, ""},
+		{"unknown event", "star", `{}`, signed, 202, "does nothing on star"},
+		{"malformed payload", "pull_request", `{"action":`, signed, 400, "not a usable pull_request event"},
+		{"no repository", "pull_request", `{"action":"opened","number":7}`, signed, 400, "the payload has no repository"},
+		{"valid", "pull_request", prPayload, signed, 202, "queued"},
+	} {
+		w := deliver(t, h, tc.event, "d-"+tc.name, tc.body, tc.sign)
+		if w.Code != tc.code || !strings.Contains(w.Body.String(), tc.want) {
+			t.Errorf("%s: %d %q, want %d %q", tc.name, w.Code, w.Body.String(), tc.code, tc.want)
+		}
+	}
+	// A redelivery: answered 200, stored once.
+	for range 4 {
+		if w := deliver(t, h, "pull_request", "d-valid", prPayload, signed); w.Code != 200 {
+			t.Fatalf("redelivery: %d", w.Code)
+		}
+	}
+	// Too big: 413 before anything is verified or stored.
+	big := bytes.Repeat([]byte("x"), MaxBody+1)
+	req := httptest.NewRequest(http.MethodPost, "/webhooks/github", bytes.NewReader(big))
+	req.Header.Set("X-GitHub-Event", "pull_request")
+	req.Header.Set("X-GitHub-Delivery", "d-big")
+	req.Header.Set("X-Hub-Signature-256", signed(big))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized body: %d", w.Code)
+	}
+	counts, _ := st.Counts(context.Background())
+	// The valid delivery, and the two unusable payloads parked as never-run.
+	if counts[stateQueued] != 3 {
+		t.Errorf("counts %v", counts)
+	}
+}
+
+func TestVerifySignature(t *testing.T) {
+	body := []byte(prPayload)
+	if !VerifySignature(secret, Sign(secret, body), body) {
+		t.Fatal("a good signature was refused")
+	}
+	for _, h := range []string{"", "sha256=", "sha256=zz", "SHA256=" + Sign(secret, body)[7:], Sign(secret, append(body, ' '))} {
+		if VerifySignature(secret, h, body) {
+			t.Errorf("accepted %q", h)
+		}
+	}
+	if VerifySignature(nil, Sign(nil, body), body) {
+		t.Error("accepted a delivery with no secret configured")
+	}
+}
+
+// FuzzVerifySignature: any header and body is judged, never a panic, and
+// only the real signature passes.
+func FuzzVerifySignature(f *testing.F) {
+	f.Add("sha256=00", []byte("{}"))
+	f.Fuzz(func(t *testing.T, header string, body []byte) {
+		if VerifySignature(secret, header, body) && header != Sign(secret, body) && !strings.EqualFold(header, Sign(secret, body)) {
+			t.Fatalf("accepted %q", header)
+		}
+	})
+}
+
+// TestServerRunsJobs: deliveries become jobs that run once each, a failing
+// job runs again, and a stop drains: /readyz and the intake say so.
+func TestServerRunsJobs(t *testing.T) {
+	run := &recorder{done: make(chan string, 10), fail: 1}
+	s, _ := newTestServer(t, run)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	ended := make(chan error, 1)
+	go func() { ended <- s.Run(ctx, ln) }()
+	url := "http://" + ln.Addr().String()
+	post := func(delivery, body string) int {
+		req, _ := http.NewRequest(http.MethodPost, url+"/webhooks/github", strings.NewReader(body))
+		req.Header.Set("X-GitHub-Event", "pull_request")
+		req.Header.Set("X-GitHub-Delivery", delivery)
+		req.Header.Set("X-Hub-Signature-256", Sign(secret, []byte(body)))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	other := strings.Replace(prPayload, `"number":7`, `"number":8`, 1)
+	if post("a", prPayload) != 202 || post("b", other) != 202 || post("a", prPayload) != 200 {
+		t.Fatal("intake")
+	}
+	got := map[string]bool{}
+	for len(got) < 2 {
+		select {
+		case d := <-run.done:
+			got[d] = true
+		case <-time.After(30 * time.Second):
+			t.Fatalf("jobs did not run: %v", got)
+		}
+	}
+	get := func(path string) (int, string) {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Errorf("/healthz %d", code)
+	}
+	if code, _ := get("/readyz"); code != 200 {
+		t.Errorf("/readyz %d", code)
+	}
+	if code, body := get("/metrics"); code != 200 || !strings.Contains(body, `ddlbot_webhook_deliveries_total{code="202"} 2`) || !strings.Contains(body, `ddlbot_jobs_total{result="retry"} 1`) {
+		t.Errorf("/metrics %d:\n%s", code, body)
+	}
+	stop()
+	if err := <-ended; err != nil {
+		t.Fatal(err)
+	}
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	if len(run.ran) != 2 {
+		t.Errorf("ran %v: each delivery once", run.ran)
+	}
+}

@@ -1,0 +1,231 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // the embedded store: pure Go, no cgo
+)
+
+// Job is one unit of work: a webhook delivery to run through the engine, or
+// a follow-up the server scheduled itself (following a deployment).
+type Job struct {
+	ID int64
+	// Delivery is X-GitHub-Delivery (or the follow-up's own key): a job is
+	// stored once per delivery, so a redelivery never runs twice.
+	Delivery string
+	// Event is the GitHub event name, or KindFollow.
+	Event          string
+	InstallationID int64
+	// Key serialises jobs: one job per pull request ("owner/repo#7") runs
+	// at a time across every replica.
+	Key      string
+	Payload  []byte
+	Attempts int
+	// Error is why the job failed, kept when it ends as failed.
+	Error string
+}
+
+// KindFollow is the event name of a follow-up job: refresh the deployments
+// of a repository until they rest (Payload is the repository, owner/name).
+const KindFollow = "ddlbot.follow"
+
+// Store keeps the queue. Every method is safe for concurrent use.
+type Store interface {
+	// Enqueue stores a job unless one with its Delivery exists; inserted
+	// false means a redelivery.
+	Enqueue(ctx context.Context, j Job, notBefore time.Time) (inserted bool, err error)
+	// Claim leases the next runnable job to owner until now+lease: the
+	// oldest queued one whose time has come and whose pull request has no
+	// other job running or waiting before it. nil when there is none.
+	Claim(ctx context.Context, owner string, now time.Time, lease time.Duration) (*Job, error)
+	// Finish ends a leased job: done when errMsg is "", else failed.
+	Finish(ctx context.Context, id int64, owner, errMsg string) error
+	// Retry puts a leased job back in the queue to run again at notBefore.
+	Retry(ctx context.Context, id int64, owner string, notBefore time.Time, errMsg string) error
+	// Release gives a leased job back at once (draining).
+	Release(ctx context.Context, id int64, owner string) error
+	// Counts returns the number of jobs per state.
+	Counts(ctx context.Context) (map[string]int, error)
+	// Ping checks the store is reachable.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Job states.
+const (
+	stateQueued  = "queued"
+	stateRunning = "running"
+	stateDone    = "done"
+	stateFailed  = "failed"
+)
+
+// sqlStore is the Store over database/sql, on SQLite.
+type sqlStore struct {
+	db *sql.DB
+}
+
+const sqliteSchema = `
+CREATE TABLE IF NOT EXISTS jobs (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	delivery    TEXT    NOT NULL UNIQUE,
+	event       TEXT    NOT NULL,
+	installation INTEGER NOT NULL,
+	pr_key      TEXT    NOT NULL,
+	payload     BLOB    NOT NULL,
+	state       TEXT    NOT NULL,
+	attempts    INTEGER NOT NULL DEFAULT 0,
+	not_before  INTEGER NOT NULL,
+	lease_owner TEXT    NOT NULL DEFAULT '',
+	lease_until INTEGER NOT NULL DEFAULT 0,
+	error       TEXT    NOT NULL DEFAULT '',
+	created_at  INTEGER NOT NULL,
+	updated_at  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_runnable ON jobs (state, not_before, id);
+CREATE INDEX IF NOT EXISTS jobs_pr ON jobs (pr_key, state, id);
+`
+
+// OpenSQLite opens (creating if needed) the SQLite store at path.
+func OpenSQLite(ctx context.Context, path string) (Store, error) {
+	if path == "" {
+		return nil, errors.New("the store path is empty")
+	}
+	// WAL: readers never wait for the writer; one connection makes SQLite's
+	// single writer explicit, so a claim and an intake never interleave.
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(5000)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open the store %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, sqliteSchema); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("create the store's tables in %s: %w", path, err)
+	}
+	return &sqlStore{db: db}, nil
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func (s *sqlStore) Enqueue(ctx context.Context, j Job, notBefore time.Time) (bool, error) {
+	now := ms(time.Now())
+	res, err := s.db.ExecContext(ctx, `INSERT INTO jobs (delivery, event, installation, pr_key, payload, state, not_before, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery) DO NOTHING`,
+		j.Delivery, j.Event, j.InstallationID, j.Key, j.Payload, stateQueued, ms(notBefore), now, now)
+	if err != nil {
+		return false, fmt.Errorf("store delivery %s: %w", j.Delivery, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store delivery %s: %w", j.Delivery, err)
+	}
+	return n == 1, nil
+}
+
+func (s *sqlStore) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration) (*Job, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("claim a job: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	t := ms(now)
+	// A running job whose lease ran out (its replica died) is queued again.
+	row := tx.QueryRowContext(ctx, `
+		SELECT id, delivery, event, installation, pr_key, payload, attempts FROM jobs j
+		WHERE (j.state = ? OR (j.state = ? AND j.lease_until < ?)) AND j.not_before <= ?
+		  AND NOT EXISTS (SELECT 1 FROM jobs k WHERE k.pr_key = j.pr_key AND k.id < j.id AND k.state IN (?, ?))
+		  AND NOT EXISTS (SELECT 1 FROM jobs k WHERE k.pr_key = j.pr_key AND k.id <> j.id AND k.state = ? AND k.lease_until >= ?)
+		ORDER BY j.id LIMIT 1`,
+		stateQueued, stateRunning, t, t, stateQueued, stateRunning, stateRunning, t)
+	var j Job
+	if err := row.Scan(&j.ID, &j.Delivery, &j.Event, &j.InstallationID, &j.Key, &j.Payload, &j.Attempts); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("claim a job: %w", err)
+	}
+	j.Attempts++
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = ?, lease_owner = ?, lease_until = ?, attempts = ?, updated_at = ? WHERE id = ?`,
+		stateRunning, owner, ms(now.Add(lease)), j.Attempts, t, j.ID); err != nil {
+		return nil, fmt.Errorf("claim job %d: %w", j.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("claim job %d: %w", j.ID, err)
+	}
+	return &j, nil
+}
+
+// update changes a job this owner holds; a lease lost meanwhile (another
+// replica took the job over) is an error, and the change is not made.
+func (s *sqlStore) update(ctx context.Context, id int64, owner, set string, args ...any) error {
+	args = append(args, ms(time.Now()), id, owner, stateRunning)
+	res, err := s.db.ExecContext(ctx, `UPDATE jobs SET `+set+`, updated_at = ? WHERE id = ? AND lease_owner = ? AND state = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("update job %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("update job %d: %w", id, ErrLeaseLost)
+	}
+	return nil
+}
+
+// ErrLeaseLost says a job's lease passed to another worker.
+var ErrLeaseLost = errors.New("the job's lease was lost")
+
+func (s *sqlStore) Finish(ctx context.Context, id int64, owner, errMsg string) error {
+	state := stateDone
+	if errMsg != "" {
+		state = stateFailed
+	}
+	return s.update(ctx, id, owner, "state = ?, error = ?, lease_owner = ''", state, clipError(errMsg))
+}
+
+func (s *sqlStore) Retry(ctx context.Context, id int64, owner string, notBefore time.Time, errMsg string) error {
+	return s.update(ctx, id, owner, "state = ?, not_before = ?, error = ?, lease_owner = ''", stateQueued, ms(notBefore), clipError(errMsg))
+}
+
+func (s *sqlStore) Release(ctx context.Context, id int64, owner string) error {
+	return s.update(ctx, id, owner, "state = ?, attempts = attempts - 1, lease_owner = ''", stateQueued)
+}
+
+func (s *sqlStore) Counts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM jobs GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("count jobs: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{stateQueued: 0, stateRunning: 0, stateDone: 0, stateFailed: 0}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("count jobs: %w", err)
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+func (s *sqlStore) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+func (s *sqlStore) Close() error { return s.db.Close() }
+
+// clipError keeps a stored error readable and bounded.
+func clipError(s string) string {
+	const max = 4000
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !isRuneStart(s[cut]) {
+		cut--
+	}
+	return strings.TrimSpace(s[:cut]) + " …"
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

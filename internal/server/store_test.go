@@ -1,0 +1,96 @@
+package server
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func openTestStore(t testing.TB) Store {
+	t.Helper()
+	s, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "ddlbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func TestStoreQueue(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	now := time.Unix(1_800_000_000, 0)
+	enq := func(delivery, key string, at time.Time) bool {
+		t.Helper()
+		ok, err := s.Enqueue(ctx, Job{Delivery: delivery, Event: "pull_request", Key: key, Payload: []byte("{}")}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	claim := func(owner string, at time.Time) *Job {
+		t.Helper()
+		j, err := s.Claim(ctx, owner, at, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return j
+	}
+	if !enq("d1", "o/r#1", now) || enq("d1", "o/r#1", now) {
+		t.Fatal("a redelivery was stored twice, or the first not at all")
+	}
+	enq("d2", "o/r#1", now) // same pull request: waits for d1
+	enq("d3", "o/r#2", now) // another one: runs beside it
+	enq("d4", "o/r#3", now.Add(time.Hour))
+
+	a := claim("a", now)
+	b := claim("b", now)
+	if a == nil || b == nil || a.Delivery != "d1" || b.Delivery != "d3" {
+		t.Fatalf("claims %+v %+v: want d1 then d3 (d2 waits for d1)", a, b)
+	}
+	if j := claim("c", now); j != nil {
+		t.Fatalf("claimed %+v while its pull request runs, or before its time", j)
+	}
+	if err := s.Finish(ctx, a.ID, "a", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Finish(ctx, a.ID, "a", ""); err == nil {
+		t.Fatal("finished a job twice")
+	}
+	c := claim("c", now)
+	if c == nil || c.Delivery != "d2" {
+		t.Fatalf("after d1: %+v, want d2", c)
+	}
+	// A replica dies holding d2: once its lease runs out another takes it.
+	if j := claim("d", now.Add(30*time.Second)); j != nil {
+		t.Fatalf("claimed %+v under a live lease", j)
+	}
+	d := claim("d", now.Add(2*time.Minute))
+	if d == nil || d.Delivery != "d2" || d.Attempts != 2 {
+		t.Fatalf("after the lease ran out: %+v", d)
+	}
+	if err := s.Finish(ctx, c.ID, "c", ""); err == nil {
+		t.Fatal("the dead replica finished a job it had lost")
+	}
+	// Retry: back in the queue, later; its pull request's later jobs wait.
+	enq("d5", "o/r#1", now)
+	if err := s.Retry(ctx, d.ID, "d", now.Add(5*time.Minute), "GitHub answered 502"); err != nil {
+		t.Fatal(err)
+	}
+	if j := claim("e", now.Add(3*time.Minute)); j != nil && j.Key == "o/r#1" {
+		t.Fatalf("claimed %+v ahead of a retry of its pull request", j)
+	}
+	if j := claim("e", now.Add(6*time.Minute)); j == nil || j.Delivery != "d2" {
+		t.Fatalf("the retry: %+v", j)
+	} else if err := s.Finish(ctx, j.ID, "e", "gave up"); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[stateDone] != 1 || counts[stateFailed] != 1 || counts[stateRunning] != 1 || counts[stateQueued] != 2 {
+		t.Fatalf("counts %v", counts)
+	}
+}

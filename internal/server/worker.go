@@ -1,0 +1,164 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ddlbot/ddlbot/internal/redact"
+)
+
+// Runner runs one job. A FollowUp it returns is stored as a new job (a
+// deployment still moving is followed again later); an error makes the job
+// run again with backoff, up to the attempts allowed.
+type Runner interface {
+	Run(ctx context.Context, j *Job) (*FollowUp, error)
+}
+
+// FollowUp is a job a run schedules: Job runs at At.
+type FollowUp struct {
+	Job Job
+	At  time.Time
+}
+
+// pool runs jobs from the store on a number of workers.
+type pool struct {
+	store   Store
+	runner  Runner
+	log     *slog.Logger
+	metrics *metrics
+	owner   string // this replica: the lease holder's name
+	workers int
+	lease   time.Duration
+	// poll is how often an idle worker looks at the store when nothing woke
+	// it (a job of another replica's intake, a retry whose time came).
+	poll        time.Duration
+	maxAttempts int
+	backoff     func(attempt int) time.Duration
+	wake        chan struct{}
+}
+
+// notify wakes one idle worker, without blocking.
+func (p *pool) notify() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run works until ctx is done, then lets running jobs finish for up to
+// drain before it cancels them and gives them back to the store.
+func (p *pool) run(ctx context.Context, drain time.Duration) {
+	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelJobs()
+	var wg sync.WaitGroup
+	for i := range p.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.work(ctx, jobCtx, fmt.Sprintf("%s/%d", p.owner, i))
+		}()
+	}
+	<-ctx.Done()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(drain):
+		cancelJobs() // the jobs see a cancelled context and are released
+		<-done
+	}
+}
+
+func (p *pool) work(ctx, jobCtx context.Context, owner string) {
+	for ctx.Err() == nil {
+		j, err := p.store.Claim(ctx, owner, time.Now(), p.lease)
+		if err != nil && ctx.Err() == nil {
+			p.log.Error("claim a job", "err", err)
+		}
+		if j == nil {
+			select {
+			case <-ctx.Done():
+			case <-p.wake:
+			case <-time.After(p.poll):
+			}
+			continue
+		}
+		p.runOne(jobCtx, owner, j)
+	}
+}
+
+func (p *pool) runOne(ctx context.Context, owner string, j *Job) {
+	start := time.Now()
+	log := p.log.With("job", j.ID, "event", j.Event, "key", j.Key, "attempt", j.Attempts)
+	log.Info("job started")
+	var next *FollowUp
+	err := func() (err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				err = fmt.Errorf("internal error: %v", v)
+			}
+		}()
+		next, err = p.runner.Run(ctx, j)
+		return err
+	}()
+	p.metrics.jobSeconds.Observe(time.Since(start).Seconds())
+	// The store is written with a context of its own: a job cancelled by
+	// draining must still be given back.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	switch {
+	case err != nil && errors.Is(ctx.Err(), context.Canceled):
+		p.metrics.jobs.WithLabelValues("released").Inc()
+		if rerr := p.store.Release(sctx, j.ID, owner); rerr != nil {
+			log.Warn("give back a job cut off by draining", "err", rerr)
+		}
+		log.Info("job released: the server is stopping")
+		return
+	case err != nil && j.Attempts < p.maxAttempts:
+		msg := redact.Secrets(err.Error())
+		wait := p.backoff(j.Attempts)
+		p.metrics.jobs.WithLabelValues("retry").Inc()
+		if rerr := p.store.Retry(sctx, j.ID, owner, time.Now().Add(wait), msg); rerr != nil {
+			log.Warn("put a failed job back", "err", rerr)
+		}
+		log.Warn("job failed: will retry", "in", wait, "err", msg)
+		return
+	case err != nil:
+		msg := redact.Secrets(err.Error())
+		p.metrics.jobs.WithLabelValues("failed").Inc()
+		if rerr := p.store.Finish(sctx, j.ID, owner, msg); rerr != nil {
+			log.Warn("record a failed job", "err", rerr)
+		}
+		log.Error("job failed", "err", msg)
+		return
+	}
+	if next != nil {
+		if _, err := p.store.Enqueue(sctx, next.Job, next.At); err != nil {
+			// The deployment is still followed by the next command or push.
+			log.Warn("schedule the follow-up", "err", err)
+		}
+	}
+	p.metrics.jobs.WithLabelValues("done").Inc()
+	if err := p.store.Finish(sctx, j.ID, owner, ""); err != nil {
+		log.Warn("record a finished job", "err", err)
+	}
+	log.Info("job done", "took", time.Since(start).Round(time.Millisecond))
+}
+
+// backoff is the wait before attempt+1 of a job: 10 s, doubling, at most
+// 10 minutes; GitHub and PlanetScale errors that reach here already
+// survived the clients' own retries.
+func backoff(attempt int) time.Duration {
+	d := 10 * time.Second
+	for range attempt - 1 {
+		d *= 2
+		if d >= 10*time.Minute {
+			return 10 * time.Minute
+		}
+	}
+	return d
+}
