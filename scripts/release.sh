@@ -66,6 +66,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+targets=${targets# }
 targets=${targets:-$all_targets}
 for t in $targets; do
 	case " $all_targets " in
