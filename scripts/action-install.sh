@@ -52,7 +52,7 @@ X64) arch=amd64 ;;
 ARM64) arch=arm64 ;;
 *) die "unknown runner architecture \"${RUNNER_ARCH:-}\" (RUNNER_ARCH): ddlbot is released for X64 and ARM64; on another, run it from source (go install) or the container image" ;;
 esac
-cache_arch=$(printf '%s' "$RUNNER_ARCH" | tr 'A-Z' 'a-z') # x64, arm64: as actions/tool-cache names them
+cache_arch=$(printf '%s' "$RUNNER_ARCH" | tr '[:upper:]' '[:lower:]') # x64, arm64: as actions/tool-cache names them
 exe=ddlbot
 ext=tar.gz
 if [ "$os" = windows ]; then
@@ -116,7 +116,9 @@ if [ -z "$release_kind" ]; then
 		src=$(cd "$(dirname "$0")/.." && pwd)
 	fi
 	src=$(to_posix "$src")
-	[ -f "$src/go.mod" ] && [ -d "$src/cmd/ddlbot" ] || die "the action's source ($src) has no go.mod and cmd/ddlbot: cannot build ddlbot at ref \"$ref\""
+	if [ ! -f "$src/go.mod" ] || [ ! -d "$src/cmd/ddlbot" ]; then
+		die "the action's source ($src) has no go.mod and cmd/ddlbot: cannot build ddlbot at ref \"$ref\""
+	fi
 	command -v go >/dev/null 2>&1 || die "ref \"${ref:-(local)}\" is not a release, so ddlbot is built from source, and Go is not installed: add actions/setup-go (go-version-file: the action's go.mod) before this step, or pin a release tag such as @v1"
 	tmp=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
 	out="$(to_posix "$tmp")/ddlbot-source-$$"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -294,6 +295,44 @@ func TestReleaseAndActionInstall(t *testing.T) {
 		again := install(t, env)
 		if again.code != 0 || again.outputs["source"] != "cache" || srv.count() != 3 {
 			t.Errorf("second run: exit %d outputs %v requests %v\n%s", again.code, again.outputs, srv.requests, again.stdout)
+		}
+	})
+
+	// The Windows branch (a .zip with ddlbot.exe), on this machine: the
+	// archive is made here, as release.sh's windows build is not (it would
+	// cost a cross-build); the binary in it is a script that says hello.
+	t.Run("windows zip", func(t *testing.T) {
+		if _, err := exec.LookPath("unzip"); err != nil {
+			t.Skip("unzip is not installed")
+		}
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		h := &zip.FileHeader{Name: "ddlbot.exe", Method: zip.Deflate}
+		h.SetMode(0o755)
+		f, err := zw.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Write([]byte("#!/bin/sh\necho windows build\n")); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		name := "ddlbot_" + installVersion + "_windows_arm64.zip"
+		sum := sha256.Sum256(buf.Bytes())
+		srv := newReleaseServer(t, map[string][]byte{
+			"v" + installVersion + "/checksums.txt": []byte(hex.EncodeToString(sum[:]) + "  " + name + "\n"),
+			"v" + installVersion + "/" + name:       buf.Bytes(),
+		})
+		cache := t.TempDir()
+		r := install(t, map[string]string{"DDLBOT_RELEASE_URL": srv.URL, "RUNNER_TOOL_CACHE": cache, "RUNNER_OS": "Windows", "RUNNER_ARCH": "ARM64"})
+		want := filepath.Join(cache, "ddlbot", installVersion, "arm64", "ddlbot.exe")
+		if r.code != 0 || r.outputs["bin"] != want || r.outputs["source"] != "download" {
+			t.Fatalf("exit %d outputs %v, want bin %s\n%s%s", r.code, r.outputs, want, r.stdout, r.stderr)
+		}
+		if out, err := exec.Command(want).Output(); err != nil || string(out) != "windows build\n" {
+			t.Errorf("the installed ddlbot.exe: %q %v", out, err)
 		}
 	})
 
