@@ -98,9 +98,8 @@ v[0-9]*)
 	*)
 		dots=$(printf '%s' "$core" | tr -cd . | wc -c | tr -d ' ')
 		if [ "$dots" = 2 ]; then
-			case "$suffix" in
-			"" | [-+]*) case "$suffix" in *[!0-9A-Za-z.+-]*) ;; *) release_kind=exact ;; esac ;;
-			esac
+			# The suffix is empty or starts with - or +.
+			case "$suffix" in *[!0-9A-Za-z.+-]*) ;; *) release_kind=exact ;; esac
 		elif [ -z "$suffix" ] && { [ "$dots" = 0 ] || [ "$dots" = 1 ]; }; then
 			release_kind=moving
 		fi

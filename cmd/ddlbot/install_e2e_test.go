@@ -373,6 +373,13 @@ func TestReleaseAndActionInstall(t *testing.T) {
 			served: 1,
 		},
 		{
+			name:   "pre-release not found",
+			files:  release,
+			env:    map[string]string{"GITHUB_ACTION_REF": "v2.0.0-rc.1"},
+			want:   "/v2.0.0-rc.1/checksums.txt: not found (HTTP 404)",
+			served: 1,
+		},
+		{
 			name:  "unknown architecture",
 			files: release,
 			env:   map[string]string{"RUNNER_ARCH": "X86"},
