@@ -480,3 +480,33 @@ func TestActionInstallFromSource(t *testing.T) {
 		}
 	})
 }
+
+// TestReleaseScriptRefuses: bad arguments stop release.sh before it builds
+// anything, with a message that says what to pass instead.
+func TestReleaseScriptRefuses(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash is not installed")
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--snapshot", "--target", "plan9/amd64"}, "unknown target plan9/amd64: use one of linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64"},
+		{[]string{"--snapshot", "--version", "1.2.3"}, "version 1.2.3 does not start with v and a digit (v1.2.3)"},
+		{[]string{"--snapshot", "--version"}, "--version needs a value such as v1.2.3"},
+		{[]string{"--frobnicate"}, "unknown argument --frobnicate (see --help)"},
+	} {
+		dist := t.TempDir()
+		cmd := exec.Command("bash", filepath.Join(repoRoot(t), "scripts", "release.sh"))
+		cmd.Args = append(cmd.Args, c.args...)
+		cmd.Env = append(os.Environ(), "DIST="+dist)
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 || strings.TrimSpace(string(out)) != "release.sh: "+c.want {
+			t.Errorf("release.sh %v: %v\n%s\nwant exit 1 and: release.sh: %s", c.args, err, out, c.want)
+		}
+		if entries, _ := os.ReadDir(dist); len(entries) != 0 {
+			t.Errorf("release.sh %v wrote into dist before refusing", c.args)
+		}
+	}
+}
