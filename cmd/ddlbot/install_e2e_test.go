@@ -104,14 +104,7 @@ func install(t *testing.T, env map[string]string) installResult {
 	for k, v := range env {
 		vars[k] = v
 	}
-	// The test's own environment, less anything a real runner would set.
-	var environ []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(k, "GITHUB_") && !strings.HasPrefix(k, "RUNNER_") && !strings.HasPrefix(k, "DDLBOT_") {
-			environ = append(environ, kv)
-		}
-	}
+	environ := hostEnviron()
 	for k, v := range vars {
 		if v != "" {
 			environ = append(environ, k+"="+v)
@@ -124,28 +117,55 @@ func install(t *testing.T, env map[string]string) installResult {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	r := installResult{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start), outputs: map[string]string{}}
+	r := installResult{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		r.code = ee.ExitCode()
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		if k, v, ok := strings.Cut(line, "="); ok {
-			r.outputs[k] = v
-		}
-	}
+	r.outputs = readOutputs(t, out)
 	p, err := os.ReadFile(ghPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.path = strings.TrimSpace(string(p))
 	return r
+}
+
+// hostEnviron is the test's own environment, less anything a runner sets.
+func hostEnviron() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(k, "GITHUB_") && !strings.HasPrefix(k, "RUNNER_") && !strings.HasPrefix(k, "DDLBOT_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// readOutputs reads a GITHUB_OUTPUT file of name=value lines (ddlbot's
+// values are single lines; go-githubactions writes name<<delimiter blocks).
+func readOutputs(t *testing.T, path string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	lines := strings.Split(string(data), "\n")
+	for i := 0; i < len(lines); i++ {
+		if k, v, ok := strings.Cut(lines[i], "="); ok {
+			out[k] = v
+		} else if k, delim, ok := strings.Cut(lines[i], "<<"); ok && i+1 < len(lines) {
+			out[k] = lines[i+1] // one line: ddlbot writes no multi-line output
+			for i < len(lines) && lines[i] != delim {
+				i++
+			}
+		}
+	}
+	return out
 }
 
 // snapshot runs scripts/release.sh --snapshot for this machine into dist.
@@ -174,7 +194,7 @@ func headCommit(t *testing.T) (sha string, unix int64) {
 }
 
 func TestReleaseAndActionInstall(t *testing.T) {
-	_, arch := runnerNames(t)
+	osName, arch := runnerNames(t)
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("bash is not installed: release.sh needs it")
 	}
@@ -276,6 +296,56 @@ func TestReleaseAndActionInstall(t *testing.T) {
 			t.Errorf("the second run made %d requests (%v): the tool cache should serve it", got-2, srv.requests[2:])
 		}
 		t.Logf("install from the tool cache: %v", again.took.Round(time.Millisecond))
+	})
+
+	// action.yml's two steps as the runner runs them: the install step's
+	// script (bash), its bin output into the run step's DDLBOT_BIN, and
+	// `ddlbot action` on an event it ignores, from the step's start to the
+	// action's outputs.
+	t.Run("the composite's steps", func(t *testing.T) {
+		srv := newReleaseServer(t, release())
+		a := loadActionYAML(t).raw
+		inst, run := a.step(t, "install"), a.step(t, "run")
+		cache, dir := t.TempDir(), t.TempDir()
+		for _, c := range []struct{ name, source string }{{"download", "download"}, {"cache", "cache"}} {
+			out, sum := filepath.Join(dir, c.name+".out"), filepath.Join(dir, c.name+".summary")
+			for _, p := range []string{out, sum} {
+				if err := os.WriteFile(p, nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			base := append(hostEnviron(), "RUNNER_OS="+osName, "RUNNER_ARCH="+arch, "RUNNER_TOOL_CACHE="+cache, "RUNNER_TEMP="+dir,
+				"GITHUB_ACTION_PATH="+repoRoot(t), "GITHUB_OUTPUT="+out, "DDLBOT_RELEASE_URL="+srv.URL,
+				"DDLBOT_ACTION_REF=v"+installVersion, "DDLBOT_ACTION_REPOSITORY=ddlbot/ddlbot")
+			start := time.Now()
+			step1 := exec.Command("bash", "-c", inst.Run)
+			step1.Env, step1.Dir = base, dir
+			if b, err := step1.CombinedOutput(); err != nil {
+				t.Fatalf("install step: %v\n%s", err, b)
+			}
+			outputs := readOutputs(t, out)
+			if outputs["source"] != c.source {
+				t.Errorf("install step outputs %v, want source %s", outputs, c.source)
+			}
+			if err := os.WriteFile(out, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			step2 := exec.Command("bash", "-c", run.Run)
+			step2.Env = append(base, "DDLBOT_BIN="+outputs["bin"], "GITHUB_EVENT_NAME=push", "GITHUB_EVENT_PATH="+filepath.Join(dir, "none.json"),
+				"GITHUB_STEP_SUMMARY="+sum, "GITHUB_ACTIONS=true")
+			step2.Dir = dir
+			if b, err := step2.CombinedOutput(); err != nil {
+				t.Fatalf("run step: %v\n%s", err, b)
+			}
+			took := time.Since(start)
+			if got := readOutputs(t, out); got[outDecision] != "ignored" || got[outReasonCode] != reasonEventIgnored {
+				t.Errorf("ddlbot action's outputs %v, want ignored / %s", got, reasonEventIgnored)
+			}
+			t.Logf("%s: from the install step's start to ddlbot action's outputs: %v", c.name, took.Round(time.Millisecond))
+		}
+		if got := srv.count(); got != 2 {
+			t.Errorf("%d requests (%v): want 2, then none from the cache", got, srv.requests)
+		}
 	})
 
 	t.Run("moving ref v1", func(t *testing.T) {
