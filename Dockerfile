@@ -1,6 +1,9 @@
 # syntax=docker/dockerfile:1
-# The ddlbot GitHub Action (action.yml builds this image) and a container for
-# any other CI: `docker run --rm -v "$PWD:/src" -w /src IMAGE lint`.
+# A ddlbot image built from source, for any CI:
+# `docker run --rm -v "$PWD:/src" -w /src IMAGE lint`. Releases publish
+# ghcr.io/<owner>/ddlbot:<version> from Dockerfile.release instead (the
+# released binary, nothing compiled); the GitHub Action (action.yml) uses
+# no image at all.
 
 # Build: a static binary (no cgo), with the module and build caches kept
 # between builds (BuildKit, the default builder of Docker 23 and later).
@@ -15,13 +18,11 @@ RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache
 
 # Run: Alpine for git, which the action uses to read the workflow's checkout.
 #
-# The image runs as root, as GitHub requires of Docker container actions: the
-# runner mounts the workspace (/github/workspace) and the files behind
-# GITHUB_OUTPUT and GITHUB_STEP_SUMMARY (/github/file_commands) owned by its
-# own user, and a non-root user of the image could not write the outputs.
-# ddlbot runs no shell and executes nothing from the repository: it reads git
-# objects by commit id. Because the checkout belongs to another user, git
-# must be told to trust it (safe.directory).
+# The image runs as root, so that it can write a checkout and output files
+# mounted in by another user (as GitHub's `container:` jobs and other CI
+# do). ddlbot runs no shell and executes nothing from the repository: it
+# reads git objects by commit id. Because the checkout belongs to another
+# user, git must be told to trust it (safe.directory).
 FROM alpine:3.22
 RUN apk add --no-cache ca-certificates git \
     && git config --system --add safe.directory '*'

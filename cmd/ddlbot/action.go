@@ -23,7 +23,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 )
 
-const actionDescription = `The GitHub Action entry point (action.yml runs it in the Docker image):
+const actionDescription = `The GitHub Action entry point (action.yml installs ddlbot and runs this):
 reads the event GitHub Actions hands the step (GITHUB_EVENT_NAME,
 GITHUB_EVENT_PATH) and the step's inputs (INPUT_*), runs the pull request
 flow, and writes the step's outputs (GITHUB_OUTPUT) and job summary

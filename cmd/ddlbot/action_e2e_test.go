@@ -258,6 +258,34 @@ func actionInputDefaults(t *testing.T) map[string]string {
 	return out
 }
 
+// compositeEnv is the environment action.yml's run step gets: each
+// ${{ inputs.NAME }} replaced by values[NAME] (a value "-" leaves the
+// variable out), ${{ steps.install.outputs.bin }} by the binary under test.
+func compositeEnv(t *testing.T, step actionStep, values map[string]string) []string {
+	t.Helper()
+	var env []string
+	for k, v := range step.Env {
+		switch {
+		case v == "${{ steps.install.outputs.bin }}":
+			v = binary
+		case strings.HasPrefix(v, "${{ inputs.") && strings.HasSuffix(v, " }}"):
+			name := strings.TrimSuffix(strings.TrimPrefix(v, "${{ inputs."), " }}")
+			val, ok := values[name]
+			if !ok {
+				t.Fatalf("action.yml's run step passes %s, which is no input", v)
+			}
+			if val == "-" {
+				continue
+			}
+			v = val
+		default:
+			t.Fatalf("action.yml's run step: %s: %q is neither an input nor the installed binary", k, v)
+		}
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
 // run runs `ddlbot action` on an event with the given payload; inputs
 // override action.yml's defaults ("-" unsets one).
 func (w *actWorld) run(label, event string, payload []byte, inputs map[string]string) actResult {
@@ -288,16 +316,16 @@ func (w *actWorld) run(label, event string, payload []byte, inputs map[string]st
 	for k, v := range inputs {
 		values[k] = v
 	}
-	for k, v := range values {
-		if v != "-" {
-			env = append(env, "INPUT_"+strings.ToUpper(k)+"="+v)
-		}
-	}
+	// As action.yml's composite runs it: its run step's environment, with
+	// the inputs' values in place of ${{ inputs.NAME }}, and its script run
+	// by bash.
+	step := loadActionYAML(w.t).raw.step(w.t, "run")
+	env = append(env, compositeEnv(w.t, step, values)...)
 	env = append(env, w.env...)
 	ghBefore := len(w.gh.Calls())
 	psBefore, psWBefore := w.psCount.counts()
 
-	cmd := exec.Command(binary, "action")
+	cmd := exec.Command("bash", "-c", step.Run)
 	cmd.Dir = w.ws
 	cmd.Env = env
 	var stdout, stderr bytes.Buffer

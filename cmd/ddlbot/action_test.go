@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ddlbot/ddlbot/internal/bot"
+	"github.com/sethvargo/go-githubactions"
 	"gopkg.in/yaml.v3"
 )
 
@@ -22,12 +24,39 @@ type actionYAML struct {
 	} `yaml:"inputs"`
 	Outputs map[string]struct {
 		Description string `yaml:"description"`
+		Value       string `yaml:"value"`
 	} `yaml:"outputs"`
 	Runs struct {
-		Using string   `yaml:"using"`
-		Image string   `yaml:"image"`
-		Args  []string `yaml:"args"`
+		Using string       `yaml:"using"`
+		Steps []actionStep `yaml:"steps"`
 	} `yaml:"runs"`
+}
+
+// actionStep is a step of the composite action.
+type actionStep struct {
+	ID    string            `yaml:"id"`
+	Shell string            `yaml:"shell"`
+	Env   map[string]string `yaml:"env"`
+	Run   string            `yaml:"run"`
+	Uses  string            `yaml:"uses"`
+}
+
+// step is the composite action's step with this id.
+func (a actionYAML) step(t *testing.T, id string) actionStep {
+	t.Helper()
+	for _, s := range a.Runs.Steps {
+		if s.ID == id {
+			return s
+		}
+	}
+	t.Fatalf("action.yml has no step %q", id)
+	return actionStep{}
+}
+
+// inputEnv is the variable the Actions runner would set for an input of a
+// Docker or JavaScript action, and that `ddlbot action` reads.
+func inputEnv(name string) string {
+	return "INPUT_" + strings.ToUpper(strings.ReplaceAll(name, " ", "_"))
 }
 
 func loadActionYAML(t *testing.T) actionYAMLInputs {
@@ -100,8 +129,45 @@ func TestActionYAMLMatchesCode(t *testing.T) {
 	if !slices.Equal(yout, cout) {
 		t.Errorf("outputs: action.yml %v, code %v", yout, cout)
 	}
-	if r := a.raw.Runs; r.Using != "docker" || r.Image != "Dockerfile" || !slices.Equal(r.Args, []string{"action"}) {
-		t.Errorf("runs: %+v", r)
+	// The composite: install, then `ddlbot action` with every input passed
+	// as the runner passes inputs to a Docker action, and the outputs read
+	// from that step.
+	if r := a.raw.Runs; r.Using != "composite" || len(r.Steps) != 2 {
+		t.Fatalf("runs: using %q with %d steps, want a composite of install and run", r.Using, len(r.Steps))
+	}
+	inst := a.raw.step(t, "install")
+	if inst.Shell != "bash" || !strings.Contains(inst.Run, `"$GITHUB_ACTION_PATH/scripts/action-install.sh"`) ||
+		inst.Env["DDLBOT_ACTION_REF"] != "${{ github.action_ref }}" || inst.Env["DDLBOT_ACTION_REPOSITORY"] != "${{ github.action_repository }}" {
+		t.Errorf("install step %+v: want scripts/action-install.sh run with the action's ref and repository", inst)
+	}
+	run := a.raw.step(t, "run")
+	if run.Shell != "bash" || strings.TrimSpace(run.Run) != `exec "$DDLBOT_BIN" action` || run.Env["DDLBOT_BIN"] != "${{ steps.install.outputs.bin }}" {
+		t.Errorf("run step: shell %q, run %q, DDLBOT_BIN %q: want bash (dash drops INPUT_ names with hyphens) running the installed binary", run.Shell, run.Run, run.Env["DDLBOT_BIN"])
+	}
+	for _, name := range cin {
+		if got, want := run.Env[inputEnv(name)], "${{ inputs."+name+" }}"; got != want {
+			t.Errorf("run step: env %s is %q, want %q", inputEnv(name), got, want)
+		}
+	}
+	for k, v := range run.Env {
+		if k != "DDLBOT_BIN" && (!strings.HasPrefix(k, "INPUT_") || !strings.Contains(v, "inputs.")) {
+			t.Errorf("run step: env %s: %q is no input", k, v)
+		}
+	}
+	if len(run.Env) != len(cin)+1 {
+		t.Errorf("run step: %d variables for %d inputs", len(run.Env), len(cin))
+	}
+	// No step text expands an expression: inputs reach the shell as
+	// variables only, never as script text (script injection).
+	for _, st := range a.raw.Runs.Steps {
+		if strings.Contains(st.Run, "${{") {
+			t.Errorf("step %s: run %q expands an expression; pass it in env", st.ID, st.Run)
+		}
+	}
+	for name, o := range a.raw.Outputs {
+		if want := "${{ steps.run.outputs." + name + " }}"; o.Value != want {
+			t.Errorf("output %s: value %q, want %q", name, o.Value, want)
+		}
 	}
 	// The reason codes the outputs document are the ones the code uses.
 	desc := a.raw.Outputs[outReasonCode].Description
@@ -309,5 +375,24 @@ func TestRefreshRepo(t *testing.T) {
 	}
 	if _, err := refreshRepo(env(nil)); err == nil || !strings.Contains(err.Error(), "GITHUB_REPOSITORY is not set, and GITHUB_EVENT_PATH is not set") {
 		t.Errorf("nothing: %v", err)
+	}
+}
+
+// TestActionReadsEveryInput: every input of action.yml is read by `ddlbot
+// action` (under the variable the composite step sets), so none is dead.
+func TestActionReadsEveryInput(t *testing.T) {
+	read := map[string]bool{}
+	a := &app{stdout: io.Discard, stderr: io.Discard, getenv: func(k string) string {
+		read[k] = true
+		return ""
+	}}
+	r := &actionRun{a: a, gha: githubactions.New(githubactions.WithWriter(io.Discard), githubactions.WithGetenv(a.getenv))}
+	if _, err := r.settings(); err != nil {
+		t.Fatalf("settings with every input empty: %v", err)
+	}
+	for name := range loadActionYAML(t).Inputs {
+		if !read[inputEnv(name)] {
+			t.Errorf("input %s: %s is never read", name, inputEnv(name))
+		}
 	}
 }

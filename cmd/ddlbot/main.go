@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,8 +24,11 @@ import (
 	"github.com/ddlbot/ddlbot/internal/suggest"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
-var version = ""
+// version and commit are set at build time with -ldflags
+// "-X main.version=v1.2.3 -X main.commit=<sha>" (scripts/release.sh,
+// .goreleaser.yaml). commit stands in for the VCS revision Go records
+// itself, which a build without .git (or with -buildvcs=false) lacks.
+var version, commit = "", ""
 
 // Exit codes shared by every command.
 const (
@@ -229,22 +233,36 @@ func runVersion(_ context.Context, a *app, args []string) int {
 	return exitOK
 }
 
-// buildVersion is the release version, or the module version and VCS
-// revision the binary was built from.
+// buildVersion is the release version (scripts/release.sh stamps it), else
+// the module version, followed by the VCS revision the binary was built from
+// when the build recorded one: "v1.2.3 (0123456789ab)".
 func buildVersion() string {
-	if version != "" {
-		return version
-	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "devel"
+		info = nil
 	}
-	v := info.Main.Version
+	return versionString(version, commit, info)
+}
+
+// versionString puts together what buildVersion found; info is nil when
+// the binary carries no build information.
+func versionString(stamped, stampedCommit string, info *debug.BuildInfo) string {
+	v := stamped
+	if v == "" && info != nil {
+		v = info.Main.Version
+	}
 	if v == "" || v == "(devel)" {
 		v = "devel"
 	}
+	var settings []debug.BuildSetting
+	if info != nil {
+		settings = info.Settings
+	}
+	if stampedCommit != "" && !slices.ContainsFunc(settings, func(s debug.BuildSetting) bool { return s.Key == "vcs.revision" }) {
+		settings = append(slices.Clip(settings), debug.BuildSetting{Key: "vcs.revision", Value: stampedCommit})
+	}
 	var extra []string
-	for _, s := range info.Settings {
+	for _, s := range settings {
 		switch s.Key {
 		case "vcs.revision":
 			if len(s.Value) > 12 {
