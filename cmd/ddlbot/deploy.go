@@ -194,25 +194,10 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 	}
 
 	// The deploy, as /deploy runs it on a pull request.
-	cmd := "/deploy --db " + db.Name
-	if *gated {
-		cmd += " --gated"
-	}
-	if *instant {
-		cmd += " --instant"
-	}
-	if *acceptDrift {
-		cmd += " --accept-drift"
-	}
-	if *dropUnknown {
-		cmd += " --drop-unknown-tables"
-	}
-	if *skipBackup {
-		cmd += " --skip-backup"
-	}
+	cmd := bot.Command{Name: "deploy", DB: db.Name, Gated: *gated, Instant: *instant, AcceptDrift: *acceptDrift,
+		DropUnknownTables: *dropUnknown, SkipBackup: *skipBackup}
 	fmt.Fprintf(a.stderr, "%s: %s: deploying deploy request #%d into %s%s\n", name, db.Name, planned.DeployRequest, db.ProductionBranch, linkSuffix(planned.DeployRequestURL))
-	cout, err := engine.HandleComment(ctx, bot.CommentEvent{Action: "created", Repo: repo, Number: pf.prNumber, IsPullRequest: true,
-		CommentID: 1, Body: cmd, Author: terminal.User})
+	cout, err := engine.RunCommand(ctx, bot.CommandRequest{Repo: repo, Number: pf.prNumber, Author: terminal.User, Command: cmd})
 	if err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintf(a.stderr, "%s: interrupted: stopped following; a deployment that started goes on at PlanetScale%s\n", name, linkSuffix(planned.DeployRequestURL))
@@ -229,8 +214,8 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 	if d := firstDatabase(cout); cout.Decision == bot.DecisionDone && d != nil && d.DeploymentState == ps.StatePendingCutover &&
 		(*cutover || a.askCutover(name, db, d)) {
 		fmt.Fprintf(a.stderr, "%s: %s: cutting over deploy request #%d\n", name, db.Name, d.DeployRequest)
-		cout, err = engine.HandleComment(ctx, bot.CommentEvent{Action: "created", Repo: repo, Number: pf.prNumber, IsPullRequest: true,
-			CommentID: 2, Body: "/cutover --db " + db.Name, Author: terminal.User})
+		cout, err = engine.RunCommand(ctx, bot.CommandRequest{Repo: repo, Number: pf.prNumber, Author: terminal.User,
+			Command: bot.Command{Name: "cutover", DB: db.Name}})
 		if err != nil {
 			fmt.Fprintf(a.stderr, "%s: cutover: %v\n", name, err)
 			return exitFindings

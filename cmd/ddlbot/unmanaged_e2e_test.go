@@ -133,7 +133,7 @@ func TestTrackingTableSurvivesDeploy(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("deploy: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
-			mustContain(t, "deploy", r.stderr, "ddlbot deploy: 🚀 done\n")
+			mustContain(t, "deploy", r.stderr, "ddlbot deploy: shop: deployed; the revert window is open until ")
 
 			client, err := ps.New(ps.Config{BaseURL: srv.URL + "/v1", ServiceTokenID: id, ServiceToken: secret})
 			if err != nil {

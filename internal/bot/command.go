@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 	"github.com/ddlbot/ddlbot/internal/suggest"
 )
 
@@ -25,19 +27,86 @@ type Command struct {
 	SkipBackup bool
 }
 
-// commandFlags lists the flags each command accepts.
-var commandFlags = map[string][]string{
-	"deploy":      {"--db", "--gated", "--instant", "--accept-drift", "--drop-unknown-tables", "--skip-backup"},
-	"cutover":     {"--db"},
-	"cancel":      {"--db"},
-	"revert":      {"--db"},
-	"skip-revert": {"--db"},
-	"plan":        {"--db"},
-	"help":        nil,
+// commandSpec is one pull-request command: the table below drives parsing
+// (flags), help, permission, which deployment states it acts in, which
+// resting states count as success, and what it asks of PlanetScale. Adding
+// a command is adding a row (and, for a new kind, its case in run.do).
+type commandSpec struct {
+	name  string
+	flags []string // accepted flags, in help order
+	help  string   // what it does, for /help
+	// readOnly: read permission is enough; the others need
+	// deploy.min_permission and deploy.allowed_teams.
+	readOnly bool
+	// from lists the deployment states a transition acts in.
+	from []string
+	// goodEnd lists the resting states that count as success.
+	goodEnd []string
+	// act is a transition's PlanetScale call (/cutover, /cancel, ...).
+	act func(ctx context.Context, dps DeployPlanetScale, org, db string, number int) (*ps.DeployRequest, error)
+	// window: whoever runs it acts on the revert window, so the anomaly
+	// watch (anomaly.go) does not run after it.
+	window bool
 }
 
-// commandOrder is the order commands appear in help.
-var commandOrder = []string{"deploy", "cutover", "cancel", "revert", "skip-revert", "plan", "help"}
+var commandTable = []commandSpec{
+	{name: "deploy", flags: []string{"--db", "--gated", "--instant", "--accept-drift", "--drop-unknown-tables", "--skip-backup"},
+		help: "deploy the deploy request (`--gated` waits for `/cutover`; `--instant` uses ALGORITHM=INSTANT when eligible; " +
+			"`--accept-drift` deploys although production differs from the base branch (or set `deploy.accept_drift`); " +
+			"`--drop-unknown-tables` lets it drop tables the repository never had (or set `deploy.drop_unknown_tables`); " +
+			"`--skip-backup`, admins only, deploys without the backup of production `deploy.backup` asks for)",
+		goodEnd: []string{ps.StateComplete, ps.StateCompletePendingRevert, ps.StatePendingCutover}},
+	{name: "cutover", flags: []string{"--db"}, help: "finish a gated deploy",
+		from: []string{ps.StatePendingCutover}, goodEnd: []string{ps.StateComplete, ps.StateCompletePendingRevert},
+		act: func(ctx context.Context, dps DeployPlanetScale, org, db string, n int) (*ps.DeployRequest, error) {
+			return dps.ApplyDeploy(ctx, org, db, n)
+		}},
+	{name: "cancel", flags: []string{"--db"}, help: "cancel a queued or running deploy",
+		from:    []string{ps.StateQueued, ps.StateSubmitting, ps.StateInProgress, ps.StatePendingCutover},
+		goodEnd: []string{ps.StateCompleteCancel},
+		act: func(ctx context.Context, dps DeployPlanetScale, org, db string, n int) (*ps.DeployRequest, error) {
+			return dps.CancelDeployRequest(ctx, org, db, n)
+		}},
+	{name: "revert", flags: []string{"--db"}, help: "revert a deploy during its revert window", window: true,
+		from: []string{ps.StateCompletePendingRevert}, goodEnd: []string{ps.StateCompleteRevert},
+		act: func(ctx context.Context, dps DeployPlanetScale, org, db string, n int) (*ps.DeployRequest, error) {
+			return dps.RevertDeployRequest(ctx, org, db, n)
+		}},
+	{name: "skip-revert", flags: []string{"--db"}, help: "end the revert window now", window: true,
+		from: []string{ps.StateCompletePendingRevert}, goodEnd: []string{ps.StateComplete},
+		act: func(ctx context.Context, dps DeployPlanetScale, org, db string, n int) (*ps.DeployRequest, error) {
+			return dps.SkipRevert(ctx, org, db, n)
+		}},
+	{name: "plan", flags: []string{"--db"}, help: "re-plan, and pick up a deploy's current state", readOnly: true,
+		goodEnd: []string{ps.StateComplete, ps.StateCompletePendingRevert, ps.StatePendingCutover, ps.StateCompleteCancel, ps.StateCompleteRevert}},
+	{name: "help", help: "this help", readOnly: true},
+}
+
+// specOf is the table's row for a command name (nil for none).
+func specOf(name string) *commandSpec {
+	for i := range commandTable {
+		if commandTable[i].name == name {
+			return &commandTable[i]
+		}
+	}
+	if name == refreshCommand {
+		return &refreshSpec
+	}
+	return nil
+}
+
+// usage is the command as help writes it: "/deploy [--db NAME] [--gated]".
+func (c *commandSpec) usage() string {
+	var b strings.Builder
+	b.WriteString("/" + c.name)
+	for _, f := range c.flags {
+		if f == "--db" {
+			f += " NAME"
+		}
+		b.WriteString(" [" + f + "]")
+	}
+	return b.String()
+}
 
 // CommandError is a comment that starts like a command but is not a valid one.
 type CommandError struct{ Msg string }
@@ -59,8 +128,8 @@ func ParseCommand(body string) (cmd Command, ok bool, err error) {
 	}
 	fields := strings.Fields(line)
 	name := strings.TrimPrefix(fields[0], "/")
-	allowed, known := commandFlags[name]
-	if !known {
+	spec := specOf(name)
+	if spec == nil || name == refreshCommand {
 		// "/deploy-everything" or "/depoly": meant for us? Only when it is close to a command.
 		if suggestion := closestCommand(name); suggestion != "" {
 			return Command{}, true, &CommandError{fmt.Sprintf("unknown command `/%s` (did you mean `/%s`?)", clip(name), suggestion)}
@@ -68,6 +137,7 @@ func ParseCommand(body string) (cmd Command, ok bool, err error) {
 		return Command{}, false, nil
 	}
 	cmd = Command{Name: name}
+	allowed := spec.flags
 	args := fields[1:]
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -99,10 +169,29 @@ func ParseCommand(body string) (cmd Command, ok bool, err error) {
 				"--drop-unknown-tables": &cmd.DropUnknownTables, "--skip-backup": &cmd.SkipBackup}[flag] = true
 		}
 	}
-	if cmd.Gated && cmd.Instant {
-		return Command{}, true, &CommandError{"`--gated` and `--instant` cannot go together: instant deploys cannot be gated"}
+	if err := cmd.check(); err != nil {
+		return Command{}, true, err
 	}
 	return cmd, true, nil
+}
+
+// check refuses a command its table row does not allow: an unknown name,
+// a flag it does not take, flags that cannot go together.
+func (c Command) check() error {
+	spec := specOf(c.Name)
+	if spec == nil || c.Name == refreshCommand {
+		return &CommandError{fmt.Sprintf("unknown command `/%s`", clip(c.Name))}
+	}
+	for flag, set := range map[string]bool{"--db": c.DB != "", "--gated": c.Gated, "--instant": c.Instant, "--accept-drift": c.AcceptDrift,
+		"--drop-unknown-tables": c.DropUnknownTables, "--skip-backup": c.SkipBackup} {
+		if set && !containsString(spec.flags, flag) {
+			return &CommandError{fmt.Sprintf("`/%s` does not take `%s`%s", c.Name, flag, flagsHint(spec.flags))}
+		}
+	}
+	if c.Gated && c.Instant {
+		return &CommandError{"`--gated` and `--instant` cannot go together: instant deploys cannot be gated"}
+	}
+	return nil
 }
 
 func flagsHint(allowed []string) string {
@@ -134,9 +223,9 @@ func clip(s string) string {
 // closestCommand returns a command within two edits of name, or "".
 func closestCommand(name string) string {
 	best, bestD := "", 3
-	for _, c := range commandOrder {
-		if d := suggest.Distance(strings.ToLower(name), c, 2); d < bestD {
-			best, bestD = c, d
+	for _, c := range commandTable {
+		if d := suggest.Distance(strings.ToLower(name), c.name, 2); d < bestD {
+			best, bestD = c.name, d
 		}
 	}
 	return best
@@ -147,16 +236,9 @@ func HelpText(databases []string) string {
 	var b strings.Builder
 	b.WriteString("**ddlbot commands** (a comment that starts with the command):\n\n")
 	b.WriteString("| command | what it does |\n|---|---|\n")
-	b.WriteString("| `/deploy [--db NAME] [--gated] [--instant] [--accept-drift] [--drop-unknown-tables] [--skip-backup]` | deploy the deploy request (`--gated` waits for `/cutover`; `--instant` uses ALGORITHM=INSTANT when eligible; " +
-		"`--accept-drift` deploys although production differs from the base branch (or set `deploy.accept_drift`); " +
-		"`--drop-unknown-tables` lets it drop tables the repository never had (or set `deploy.drop_unknown_tables`); " +
-		"`--skip-backup`, admins only, deploys without the backup of production `deploy.backup` asks for) |\n")
-	b.WriteString("| `/cutover [--db NAME]` | finish a gated deploy |\n")
-	b.WriteString("| `/cancel [--db NAME]` | cancel a queued or running deploy |\n")
-	b.WriteString("| `/revert [--db NAME]` | revert a deploy during its revert window |\n")
-	b.WriteString("| `/skip-revert [--db NAME]` | end the revert window now |\n")
-	b.WriteString("| `/plan [--db NAME]` | re-plan, and pick up a deploy's current state |\n")
-	b.WriteString("| `/help` | this help |\n")
+	for _, c := range commandTable {
+		fmt.Fprintf(&b, "| `%s` | %s |\n", c.usage(), c.help)
+	}
 	if len(databases) > 1 {
 		fmt.Fprintf(&b, "\nThis repository has several databases: add `--db NAME` (%s).\n", strings.Join(databases, ", "))
 	}

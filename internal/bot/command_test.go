@@ -68,7 +68,7 @@ func FuzzParseCommand(f *testing.F) {
 			t.Fatalf("an error for a comment that is not a command: %q", body)
 		}
 		if ok && err == nil {
-			if _, known := commandFlags[cmd.Name]; !known {
+			if specOf(cmd.Name) == nil || cmd.Name == refreshCommand {
 				t.Fatalf("unknown command accepted: %+v", cmd)
 			}
 			if cmd.Gated && cmd.Instant {
@@ -101,5 +101,33 @@ func TestParseCommandClipsSafely(t *testing.T) {
 				t.Errorf("%q: user text escaped its code span: %s", body, msg)
 			}
 		}
+	}
+}
+
+// TestCommandTable: every row is complete for its kind, and the help lists
+// each command with its flags.
+func TestCommandTable(t *testing.T) {
+	help := HelpText(nil)
+	for _, c := range commandTable {
+		if !strings.Contains(help, "`"+c.usage()+"`") || c.help == "" {
+			t.Errorf("/%s: missing from help or without a help text:\n%s", c.name, help)
+		}
+		switch {
+		case c.act != nil && (len(c.from) == 0 || len(c.goodEnd) == 0):
+			t.Errorf("/%s: a transition without the states it acts in or ends well in", c.name)
+		case c.name != "help" && len(c.goodEnd) == 0:
+			t.Errorf("/%s: no good end", c.name)
+		}
+	}
+	if got := specOf("deploy").usage(); got != "/deploy [--db NAME] [--gated] [--instant] [--accept-drift] [--drop-unknown-tables] [--skip-backup]" {
+		t.Errorf("usage %q", got)
+	}
+	for _, c := range []Command{{Name: "cutover", Gated: true}, {Name: "deploy", Gated: true, Instant: true}, {Name: "refresh"}, {Name: "nope"}, {Name: "help", DB: "x"}} {
+		if err := c.check(); err == nil {
+			t.Errorf("%+v passed the check", c)
+		}
+	}
+	if err := (Command{Name: "deploy", DB: "app", SkipBackup: true}).check(); err != nil {
+		t.Error(err)
 	}
 }

@@ -124,6 +124,30 @@ func (e *Engine) HandleComment(ctx context.Context, ev CommentEvent) (*Outcome, 
 	return r.do(ctx)
 }
 
+// CommandRequest is a command to run on a pull request without a comment
+// to carry it: the terminal's `ddlbot deploy`. Author stands for the
+// commenter (permission, teams and replies are theirs).
+type CommandRequest struct {
+	Repo    Repo
+	Number  int
+	Author  string
+	Command Command
+}
+
+// RunCommand runs a command exactly as a comment by req.Author would, from
+// the permission check on, with no comment to react to.
+func (e *Engine) RunCommand(ctx context.Context, req CommandRequest) (*Outcome, error) {
+	gh, ok := e.GitHub.(CommandGitHub)
+	if !ok {
+		return nil, errors.New("this GitHub client cannot run commands")
+	}
+	if err := req.Command.check(); err != nil {
+		return nil, err
+	}
+	r := &run{e: e, gh: gh, ev: CommentEvent{Action: "created", Repo: req.Repo, Number: req.Number, IsPullRequest: true, Author: req.Author}, cmd: req.Command}
+	return r.do(ctx)
+}
+
 // run is one command being handled.
 type run struct {
 	e   *Engine
@@ -284,7 +308,7 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 	default:
 		out, err = r.transition(ctx, dps, dr)
 	}
-	if err == nil && r.cmd.Name != "revert" && r.cmd.Name != "skip-revert" {
+	if err == nil && !specOf(r.cmd.Name).window {
 		// Whoever acts on the revert window has seen it; anyone else hears
 		// of a slowdown after the cutover.
 		r.watchRevertWindow(ctx, dps, dr)
@@ -315,7 +339,8 @@ func (r *run) lintBlocks(ctx context.Context) (res *check.Result, why string, er
 func (r *run) authorize(ctx context.Context) (code, why string, err error) {
 	ev, cfg := r.ev, r.cfg
 	min := cfg.Deploy.MinPermission
-	if r.cmd.Name == "plan" {
+	readOnly := specOf(r.cmd.Name).readOnly
+	if readOnly {
 		min = config.PermissionRead
 	}
 	perm, err := r.gh.Permission(ctx, ev.Repo.Owner, ev.Repo.Name, ev.Author)
@@ -325,7 +350,7 @@ func (r *run) authorize(ctx context.Context) (code, why string, err error) {
 	if !perm.AtLeast(min) {
 		return ReasonPermission, fmt.Sprintf("it needs at least %s permission on this repository, and @%s has %s.", min, ev.Author, orNone(perm.Role)), nil
 	}
-	if r.cmd.Name != "plan" && len(cfg.Deploy.AllowedTeams) > 0 {
+	if !readOnly && len(cfg.Deploy.AllowedTeams) > 0 {
 		for _, team := range cfg.Deploy.AllowedTeams {
 			if ok, err := r.gh.TeamMember(ctx, ev.Repo.Owner, team, ev.Author); err == nil && ok {
 				return "", "", nil
@@ -617,14 +642,6 @@ func countSeverity(fs []lint.Finding, s lint.Severity) int {
 	return n
 }
 
-// transitionFrom lists, per command, the deployment states it works in.
-var transitionFrom = map[string][]string{
-	"cutover":     {ps.StatePendingCutover},
-	"cancel":      {ps.StateQueued, ps.StateSubmitting, ps.StateInProgress, ps.StatePendingCutover},
-	"revert":      {ps.StateCompletePendingRevert},
-	"skip-revert": {ps.StateCompletePendingRevert},
-}
-
 // earlierDeployment finds the newest deploy request of this pull request's
 // earlier branch generations whose deployment is in one of states: after a
 // push under a running deployment the sticky state names the new deploy
@@ -657,7 +674,8 @@ func (r *run) earlierDeployment(ctx context.Context, dps DeployPlanetScale, curr
 // transition runs /cutover, /cancel, /revert and /skip-revert.
 func (r *run) transition(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRequest) (*Outcome, error) {
 	org, name := r.db.Organization, r.db.Database
-	allowed := transitionFrom[r.cmd.Name]
+	spec := specOf(r.cmd.Name)
+	allowed := spec.from
 	if !containsString(allowed, dr.DeploymentState) {
 		// A push after a deployment started moved the plan to a new deploy
 		// request; the command may be about the older one's deployment.
@@ -671,17 +689,7 @@ func (r *run) transition(ctx context.Context, dps DeployPlanetScale, dr *ps.Depl
 		return r.refuse(ReasonWrongState, fmt.Sprintf("deploy request #%d is %s; `/%s` works when it is %s.", dr.Number,
 			strings.ReplaceAll(orNone(dr.DeploymentState), "_", " "), r.cmd.Name, strings.Join(allowed, " or ")))
 	}
-	var err error
-	switch r.cmd.Name {
-	case "cutover":
-		dr, err = dps.ApplyDeploy(ctx, org, name, dr.Number)
-	case "cancel":
-		dr, err = dps.CancelDeployRequest(ctx, org, name, dr.Number)
-	case "revert":
-		dr, err = dps.RevertDeployRequest(ctx, org, name, dr.Number)
-	case "skip-revert":
-		dr, err = dps.SkipRevert(ctx, org, name, dr.Number)
-	}
+	dr, err := spec.act(ctx, dps, org, name, dr.Number)
 	if err != nil {
 		r.react(github.ReactionMinusOne)
 		r.reply(fmt.Sprintf("PlanetScale refused `/%s`: %s", r.cmd.Name, schemadiff.MarkdownEscape(err.Error())))

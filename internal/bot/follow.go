@@ -20,16 +20,6 @@ var movingStates = map[string]bool{
 	ps.StateInProgressRevertVSchema: true, ps.StatePending: true,
 }
 
-// goodEnd tells, per command, which resting states count as success.
-var goodEnd = map[string][]string{
-	"deploy":      {ps.StateComplete, ps.StateCompletePendingRevert, ps.StatePendingCutover},
-	"cutover":     {ps.StateComplete, ps.StateCompletePendingRevert},
-	"cancel":      {ps.StateCompleteCancel},
-	"revert":      {ps.StateCompleteRevert},
-	"skip-revert": {ps.StateComplete},
-	"plan":        {ps.StateComplete, ps.StateCompletePendingRevert, ps.StatePendingCutover, ps.StateCompleteCancel, ps.StateCompleteRevert},
-}
-
 const (
 	deployStart = "<!-- ddlbot:deploy:start -->"
 	deployEnd   = "<!-- ddlbot:deploy:end -->"
@@ -149,7 +139,7 @@ func (t *tracker) show(ctx context.Context, force bool) {
 // it took (unless took is negative: not known) and what to do next.
 func (t *tracker) finish(ctx context.Context, took time.Duration, announce bool) *Outcome {
 	r, o, dr := t.r, t.r.e.Options.withDefaults(), t.dr
-	ok := containsString(goodEnd[r.cmd.Name], dr.DeploymentState)
+	ok := containsString(specOf(r.cmd.Name).goodEnd, dr.DeploymentState)
 	conclusion := github.ConclusionSuccess
 	switch {
 	case !ok && (dr.DeploymentState == ps.StateCompleteError || dr.DeploymentState == ps.StateError || dr.DeploymentState == ps.StateCompleteRevertError):

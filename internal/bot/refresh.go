@@ -69,7 +69,9 @@ var followStates = func() map[string]bool {
 // for /plan picking one up).
 const refreshCommand = "refresh"
 
-func init() { goodEnd[refreshCommand] = goodEnd["plan"] }
+// refreshSpec is Refresh's command: it ends well where /plan does.
+var refreshSpec = commandSpec{name: refreshCommand, readOnly: true,
+	goodEnd: []string{ps.StateComplete, ps.StateCompletePendingRevert, ps.StatePendingCutover, ps.StateCompleteCancel, ps.StateCompleteRevert}}
 
 // Refresh brings every deployment in progress on an open pull request of
 // repo up to date, as the command that started it would have had it not

@@ -22,11 +22,9 @@ import (
 // commands ddlbot runs for them.
 const User = "you"
 
-// React shows a reaction on the console.
-func (g *GitHub) React(_ context.Context, _, _ string, _ int64, content string) error {
-	g.Console.Reaction(content)
-	return nil
-}
+// React does nothing: the engine reacts only to a comment, and a terminal
+// command (Engine.RunCommand) has none.
+func (g *GitHub) React(context.Context, string, string, int64, string) error { return nil }
 
 // Reply records a reply and shows it on the console.
 func (g *GitHub) Reply(_ context.Context, _, _ string, _ int, body string) (int64, error) {
@@ -100,24 +98,6 @@ type Console struct {
 	mu      sync.Mutex
 	drawn   int    // lines of the display drawn last, to redraw over (TTY)
 	lastKey string // what the display showed last, ETA aside
-}
-
-var reactionWords = map[string]string{
-	github.ReactionEyes:     "👀 on it",
-	github.ReactionRocket:   "🚀 done",
-	github.ReactionMinusOne: "👎 not done",
-}
-
-// Reaction shows a reaction.
-func (c *Console) Reaction(content string) {
-	if c == nil {
-		return
-	}
-	w, ok := reactionWords[content]
-	if !ok {
-		w = content
-	}
-	c.line(w)
 }
 
 var reMention = regexp.MustCompile(`^@[A-Za-z0-9-]+(\[bot\])? `)

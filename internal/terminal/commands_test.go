@@ -5,8 +5,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
-	"github.com/ddlbot/ddlbot/internal/github"
 )
 
 // section is a deployment as internal/bot renders it into the sticky comment.
@@ -60,7 +58,6 @@ func TestConsolePlain(t *testing.T) {
 	if out.Len() != 0 {
 		t.Fatalf("a plan drew something: %q", out.String())
 	}
-	_ = g.React(ctx, "o", "r", 1, github.ReactionEyes)
 	for _, s := range []string{
 		section("in progress", "in progress", "31", "20s"),
 		section("in progress", "in progress", "35", "12s"), // the same tenth, another ETA: not printed again
@@ -73,7 +70,6 @@ func TestConsolePlain(t *testing.T) {
 	if _, err := g.Reply(ctx, "o", "r", 0, "@you Deploy request [#3](https://x/3) is **complete pending revert** (took 2m0s). Deployed. Comment `/revert` to undo within the revert window, or `/skip-revert` to close it now."); err != nil {
 		t.Fatal(err)
 	}
-	_ = g.React(ctx, "o", "r", 1, github.ReactionRocket)
 	got := out.String()
 	if strings.Contains(got, "\x1b[") {
 		t.Errorf("escapes without a TTY: %q", got)
@@ -81,8 +77,8 @@ func TestConsolePlain(t *testing.T) {
 	if n := strings.Count(got, "deploy request #3"); n != 2 {
 		t.Errorf("the display was printed %d times, want 2:\n%s", n, got)
 	}
-	for _, want := range []string{"ddlbot deploy: 👀 on it\n", " 31%  ETA 20s\n", " 41%  ETA 9s\n",
-		"ddlbot deploy: Deploy request #3 (https://x/3) is complete pending revert (took 2m0s). Deployed.\n", "ddlbot deploy: 🚀 done\n"} {
+	for _, want := range []string{" 31%  ETA 20s\n", " 41%  ETA 9s\n",
+		"ddlbot deploy: Deploy request #3 (https://x/3) is complete pending revert (took 2m0s). Deployed.\n"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
@@ -118,7 +114,6 @@ func TestConsoleTTY(t *testing.T) {
 	}
 	var nilConsole *Console
 	nilConsole.Reply("x")
-	nilConsole.Reaction("eyes")
 	nilConsole.Deployment(section("queued", "queued", "0", "—"))
 }
 
