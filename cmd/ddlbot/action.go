@@ -88,12 +88,15 @@ var actionOutputs = []string{outDRNumber, outDRURL, outBranch, outLintErrors, ou
 // Reason codes of problems the action finds before or around the engine (the
 // engine's own are in internal/bot).
 const (
-	reasonInputsInvalid = "inputs-invalid" // also the engine's, for inputs that do not fit the configuration
-	reasonEventInvalid  = "event-invalid"
-	reasonCredentials   = "credentials"
-	reasonError         = "error"
-	reasonEventIgnored  = "event-not-handled"
+	reasonInputsInvalid = bot.ReasonInputsInvalid // also the engine's, for inputs that do not fit the configuration
+	reasonEventInvalid  = bot.ReasonCode("event-invalid")
+	reasonCredentials   = bot.ReasonCode("credentials")
+	reasonError         = bot.ReasonCode("error")
+	reasonEventIgnored  = bot.ReasonCode("event-not-handled")
 )
+
+// actionReasonCodes are the action's own codes, beside bot.ReasonCodes.
+var actionReasonCodes = []bot.ReasonCode{reasonEventInvalid, reasonCredentials, reasonError, reasonEventIgnored}
 
 // actionRun is one run of `ddlbot action`.
 type actionRun struct {
@@ -420,7 +423,7 @@ func (r *actionRun) finish(out *bot.Outcome, s actionSettings) int {
 }
 
 // usage reports a step that is set up wrong, and exits 2.
-func (r *actionRun) usage(code string, err error) int {
+func (r *actionRun) usage(code bot.ReasonCode, err error) int {
 	r.gha.Errorf("ddlbot: %v", err)
 	r.writeOutputs(&bot.Outcome{Decision: bot.DecisionFailed, ReasonCode: code})
 	return exitUsage
@@ -437,7 +440,7 @@ func (r *actionRun) writeOutputs(out *bot.Outcome) {
 		}
 	}
 	vals := map[string]string{
-		outDecision: out.Decision, outReasonCode: out.ReasonCode,
+		outDecision: string(out.Decision), outReasonCode: string(out.ReasonCode),
 		outLintErrors: strconv.Itoa(errs), outLintWarnings: strconv.Itoa(warns),
 	}
 	if first != nil {

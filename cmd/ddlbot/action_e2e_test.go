@@ -456,11 +456,11 @@ func (w *actWorld) checkRunsOn(sha string) []githubfake.CheckRun {
 	return out
 }
 
-func wantOutputs(t *testing.T, r actResult, want map[string]string) {
+func wantOutputs(t *testing.T, r actResult, want map[string]any) {
 	t.Helper()
 	for k, v := range want {
-		if r.out[k] != v {
-			t.Errorf("output %s = %q, want %q\n%s", k, r.out[k], v, r)
+		if r.out[k] != fmt.Sprint(v) {
+			t.Errorf("output %s = %q, want %q\n%s", k, r.out[k], fmt.Sprint(v), r)
 		}
 	}
 }
@@ -489,7 +489,7 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outReasonCode: "planned", outDRNumber: "1", outBranch: actBranch,
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outReasonCode: "planned", outDRNumber: "1", outBranch: actBranch,
 		outDeploymentSt: ps.StateReady, outLintErrors: "0", outLintWarnings: "0"})
 	if !strings.HasPrefix(r.out[outDRURL], "https://app.planetscale.com/acme/app/deploy-requests/1") {
 		t.Errorf("deploy-request-url %q", r.out[outDRURL])
@@ -528,7 +528,7 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "1", outDeploymentSt: ps.StateReady})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "1", outDeploymentSt: ps.StateReady})
 	cs = w.comments()
 	if len(cs) != 1 || cs[0].ID != commentID {
 		t.Fatalf("comments after a push: %+v", cs)
@@ -555,7 +555,7 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 		}
 		t.Fatalf("duplicate delivery: exit %d, GitHub writes %v, PlanetScale writes %d\n%s", r.code, writes, r.psWrites, r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "1"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "1"})
 
 	// Closed: the deploy request closed, the branch deleted, the comment says so.
 	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.State = "closed" })
@@ -563,7 +563,7 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionClosed, outReasonCode: "closed", outDRNumber: "1", outBranch: actBranch})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionClosed, outReasonCode: "closed", outDRNumber: "1", outBranch: actBranch})
 	if _, err := w.ps.GetBranch(ctx, actOwner, "app", actBranch); !ps.IsNotFound(err) {
 		t.Errorf("branch not deleted: %v", err)
 	}
@@ -595,7 +595,7 @@ func TestActionLintError(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("want exit 1: %s", r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFailed, outReasonCode: "check-failed", outLintErrors: "1"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionFailed, outReasonCode: "check-failed", outLintErrors: "1"})
 	contains(t, "log", r.stdout, "::error::ddlbot: database app: 1 lint error(s)")
 	cr := w.checkRun(bad, "ddlbot/app")
 	if cr == nil || cr.Conclusion != "failure" {
@@ -625,7 +625,7 @@ func TestActionLintError(t *testing.T) {
 	warn := w.commit(sha("warn"), base, map[string]string{"db/schema/users.sql": actUsersWith("  score float DEFAULT NULL,\n")})
 	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = warn })
 	r = w.run("synchronize (fail-on)", "pull_request", w.prEvent("synchronize"), map[string]string{inFailOn: "warning"})
-	if r.code != 1 || r.out[outLintWarnings] == "0" || r.out[outDecision] != bot.DecisionFailed {
+	if r.code != 1 || r.out[outLintWarnings] == "0" || r.out[outDecision] != string(bot.DecisionFailed) {
 		t.Fatalf("fail-on warning: %s", r)
 	}
 	if cr := w.checkRun(warn, "ddlbot/app"); cr == nil || cr.Conclusion != "failure" {
@@ -647,7 +647,7 @@ func TestActionNoSchemaChange(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionNoSchemaChange, outReasonCode: "no-schema-change", outDRNumber: "", outBranch: "", outLintErrors: "0"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionNoSchemaChange, outReasonCode: "no-schema-change", outDRNumber: "", outBranch: "", outLintErrors: "0"})
 	runs := w.checkRunsOn(docs)
 	if len(runs) != 1 || runs[0].Name != "ddlbot" || runs[0].Conclusion != "neutral" {
 		t.Fatalf("check runs %+v", runs)
@@ -682,7 +682,7 @@ func TestActionTwoDatabases(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "1", outBranch: actBranch, outLintWarnings: "1"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "1", outBranch: actBranch, outLintWarnings: "1"})
 	cs := w.comments()
 	if len(cs) != 2 {
 		t.Fatalf("%d comments", len(cs))
@@ -707,7 +707,7 @@ func TestActionTwoDatabases(t *testing.T) {
 	if r.code != 2 {
 		t.Fatalf("database input with two databases: %s", r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFailed, outReasonCode: "inputs-invalid"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionFailed, outReasonCode: "inputs-invalid"})
 	contains(t, "log", r.stdout, "the database input (\"other\") applies only to a configuration with one database; this one has 2 (app, billing)")
 	if cr := w.checkRun(head, "ddlbot"); cr == nil || cr.Conclusion != "failure" {
 		t.Fatalf("check run %+v", cr)
@@ -728,7 +728,7 @@ func TestActionForkPullRequest(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionLintOnly, outReasonCode: "fork", outDRNumber: "", outBranch: "", outLintWarnings: "1"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionLintOnly, outReasonCode: "fork", outDRNumber: "", outBranch: "", outLintWarnings: "1"})
 	if runs := w.gh.CheckRuns(actOwner, actRepo); len(runs) != 0 {
 		t.Fatalf("check runs %+v", runs)
 	}
@@ -765,7 +765,7 @@ func TestActionFaults(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "1", outDeploymentSt: ps.StateReady})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "1", outDeploymentSt: ps.StateReady})
 	injected := 0
 	for _, c := range r.ghCalls {
 		if c.Injected {
@@ -802,7 +802,7 @@ func TestActionBranchNeverReady(t *testing.T) {
 	if d := time.Since(start); d > 20*time.Second {
 		t.Errorf("the run took %s with wait-timeout 2s", d)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFailed, outReasonCode: "check-failed", outBranch: actBranch, outDRNumber: ""})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionFailed, outReasonCode: "check-failed", outBranch: actBranch, outDRNumber: ""})
 	cr := w.checkRun(head, "ddlbot/app")
 	if cr == nil || cr.Conclusion != "failure" || cr.Title != "Planning failed" {
 		t.Fatalf("check run %+v", cr)
@@ -839,7 +839,7 @@ func TestActionLocalCheckout(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "1", outBranch: actBranch})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "1", outBranch: actBranch})
 	for _, c := range r.ghCalls {
 		if strings.HasSuffix(c.Path, "/contents/.ddlbot.yml") && c.Query.Get("ref") == "main" {
 			// The configuration governs from the default branch, named
@@ -906,7 +906,7 @@ func TestActionEventsAndSetup(t *testing.T) {
 	if r.code != 0 || r.ghTotal != 0 {
 		t.Fatalf("push: %s", r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionIgnored, outReasonCode: "event-not-handled", outLintErrors: "0"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionIgnored, outReasonCode: "event-not-handled", outLintErrors: "0"})
 
 	// A comment that is no command: ignored, no reaction.
 	id := w.gh.AddComment(actOwner, actRepo, actPR, "alice", "LGTM")
@@ -914,7 +914,7 @@ func TestActionEventsAndSetup(t *testing.T) {
 	if r.code != 0 || r.psCalls != 0 {
 		t.Fatalf("issue_comment: %s", r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionIgnored, outReasonCode: bot.ReasonNotACommand})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionIgnored, outReasonCode: bot.ReasonNotACommand})
 
 	for _, tc := range []struct {
 		name    string
@@ -938,7 +938,7 @@ func TestActionEventsAndSetup(t *testing.T) {
 		if r.code != 2 || !strings.Contains(r.stdout, "::error::ddlbot: ") || !strings.Contains(r.stdout, tc.want) {
 			t.Errorf("%s: want exit 2 and %q: %s", tc.name, tc.want, r)
 		}
-		if r.out[outDecision] != bot.DecisionFailed || r.out[outReasonCode] == "" {
+		if r.out[outDecision] != string(bot.DecisionFailed) || r.out[outReasonCode] == "" {
 			t.Errorf("%s: outputs %v", tc.name, r.out)
 		}
 	}

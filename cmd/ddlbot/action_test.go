@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -171,9 +172,9 @@ func TestActionYAMLMatchesCode(t *testing.T) {
 	}
 	// The reason codes the outputs document are the ones the code uses.
 	desc := a.raw.Outputs[outReasonCode].Description
-	for _, code := range []string{reasonInputsInvalid, reasonEventInvalid, reasonCredentials, reasonError, reasonEventIgnored,
+	for _, code := range []bot.ReasonCode{reasonInputsInvalid, reasonEventInvalid, reasonCredentials, reasonError, reasonEventIgnored,
 		bot.ReasonFollowed, bot.ReasonNothingToFollow, bot.ReasonRefreshFailed} {
-		if !strings.Contains(desc, code) {
+		if !strings.Contains(desc, string(code)) {
 			t.Errorf("action.yml's reason-code does not list %s", code)
 		}
 	}
@@ -393,6 +394,48 @@ func TestActionReadsEveryInput(t *testing.T) {
 	for name := range loadActionYAML(t).Inputs {
 		if !read[inputEnv(name)] {
 			t.Errorf("input %s: %s is never read", name, inputEnv(name))
+		}
+	}
+}
+
+// TestReasonCodesMatchREADME: the README's table of decisions and reason
+// codes lists every code the engine and the action give, and names no code
+// that neither gives.
+func TestReasonCodesMatchREADME(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(readme), "| decision | reason codes | exit status |\n")
+	if !ok {
+		t.Fatal("README has no table of decisions and reason codes")
+	}
+	table, _, _ = strings.Cut(table, "\n\n")
+	listed := map[string]bool{}
+	for _, row := range strings.Split(table, "\n") {
+		cells := strings.Split(row, " | ")
+		if len(cells) < 3 {
+			continue
+		}
+		for _, m := range regexp.MustCompile("`([a-z_-]+)`").FindAllStringSubmatch(cells[1], -1) {
+			listed[m[1]] = true
+		}
+	}
+	known := map[string]bool{}
+	for _, c := range append(append([]bot.ReasonCode{}, bot.ReasonCodes...), actionReasonCodes...) {
+		known[string(c)] = true
+		if !listed[string(c)] {
+			t.Errorf("README's reason code table lacks %s", c)
+		}
+	}
+	// Also in that column: deployment states (a command's done or failed
+	// code), events, inputs and other words the rows explain codes with.
+	words := map[string]bool{"deployment_state": true, "action_required": true, "fail-on": true, "wait-timeout": true, "follow": true,
+		"schedule": true, "workflow_dispatch": true, "pull_request": true, "pull_request_target": true, "issue_comment": true,
+		"labeled": true, "write_backups": true}
+	for w := range listed {
+		if !known[w] && !words[w] && !strings.HasPrefix(w, "complete") && !strings.HasPrefix(w, "pending") && w != "error" {
+			t.Errorf("README's reason code table names %s, which no code gives", w)
 		}
 	}
 }

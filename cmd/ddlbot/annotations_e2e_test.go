@@ -25,7 +25,7 @@ func TestActionAnnotationsCapped(t *testing.T) {
 	bad := w.commit(sha("many"), base, map[string]string{"db/schema/events.sql": b.String()})
 	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = bad })
 	r := w.run("opened (450 lint errors)", "pull_request", w.prEvent("opened"), nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFailed, outLintErrors: fmt.Sprint(n)})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionFailed, outLintErrors: fmt.Sprint(n)})
 	cr := w.checkRun(bad, "ddlbot/app")
 	if cr == nil {
 		t.Fatal("no check run")

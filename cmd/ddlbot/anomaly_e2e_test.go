@@ -33,7 +33,7 @@ func TestCommandAnomalyInRevertWindow(t *testing.T) {
 		return out
 	}
 	r, id := w.command("bob", "/plan", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	got := anomalyComments()
 	if len(got) != 1 {
@@ -46,7 +46,7 @@ func TestCommandAnomalyInRevertWindow(t *testing.T) {
 		t.Fatalf("check run %+v", cr)
 	}
 	r, _ = w.command("bob", "/plan", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone})
 	if n := len(anomalyComments()); n != 1 {
 		t.Fatalf("%d anomaly comments after the next run, want still 1", n)
 	}

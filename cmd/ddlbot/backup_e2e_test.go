@@ -22,7 +22,7 @@ func (w *actWorld) droppingPR(cfg string) string {
 	w.t.Helper()
 	w.gh.SetPermission(actOwner, w.repoName(), "erin", "admin")
 	head, r := w.openPR(cfg, map[string]string{"db/schema/users.sql": strings.Replace(actUsers, "  email varchar(255) NOT NULL,\n", "", 1)}, nil)
-	if r.code != 0 || r.out[outDecision] != bot.DecisionPlanned {
+	if r.code != 0 || r.out[outDecision] != string(bot.DecisionPlanned) {
 		w.t.Fatalf("plan: %s", r)
 	}
 	return head
@@ -47,7 +47,7 @@ func TestCommandBackupBeforeDroppingDeploy(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	bks := w.backups()
 	name := bot.BackupName(bot.Repo{Owner: actOwner, Name: actRepo}, actPR, 1)
@@ -87,7 +87,7 @@ func TestCommandBackupRefusals(t *testing.T) {
 		w := newCmdWorld(t)
 		w.droppingPR(backupConfig + "deploy:\n  backup: never\n")
 		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 		if n := len(w.backups()); n != 0 || strings.Contains(w.sticky("app"), "Backup of") {
 			t.Fatalf("%d backups with deploy.backup: never", n)
 		}
@@ -102,7 +102,7 @@ func TestCommandBackupRefusals(t *testing.T) {
 		head := w.droppingPR(backupConfig)
 		w.ls.FailBackups(1)
 		r, id := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBackupFailed})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBackupFailed})
 		wantReactions(t, w.reactions(id), "eyes", "-1")
 		name := bot.BackupName(bot.Repo{Owner: actOwner, Name: actRepo}, actPR, 1)
 		contains(t, "reply", w.lastReply("alice"), "`/deploy` was not run: the backup `"+name+"` of `main` failed, so deploy request #1 was not deployed",
@@ -115,16 +115,16 @@ func TestCommandBackupRefusals(t *testing.T) {
 
 		// --skip-backup: a reader may not deploy at all, a writer may not skip, an admin may.
 		r, _ = w.command("carol", "/deploy --skip-backup", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
 		contains(t, "reply", w.lastReply("carol"), "@carol has read")
 		r, _ = w.command("alice", "/deploy --skip-backup", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
 		contains(t, "reply", w.lastReply("alice"), "`--skip-backup` needs admin permission on this repository, and @alice has write.")
 		if w.psCount.deployCalls() != 0 {
 			t.Fatal("deployed")
 		}
 		r, id = w.command("erin", "/deploy --skip-backup", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 		wantReactions(t, w.reactions(id), "eyes", "rocket")
 		if bks := w.backups(); len(bks) != 1 || bks[0].State != ps.BackupFailed {
 			t.Fatalf("backups %+v: --skip-backup made one", bks)
@@ -141,7 +141,7 @@ func TestCommandBackupRefusals(t *testing.T) {
 		w.droppingPR(backupConfig)
 		w.ls.DenyAccess(ps.AccessWriteBackups)
 		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBackupFailed})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBackupFailed})
 		contains(t, "reply", w.lastReply("alice"), "the PlanetScale service token lacks the `write_backups` access. Add `write_backups` (and `read_backups`) to the token in PlanetScale's organization settings")
 		if w.psCount.deployCalls() != 0 || !w.productionHas("app", "users", "email") {
 			t.Fatal("deployed without a backup")

@@ -70,7 +70,7 @@ func (w *actWorld) openPR(cfg string, headChanges map[string]string, edit func(*
 func (w *actWorld) planned(cfg string) string {
 	w.t.Helper()
 	head, r := w.openPR(cfg, nil, nil)
-	if r.code != 0 || r.out[outDecision] != bot.DecisionPlanned {
+	if r.code != 0 || r.out[outDecision] != string(bot.DecisionPlanned) {
 		w.t.Fatalf("plan: %s", r)
 	}
 	return head
@@ -218,7 +218,7 @@ func TestCommandDeployHappyPath(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert,
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert,
 		outDeploymentSt: ps.StateCompletePendingRevert, outDRNumber: "1", outBranch: actBranch})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	contains(t, "reply", w.lastReply("alice"), "Deploy request [#1](https://app.planetscale.com/acme/app/deploy-requests/1) is **complete pending revert** (took ",
@@ -247,7 +247,7 @@ func TestCommandDeployHappyPath(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateComplete, outDeploymentSt: ps.StateComplete, outDRNumber: "1"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateComplete, outDeploymentSt: ps.StateComplete, outDRNumber: "1"})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	contains(t, "reply", w.lastReply("alice"), "is **complete** (took ")
 	contains(t, "sticky comment", w.sticky("app"), ": complete\n", "Deployed.")
@@ -274,7 +274,7 @@ func TestCommandGatedCutoverRevert(t *testing.T) {
 		t.Fatal(r)
 	}
 	// The deploy request cut over by itself: it was replaced by a gated one.
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StatePendingCutover, outDeploymentSt: ps.StatePendingCutover, outDRNumber: "2"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StatePendingCutover, outDeploymentSt: ps.StatePendingCutover, outDRNumber: "2"})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	contains(t, "reply", w.lastReply("alice"), "is **pending cutover**", "`/cutover`")
 	contains(t, "sticky comment", w.sticky("app"), ": pending cutover", `"deploy_request":2`, "comment `/cutover` to finish")
@@ -287,7 +287,7 @@ func TestCommandGatedCutoverRevert(t *testing.T) {
 	}
 
 	r, id = w.command("alice", "/revert", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWrongState})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWrongState})
 	wantReactions(t, w.reactions(id), "eyes", "-1")
 	contains(t, "reply", w.lastReply("alice"), "`/revert` was not run: deploy request #2 is pending cutover; `/revert` works when it is complete_pending_revert.")
 
@@ -295,7 +295,7 @@ func TestCommandGatedCutoverRevert(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "2"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "2"})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	if !w.productionHas("app", "users", "nick") {
 		t.Fatal("cutover did not change production")
@@ -305,7 +305,7 @@ func TestCommandGatedCutoverRevert(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompleteRevert, outDeploymentSt: ps.StateCompleteRevert})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompleteRevert, outDeploymentSt: ps.StateCompleteRevert})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	contains(t, "reply", w.lastReply("alice"), "is **complete revert**", "production is back to its previous schema")
 	w.wantCheckRun(head, "app", "neutral", "Deploy request #2: complete revert")
@@ -325,17 +325,17 @@ func TestCommandRevertWindowEnds(t *testing.T) {
 	w := newCmdWorld(t, func(c *localscale.Config) { c.RevertWindow = 500 * time.Millisecond })
 	head := w.planned(actConfig)
 	r, _ := w.command("alice", "/deploy", nil)
-	if r.code != 0 || r.out[outDecision] != bot.DecisionDone {
+	if r.code != 0 || r.out[outDecision] != string(bot.DecisionDone) {
 		t.Fatal(r)
 	}
 	w.waitDeployState("app", 1, ps.StateComplete)
 	r, id := w.command("alice", "/revert", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWrongState})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWrongState})
 	wantReactions(t, w.reactions(id), "eyes", "-1")
 	contains(t, "reply", w.lastReply("alice"), "deploy request #1 is complete; `/revert` works when it is complete_pending_revert")
 
 	r, id = w.command("carol", "/plan", nil) // read permission is enough
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateComplete, outDeploymentSt: ps.StateComplete})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateComplete, outDeploymentSt: ps.StateComplete})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	contains(t, "sticky comment", w.sticky("app"), ": complete\n")
 	w.wantCheckRun(head, "app", "success", "Deploy request #1: complete")
@@ -356,7 +356,7 @@ func TestCommandCancelWhileRunning(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFollowTimeout, outReasonCode: bot.ReasonFollowTimeout, outDRNumber: "1"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionFollowTimeout, outReasonCode: bot.ReasonFollowTimeout, outDRNumber: "1"})
 	if s := r.out[outDeploymentSt]; s != ps.StateQueued && s != ps.StateSubmitting && s != ps.StateInProgress {
 		t.Errorf("deployment-state %q", s)
 	}
@@ -371,7 +371,7 @@ func TestCommandCancelWhileRunning(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompleteCancel, outDeploymentSt: ps.StateCompleteCancel})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompleteCancel, outDeploymentSt: ps.StateCompleteCancel})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	contains(t, "reply", w.lastReply("bob"), "is **complete cancel**", "nothing changed in production")
 	contains(t, "sticky comment", w.sticky("app"), ": complete cancel")
@@ -381,7 +381,7 @@ func TestCommandCancelWhileRunning(t *testing.T) {
 	}
 	// Nothing left to cancel.
 	r, _ = w.command("bob", "/cancel", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWrongState})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWrongState})
 	wantNoViolations(t, w)
 }
 
@@ -408,7 +408,7 @@ func TestCommandJobKilledThenPlan(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert,
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert,
 		outDeploymentSt: ps.StateCompletePendingRevert, outDRNumber: "1"})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	contains(t, "reply", w.lastReply("carol"), "is **complete pending revert**")
@@ -429,12 +429,12 @@ func TestCommandDuplicateDelivery(t *testing.T) {
 	id := w.gh.AddComment(actOwner, actRepo, actPR, "alice", "/deploy")
 	payload := w.gh.CommentEvent(t, "created", actOwner, actRepo, id, nil)
 	r := w.run("/deploy", "issue_comment", payload, nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 	r = w.run("/deploy (same delivery again)", "issue_comment", payload, nil)
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
 	contains(t, "reply", w.lastReply("alice"), "is **complete pending revert**")
 	var already bool
 	for _, c := range w.comments() {
@@ -460,7 +460,7 @@ func TestCommandStalePlan(t *testing.T) {
 	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = head2 })
 
 	r, id := w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonStalePlan})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonStalePlan})
 	wantReactions(t, w.reactions(id), "eyes", "-1")
 	contains(t, "reply", w.lastReply("alice"), "the plan was made for `"+head[:7]+"` but the pull request is now at `"+head2[:7]+"`. I re-planned")
 	contains(t, "sticky comment", w.sticky("app"), `"head_sha":"`+head2+`"`, "`age`")
@@ -473,7 +473,7 @@ func TestCommandStalePlan(t *testing.T) {
 	}
 
 	r, _ = w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 	if !w.productionHas("app", "users", "age") {
 		t.Fatal("the new head was not deployed")
 	}
@@ -488,18 +488,18 @@ func TestCommandRefusals(t *testing.T) {
 		w := newCmdWorld(t)
 		w.planned(actConfig)
 		r, id := w.command("carol", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission, outDeploymentSt: ""})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission, outDeploymentSt: ""})
 		wantReactions(t, w.reactions(id), "eyes", "-1")
 		contains(t, "reply", w.lastReply("carol"), "`/deploy` was not run: it needs at least write permission on this repository, and @carol has read.")
 		r, _ = w.command("dave", "/deploy", nil) // triage is below write
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
 		contains(t, "reply", w.lastReply("dave"), "@dave has triage")
 		// A malformed command gets the help; /help needs only read.
 		r, _ = w.command("alice", "/deploy --force", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBadCommand})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBadCommand})
 		contains(t, "reply", w.lastReply("alice"), "`/deploy` does not take `--force` (it takes --db, --gated, --instant, --accept-drift, --drop-unknown-tables, --skip-backup)", "`/skip-revert [--db NAME]`")
 		r, id = w.command("carol", "/help", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: "help"})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: "help"})
 		wantReactions(t, w.reactions(id), "eyes", "rocket")
 		if n := w.psCount.deployCalls(); n != 0 || w.deployRequest("app", 1).DeploymentState != ps.StateReady {
 			t.Fatalf("%d deploy calls", n)
@@ -512,7 +512,7 @@ func TestCommandRefusals(t *testing.T) {
 		w.planned(actConfig)
 		w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.Draft = true })
 		r, id := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonDraft})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonDraft})
 		wantReactions(t, w.reactions(id), "eyes", "-1")
 		contains(t, "reply", w.lastReply("alice"), "the pull request is a draft: mark it ready for review first.")
 		if w.psCount.deployCalls() != 0 {
@@ -524,10 +524,10 @@ func TestCommandRefusals(t *testing.T) {
 		t.Parallel()
 		w := newCmdWorld(t)
 		_, plan := w.openPR(actConfig, nil, func(p *githubfake.PR) { p.Fork = true })
-		wantOutputs(t, plan, map[string]string{outDecision: bot.DecisionLintOnly, outReasonCode: "fork"})
+		wantOutputs(t, plan, map[string]any{outDecision: bot.DecisionLintOnly, outReasonCode: "fork"})
 		// issue_comment runs in the base repository, with its secrets: the engine refuses.
 		r, id := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonFork})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonFork})
 		wantReactions(t, w.reactions(id), "eyes", "-1")
 		contains(t, "reply", w.lastReply("alice"), "the pull request comes from a fork, and `deploy.allow_forks` is off.")
 		if r.psCalls != 0 {
@@ -539,9 +539,9 @@ func TestCommandRefusals(t *testing.T) {
 		t.Parallel()
 		w := newCmdWorld(t)
 		_, plan := w.openPR(actConfig, map[string]string{"db/schema/events.sql": "CREATE TABLE events (payload json);\n"}, nil)
-		wantOutputs(t, plan, map[string]string{outDecision: bot.DecisionFailed, outReasonCode: "check-failed", outLintErrors: "1", outDRNumber: ""})
+		wantOutputs(t, plan, map[string]any{outDecision: bot.DecisionFailed, outReasonCode: "check-failed", outLintErrors: "1", outDRNumber: ""})
 		r, id := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonLintErrors})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonLintErrors})
 		wantReactions(t, w.reactions(id), "eyes", "-1")
 		contains(t, "reply", w.lastReply("alice"), "the change has 1 lint error(s); see the plan comment.")
 		if w.psCount.deployCalls() != 0 {
@@ -557,7 +557,7 @@ func TestCommandRefusals(t *testing.T) {
 		w.gh.AddReview(actOwner, actRepo, actPR, githubfake.Review{User: "carol", State: "APPROVED"})                         // read permission
 		w.gh.AddReview(actOwner, actRepo, actPR, githubfake.Review{User: "bob", State: "APPROVED", CommitID: sha("earlier")}) // an older head
 		r, id := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonApprovals})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonApprovals})
 		wantReactions(t, w.reactions(id), "eyes", "-1")
 		contains(t, "reply", w.lastReply("alice"), "it needs 1 approving review(s) on the current head `"+head[:7]+"` from someone other than the author with write permission; it has 0.")
 		if w.psCount.deployCalls() != 0 {
@@ -565,7 +565,7 @@ func TestCommandRefusals(t *testing.T) {
 		}
 		w.gh.AddReview(actOwner, actRepo, actPR, githubfake.Review{User: "bob", State: "APPROVED"}) // on the head
 		r, id = w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 		wantReactions(t, w.reactions(id), "eyes", "rocket")
 		if !w.productionHas("app", "users", "nick") {
 			t.Fatal("not deployed")
@@ -587,20 +587,20 @@ func TestCommandTwoDatabases(t *testing.T) {
 	w.seed("app", base, "db/app")
 	w.seed("billing", base, "db/billing")
 	w.gh.AddPullRequest(actOwner, actRepo, githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
-	if r := w.run("opened (two databases)", "pull_request", w.prEvent("opened"), nil); r.out[outDecision] != bot.DecisionPlanned {
+	if r := w.run("opened (two databases)", "pull_request", w.prEvent("opened"), nil); r.out[outDecision] != string(bot.DecisionPlanned) {
 		t.Fatal(r)
 	}
 	r, id := w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWhichDatabase})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWhichDatabase})
 	wantReactions(t, w.reactions(id), "eyes", "-1")
 	contains(t, "reply", w.lastReply("alice"), "this repository has several databases: say which with `--db NAME` (app, billing).")
 	r, _ = w.command("alice", "/deploy --db nope", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWhichDatabase})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWhichDatabase})
 	if w.psCount.deployCalls() != 0 {
 		t.Fatal("deployed without --db")
 	}
 	r, _ = w.command("alice", "/deploy --db billing", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 	contains(t, "billing sticky comment", w.sticky("billing"), "#### Deployment of [#1](https://app.planetscale.com/acme/billing/deploy-requests/1): complete pending revert")
 	if strings.Contains(w.sticky("app"), "#### Deployment") {
 		t.Error("the app comment shows billing's deployment")
@@ -657,7 +657,7 @@ func TestCommandDeployErrorsInPlanetScale(t *testing.T) {
 	if r.code != 1 || !cutOver {
 		t.Fatalf("want exit 1 (other cut over: %v): %s", cutOver, r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFailed, outReasonCode: ps.StateCompleteError, outDeploymentSt: ps.StateCompleteError, outDRNumber: "1"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionFailed, outReasonCode: ps.StateCompleteError, outDeploymentSt: ps.StateCompleteError, outDRNumber: "1"})
 	wantReactions(t, w.reactions(id), "eyes", "-1")
 	contains(t, "reply", w.lastReply("alice"), "is **complete error**", "The deploy failed")
 	contains(t, "sticky comment", w.sticky("app"), ": complete error", "PlanetScale: ")
@@ -695,11 +695,11 @@ func TestCommandCallRate(t *testing.T) {
 	head := w.commit(sha("three"), base, changes)
 	w.seed("app", base, "db/schema")
 	w.gh.AddPullRequest(actOwner, actRepo, githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
-	if r := w.run("opened (three tables)", "pull_request", w.prEvent("opened"), nil); r.out[outDecision] != bot.DecisionPlanned {
+	if r := w.run("opened (three tables)", "pull_request", w.prEvent("opened"), nil); r.out[outDecision] != string(bot.DecisionPlanned) {
 		t.Fatal(r)
 	}
 	r, _ := w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 	dr := w.deployRequest("app", 1)
 	if n := len(dr.Deployment.DeployOperations); n != 3 {
 		t.Fatalf("%d operations", n)
@@ -742,14 +742,14 @@ func TestCommandInputsApply(t *testing.T) {
 	w.seed("app", base, "db/schema")
 	w.gh.AddPullRequest(actOwner, actRepo, githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
 	inputs := map[string]string{inOrganization: actOwner, inDatabase: "app"}
-	if r := w.run("opened (inputs)", "pull_request", w.prEvent("opened"), inputs); r.out[outDecision] != bot.DecisionPlanned {
+	if r := w.run("opened (inputs)", "pull_request", w.prEvent("opened"), inputs); r.out[outDecision] != string(bot.DecisionPlanned) {
 		t.Fatal(r)
 	}
 	r, id := w.command("alice", "/deploy", inputs)
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	if !w.productionHas("app", "users", "nick") {
 		t.Fatal("not deployed to the database the input names")

@@ -61,7 +61,7 @@ func TestActionDriftWarning(t *testing.T) {
 	if r.code != 0 || r.out[outLintErrors] != "0" {
 		t.Fatalf("exit %d: %s", r.code, r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outReasonCode: bot.ReasonDrift, outDeploymentSt: ps.StateReady})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outReasonCode: bot.ReasonDrift, outDeploymentSt: ps.StateReady})
 	cr := w.wantCheckRun(head, "app", "action_required", "Production differs from main: acknowledge before deploying")
 	sticky := w.sticky("app")
 	contains(t, "comment", sticky, "**Production differs from ",
@@ -75,13 +75,13 @@ func TestActionDriftWarning(t *testing.T) {
 	}
 
 	r, id := w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonUnknownTables})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonUnknownTables})
 	wantReactions(t, w.reactions(id), "eyes", "-1")
 	contains(t, "reply", w.lastReply("alice"), "production differs from `main` in `users`", "`/deploy --accept-drift`",
 		"drops `audit`, which the repository never had", "`/deploy --drop-unknown-tables`")
 
 	r, _ = w.command("alice", "/deploy --accept-drift", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonUnknownTables})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonUnknownTables})
 	if reply := w.lastReply("alice"); strings.Contains(reply, "in `users`") || !strings.Contains(reply, "drops `audit`") {
 		t.Errorf("reply to /deploy --accept-drift: %s", reply)
 	}
@@ -96,7 +96,7 @@ func TestActionDriftWarning(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	tables := w.productionTables("app")
 	if tables["audit"] != "" || strings.Contains(tables["users"], "legacy_username") || !strings.Contains(tables["users"], "email_idx") || tables["schema_migrations"] == "" {
@@ -119,15 +119,15 @@ func TestActionDriftAcceptedByConfig(t *testing.T) {
 	w.wantCheckRun(head, "app", "action_required", "Production differs from main: acknowledge before deploying")
 	contains(t, "comment", w.sticky("app"), "**Production differs from ", "comment `/deploy --drop-unknown-tables` to deploy.")
 	r, _ = w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonUnknownTables})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonUnknownTables})
 
 	w2, head2 := driftWorld(t, "deploy:\n  accept_drift: true\n  drop_unknown_tables: true\n")
 	r = w2.run("opened (both)", "pull_request", w2.prEvent("opened"), nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outReasonCode: "planned"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outReasonCode: "planned"})
 	w2.wantCheckRun(head2, "app", "success", "Deploy request #1 is ready")
 	contains(t, "comment", w2.sticky("app"), "**Production differs from ", "Acknowledged by the configuration", "comment `/deploy` to deploy.")
 	r, _ = w2.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 	if tables := w2.productionTables("app"); tables["audit"] != "" || !strings.Contains(tables["users"], "email_idx") {
 		t.Fatalf("production after the deploy: %v", tables)
 	}
@@ -143,7 +143,7 @@ func TestActionDriftWhenLintFails(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("exit %d: %s", r.code, r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFailed, outDRNumber: "", outBranch: ""})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionFailed, outDRNumber: "", outBranch: ""})
 	contains(t, "comment", w.sticky("app"), "**Production differs from ",
 		"- `users`: differs: an undeployed merged change, or a change made outside ddlbot",
 		"Lint fails, so no PlanetScale branch or deploy request was made for this head")

@@ -26,7 +26,7 @@ func TestActionSchemaFolderTypo(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("want exit 1: %s", r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFailed, outReasonCode: bot.ReasonSchemaFolder})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionFailed, outReasonCode: bot.ReasonSchemaFolder})
 	cr := w.checkRun(head, "ddlbot")
 	if cr == nil || cr.Conclusion != "failure" {
 		t.Fatalf("check run %+v", cr)
@@ -43,7 +43,7 @@ func TestActionSchemaFolderTypo(t *testing.T) {
 	emptied := w.commit(sha("head emptied"), base, map[string]string{"db/schema/users.sql": "", "db/schema/README.md": "moved\n", "db/users.sql": actUsers})
 	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.BaseSHA, p.HeadSHA = base, emptied })
 	r = w.run("synchronize (emptied)", "pull_request", w.prEvent("synchronize"), nil)
-	if r.code != 1 || r.out[outReasonCode] != bot.ReasonSchemaFolder {
+	if r.code != 1 || r.out[outReasonCode] != string(bot.ReasonSchemaFolder) {
 		t.Fatalf("emptied folder: %s", r)
 	}
 	cr = w.checkRun(emptied, "ddlbot")

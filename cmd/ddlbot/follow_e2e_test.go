@@ -43,7 +43,7 @@ func (w *actWorld) dispatch(label string, inputs map[string]string) actResult {
 func (w *actWorld) deployTimesOut(head, args string) *githubfake.CheckRun {
 	w.t.Helper()
 	r, _ := w.command("alice", strings.TrimSpace("/deploy "+args), map[string]string{inWaitTimeout: "1"})
-	wantOutputs(w.t, r, map[string]string{outDecision: bot.DecisionFollowTimeout, outReasonCode: bot.ReasonFollowTimeout})
+	wantOutputs(w.t, r, map[string]any{outDecision: bot.DecisionFollowTimeout, outReasonCode: bot.ReasonFollowTimeout})
 	contains(w.t, "reply", w.lastReply("alice"), "Stopped following deploy request #", "after 1s")
 	cr := w.checkRun(head, bot.CheckName("app"))
 	if cr == nil || cr.Status != "in_progress" {
@@ -69,7 +69,7 @@ func TestFollowOnSchedule(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefreshed, outReasonCode: bot.ReasonFollowed,
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefreshed, outReasonCode: bot.ReasonFollowed,
 		outDRNumber: "1", outDeploymentSt: ps.StateComplete, outDRURL: dr.HTMLURL})
 	contains(t, "sticky comment", w.sticky("app"), "#### Deployment of [#1]", ": complete\n", "| `users` | ALTER · complete |", "Deployed.")
 	got := w.wantCheckRun(head, "app", "success", "Deploy request #1: complete")
@@ -94,7 +94,7 @@ func TestFollowOnSchedule(t *testing.T) {
 	if r.code != 0 || r.ghWriteCalls != 0 || r.psWrites != 0 || len(w.comments()) != comments+1 {
 		t.Fatalf("second run: %d GitHub writes, %d PlanetScale writes, %d new comments: %s", r.ghWriteCalls, r.psWrites, len(w.comments())-comments-1, r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefreshed, outReasonCode: bot.ReasonNothingToFollow, outDRNumber: ""})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefreshed, outReasonCode: bot.ReasonNothingToFollow, outDRNumber: ""})
 	contains(t, "job summary", r.summary, "no deployment in progress on the 2 open pull request(s)")
 	if w.psCount.deployCalls() != 1 {
 		t.Fatalf("deploy calls %d", w.psCount.deployCalls())
@@ -115,7 +115,7 @@ func TestFollowOnDispatch(t *testing.T) {
 		t.Fatal(r)
 	}
 	// --gated replaced deploy request #1 by the gated #2.
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefreshed, outReasonCode: bot.ReasonFollowed,
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefreshed, outReasonCode: bot.ReasonFollowed,
 		outDRNumber: "2", outDeploymentSt: ps.StatePendingCutover})
 	if r.took > 20*time.Second {
 		t.Errorf("the run took %s for a 5 s deployment", r.took)
@@ -130,7 +130,7 @@ func TestFollowOnDispatch(t *testing.T) {
 	if r.code != 0 || r.ghWriteCalls != 0 {
 		t.Fatalf("%d GitHub writes: %s", r.ghWriteCalls, r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefreshed, outReasonCode: bot.ReasonFollowed, outDeploymentSt: ps.StatePendingCutover})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefreshed, outReasonCode: bot.ReasonFollowed, outDeploymentSt: ps.StatePendingCutover})
 	contains(t, "job summary", r.summary, ") is pending cutover (unchanged)")
 	wantNoViolations(t, w)
 }
@@ -146,5 +146,5 @@ func TestFollowNeedsPlanetScale(t *testing.T) {
 		t.Fatalf("want exit 2 and no writes: %s", r)
 	}
 	contains(t, "log", r.stdout, "::error::ddlbot: a schedule run follows the deployments in progress, which needs a PlanetScale service token")
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFailed, outReasonCode: reasonCredentials})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionFailed, outReasonCode: reasonCredentials})
 }

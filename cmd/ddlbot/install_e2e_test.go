@@ -338,7 +338,7 @@ func TestReleaseAndActionInstall(t *testing.T) {
 				t.Fatalf("run step: %v\n%s", err, b)
 			}
 			took := time.Since(start)
-			if got := readOutputs(t, out); got[outDecision] != "ignored" || got[outReasonCode] != reasonEventIgnored {
+			if got := readOutputs(t, out); got[outDecision] != "ignored" || got[outReasonCode] != string(reasonEventIgnored) {
 				t.Errorf("ddlbot action's outputs %v, want ignored / %s", got, reasonEventIgnored)
 			}
 			t.Logf("%s: from the install step's start to ddlbot action's outputs: %v", c.name, took.Round(time.Millisecond))

@@ -30,7 +30,7 @@ func TestActionCommentTextDoesNotRunWorkflowCommands(t *testing.T) {
 	w.planned(actConfig)
 	body := "/deploy --x##[set-output name=decision;]done\n  ::error title=owned::owned"
 	r, _ := w.command("alice", body, nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBadCommand})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBadCommand})
 	if !strings.Contains(r.stdout, "set-output") {
 		t.Fatalf("the commenter's text is not in the log, so this test tests nothing:\n%s", r)
 	}

@@ -30,7 +30,7 @@ func TestMergeWithoutOnMerge(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionClosed, outReasonCode: bot.ReasonMergedNotDeployed, outDRNumber: "1", outDeploymentSt: ps.StateReady})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionClosed, outReasonCode: bot.ReasonMergedNotDeployed, outDRNumber: "1", outDeploymentSt: ps.StateReady})
 	sticky := w.sticky("app")
 	contains(t, "sticky comment", sticky, "**Merged, not deployed.** Production does not have this change: deploy request [#1](",
 		"comment `/deploy` on this pull request", "`deploy.on_merge: true` deploys on merge", "ADD COLUMN `nick`", `"deploy_request":1`)
@@ -52,7 +52,7 @@ func TestMergeWithoutOnMerge(t *testing.T) {
 	next := w.commit(sha("next head"), merged, map[string]string{"db/schema/orders.sql": "CREATE TABLE orders (id bigint NOT NULL, PRIMARY KEY (id));\n"})
 	w.gh.AddPullRequest(actOwner, actRepo, githubfake.PR{Number: 8, BaseSHA: merged, HeadSHA: next, Author: "carol"})
 	r = w.run("opened #8", "pull_request", w.gh.PullRequestEvent(t, "opened", actOwner, actRepo, 8, nil), nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outReasonCode: bot.ReasonDrift})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outReasonCode: bot.ReasonDrift})
 	var plan8 string
 	for _, c := range w.gh.Comments(actOwner, actRepo, 8) {
 		if strings.Contains(c.Body, bot.Marker("app")) {
@@ -69,7 +69,7 @@ func TestMergeWithoutOnMerge(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	if !w.productionHas("app", "users", "nick") {
 		t.Fatal("production lacks nick after /deploy on the merged pull request")
@@ -98,7 +98,7 @@ func TestMergeOnMerge(t *testing.T) {
 		if r.code != 0 {
 			t.Fatal(r)
 		}
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
 		if !w.productionHas("app", "users", "nick") {
 			t.Fatal("production lacks nick after the merge")
 		}
@@ -120,7 +120,7 @@ func TestMergeOnMerge(t *testing.T) {
 		if r.code != 0 {
 			t.Fatal(r)
 		}
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonApprovals, outDRNumber: "1"})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonApprovals, outDRNumber: "1"})
 		contains(t, "reply", w.lastReply("bob"), "The merge did not deploy (`deploy.on_merge`): it needs 1 approving review(s) on the merged head",
 			"the merge counts as approval only where the protection of `main` requires 1")
 		sticky := w.sticky("app")
@@ -143,7 +143,7 @@ func TestMergeOnMerge(t *testing.T) {
 		w.gh.RequireReviews(actOwner, actRepo, "main", 1, true)
 		w.planned(cfg)
 		r := w.merge("carol")
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
 		if w.productionHas("app", "users", "nick") {
 			t.Fatal("production changed")
 		}
@@ -158,7 +158,7 @@ func TestClosedUnmergedClosesDeployRequest(t *testing.T) {
 	w.planned(actConfig + "deploy:\n  on_merge: true\n")
 	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.State = "closed" })
 	r := w.run("closed", "pull_request", w.prEvent("closed"), nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionClosed, outReasonCode: "closed"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionClosed, outReasonCode: "closed"})
 	if dr := w.deployRequest("app", 1); dr.State != ps.DeployRequestClosed {
 		t.Fatalf("deploy request %s", dr.State)
 	}

@@ -705,7 +705,7 @@ type planDatabase struct {
 }
 
 func writePlanJSON(w io.Writer, gh *terminal.GitHub, out *bot.Outcome) error {
-	doc := planJSON{Version: 1, Decision: out.Decision, Reason: out.Reason, Databases: []planDatabase{}}
+	doc := planJSON{Version: 1, Decision: string(out.Decision), Reason: out.Reason, Databases: []planDatabase{}}
 	for _, d := range out.Databases {
 		pd := planDatabase{Name: d.Name, Conclusion: d.Conclusion, Branch: d.Branch, DeployRequest: d.DeployRequest,
 			DeployRequestURL: d.DeployRequestURL, DeploymentState: d.DeploymentState, Lint: lint.Summarize(d.Findings), Findings: d.Findings}

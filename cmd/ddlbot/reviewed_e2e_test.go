@@ -32,7 +32,7 @@ func TestTwoRepositoriesOneDatabase(t *testing.T) {
 	admin.gh.AddPullRequest(actOwner, "admin", githubfake.PR{Number: actPR, BaseSHA: abase, HeadSHA: ahead, Author: "alice"})
 	r := admin.run("admin: opened", "pull_request", admin.prEvent("opened"), nil)
 	adminBranch := bot.BranchName(bot.Repo{Owner: actOwner, Name: "admin"}, actPR)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "2", outBranch: adminBranch})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "2", outBranch: adminBranch})
 	if adminBranch == actBranch {
 		t.Fatalf("both repositories' pull request #7 use branch %s", actBranch)
 	}
@@ -44,7 +44,7 @@ func TestTwoRepositoriesOneDatabase(t *testing.T) {
 	}
 
 	r, _ = w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outDRNumber: "1", outBranch: actBranch})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outDRNumber: "1", outBranch: actBranch})
 	if !w.productionHas("app", "users", "nick") || w.productionHas("app", "users", "age") {
 		t.Fatal("production does not hold exactly shop#7's change")
 	}
@@ -100,7 +100,7 @@ func TestLegacyBranchState(t *testing.T) {
 		w := newCmdWorld(t)
 		legacyPlanned(t, w)
 		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outDRNumber: "1", outBranch: legacy})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outDRNumber: "1", outBranch: legacy})
 		if !w.productionHas("app", "users", "nick") {
 			t.Fatal("not deployed")
 		}
@@ -111,7 +111,7 @@ func TestLegacyBranchState(t *testing.T) {
 		legacyPlanned(t, w)
 		w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.State = "closed" })
 		r := w.run("closed", "pull_request", w.prEvent("closed"), nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionClosed})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionClosed})
 		contains(t, "sticky comment", w.sticky("app"), "deploy request #1 closed and branch `"+legacy+"` deleted")
 		if _, err := w.ps.GetBranch(context.Background(), actOwner, "app", legacy); !ps.IsNotFound(err) {
 			t.Fatalf("branch %s: %v", legacy, err)
@@ -125,7 +125,7 @@ func TestLegacyBranchState(t *testing.T) {
 		w := newCmdWorld(t)
 		legacyPlanned(t, w)
 		r := w.run("synchronize", "pull_request", w.prEvent("synchronize"), nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "2", outBranch: actBranch})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "2", outBranch: actBranch})
 		contains(t, "sticky comment", visible(w.sticky("app")), "moved from branch `"+legacy+"`", "to its own branch `"+actBranch+"`")
 		if _, err := w.ps.GetBranch(context.Background(), actOwner, "app", legacy); !ps.IsNotFound(err) {
 			t.Fatalf("branch %s: %v", legacy, err)
@@ -134,7 +134,7 @@ func TestLegacyBranchState(t *testing.T) {
 			t.Fatalf("deploy request #1 is %s", dr.State)
 		}
 		r, _ = w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outDRNumber: "2"})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outDRNumber: "2"})
 		if !w.productionHas("app", "users", "nick") || strings.Contains(w.sticky("app"), `"branch":"`+legacy) {
 			t.Fatal("not deployed from the new branch")
 		}
@@ -154,7 +154,7 @@ func TestDeployRefusesTamperedBranch(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, id := w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonNotReviewed})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonNotReviewed})
 	wantReactions(t, w.reactions(id), "eyes", "-1")
 	contains(t, "reply", w.lastReply("alice"), "what deploy request #1 would deploy is not what was reviewed, so nothing was deployed",
 		"branch `"+actBranch+"` does not hold the schema of the head", "DROP COLUMN `evil`", "`/plan`")
@@ -169,7 +169,7 @@ func TestDeployRefusesTamperedBranch(t *testing.T) {
 		t.Fatal(r)
 	}
 	r, _ = w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 	if w.productionHas("app", "users", "evil") || !w.productionHas("app", "users", "nick") {
 		t.Fatal("production does not hold exactly the reviewed head")
 	}
@@ -223,23 +223,23 @@ func TestPushAfterDeploy(t *testing.T) {
 		w := newCmdWorld(t)
 		head := w.planned(actConfig)
 		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 		// The same head planned again (a re-run) finds it deployed: nothing new.
 		r = w.run("synchronize (same head)", "pull_request", w.prEvent("synchronize"), nil)
-		wantOutputs(t, r, map[string]string{outDRNumber: "1", outBranch: actBranch, outDeploymentSt: ps.StateCompletePendingRevert})
+		wantOutputs(t, r, map[string]any{outDRNumber: "1", outBranch: actBranch, outDeploymentSt: ps.StateCompletePendingRevert})
 		if drs, err := w.ps.ListDeployRequests(context.Background(), actOwner, "app", ps.ListDeployRequestsOptions{}); err != nil || len(drs) != 1 {
 			t.Fatalf("a re-run of a deployed head opened a deploy request: %d %v", len(drs), err)
 		}
 		head2 := w.pushAge(head)
 		r = w.run("synchronize", "pull_request", w.prEvent("synchronize"), nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "2", outBranch: gen2, outDeploymentSt: ps.StateReady})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "2", outBranch: gen2, outDeploymentSt: ps.StateReady})
 		contains(t, "sticky comment", w.sticky("app"), "of branch `"+actBranch+"` is complete pending revert, so this push does not touch it: it is planned as a new deploy request on branch `"+gen2+"`",
 			`"branch":"`+gen2+`"`, `"deploy_request":2`, `"head_sha":"`+head2+`"`)
 		if w.branchHas(actBranch, "age") {
 			t.Fatal("the deployed branch was changed")
 		}
 		r, _ = w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outDRNumber: "2", outReasonCode: ps.StateCompletePendingRevert})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outDRNumber: "2", outReasonCode: ps.StateCompletePendingRevert})
 		if !w.productionHas("app", "users", "age") {
 			t.Fatal("the push never reached production")
 		}
@@ -251,7 +251,7 @@ func TestPushAfterDeploy(t *testing.T) {
 		w.startDeploy(1)
 		w.pushAge(head)
 		r := w.run("synchronize", "pull_request", w.prEvent("synchronize"), nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "2", outBranch: gen2})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "2", outBranch: gen2})
 		contains(t, "sticky comment", w.sticky("app"), "of branch `"+actBranch+"` is in progress, so this push does not touch it")
 		if w.branchHas(actBranch, "age") {
 			t.Fatal("DDL was applied to the branch under a running deployment")
@@ -265,7 +265,7 @@ func TestPushAfterDeploy(t *testing.T) {
 		// /cancel still reaches the running deployment of #1, though the
 		// plan now names #2.
 		r, _ = w.command("alice", "/cancel", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompleteCancel, outDRNumber: "1"})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompleteCancel, outDRNumber: "1"})
 		if dr := w.deployRequest("app", 2); dr.DeploymentState != ps.StateReady {
 			t.Fatalf("deploy request #2 is %s", dr.DeploymentState)
 		}
@@ -285,7 +285,7 @@ func TestTransientErrorKeepsDeployRequest(t *testing.T) {
 	// Every attempt of the first call that reads PlanetScale's deploy requests fails.
 	w.ls.InjectFaults(localscale.FaultRule{Method: "GET", Path: "/databases/app/deploy-requests", Times: 1 + ps.DefaultMaxRetries})
 	r := w.run("synchronize (500s)", "pull_request", w.prEvent("synchronize"), nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionFailed, outDRNumber: "1", outBranch: actBranch})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionFailed, outDRNumber: "1", outBranch: actBranch})
 	if n := w.ls.PendingFaults(); n != 0 {
 		t.Fatalf("%d injected faults not reached", n)
 	}
@@ -296,7 +296,7 @@ func TestTransientErrorKeepsDeployRequest(t *testing.T) {
 
 	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.State = "closed" })
 	r = w.run("closed", "pull_request", w.prEvent("closed"), nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionClosed})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionClosed})
 	contains(t, "sticky comment", w.sticky("app"), "Deploy request #1 is in_progress, so it and branch `"+actBranch+"` are left as they are.")
 	if _, err := w.ps.GetBranch(context.Background(), actOwner, "app", actBranch); err != nil {
 		t.Fatalf("the branch of a running deployment: %v", err)
@@ -322,7 +322,7 @@ func TestDeployLostResponse(t *testing.T) {
 		localscale.FaultRule{Method: "GET", Path: "/databases/app/deploy-requests/1", Skip: 2, Times: 1 + ps.DefaultMaxRetries},
 	)
 	r, id := w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
+	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
 	if n := w.ls.PendingFaults(); n != 0 {
 		t.Fatalf("%d injected faults not reached", n)
 	}
@@ -362,14 +362,14 @@ func TestConfigFromDefaultBranch(t *testing.T) {
 		w.seed("app", "main", "db/schema")
 		w.gh.AddPullRequest(actOwner, actRepo, githubfake.PR{Number: actPR, BaseSHA: side, BaseRef: "side", HeadSHA: head, Author: "alice"})
 		r := w.run("opened into side", "pull_request", w.prEvent("opened"), nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionPlanned, outDRNumber: "1", outDeploymentSt: ps.StateReady})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "1", outDeploymentSt: ps.StateReady})
 		return w
 	}
 	t.Run("the default branch's permissions govern", func(t *testing.T) {
 		t.Parallel()
 		w := sidePR(t, strict)
 		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
 		contains(t, "reply", w.lastReply("alice"), "it needs at least admin permission")
 		if n := w.psCount.deployCalls(); n != 0 || w.productionHas("app", "users", "nick") {
 			t.Fatalf("deployed (%d deploy calls)", n)
@@ -380,7 +380,7 @@ func TestConfigFromDefaultBranch(t *testing.T) {
 		w := sidePR(t, actConfig)
 		contains(t, "sticky comment", visible(w.sticky("app")), "`/deploy` is not available: this pull request goes into `side`, not the default branch `main`")
 		r, id := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBaseBranch})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBaseBranch})
 		wantReactions(t, w.reactions(id), "eyes", "-1")
 		contains(t, "reply", w.lastReply("alice"), "this pull request goes into `side`, not the default branch `main`", "`deploy.base_branches`")
 		if n := w.psCount.deployCalls(); n != 0 || w.productionHas("app", "users", "nick") {
@@ -391,7 +391,7 @@ func TestConfigFromDefaultBranch(t *testing.T) {
 		t.Parallel()
 		w := sidePR(t, strings.Replace(actConfig, "lint:", "deploy:\n  base_branches: [side]\nlint:", 1))
 		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]string{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
 		if !w.productionHas("app", "users", "nick") {
 			t.Fatal("not deployed")
 		}

@@ -24,7 +24,6 @@ import (
 
 // ReasonBackupFailed: the backup before the deploy failed, timed out or
 // could not be made (the token lacks write_backups): nothing was deployed.
-const ReasonBackupFailed = "backup-failed"
 
 // DefaultBackupTimeout is how long a deploy waits for its backup.
 const DefaultBackupTimeout = time.Hour

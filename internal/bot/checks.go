@@ -118,7 +118,7 @@ func (e *Engine) neutral(ctx context.Context, repo Repo, pr github.PullRequest, 
 
 // failAll reports a problem that stops every database (an invalid config)
 // as one failing check.
-func (e *Engine) failAll(ctx context.Context, repo Repo, pr github.PullRequest, code, msg string) (*Outcome, error) {
+func (e *Engine) failAll(ctx context.Context, repo Repo, pr github.PullRequest, code ReasonCode, msg string) (*Outcome, error) {
 	out := &Outcome{Decision: DecisionFailed, ReasonCode: code, Reason: firstLine(msg)}
 	opts := github.CheckRunOptions{Name: "ddlbot", HeadSHA: pr.HeadSHA, Conclusion: github.ConclusionFailure,
 		Title: "ddlbot could not run", Summary: msg, DetailsURL: e.Options.DetailsURL}
@@ -141,7 +141,7 @@ func (e *Engine) failAll(ctx context.Context, repo Repo, pr github.PullRequest, 
 // the same checks as /deploy. merging is true for the closed event itself:
 // other runs on a closed pull request (a /plan) never deploy.
 func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequest, cfg *config.Config, merging bool) (*Outcome, error) {
-	out := &Outcome{Decision: DecisionClosed, ReasonCode: "closed", Reason: "pull request closed"}
+	out := &Outcome{Decision: DecisionClosed, ReasonCode: ReasonPRClosed, Reason: "pull request closed"}
 	for _, db := range cfg.Databases {
 		st, err := e.stickyState(ctx, repo, pr.Number, db.Name)
 		if err != nil {
@@ -197,7 +197,7 @@ func (o *Outcome) merge(m *Outcome) {
 		if o.Decision == DecisionClosed && o.ReasonCode == ReasonMergedNotDeployed {
 			return 1
 		}
-		return map[string]int{DecisionDone: 2, DecisionFollowTimeout: 3, DecisionRefused: 4, DecisionFailed: 5}[o.Decision]
+		return map[Decision]int{DecisionDone: 2, DecisionFollowTimeout: 3, DecisionRefused: 4, DecisionFailed: 5}[o.Decision]
 	}
 	if rank(m) > rank(o) {
 		o.Decision, o.ReasonCode, o.Reason = m.Decision, m.ReasonCode, m.Reason
@@ -206,7 +206,6 @@ func (o *Outcome) merge(m *Outcome) {
 
 // ReasonMergedNotDeployed: a merged pull request's change is not in
 // production; its deploy request stays open.
-const ReasonMergedNotDeployed = "merged-not-deployed"
 
 // handleMerged handles a merged pull request's deploy request that is still
 // to be deployed: deploy.on_merge deploys it (on the merge event), otherwise

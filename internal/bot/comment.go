@@ -58,59 +58,22 @@ type CommentEvent struct {
 	AuthorIsBot   bool // user.type == "Bot"
 }
 
-// Refusal reason codes.
-const (
-	ReasonNotACommand   = "not-a-command"
-	ReasonBadCommand    = "bad-command"
-	ReasonPermission    = "permission"
-	ReasonTeam          = "team"
-	ReasonClosed        = "pull-request-closed"
-	ReasonDraft         = "draft"
-	ReasonFork          = "fork"
-	ReasonStalePlan     = "stale-plan"
-	ReasonLintErrors    = "lint-errors"
-	ReasonNotDeployable = "not-deployable"
-	ReasonApprovals     = "approvals"
-	ReasonDrift         = "drift"
-	ReasonUnknownTables = "unknown-tables"
-	ReasonWhichDatabase = "which-database"
-	ReasonWrongState    = "wrong-state"
-	ReasonNoPlan        = "no-plan"
-	ReasonNoPlanetScale = "no-planetscale"
-	ReasonDeployed      = "deployed"
-	ReasonFollowTimeout = "follow-timeout"
-	// ReasonNotReviewed: the deploy request, its branch or the branch's
-	// schema is not the reviewed head of this pull request (verifyDeploy).
-	ReasonNotReviewed = "not-reviewed"
-	// ReasonBaseBranch: the pull request's base is neither the default
-	// branch nor listed in deploy.base_branches.
-	ReasonBaseBranch = "base-branch"
-	// ReasonUnverified: PlanetScale could not be read to run verifyDeploy.
-	ReasonUnverified = "not-verified"
-	// ReasonDeployUnknown: the deploy's answer was lost and the deploy
-	// request could not be read since: it may be deploying.
-	ReasonDeployUnknown   = "deploy-unknown"
-	DecisionRefused       = "refused"
-	DecisionDone          = "done"
-	DecisionFollowTimeout = "follow-timeout"
-)
-
 // HandleComment runs a pull request comment command (DESIGN: "Commands").
 func (e *Engine) HandleComment(ctx context.Context, ev CommentEvent) (*Outcome, error) {
 	gh, ok := e.GitHub.(CommandGitHub)
 	if !ok {
 		return nil, errors.New("this GitHub client cannot run commands")
 	}
-	ignore := func(code, why string) (*Outcome, error) {
+	ignore := func(code ReasonCode, why string) (*Outcome, error) {
 		return &Outcome{Decision: DecisionIgnored, ReasonCode: code, Reason: why}, nil
 	}
 	switch {
 	case ev.Action != "created":
-		return ignore("comment-"+ev.Action, "only new comments carry commands")
+		return ignore(ReasonCode("comment-"+ev.Action), "only new comments carry commands")
 	case !ev.IsPullRequest:
-		return ignore("not-a-pull-request", "commands work on pull requests only")
+		return ignore(ReasonNotAPR, "commands work on pull requests only")
 	case ev.AuthorIsBot || strings.HasSuffix(ev.Author, "[bot]"):
-		return ignore("bot-author", "comments by bots are ignored")
+		return ignore(ReasonBotAuthor, "comments by bots are ignored")
 	}
 	cmd, isCmd, perr := ParseCommand(ev.Body)
 	if !isCmd {
@@ -201,7 +164,7 @@ func (r *run) reply(body string) {
 }
 
 // refuse says no, with the reason, and ends the command.
-func (r *run) refuse(code, why string) (*Outcome, error) {
+func (r *run) refuse(code ReasonCode, why string) (*Outcome, error) {
 	r.react(github.ReactionMinusOne)
 	what, then := fmt.Sprintf("`/%s` was not run", r.cmd.Name), ""
 	switch {
@@ -224,13 +187,13 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 	r.pr = pr
 	cfg, err := r.e.loadConfig(ctx, ev.Repo, configRef(pr))
 	if err != nil {
-		return r.refuse("config-invalid", fmt.Sprintf("the %s on %s is not valid: %s", r.e.configName(), configWhere(pr), err.Error()))
+		return r.refuse(ReasonConfigInvalid, fmt.Sprintf("the %s on %s is not valid: %s", r.e.configName(), configWhere(pr), err.Error()))
 	}
 	// As for the pull request flow: the caller's adjustments (the Action's
 	// organization and database inputs) apply to commands too.
 	if r.e.Options.Adjust != nil {
 		if err := r.e.Options.Adjust(cfg); err != nil {
-			return r.refuse("inputs-invalid", "the inputs of the ddlbot step do not fit the configuration: "+schemadiff.MarkdownEscape(err.Error()))
+			return r.refuse(ReasonInputsInvalid, "the inputs of the ddlbot step do not fit the configuration: "+schemadiff.MarkdownEscape(err.Error()))
 		}
 	}
 	r.cfg = cfg
@@ -241,7 +204,7 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 	if r.cmd.Name == "help" {
 		r.reply(HelpText(names))
 		r.react(github.ReactionRocket)
-		return &Outcome{Decision: DecisionDone, ReasonCode: "help"}, nil
+		return &Outcome{Decision: DecisionDone, ReasonCode: ReasonHelp}, nil
 	}
 	if code, why, err := r.authorize(ctx); err != nil || code != "" {
 		if err != nil {
@@ -336,7 +299,7 @@ func (r *run) lintBlocks(ctx context.Context) (res *check.Result, why string, er
 // authorize checks who asks (the commenter, or who merged): /plan needs
 // read, everything else deploy.min_permission and deploy.allowed_teams.
 // code is "" when they may.
-func (r *run) authorize(ctx context.Context) (code, why string, err error) {
+func (r *run) authorize(ctx context.Context) (code ReasonCode, why string, err error) {
 	ev, cfg := r.ev, r.cfg
 	min := cfg.Deploy.MinPermission
 	readOnly := specOf(r.cmd.Name).readOnly
@@ -549,7 +512,7 @@ func (r *run) deployFailed(ctx context.Context, dps DeployPlanetScale, number in
 		msg := fmt.Sprintf("PlanetScale refused to deploy #%d (it is %s): %s", number, human(dr.DeploymentState), schemadiff.MarkdownEscape(deployErr.Error()))
 		r.reply(msg)
 		r.closeCheck(ctx, github.ConclusionFailure, fmt.Sprintf("Deploy request #%d: not deployed", number), msg)
-		return &Outcome{Decision: DecisionFailed, ReasonCode: "planetscale-error", Reason: deployErr.Error()}, nil
+		return &Outcome{Decision: DecisionFailed, ReasonCode: ReasonPlanetScaleError, Reason: deployErr.Error()}, nil
 	}
 	r.react(github.ReactionConfused)
 	msg := fmt.Sprintf("ddlbot cannot tell whether deploy request #%d is deploying: PlanetScale's answer to the deploy was lost, and reading the deploy request failed for %s since (%s). "+
@@ -693,7 +656,7 @@ func (r *run) transition(ctx context.Context, dps DeployPlanetScale, dr *ps.Depl
 	if err != nil {
 		r.react(github.ReactionMinusOne)
 		r.reply(fmt.Sprintf("PlanetScale refused `/%s`: %s", r.cmd.Name, schemadiff.MarkdownEscape(err.Error())))
-		return &Outcome{Decision: DecisionFailed, ReasonCode: "planetscale-error", Reason: err.Error()}, nil
+		return &Outcome{Decision: DecisionFailed, ReasonCode: ReasonPlanetScaleError, Reason: err.Error()}, nil
 	}
 	return r.follow(ctx, dps, dr, r.e.clock().Now())
 }

@@ -13,7 +13,6 @@ import (
 
 // ReasonSchemaFolder is the reason code of a configured schema folder that
 // is missing, or empty where the base had a schema.
-const ReasonSchemaFolder = "schema-folder-invalid"
 
 // folderSetting names the setting of a database's folder: where to fix it.
 func folderSetting(cfg *config.Config, db config.Database) string {

@@ -163,7 +163,7 @@ func (t *tracker) finish(ctx context.Context, took time.Duration, announce bool)
 	}
 	do := r.outcome(dr)
 	do.Report, do.CheckRunID = t.lastShown, t.checkID
-	out := &Outcome{Decision: DecisionDone, ReasonCode: dr.DeploymentState, Reason: human(dr.DeploymentState), Databases: []*DatabaseOutcome{do}}
+	out := &Outcome{Decision: DecisionDone, ReasonCode: ReasonCode(dr.DeploymentState), Reason: human(dr.DeploymentState), Databases: []*DatabaseOutcome{do}}
 	if ok {
 		r.react(github.ReactionRocket)
 	} else {

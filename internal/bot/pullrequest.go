@@ -31,20 +31,10 @@ type PullRequestEvent struct {
 	Number int
 }
 
-// Decisions and reason codes a later workflow step can branch on.
-const (
-	DecisionPlanned        = "planned"
-	DecisionNoSchemaChange = "no-schema-change"
-	DecisionLintOnly       = "lint-only"
-	DecisionFailed         = "failed"
-	DecisionClosed         = "closed"
-	DecisionIgnored        = "ignored"
-)
-
 // Outcome is what a run did, for the Action's outputs and the terminal.
 type Outcome struct {
-	Decision   string
-	ReasonCode string
+	Decision   Decision
+	ReasonCode ReasonCode
 	Reason     string
 	// Summary, when set, is markdown for the job summary above the
 	// databases' reports (Refresh: one line per pull request).
@@ -97,7 +87,7 @@ func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*O
 	switch ev.Action {
 	case "opened", "synchronize", "reopened", "ready_for_review", "closed":
 	default:
-		return &Outcome{Decision: DecisionIgnored, ReasonCode: "action-not-handled", Reason: fmt.Sprintf("pull_request %q needs nothing", ev.Action)}, nil
+		return &Outcome{Decision: DecisionIgnored, ReasonCode: ReasonActionNotHandled, Reason: fmt.Sprintf("pull_request %q needs nothing", ev.Action)}, nil
 	}
 	pr, err := e.GitHub.PullRequest(ctx, ev.Repo.Owner, ev.Repo.Name, ev.Number)
 	if err != nil {
@@ -116,7 +106,7 @@ func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*O
 		}
 	}
 	if len(cfg.Databases) == 0 {
-		out := &Outcome{Decision: DecisionNoSchemaChange, ReasonCode: "no-config", Reason: fmt.Sprintf("no %s on %s: nothing to plan", e.configName(), configWhere(pr))}
+		out := &Outcome{Decision: DecisionNoSchemaChange, ReasonCode: ReasonNoConfig, Reason: fmt.Sprintf("no %s on %s: nothing to plan", e.configName(), configWhere(pr))}
 		return out, e.neutral(ctx, ev.Repo, pr, out.Reason)
 	}
 	if ev.Action == "closed" || pr.State == "closed" {
@@ -163,7 +153,7 @@ func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*O
 		return e.failFolders(ctx, ev.Repo, pr, folderProblems)
 	}
 	if touched == 0 {
-		out.Decision, out.ReasonCode, out.Reason = DecisionNoSchemaChange, "no-schema-change", "this pull request changes no schema"
+		out.Decision, out.ReasonCode, out.Reason = DecisionNoSchemaChange, ReasonNoSchemaChange, "this pull request changes no schema"
 		return out, e.neutral(ctx, ev.Repo, pr, out.Reason)
 	}
 	out.summarize(pr)
@@ -174,15 +164,15 @@ func (e *Engine) HandlePullRequest(ctx context.Context, ev PullRequestEvent) (*O
 func (o *Outcome) summarize(pr github.PullRequest) {
 	for _, d := range o.Databases {
 		if d.Conclusion == github.ConclusionFailure {
-			o.Decision, o.ReasonCode = DecisionFailed, "check-failed"
+			o.Decision, o.ReasonCode = DecisionFailed, ReasonCheckFailed
 			o.Reason = fmt.Sprintf("database %s: %s", d.Name, d.Reason)
 			return
 		}
 	}
 	if len(o.Databases) > 0 && o.Databases[0].DeployRequest == 0 {
-		o.Decision, o.ReasonCode = DecisionLintOnly, "lint-only"
+		o.Decision, o.ReasonCode = DecisionLintOnly, ReasonLintOnly
 		if pr.IsFork {
-			o.ReasonCode = "fork"
+			o.ReasonCode = ReasonFork
 		}
 		o.Reason = "linted only: no PlanetScale deploy request for this pull request"
 		return
@@ -194,7 +184,7 @@ func (o *Outcome) summarize(pr github.PullRequest) {
 			return
 		}
 	}
-	o.ReasonCode, o.Reason = "planned", "deploy request ready"
+	o.ReasonCode, o.Reason = ReasonPlanned, "deploy request ready"
 }
 
 func firstLine(s string) string {

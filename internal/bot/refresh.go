@@ -29,18 +29,6 @@ type RefreshGitHub interface {
 	OpenPullRequests(ctx context.Context, owner, repo string) ([]github.PullRequest, error)
 }
 
-// Decision and reason codes of Refresh.
-const (
-	DecisionRefreshed = "refreshed"
-	// ReasonFollowed: at least one deployment was found and brought up to date.
-	ReasonFollowed = "deployments-followed"
-	// ReasonNothingToFollow: no open pull request has a deployment to follow.
-	ReasonNothingToFollow = "no-deployment-in-progress"
-	// ReasonRefreshFailed: some pull requests could not be refreshed (the
-	// others were).
-	ReasonRefreshFailed = "refresh-failed"
-)
-
 // followStates are the deployment states Refresh follows: those that change
 // without anyone acting (movingStates, but not a deploy request's own checks:
 // "pending" is no deployment yet), and the two resting states that end by
@@ -314,7 +302,7 @@ func deploymentTook(dr *ps.DeployRequest) time.Duration {
 func (rf *refresh) restingOutcome(r *run, dr *ps.DeployRequest, section string) *Outcome {
 	do := r.outcome(dr)
 	do.Report = section
-	return &Outcome{Decision: DecisionDone, ReasonCode: dr.DeploymentState, Reason: human(dr.DeploymentState), Databases: []*DatabaseOutcome{do}}
+	return &Outcome{Decision: DecisionDone, ReasonCode: ReasonCode(dr.DeploymentState), Reason: human(dr.DeploymentState), Databases: []*DatabaseOutcome{do}}
 }
 
 // pollMoving polls the deployments still moving, all in one loop, until
