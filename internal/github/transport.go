@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ddlbot/ddlbot/internal/retry"
 )
 
 // Defaults of the retrying transport.
@@ -181,10 +183,8 @@ func (t *retryTransport) rateLimit(resp *http.Response, secondaryHits int) (*Rat
 	now := t.now()
 	if ra := strings.TrimSpace(h.Get("Retry-After")); ra != "" {
 		lim := &RateLimitError{Secondary: true}
-		if secs, err := strconv.ParseInt(ra, 10, 64); err == nil {
-			lim.Wait = time.Duration(max(secs, 1)) * time.Second
-		} else if when, err := http.ParseTime(ra); err == nil {
-			lim.Wait = max(when.Sub(now), time.Second)
+		if d, ok := retry.RetryAfter(ra, now); ok {
+			lim.Wait = max(d, time.Second)
 		} else {
 			lim.Wait = secondaryBackoff
 		}
@@ -297,9 +297,8 @@ func isDialError(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// backoff is the wait before retry attempt+1: exponential from one second,
-// capped at 30 s, with jitter over its upper half.
+// backoff is the wait before retry attempt+1: from one second, at most
+// 30 s (retry.Backoff).
 func backoff(attempt int) time.Duration {
-	d := min(backoffBase<<min(attempt, 10), backoffMax)
-	return d/2 + rand.N(d/2+1)
+	return retry.Backoff(attempt, backoffBase, backoffMax, rand.Float64())
 }

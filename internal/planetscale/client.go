@@ -298,19 +298,9 @@ func ambiguous(err error) bool {
 	return false
 }
 
-// backoff is the wait before retry number attempt+1: full jitter over
-// min(cap, base*2^attempt).
+// backoff is the wait before retry number attempt+1 (retry.Backoff).
 func (c *Client) backoff(attempt int) time.Duration {
-	d := retryBase
-	for i := 0; i < attempt && d < retryCap; i++ {
-		d *= 2
-	}
-	d = min(d, retryCap)
-	r := c.rand()
-	if r < 0 || r >= 1 {
-		r = 0.5
-	}
-	return time.Duration(r * float64(d))
+	return retry.Backoff(attempt, retryBase, retryCap, c.rand())
 }
 
 // waitRetry sleeps before a retry. It returns an error wrapping cause when
@@ -469,7 +459,7 @@ func (c *Client) apiError(r *request, resp *http.Response, raw []byte) *Error {
 		e.Message = cleanText(scalarString(body.Message), 500)
 	}
 	if v := resp.Header.Get("Retry-After"); v != "" {
-		if d, ok := parseRetryAfter(v, c.now()); ok {
+		if d, ok := retry.RetryAfter(v, c.now()); ok {
 			e.RetryAfter = d
 			e.retryAfterSet = true
 		}
@@ -510,27 +500,6 @@ func truncate(s string, limit int) string {
 		n++
 	}
 	return s
-}
-
-// parseRetryAfter reads delay-seconds or an HTTP-date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	var secs int64
-	if _, err := fmt.Sscanf(v, "%d", &secs); err == nil && fmt.Sprint(secs) == v {
-		if secs < 0 {
-			return 0, false
-		}
-		secs = min(secs, int64(24*time.Hour/time.Second))
-		return time.Duration(secs) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return d, true
-	}
-	return 0, false
 }
 
 // isLoopbackHost reports whether host (no port) is localhost or a loopback IP.

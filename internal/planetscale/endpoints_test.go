@@ -507,7 +507,7 @@ func TestCreatePasswordRetried429(t *testing.T) {
 	if _, err := h.c.CreatePassword(context.Background(), "o", "d", "b", CreatePasswordRequest{Role: RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
-	if len(h.requests()) != 2 || !reflect.DeepEqual(h.recordedSleeps(), []time.Duration{250 * time.Millisecond}) {
+	if len(h.requests()) != 2 || !reflect.DeepEqual(h.recordedSleeps(), []time.Duration{375 * time.Millisecond}) {
 		t.Errorf("%d requests, sleeps %v", len(h.requests()), h.recordedSleeps())
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 
 	"github.com/ddlbot/ddlbot/internal/redact"
+	"github.com/ddlbot/ddlbot/internal/retry"
 )
 
 // Runner runs one job. A FollowUp it returns is stored as a new job (a
@@ -149,16 +151,10 @@ func (p *pool) runOne(ctx context.Context, owner string, j *Job) {
 	log.Info("job done", "took", time.Since(start).Round(time.Millisecond))
 }
 
-// backoff is the wait before attempt+1 of a job: 10 s, doubling, at most
-// 10 minutes; GitHub and PlanetScale errors that reach here already
-// survived the clients' own retries.
+// backoff is the wait before attempt+1 of a job (attempt counts from 1):
+// 5-10 s, doubling, at most 10 minutes (retry.Backoff, jittered so that
+// replicas do not retry in step). GitHub and PlanetScale errors that reach
+// here already survived the clients' own retries.
 func backoff(attempt int) time.Duration {
-	d := 10 * time.Second
-	for range attempt - 1 {
-		d *= 2
-		if d >= 10*time.Minute {
-			return 10 * time.Minute
-		}
-	}
-	return d
+	return retry.Backoff(attempt-1, 10*time.Second, 10*time.Minute, rand.Float64())
 }
