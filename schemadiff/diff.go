@@ -216,14 +216,14 @@ func analyse(fromSchema, toSchema *Schema, ed vsd.EntityDiff, capable capabiliti
 			c.Entity = s.FromTables[0].Name.String()
 		}
 		c.Risks = append(c.Risks, Risk{Code: RiskDropsTable, DropsData: true,
-			Message: fmt.Sprintf("drops table %s and every row in it", quoteName(c.Entity))})
+			Message: fmt.Sprintf("drops table %s and every row in it", QuoteName(c.Entity))})
 	case *sqlparser.RenameTable:
 		c.Kind, c.Instant = RenameTable, true
 		if len(s.TablePairs) > 0 {
 			c.Entity, c.NewName = s.TablePairs[0].FromTable.Name.String(), s.TablePairs[0].ToTable.Name.String()
 		}
 		c.Risks = append(c.Risks, Risk{Code: RiskRenamesTable,
-			Message: fmt.Sprintf("renames table %s to %s: queries that use the old name fail once it runs", quoteName(c.Entity), quoteName(c.NewName))})
+			Message: fmt.Sprintf("renames table %s to %s: queries that use the old name fail once it runs", QuoteName(c.Entity), QuoteName(c.NewName))})
 	case *sqlparser.AlterTable:
 		c.Kind, c.Entity, c.alter = AlterTable, s.Table.Name.String(), s
 		ft, _ := from.(*vsd.CreateTableEntity)
@@ -316,10 +316,11 @@ func LineDiff(a, b string) string {
 	return strings.Join(out, "\n")
 }
 
-func quoteName(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
+// QuoteName back-quotes a MySQL identifier, doubling any backtick in it.
+func QuoteName(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
 
 func analyseAlter(c *Change, ft, tt *vsd.CreateTableEntity, alter *sqlparser.AlterTable, capable capabilities.CapableOf) {
-	table := quoteName(c.Entity)
+	table := QuoteName(c.Entity)
 	if ok, err := vsd.AlterTableCapableOfInstantDDL(alter, ft.CreateTable, capable); err == nil {
 		c.Instant = ok
 	}
@@ -342,13 +343,13 @@ func analyseAlter(c *Change, ft, tt *vsd.CreateTableEntity, alter *sqlparser.Alt
 		if nn, isRenamed := renamed[name]; isRenamed {
 			s.ColumnsRenamed = append(s.ColumnsRenamed, col.Name()+" → "+nn)
 			c.Risks = append(c.Risks, Risk{Code: RiskRenamesColumn, Column: col.Name(),
-				Message: fmt.Sprintf("renames column %s to %s in %s: queries that use the old name fail once it runs", quoteName(col.Name()), quoteName(nn), table)})
+				Message: fmt.Sprintf("renames column %s to %s in %s: queries that use the old name fail once it runs", QuoteName(col.Name()), QuoteName(nn), table)})
 			target, ok = tcols[strings.ToLower(nn)]
 		}
 		if !ok {
 			s.ColumnsDropped = append(s.ColumnsDropped, col.Name())
 			c.Risks = append(c.Risks, Risk{Code: RiskDropsColumn, Column: col.Name(), DropsData: true,
-				Message: fmt.Sprintf("drops column %s of %s and the data in it", quoteName(col.Name()), table)})
+				Message: fmt.Sprintf("drops column %s of %s and the data in it", QuoteName(col.Name()), table)})
 			continue
 		}
 		if columnDef(col) == columnDef(target) {
@@ -373,7 +374,7 @@ func analyseAlter(c *Change, ft, tt *vsd.CreateTableEntity, alter *sqlparser.Alt
 		s.ColumnsAdded = append(s.ColumnsAdded, col.Name())
 		if !col.IsNullable() && !col.HasDefault() && !col.IsAutoIncrement() && !col.IsGenerated() {
 			c.Risks = append(c.Risks, Risk{Code: RiskNotNullWithoutDefault, Column: col.Name(),
-				Message: fmt.Sprintf("adds NOT NULL column %s to %s without a default: existing rows get the type's implicit default, and inserts that omit the column fail", quoteName(col.Name()), table)})
+				Message: fmt.Sprintf("adds NOT NULL column %s to %s without a default: existing rows get the type's implicit default, and inserts that omit the column fail", QuoteName(col.Name()), table)})
 		}
 	}
 	analyseKeys(c, table, ft, tt)
@@ -397,7 +398,7 @@ func columnDef(c *vsd.ColumnDefinitionEntity) string {
 }
 
 func analyseColumnChange(c *Change, table string, from, to *vsd.ColumnDefinitionEntity) {
-	col := quoteName(to.Name())
+	col := QuoteName(to.Name())
 	if narrows, why := narrowing(from, to); narrows {
 		c.Risks = append(c.Risks, Risk{Code: RiskNarrowsColumn, Column: to.Name(), DropsData: true,
 			Message: fmt.Sprintf("changes %s.%s from %s to %s, which cannot hold every existing value (%s): values are cut or the change fails", table, col, columnType(from), columnType(to), why)})
@@ -474,7 +475,7 @@ func analyseKeys(c *Change, table string, ft, tt *vsd.CreateTableEntity) {
 		}
 		if k.IsUnique() && (!ok || !old.IsUnique() || def(old) != def(k)) {
 			c.Risks = append(c.Risks, Risk{Code: RiskAddsUniqueKey, Key: k.Name(),
-				Message: fmt.Sprintf("adds unique key %s on %s (%s): the change fails if existing rows hold duplicates", quoteName(k.Name()), table, strings.Join(k.ColumnNames(), ", "))})
+				Message: fmt.Sprintf("adds unique key %s on %s (%s): the change fails if existing rows hold duplicates", QuoteName(k.Name()), table, strings.Join(k.ColumnNames(), ", "))})
 		}
 	}
 	pkCols := func(k *vsd.IndexDefinitionEntity) string {
@@ -506,14 +507,14 @@ func analyseForeignKeys(c *Change, table string, ft, tt *vsd.CreateTableEntity) 
 		if old, ok := ffk[name]; !ok || old != tfk[name] {
 			s.ForeignKeysAdded = append(s.ForeignKeysAdded, name)
 			c.Risks = append(c.Risks, Risk{Code: RiskAddsForeignKey, Key: name,
-				Message: fmt.Sprintf("adds foreign key %s on %s: writes are checked against the parent table, and the change fails if existing rows break it", quoteName(name), table)})
+				Message: fmt.Sprintf("adds foreign key %s on %s: writes are checked against the parent table, and the change fails if existing rows break it", QuoteName(name), table)})
 		}
 	}
 	for _, name := range sortedKeys(ffk) {
 		if nd, ok := tfk[name]; !ok || nd != ffk[name] {
 			s.ForeignKeysDropped = append(s.ForeignKeysDropped, name)
 			c.Risks = append(c.Risks, Risk{Code: RiskDropsForeignKey, Key: name,
-				Message: fmt.Sprintf("drops foreign key %s of %s: the database stops enforcing that relationship", quoteName(name), table)})
+				Message: fmt.Sprintf("drops foreign key %s of %s: the database stops enforcing that relationship", QuoteName(name), table)})
 		}
 	}
 }

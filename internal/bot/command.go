@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	textclip "github.com/ddlbot/ddlbot/internal/clip"
+
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 	"github.com/ddlbot/ddlbot/internal/suggest"
 )
@@ -214,10 +216,7 @@ func containsString(list []string, s string) bool {
 // put in: without a backtick it cannot close the span, so it cannot inject
 // markdown or an @mention, whatever its length.
 func clip(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		s = string(r[:40]) + "…"
-	}
-	return strings.NewReplacer("`", "'", "\r", " ", "\n", " ").Replace(s)
+	return strings.NewReplacer("`", "'", "\r", " ", "\n", " ").Replace(textclip.Runes(s, 40))
 }
 
 // closestCommand returns a command within two edits of name, or "".

@@ -148,10 +148,10 @@ func failed(msg string) evaluation {
 func (s *Server) evaluate(db *database, dr *deployRequest, t time.Time, instantDDL bool) evaluation {
 	br, into := db.branch(dr.Branch), db.branch(dr.IntoBranch)
 	if br == nil {
-		return failed(fmt.Sprintf("Branch %s was deleted.", quote(dr.Branch)))
+		return failed(fmt.Sprintf("Branch %s was deleted.", schemadiff.QuoteName(dr.Branch)))
 	}
 	if into == nil {
-		return failed(fmt.Sprintf("Branch %s does not exist.", quote(dr.IntoBranch)))
+		return failed(fmt.Sprintf("Branch %s does not exist.", schemadiff.QuoteName(dr.IntoBranch)))
 	}
 	base, head, prod := s.sch.get(br.Base), s.sch.get(br.Schema), s.sch.get(into.Schema)
 	if base == nil || head == nil || prod == nil {
@@ -160,7 +160,7 @@ func (s *Server) evaluate(db *database, dr *deployRequest, t time.Time, instantD
 	ctx := context.Background()
 	changes, err := schemadiff.Compute(ctx, base, head, schemadiff.DiffOptions{})
 	if err != nil {
-		return failed(fmt.Sprintf("Could not diff branch %s against its base: %v", quote(br.Name), err))
+		return failed(fmt.Sprintf("Could not diff branch %s against its base: %v", schemadiff.QuoteName(br.Name), err))
 	}
 	res, err := s.merge(prod, head, changes)
 	if err != nil {
@@ -168,7 +168,7 @@ func (s *Server) evaluate(db *database, dr *deployRequest, t time.Time, instantD
 	}
 	diff, err := schemadiff.Compute(ctx, prod, res, schemadiff.DiffOptions{})
 	if err != nil {
-		return failed(fmt.Sprintf("Could not diff the result against %s: %v", quote(into.Name), err))
+		return failed(fmt.Sprintf("Could not diff the result against %s: %v", schemadiff.QuoteName(into.Name), err))
 	}
 	if diff.Empty() {
 		return evaluation{state: ps.StateNoChanges, result: into.Schema}
@@ -209,7 +209,7 @@ func conflictMessage(branchName, into string, err error) string {
 				entity = p.Origin.File
 			}
 			if entity != "" {
-				parts = append(parts, fmt.Sprintf("table %s: %s", quote(entity), p.Message))
+				parts = append(parts, fmt.Sprintf("table %s: %s", schemadiff.QuoteName(entity), p.Message))
 			} else {
 				parts = append(parts, p.Message)
 			}
@@ -218,7 +218,7 @@ func conflictMessage(branchName, into string, err error) string {
 		parts = append(parts, err.Error())
 	}
 	return fmt.Sprintf("Schema conflict: the changes of branch %s no longer apply to %s, which changed since the branch was created: %s.",
-		quote(branchName), quote(into), strings.Join(parts, "; "))
+		schemadiff.QuoteName(branchName), schemadiff.QuoteName(into), strings.Join(parts, "; "))
 }
 
 func operationName(k schemadiff.ChangeKind) string {
@@ -314,7 +314,7 @@ func (s *Server) startOperations(db *database, dr *deployRequest, t time.Time) {
 		if ev.checkErrors == nil {
 			msg := "The deploy request no longer passes the schema checks:"
 			for _, l := range ev.lint {
-				msg += fmt.Sprintf(" %s on table %s: %s.", l.LintError, quote(l.TableName), l.ErrorDescription)
+				msg += fmt.Sprintf(" %s on table %s: %s.", l.LintError, schemadiff.QuoteName(l.TableName), l.ErrorDescription)
 			}
 			ev.checkErrors = &msg
 		}
@@ -366,7 +366,7 @@ func (s *Server) operationsDone(db *database, dr *deployRequest, t time.Time) {
 func (s *Server) applyResult(db *database, dr *deployRequest, t time.Time) bool {
 	into := db.branch(dr.IntoBranch)
 	if into == nil || s.sch.get(dr.D.Result) == nil {
-		dr.D.CheckErrors = ptr(fmt.Sprintf("Branch %s no longer exists.", quote(dr.IntoBranch)))
+		dr.D.CheckErrors = ptr(fmt.Sprintf("Branch %s no longer exists.", schemadiff.QuoteName(dr.IntoBranch)))
 		dr.D.FinishedAt = &t
 		setState(dr, ps.StateCompleteError, t)
 		s.emit(db, ps.EventDeployRequestErrored, t, s.renderDR(db, dr, t, s.apiURL))
@@ -513,4 +513,3 @@ func approved(dr *deployRequest) bool {
 	return false
 }
 
-func quote(name string) string { return "`" + strings.ReplaceAll(name, "`", "``") + "`" }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/ddlbot/ddlbot/internal/clip"
 	"log/slog"
 	"net"
 	"net/url"
@@ -118,7 +119,7 @@ type StatementError struct {
 // Error names the statement (1-based), quotes its start and gives the
 // server's error.
 func (e *StatementError) Error() string {
-	return fmt.Sprintf("planetscale: statement %d of %d failed: %q: %v", e.Index+1, e.Total, truncate(oneLine(e.Statement), statementShown), e.Err)
+	return fmt.Sprintf("planetscale: statement %d of %d failed: %q: %v", e.Index+1, e.Total, clip.Runes(oneLine(e.Statement), statementShown), e.Err)
 }
 
 // Unwrap returns the underlying error (errors.As finds *mysql.MySQLError).

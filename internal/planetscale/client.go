@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ddlbot/ddlbot/internal/clip"
 	"github.com/ddlbot/ddlbot/internal/retry"
 	"io"
 	"log/slog"
@@ -487,19 +488,7 @@ func cleanText(s string, limit int) string {
 		return r
 	}, s)
 	s = strings.Join(strings.Fields(s), " ")
-	return truncate(s, limit)
-}
-
-// truncate cuts s to at most limit runes, marking the cut with "…".
-func truncate(s string, limit int) string {
-	n := 0
-	for i := range s {
-		if n == limit {
-			return s[:i] + "…"
-		}
-		n++
-	}
-	return s
+	return clip.Runes(s, limit)
 }
 
 // isLoopbackHost reports whether host (no port) is localhost or a loopback IP.

@@ -2,6 +2,7 @@ package mysqlsrv
 
 import (
 	"context"
+	textclip "github.com/ddlbot/ddlbot/internal/clip"
 	"io"
 	"log/slog"
 	"runtime/debug"
@@ -117,17 +118,7 @@ func (h *handler) ComBinlogDumpGTID(*mysql.Conn, string, uint64, replication.GTI
 }
 
 // clip shortens s to at most n bytes for logs and messages.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !isRuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+func clip(s string, n int) string { return textclip.Bytes(s, n) }
 
 // queryRun is one query of one connection.
 type queryRun struct {
