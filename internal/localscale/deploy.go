@@ -512,4 +512,3 @@ func approved(dr *deployRequest) bool {
 	}
 	return false
 }
-
