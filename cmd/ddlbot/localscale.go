@@ -127,9 +127,7 @@ func runLocalscale(ctx context.Context, a *app, args []string) int {
 	fmt.Fprintf(a.stdout, "export PLANETSCALE_SERVICE_TOKEN_ID=%s\n", id)
 	fmt.Fprintf(a.stdout, "export PLANETSCALE_SERVICE_TOKEN=%s\n", tok)
 
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	hs, served := serveLocalscale(srv, ln, logger)
 	select {
 	case <-ctx.Done():
 	case err := <-served:

@@ -290,7 +290,7 @@ func (r *run) lintBlocks(ctx context.Context) (res *check.Result, why string, er
 	if !check.FailsOn(res.Findings, failOn) {
 		return res, "", nil
 	}
-	if n := countSeverity(res.Findings, lint.Error); n > 0 {
+	if n := lint.Summarize(res.Findings).Errors; n > 0 {
 		return res, fmt.Sprintf("the change has %d lint error(s); see the plan comment.", n), nil
 	}
 	return res, fmt.Sprintf("the change has lint findings at or above `lint.fail_on` (%s); see the plan comment.", failOn), nil
@@ -593,16 +593,6 @@ func (r *run) approved(ctx context.Context) (string, bool) {
 			need, schemadiff.MarkdownCode(short(r.pr.HeadSHA)), got), false
 	}
 	return "", true
-}
-
-func countSeverity(fs []lint.Finding, s lint.Severity) int {
-	n := 0
-	for _, f := range fs {
-		if f.Severity == s {
-			n++
-		}
-	}
-	return n
 }
 
 // earlierDeployment finds the newest deploy request of this pull request's

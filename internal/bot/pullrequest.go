@@ -334,15 +334,8 @@ func failingOn(cfg *config.Config) lint.Severity {
 // reports, for one database. Failures end up in the report, not as errors:
 // the check run must say what went wrong.
 func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequest, cfg *config.Config, db config.Database, res *check.Result) *DatabaseOutcome {
-	do := &DatabaseOutcome{Name: db.Name, Findings: res.Findings}
-	for _, f := range res.Findings {
-		switch f.Severity {
-		case lint.Error:
-			do.Errors++
-		case lint.Warning:
-			do.Warnings++
-		}
-	}
+	sum := lint.Summarize(res.Findings)
+	do := &DatabaseOutcome{Name: db.Name, Findings: res.Findings, Errors: sum.Errors, Warnings: sum.Warnings}
 	failLint := check.FailsOn(res.Findings, failingOn(cfg))
 	ck := e.startCheck(ctx, repo, pr, db.Name)
 	sev, _ := Severities(cfg) // checked by analyse, which ran before

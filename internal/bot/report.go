@@ -121,15 +121,8 @@ func (r *report) reason(conclusion string) string {
 func plainText(s string) string { return strings.ReplaceAll(s, "`", "") }
 
 func (r *report) counts() (errs, warns int) {
-	for _, f := range r.res.Findings {
-		switch f.Severity {
-		case lint.Error:
-			errs++
-		case lint.Warning:
-			warns++
-		}
-	}
-	return errs, warns
+	s := lint.Summarize(r.res.Findings)
+	return s.Errors, s.Warnings
 }
 
 func (r *report) render() string {

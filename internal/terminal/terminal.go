@@ -14,9 +14,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"sync"
 
+	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/github"
 )
 
@@ -61,12 +63,9 @@ type CheckRun struct {
 	Annotations []github.Annotation
 }
 
-// configNames are the names the engine looks for its configuration under.
-var configNames = map[string]bool{".ddlbot.yml": true, ".ddlbot.yaml": true}
-
 func (g *GitHub) configPath() string {
 	if g.ConfigPath == "" {
-		return ".ddlbot.yml"
+		return config.FileName
 	}
 	return path.Clean(g.ConfigPath)
 }
@@ -96,7 +95,7 @@ func (g *GitHub) FileContent(ctx context.Context, _, _, ref, p string) ([]byte, 
 	if p == g.configPath() && g.Config != nil {
 		return append([]byte(nil), g.Config...), nil
 	}
-	if configNames[p] || p == g.configPath() {
+	if slices.Contains(config.FileNames, p) || p == g.configPath() {
 		return nil, fmt.Errorf("%s: %w", p, fs.ErrNotExist)
 	}
 	side, err := g.side(ref)
