@@ -398,7 +398,7 @@ func (r *actionRun) finish(out *bot.Outcome, s actionSettings) int {
 		if i > 0 {
 			b.WriteString("\n---\n\n")
 		}
-		b.WriteString(visibleReport(d.Report))
+		b.WriteString(d.Visible())
 		if d.CheckRunID == 0 {
 			r.annotate(d.Findings)
 		}
@@ -501,19 +501,6 @@ func (r *actionRun) annotate(findings []lint.Finding) {
 	}
 }
 
-// visibleReport drops the hidden marker and state lines of a report: the job
-// summary shows what the sticky comment shows.
-func visibleReport(report string) string {
-	lines := strings.Split(report, "\n")
-	out := lines[:0]
-	for _, l := range lines {
-		if t := strings.TrimSpace(l); strings.HasPrefix(t, "<!-- ddlbot:") && strings.HasSuffix(t, "-->") {
-			continue
-		}
-		out = append(out, l)
-	}
-	return strings.TrimLeft(strings.Join(out, "\n"), "\n")
-}
 
 func escapeLine(s string) string {
 	return strings.NewReplacer("<", "&lt;", ">", "&gt;", "\n", " ").Replace(s)

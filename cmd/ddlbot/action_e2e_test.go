@@ -475,7 +475,7 @@ func contains(t *testing.T, what, got string, wants ...string) {
 }
 
 // visible is what markdown shows of a report (no hidden lines).
-func visible(body string) string { return visibleReport(body) }
+func visible(body string) string { return bot.VisibleReport(body) }
 
 // TestActionPullRequestLifecycle: open → push → duplicate delivery → closed,
 // reading files through the API (the workspace is not a git checkout).

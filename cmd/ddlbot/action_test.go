@@ -319,7 +319,7 @@ func checkWorkflow(t *testing.T, data []byte) {
 
 func TestVisibleReportAndUnmarkdown(t *testing.T) {
 	rep := "<!-- ddlbot:plan db=app -->\n<!-- ddlbot:state {\"v\":1} -->\n\n### ddlbot · `app`\n\n> [!CAUTION]\n> branch ddlbot\\-pr\\-7 did not become ready within 2s \\(last state\\: pending\\) &lt;x&gt;\n\ntext <!-- ddlbot:keep --> here\n"
-	got := visibleReport(rep)
+	got := bot.VisibleReport(rep)
 	if strings.Contains(got, "ddlbot:state") || strings.Contains(got, "ddlbot:plan") || !strings.HasPrefix(got, "### ddlbot") || !strings.Contains(got, "<!-- ddlbot:keep --> here") {
 		t.Errorf("visibleReport:\n%s", got)
 	}

@@ -69,6 +69,24 @@ type DatabaseOutcome struct {
 	CheckRunID int64
 }
 
+// Visible is the report as a reader of the sticky comment sees it: without
+// the hidden marker and state lines (for a job summary, a terminal).
+func (d *DatabaseOutcome) Visible() string { return VisibleReport(d.Report) }
+
+// VisibleReport drops the hidden ddlbot lines (<!-- ddlbot:... -->) of a
+// report.
+func VisibleReport(report string) string {
+	lines := strings.Split(report, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if t := strings.TrimSpace(l); strings.HasPrefix(t, "<!-- ddlbot:") && strings.HasSuffix(t, "-->") {
+			continue
+		}
+		out = append(out, l)
+	}
+	return strings.TrimLeft(strings.Join(out, "\n"), "\n")
+}
+
 // LintErrors and LintWarnings add up the databases' findings.
 func (o *Outcome) LintErrors() (errs, warns int) {
 	for _, d := range o.Databases {
