@@ -501,7 +501,6 @@ func (r *actionRun) annotate(findings []lint.Finding) {
 	}
 }
 
-
 func escapeLine(s string) string {
 	return strings.NewReplacer("<", "&lt;", ">", "&gt;", "\n", " ").Replace(s)
 }
