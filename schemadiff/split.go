@@ -90,6 +90,9 @@ func (s *Source) Position(offset int) Origin {
 	return Origin{File: s.Name, Offset: offset, Line: lo + 1, Column: col}
 }
 
+// Lines is the number of lines of the text: one more than its newlines.
+func (s *Source) Lines() int { return len(s.lineStarts) }
+
 // Line returns the text of a 1-based line without its newline ("" when out of range).
 func (s *Source) Line(n int) string {
 	if n < 1 || n > len(s.lineStarts) {

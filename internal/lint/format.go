@@ -149,7 +149,7 @@ const snippetIndent = "    "
 // "^" at the column and "~" through the end column (or to the end of the line
 // when the finding spans several lines).
 func writeSnippet(b *bytes.Buffer, s *schemadiff.Source, f Finding) {
-	if f.Line < 1 || f.Line > strings.Count(s.Text, "\n")+1 {
+	if f.Line < 1 || f.Line > s.Lines() {
 		return
 	}
 	line := s.Line(f.Line)

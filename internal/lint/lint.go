@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"iter"
 	"regexp"
 	"sort"
 	"strings"
@@ -80,6 +81,74 @@ type Pass struct {
 	changed  map[string]bool
 	// tableChanges is Diff's table changes by name (see tableChangeFor).
 	tableChanges map[string]*schemadiff.Change
+	// index is shared by every rule of a run.
+	index *statementIndex
+}
+
+// statementIndex indexes the linted statements once per run, so that placing
+// a finding looks at the statements about its entity rather than at all of
+// them (which made lint quadratic in the schema's size).
+type statementIndex struct {
+	stmts []schemadiff.Statement
+	// touching lists, per entity, the indexes of the statements that
+	// create, alter, drop or rename it (see touchedEntities), ascending.
+	touching map[string][]int
+	// at lists the statements starting at a file offset.
+	at map[fileOffset][]int
+	// patterns caches compiled regular expressions by their text: rules
+	// look for the same few shapes of pattern once per finding.
+	patterns map[string]compiled
+}
+
+type compiled struct {
+	re  *regexp.Regexp
+	err error
+}
+
+// compile is regexp.Compile, once per pattern and run.
+func (p *Pass) compile(pattern string) (*regexp.Regexp, error) {
+	c, ok := p.index.patterns[pattern]
+	if !ok {
+		c.re, c.err = regexp.Compile(pattern)
+		p.index.patterns[pattern] = c
+	}
+	return c.re, c.err
+}
+
+type fileOffset struct {
+	file   string
+	offset int
+}
+
+func newStatementIndex(stmts []schemadiff.Statement) *statementIndex {
+	ix := &statementIndex{stmts: stmts, touching: map[string][]int{}, at: make(map[fileOffset][]int, len(stmts)), patterns: map[string]compiled{}}
+	for i, st := range stmts {
+		for _, name := range touchedEntities(st.AST) {
+			l := ix.touching[name]
+			if len(l) == 0 || l[len(l)-1] != i {
+				ix.touching[name] = append(l, i)
+			}
+		}
+		k := fileOffset{st.Origin.File, st.Origin.Offset}
+		ix.at[k] = append(ix.at[k], i)
+	}
+	return ix
+}
+
+// touching returns the indexes into Statements of the statements that
+// create, alter, drop or rename the entity, in order.
+func (p *Pass) touching(entity string) []int { return p.index.touching[entity] }
+
+// lastTouching returns the statements that touch the entity, last first.
+func (p *Pass) lastTouching(entity string) iter.Seq[schemadiff.Statement] {
+	return func(yield func(schemadiff.Statement) bool) {
+		l := p.touching(entity)
+		for i := len(l) - 1; i >= 0; i-- {
+			if !yield(p.Statements[l[i]]) {
+				return
+			}
+		}
+	}
 }
 
 // Rule is the rule being run.
@@ -213,11 +282,7 @@ func (p *Pass) Locate(entity, needle string) schemadiff.Origin {
 		if !withNeedle && needle == "" {
 			break
 		}
-		for i := len(p.Statements) - 1; i >= 0; i-- {
-			st := p.Statements[i]
-			if !statementTouches(st.AST, entity) {
-				continue
-			}
+		for st := range p.lastTouching(entity) {
 			if needle == "" {
 				return st.Origin
 			}
@@ -226,7 +291,7 @@ func (p *Pass) Locate(entity, needle string) schemadiff.Origin {
 				// KEY clause (`REFERENCES doctors (id)`): not this table's.
 				continue
 			}
-			if o, ok := findWord(st, needle); ok {
+			if o, ok := p.findWord(st, needle); ok {
 				return o
 			}
 			if !withNeedle {
@@ -236,7 +301,7 @@ func (p *Pass) Locate(entity, needle string) schemadiff.Origin {
 	}
 	if p.Head != nil {
 		if o, ok := p.Head.ChangedAt(entity); ok {
-			return refine(o, p.Statements, needle)
+			return p.refine(o, needle)
 		}
 		if o, ok := p.Head.DroppedAt(entity); ok {
 			return o
@@ -273,71 +338,69 @@ func alterMentions(a *sqlparser.AlterTable, needle string) bool {
 }
 
 // refine narrows an origin to needle when it is a statement we have.
-func refine(o schemadiff.Origin, stmts []schemadiff.Statement, needle string) schemadiff.Origin {
+func (p *Pass) refine(o schemadiff.Origin, needle string) schemadiff.Origin {
 	if needle == "" {
 		return o
 	}
-	for _, st := range stmts {
-		if st.Origin.File == o.File && st.Origin.Offset == o.Offset {
-			if r, ok := findWord(st, needle); ok {
-				return r
-			}
+	for _, i := range p.index.at[fileOffset{o.File, o.Offset}] {
+		if r, ok := p.findWord(p.Statements[i], needle); ok {
+			return r
 		}
 	}
 	return o
 }
 
-// statementTouches reports whether a statement creates, alters, drops or
-// renames the entity.
-func statementTouches(ast sqlparser.Statement, entity string) bool {
+// touchedEntities lists the tables and views a statement creates, alters,
+// drops or renames (from and to).
+func touchedEntities(ast sqlparser.Statement) []string {
 	switch s := ast.(type) {
 	case *sqlparser.CreateTable:
-		return s.Table.Name.String() == entity
+		return []string{s.Table.Name.String()}
 	case *sqlparser.AlterTable:
-		if s.Table.Name.String() == entity {
-			return true
-		}
+		out := []string{s.Table.Name.String()}
 		for _, o := range s.AlterOptions {
-			if r, ok := o.(*sqlparser.RenameTableName); ok && r.Table.Name.String() == entity {
-				return true
+			if r, ok := o.(*sqlparser.RenameTableName); ok {
+				out = append(out, r.Table.Name.String())
 			}
 		}
+		return out
 	case *sqlparser.DropTable:
-		for _, t := range s.FromTables {
-			if t.Name.String() == entity {
-				return true
-			}
-		}
+		return tableNameStrings(s.FromTables)
 	case *sqlparser.RenameTable:
+		out := make([]string, 0, 2*len(s.TablePairs))
 		for _, pr := range s.TablePairs {
-			if pr.FromTable.Name.String() == entity || pr.ToTable.Name.String() == entity {
-				return true
-			}
+			out = append(out, pr.FromTable.Name.String(), pr.ToTable.Name.String())
 		}
+		return out
 	case *sqlparser.CreateView:
-		return s.ViewName.Name.String() == entity
+		return []string{s.ViewName.Name.String()}
 	case *sqlparser.AlterView:
-		return s.ViewName.Name.String() == entity
+		return []string{s.ViewName.Name.String()}
 	case *sqlparser.DropView:
-		for _, t := range s.FromTables {
-			if t.Name.String() == entity {
-				return true
-			}
-		}
+		return tableNameStrings(s.FromTables)
 	}
-	return false
+	return nil
+}
+
+func tableNameStrings(ts sqlparser.TableNames) []string {
+	out := make([]string, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, t.Name.String())
+	}
+	return out
 }
 
 // findWord finds identifier needle in a statement's text (case-insensitive,
 // whole word, optionally back-quoted) and returns its exact origin. A needle
 // that also names the statement's own table (a column called like its table)
 // is looked for after the statement head, so the column is found, not the table.
-func findWord(st schemadiff.Statement, needle string) (schemadiff.Origin, bool) {
-	re, err := regexp.Compile("(?i)(^|[^A-Za-z0-9_$])(`?" + regexp.QuoteMeta(needle) + "`?)($|[^A-Za-z0-9_$])")
+func (p *Pass) findWord(st schemadiff.Statement, needle string) (schemadiff.Origin, bool) {
+	re, err := p.compile("(?i)(^|[^A-Za-z0-9_$])(`?" + regexp.QuoteMeta(needle) + "`?)($|[^A-Za-z0-9_$])")
 	if err != nil || st.Source == nil {
 		return schemadiff.Origin{}, false
 	}
-	ms := re.FindAllStringSubmatchIndex(st.SQL, -1)
+	// Only the first two matches are ever used.
+	ms := re.FindAllStringSubmatchIndex(st.SQL, 2)
 	if len(ms) == 0 {
 		return schemadiff.Origin{}, false
 	}
@@ -377,6 +440,7 @@ func Run(in *Input) []Finding {
 		}
 	}
 	byTable := tableChanges(in.Diff)
+	index := newStatementIndex(in.Statements)
 	for _, r := range Rules() {
 		sev := r.Severity
 		if s, ok := in.Severities[r.ID]; ok {
@@ -386,7 +450,7 @@ func Run(in *Input) []Finding {
 			continue
 		}
 		var fs []Finding
-		p := &Pass{Input: in, rule: r, findings: &fs, changed: changed, tableChanges: byTable}
+		p := &Pass{Input: in, rule: r, findings: &fs, changed: changed, tableChanges: byTable, index: index}
 		runRule(p)
 		for i := range fs {
 			fs[i].Severity = sev

@@ -20,12 +20,8 @@ func locateFirst(p *Pass, entity string, needles ...string) schemadiff.Origin {
 		if n == "" {
 			continue
 		}
-		for i := len(p.Statements) - 1; i >= 0; i-- {
-			st := p.Statements[i]
-			if !statementTouches(st.AST, entity) {
-				continue
-			}
-			if o, ok := findWord(st, n); ok {
+		for st := range p.lastTouching(entity) {
+			if o, ok := p.findWord(st, n); ok {
 				return o
 			}
 		}
@@ -42,21 +38,24 @@ func locateFirst(p *Pass, entity string, needles ...string) schemadiff.Origin {
 // firstColumn ("UNIQUE KEY (`email`)"), or at the word PRIMARY for the primary
 // key. It falls back to Locate(table, name).
 func locateKey(p *Pass, table, name, firstColumn string) schemadiff.Origin {
-	var res []*regexp.Regexp
+	var pats []string
 	if strings.EqualFold(name, "PRIMARY") {
-		res = append(res, regexp.MustCompile(`(?i)\b()(PRIMARY)\b`))
+		pats = append(pats, `(?i)\b()(PRIMARY)\b`)
 	} else {
 		q := regexp.QuoteMeta(name)
-		res = append(res, regexp.MustCompile("(?i)\\b(?:KEY|INDEX|UNIQUE|CONSTRAINT)\\s+(?:KEY\\s+|INDEX\\s+)?()(`?"+q+"`?)(?:\\s|\\(|$)"))
+		pats = append(pats, "(?i)\\b(?:KEY|INDEX|UNIQUE|CONSTRAINT)\\s+(?:KEY\\s+|INDEX\\s+)?()(`?"+q+"`?)(?:\\s|\\(|$)")
 		if firstColumn != "" {
 			c := regexp.QuoteMeta(firstColumn)
-			res = append(res, regexp.MustCompile("(?i)\\b()((?:UNIQUE\\s+)?(?:KEY|INDEX|UNIQUE))\\s*\\(\\s*`?"+c+"`?\\s*[,)(]"))
+			pats = append(pats, "(?i)\\b()((?:UNIQUE\\s+)?(?:KEY|INDEX|UNIQUE))\\s*\\(\\s*`?"+c+"`?\\s*[,)(]")
 		}
 	}
-	for _, re := range res {
-		for i := len(p.Statements) - 1; i >= 0; i-- {
-			st := p.Statements[i]
-			if st.Source == nil || !statementTouches(st.AST, table) {
+	for _, pat := range pats {
+		re, err := p.compile(pat)
+		if err != nil {
+			continue // cannot happen: the names are quoted
+		}
+		for st := range p.lastTouching(table) {
+			if st.Source == nil {
 				continue
 			}
 			for _, m := range re.FindAllStringSubmatchIndex(st.SQL, -1) {

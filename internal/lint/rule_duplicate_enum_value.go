@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/ddlbot/ddlbot/schemadiff"
@@ -155,13 +154,12 @@ func enumEqual(id collations.ID, a, b string) bool {
 // ENUM(...) or SET(...) list in the latest linted statement that defines the
 // column with one.
 func locateEnumLiteral(p *Pass, table, column string, n int) (schemadiff.Origin, bool) {
-	re, err := regexp.Compile("(?i)" + psWord(column) + `\s*(?:enum|set)\s*\(`)
+	re, err := p.compile("(?i)" + psWord(column) + `\s*(?:enum|set)\s*\(`)
 	if err != nil {
 		return schemadiff.Origin{}, false
 	}
-	for i := len(p.Statements) - 1; i >= 0; i-- {
-		st := p.Statements[i]
-		if st.Source == nil || st.AST == nil || !statementTouches(st.AST, table) {
+	for st := range p.lastTouching(table) {
+		if st.Source == nil || st.AST == nil {
 			continue
 		}
 		for _, m := range re.FindAllStringIndex(st.SQL, -1) {

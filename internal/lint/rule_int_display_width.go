@@ -32,7 +32,7 @@ var ruleIntDisplayWidth = &Rule{
 					continue
 				}
 				at := st.Origin
-				if o, ok := findWord(st, c.Name()); ok {
+				if o, ok := p.findWord(st, c.Name()); ok {
 					at = o
 				}
 				p.Report(at, "column %s.%s is %s: integer display widths are deprecated and do not limit the values; write %s",

@@ -60,7 +60,7 @@ var ruleInvalidCharset = &Rule{
 					needle = via
 				}
 				at := st.Origin
-				if w, ok := findWord(st, needle); ok {
+				if w, ok := p.findWord(st, needle); ok {
 					at = w
 				}
 				p.Report(at, "CONVERT TO CHARACTER SET %s%s: %s", cs, viaCollation(via), charsetAllowedText)

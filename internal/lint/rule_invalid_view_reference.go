@@ -196,7 +196,7 @@ func viewMentioning(p *Pass, name string) (schemadiff.Origin, string, bool) {
 		default:
 			continue
 		}
-		if o, ok := findWord(st, name); ok {
+		if o, ok := p.findWord(st, name); ok {
 			return o, view, true
 		}
 	}
@@ -211,7 +211,7 @@ func viewBlameColumn(p *Pass, column string) (schemadiff.Origin, bool) {
 		if _, ok := st.AST.(*sqlparser.AlterTable); !ok {
 			continue
 		}
-		if o, ok := findWord(st, column); ok {
+		if o, ok := p.findWord(st, column); ok {
 			return o, true
 		}
 	}

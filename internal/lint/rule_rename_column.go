@@ -33,7 +33,7 @@ var ruleRenameColumn = &Rule{
 					}
 					seen[key(table, rn[0])] = true
 					at := st.Origin
-					if o, ok := findWord(st, rn[0]); ok {
+					if o, ok := p.findWord(st, rn[0]); ok {
 						at = o
 					}
 					p.Report(at, "%s", renameColumnMessage(p, table, rn[0], rn[1]))

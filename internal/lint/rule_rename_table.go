@@ -25,7 +25,7 @@ var ruleRenameTable = &Rule{
 		// them as a drop and a create.
 		h := newTableHistory()
 		for _, st := range p.Statements {
-			for _, rn := range tableRenamesIn(st) {
+			for _, rn := range tableRenamesIn(p, st) {
 				if h.existedBefore(p, rn.from) && !seen[key(rn.from, rn.to)] {
 					seen[key(rn.from, rn.to)] = true
 					p.Report(rn.at, "%s", renameTableMessage(p, rn.from, rn.to))
@@ -60,13 +60,13 @@ type tableRename struct {
 
 // tableRenamesIn lists the table renames a statement makes, each positioned
 // at the old name (RENAME TABLE) or at the RENAME keyword (ALTER TABLE).
-func tableRenamesIn(st schemadiff.Statement) []tableRename {
+func tableRenamesIn(p *Pass, st schemadiff.Statement) []tableRename {
 	var out []tableRename
 	switch s := st.AST.(type) {
 	case *sqlparser.RenameTable:
 		for _, pr := range s.TablePairs {
 			rn := tableRename{from: pr.FromTable.Name.String(), to: pr.ToTable.Name.String(), at: st.Origin}
-			if o, ok := findWord(st, rn.from); ok {
+			if o, ok := p.findWord(st, rn.from); ok {
 				rn.at = o
 			}
 			out = append(out, rn)
@@ -75,7 +75,7 @@ func tableRenamesIn(st schemadiff.Statement) []tableRename {
 		for _, o := range s.AlterOptions {
 			if r, ok := o.(*sqlparser.RenameTableName); ok {
 				rn := tableRename{from: s.Table.Name.String(), to: r.Table.Name.String(), at: st.Origin}
-				if o, ok := findWord(st, "RENAME"); ok {
+				if o, ok := p.findWord(st, "RENAME"); ok {
 					rn.at = o
 				}
 				out = append(out, rn)
@@ -100,13 +100,6 @@ func renameTableMessage(p *Pass, from, to string) string {
 
 // anyStatementTouches reports whether a linted statement creates, alters, drops or
 // renames the entity.
-func anyStatementTouches(p *Pass, entity string) bool {
-	for _, st := range p.Statements {
-		if statementTouches(st.AST, entity) {
-			return true
-		}
-	}
-	return false
-}
+func anyStatementTouches(p *Pass, entity string) bool { return len(p.touching(entity)) > 0 }
 
 func init() { register(ruleRenameTable) }

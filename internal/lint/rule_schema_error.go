@@ -2,6 +2,7 @@ package lint
 
 import (
 	"regexp"
+	"slices"
 
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
@@ -77,7 +78,7 @@ func problemLocate(p *Pass, pr schemadiff.Problem, entity, needle string, patter
 	}
 	linted := pr.Origin.Line > 0 && problemInLintedFiles(p, pr.Origin)
 	if linted && needle != "" {
-		if o := refine(pr.Origin, p.Statements, needle); o != pr.Origin {
+		if o := p.refine(pr.Origin, needle); o != pr.Origin {
 			return o, true
 		}
 	}
@@ -89,7 +90,7 @@ func problemLocate(p *Pass, pr schemadiff.Problem, entity, needle string, patter
 		}
 		if p.Head != nil {
 			if o, ok := p.Head.DroppedAt(blame); ok && problemInLintedFiles(p, o) {
-				return refine(o, p.Statements, blame), true
+				return p.refine(o, blame), true
 			}
 		}
 	}
@@ -110,15 +111,24 @@ func problemLocate(p *Pass, pr schemadiff.Problem, entity, needle string, patter
 func psLocateSeq(p *Pass, entity string, patterns ...string) (schemadiff.Origin, bool) {
 	res := make([]*regexp.Regexp, 0, len(patterns))
 	for _, pat := range patterns {
-		re, err := regexp.Compile("(?i)" + pat)
+		re, err := p.compile("(?i)" + pat)
 		if err != nil {
 			return schemadiff.Origin{}, false
 		}
 		res = append(res, re)
 	}
-	for i := len(p.Statements) - 1; i >= 0; i-- {
-		st := p.Statements[i]
-		if st.Source == nil || st.AST == nil || (entity != "" && !statementTouches(st.AST, entity)) {
+	candidates := p.lastTouching(entity)
+	if entity == "" {
+		candidates = func(yield func(schemadiff.Statement) bool) {
+			for _, st := range slices.Backward(p.Statements) {
+				if !yield(st) {
+					return
+				}
+			}
+		}
+	}
+	for st := range candidates {
+		if st.Source == nil || st.AST == nil {
 			continue
 		}
 		if start, end, ok := psMatchSeq(st.SQL, res); ok {
