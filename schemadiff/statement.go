@@ -87,8 +87,11 @@ func (e *SyntaxError) Text(quote func(string) string) string {
 	return msg
 }
 
-var reUnsupported = regexp.MustCompile(`(?is)^\s*(?:create|drop|alter)\s+(?:or\s+replace\s+)?(?:definer\s*=\s*\S+\s+)?(?:sql\s+security\s+\w+\s+)?(?:aggregate\s+)?(database|schema|trigger|procedure|function|event|server|logfile\s+group|tablespace|spatial\s+reference\s+system|resource\s+group|user|role)\b` +
-	`|^\s*(lock\s+tables?|unlock\s+tables?|grant|revoke|call|install\s+plugin|uninstall\s+plugin|rename\s+user|begin\s+not\s+atomic)\b`)
+// One ^ before the alternation: with a ^ in each branch the regexp package
+// does not see the pattern as anchored and tries it at every offset of the
+// statement.
+var reUnsupported = regexp.MustCompile(`(?is)^\s*(?:(?:create|drop|alter)\s+(?:or\s+replace\s+)?(?:definer\s*=\s*\S+\s+)?(?:sql\s+security\s+\w+\s+)?(?:aggregate\s+)?(database|schema|trigger|procedure|function|event|server|logfile\s+group|tablespace|spatial\s+reference\s+system|resource\s+group|user|role)\b` +
+	`|(lock\s+tables?|unlock\s+tables?|grant|revoke|call|install\s+plugin|uninstall\s+plugin|rename\s+user|begin\s+not\s+atomic)\b)`)
 
 var reNonSchema = regexp.MustCompile(`(?is)^\s*(insert|replace|update|delete|select|with|set|use|truncate|load|call|do|handler|start\s+transaction|begin|commit|rollback|savepoint|release|flush|analyze|optimize|repair|check|checksum|show|explain|describe|desc|prepare|execute|deallocate|kill|purge|reset)\b`)
 

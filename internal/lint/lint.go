@@ -395,12 +395,21 @@ func tableNameStrings(ts sqlparser.TableNames) []string {
 // that also names the statement's own table (a column called like its table)
 // is looked for after the statement head, so the column is found, not the table.
 func (p *Pass) findWord(st schemadiff.Statement, needle string) (schemadiff.Origin, bool) {
-	re, err := p.compile("(?i)(^|[^A-Za-z0-9_$])(`?" + regexp.QuoteMeta(needle) + "`?)($|[^A-Za-z0-9_$])")
-	if err != nil || st.Source == nil {
+	if st.Source == nil {
 		return schemadiff.Origin{}, false
 	}
 	// Only the first two matches are ever used.
-	ms := re.FindAllStringSubmatchIndex(st.SQL, 2)
+	ms, ok := wordMatches(st.SQL, needle, 2)
+	if !ok {
+		re, err := p.compile(wordPattern(needle))
+		if err != nil {
+			return schemadiff.Origin{}, false
+		}
+		ms = nil
+		for _, m := range re.FindAllStringSubmatchIndex(st.SQL, 2) {
+			ms = append(ms, [2]int{m[4], m[5]})
+		}
+	}
 	if len(ms) == 0 {
 		return schemadiff.Origin{}, false
 	}
@@ -408,7 +417,7 @@ func (p *Pass) findWord(st schemadiff.Statement, needle string) (schemadiff.Orig
 	if len(ms) > 1 && strings.EqualFold(needle, statementEntity(st.AST)) {
 		m = ms[1]
 	}
-	return st.Source.Span(st.Origin.Offset+m[4], st.Origin.Offset+m[5]), true
+	return st.Source.Span(st.Origin.Offset+m[0], st.Origin.Offset+m[1]), true
 }
 
 // statementEntity is the table or view a CREATE or ALTER names in its head.
