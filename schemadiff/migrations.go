@@ -68,22 +68,9 @@ var (
 // ReadMigrations reads the migration files of dir in fsys in the given format
 // (FormatAuto detects it) and returns them in apply order with the format used.
 func ReadMigrations(fsys fs.FS, dir string, format Format) ([]MigrationFile, Format, error) {
-	entries, err := fs.ReadDir(fsys, dir)
+	files, names, err := readMigrationTexts(fsys, dir)
 	if err != nil {
-		return nil, format, fmt.Errorf("read migrations folder %q: %w", dir, err)
-	}
-	files := map[string]string{}
-	var names []string
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(strings.ToLower(e.Name()), ".sql") {
-			continue
-		}
-		b, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err != nil {
-			return nil, format, fmt.Errorf("read migration %q: %w", path.Join(dir, e.Name()), err)
-		}
-		files[e.Name()] = string(b)
-		names = append(names, e.Name())
+		return nil, format, err
 	}
 	if format == "" || format == FormatAuto {
 		format = DetectFormat(files)
@@ -111,6 +98,38 @@ func ReadMigrations(fsys fs.FS, dir string, format Format) ([]MigrationFile, For
 		}
 	}
 	return out, format, nil
+}
+
+// DetectMigrationsFormat is the format ReadMigrations detects for dir.
+func DetectMigrationsFormat(fsys fs.FS, dir string) (Format, error) {
+	files, _, err := readMigrationTexts(fsys, dir)
+	if err != nil {
+		return FormatAuto, err
+	}
+	return DetectFormat(files), nil
+}
+
+// readMigrationTexts reads the .sql files of dir, by name, and lists the names
+// in directory order.
+func readMigrationTexts(fsys fs.FS, dir string) (map[string]string, []string, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read migrations folder %q: %w", dir, err)
+	}
+	files := map[string]string{}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(strings.ToLower(e.Name()), ".sql") {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, nil, fmt.Errorf("read migration %q: %w", path.Join(dir, e.Name()), err)
+		}
+		files[e.Name()] = string(b)
+		names = append(names, e.Name())
+	}
+	return files, names, nil
 }
 
 // DetectFormat guesses the migrations format from file names and contents.

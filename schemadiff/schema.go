@@ -225,6 +225,7 @@ func (b *Builder) problem(kind ProblemKind, st Statement, entity string, err err
 }
 
 func (b *Builder) applyOne(st Statement) {
+	idx := len(b.s.Statements)
 	b.s.Statements = append(b.s.Statements, st)
 	switch st.Kind {
 	case KindInvalid:
@@ -256,12 +257,25 @@ func (b *Builder) applyOne(st Statement) {
 			b.problem(ProblemApply, st, "", nil, "%s: could not be applied (internal error in schema engine: %v)", st.What, r)
 		}
 	}()
+	if b.s.env.lean {
+		// applyAST may use (and change) the tree instead of a copy.
+		defer func() { b.s.Statements[idx].AST = nil }()
+	}
 	if err := b.applyAST(st); err != nil {
 		if b.cascade(err) {
 			return
 		}
 		b.problem(ProblemApply, st, entityOf(err), err, "%s: %s", st.What, describeVitessError(err))
 	}
+}
+
+// own returns a statement's tree for applyAST to change: a copy, unless the
+// environment is lean and the statement gives its tree up (see Env.Lean).
+func own[T sqlparser.SQLNode](b *Builder, n T) T {
+	if b.s.env.lean {
+		return n
+	}
+	return sqlparser.Clone(n)
 }
 
 // reCreateTableName finds the table of a CREATE TABLE that did not parse.
@@ -354,7 +368,7 @@ func (b *Builder) applyAST(st Statement) error {
 			}
 			return b.duplicate(name)
 		}
-		s = sqlparser.Clone(s)
+		s = own(b, s)
 		s.Table.Qualifier = sqlparser.NewIdentifierCS("")
 		if s.OptLike != nil {
 			src := b.s.Table(s.OptLike.LikeTable.Name.String())
@@ -382,7 +396,7 @@ func (b *Builder) applyAST(st Statement) error {
 			}
 			return &vsd.ApplyTableNotFoundError{Table: name}
 		}
-		s = sqlparser.Clone(s)
+		s = own(b, s)
 		s.Table.Qualifier = sqlparser.NewIdentifierCS("")
 		b.canonicalAlter(t, s)
 		newName := name
@@ -443,7 +457,7 @@ func (b *Builder) applyAST(st Statement) error {
 		if b.s.Table(name) != nil {
 			return b.duplicate(name)
 		}
-		s = sqlparser.Clone(s)
+		s = own(b, s)
 		s.ViewName.Qualifier = sqlparser.NewIdentifierCS("")
 		s.IsReplace = false
 		normalizeView(s)

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"vitess.io/vitess/go/vt/sqlparser"
@@ -98,13 +101,45 @@ var reNonSchema = regexp.MustCompile(`(?is)^\s*(insert|replace|update|delete|sel
 // ParseChunks parses each chunk of a source. It never fails and never panics:
 // a statement that does not parse comes back with Kind KindInvalid and a
 // positioned SyntaxError.
+//
+// Large sources are parsed on every CPU: each chunk is parsed on its own, and
+// the statements come back in chunk order, so the result is the same.
 func (e *Env) ParseChunks(src *Source, chunks []Chunk) []Statement {
-	out := make([]Statement, 0, len(chunks))
-	for _, c := range chunks {
-		out = append(out, e.parseChunk(src, c))
+	out := make([]Statement, len(chunks))
+	workers := min(runtime.GOMAXPROCS(0), len(chunks)/parallelChunks)
+	if workers < 2 {
+		for i, c := range chunks {
+			out[i] = e.parseChunk(src, c)
+		}
+		return out
 	}
+	var (
+		next atomic.Int64 // the next batch of chunks to take
+		wg   sync.WaitGroup
+	)
+	const batch = 32
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				start := int(next.Add(batch)) - batch
+				if start >= len(chunks) {
+					return
+				}
+				for i := start; i < min(start+batch, len(chunks)); i++ {
+					out[i] = e.parseChunk(src, chunks[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	return out
 }
+
+// parallelChunks is how many chunks per worker make parsing on several
+// CPUs worth starting goroutines for.
+const parallelChunks = 64
 
 // ParseSource splits and parses a whole source.
 func (e *Env) ParseSource(src *Source) []Statement {
@@ -113,6 +148,13 @@ func (e *Env) ParseSource(src *Source) []Statement {
 
 func (e *Env) parseChunk(src *Source, c Chunk) (st Statement) {
 	st = Statement{Chunk: c, Source: src}
+	// Never a panic: chunks are parsed on other goroutines, where one would end the process.
+	defer func() {
+		if r := recover(); r != nil {
+			st.Kind, st.AST = KindInvalid, nil
+			st.Err = &SyntaxError{Origin: c.Origin, Message: fmt.Sprintf("the SQL parser failed on this statement (%v)", r)}
+		}
+	}()
 	if clientCommandLen(c.SQL) > 0 {
 		st.Kind, st.What = KindUnsupported, strings.Join(strings.Fields(c.SQL), " ")
 		return st
@@ -122,12 +164,6 @@ func (e *Env) parseChunk(src *Source, c Chunk) (st Statement) {
 		st.What = unsupportedWhat(c.SQL, m)
 		return st
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			st.Kind, st.AST = KindInvalid, nil
-			st.Err = &SyntaxError{Origin: c.Origin, Message: fmt.Sprintf("the SQL parser failed on this statement (%v)", r)}
-		}
-	}()
 	text, edits := rewriteTypeSynonyms(c.SQL)
 	ast, err := e.parser.ParseStrictDDL(text)
 	if err != nil {

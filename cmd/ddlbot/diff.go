@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/gitfs"
@@ -62,14 +63,27 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(usageError{err.Error()})
 	}
-	var schemas [2]*schemadiff.Schema
+	env = env.Lean() // diff never lints: the statements' trees are not kept
+	// The two sides load on their own goroutines (the Env is safe for
+	// that); errors are reported in argument order.
+	var (
+		schemas [2]*schemadiff.Schema
+		errs    [2]error
+		wg      sync.WaitGroup
+	)
 	for i, spec := range args {
-		s, err := a.loadSpec(ctx, env, spec, mf)
-		if err != nil {
-			fmt.Fprintf(a.stderr, "ddlbot: %s does not load:\n%v\n", spec, err)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			schemas[i], errs[i] = a.loadSpec(ctx, env, spec, mf)
+		}()
+	}
+	wg.Wait()
+	for i, spec := range args {
+		if errs[i] != nil {
+			fmt.Fprintf(a.stderr, "ddlbot: %s does not load:\n%v\n", spec, errs[i])
 			return exitUsage
 		}
-		schemas[i] = s
 	}
 	d, err := schemadiff.Compute(ctx, schemas[0], schemas[1], schemadiff.DiffOptions{DetectRenames: *renames})
 	if err != nil {

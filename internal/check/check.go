@@ -12,6 +12,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/ddlbot/ddlbot/internal/lint"
 	"github.com/ddlbot/ddlbot/schemadiff"
@@ -107,13 +108,32 @@ func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result
 		return nil, fmt.Errorf("schema path %q: expected a %s", t.Path, map[bool]string{true: "folder", false: ".sql file"}[layout != LayoutFile])
 	}
 	res := &Result{Target: t, Layout: layout, Format: t.Format, Env: env, sources: map[string]*schemadiff.Source{}}
-	res.Head, res.Format, err = load(env, head, p, layout, t.Format)
+	format := t.Format
+	if layout == LayoutMigrations && (format == "" || format == schemadiff.FormatAuto) {
+		// The base is read in the head's format: settle it first, so the
+		// two sides can load at the same time.
+		if format, err = schemadiff.DetectMigrationsFormat(head, p); err != nil {
+			return nil, err
+		}
+	}
+	var (
+		wg       sync.WaitGroup
+		baseLoad = base != nil && exists(base, p)
+	)
+	if baseLoad {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res.Base, _, res.BaseErr = load(env, base, p, layout, format)
+		}()
+	}
+	res.Head, res.Format, err = load(env, head, p, layout, format)
+	wg.Wait()
 	if res.Head == nil {
 		return nil, err
 	}
 	if base != nil {
-		if exists(base, p) {
-			res.Base, _, res.BaseErr = load(env, base, p, layout, res.Format)
+		if baseLoad {
 			if res.Base == nil {
 				return nil, fmt.Errorf("base schema: %w", res.BaseErr)
 			}
