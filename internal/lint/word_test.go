@@ -35,7 +35,7 @@ func TestWordMatches(t *testing.T) {
 		{"CREATE TABLE t (id int, `name` varchar(10))", "name", [][2]int{{24, 30}}},
 		{"ALTER TABLE users ADD COLUMN users int", "USERS", [][2]int{{12, 17}, {29, 34}}},
 		{"col col", "col", [][2]int{{0, 3}}}, // the separator belongs to the first match
-		{"`a``b`", "a", [][2]int{{0, 3}}}, // the second quote is the separator
+		{"`a``b`", "a", [][2]int{{0, 3}}},    // the second quote is the separator
 		{"x `a`b", "a", [][2]int{{2, 4}}},
 		{"a_b a", "a", [][2]int{{4, 5}}},
 		{"$a a$", "a", nil},
