@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/ddlbot/ddlbot/internal/bot"
+	"github.com/ddlbot/ddlbot/internal/check"
 	"github.com/ddlbot/ddlbot/internal/gitfs"
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
@@ -38,6 +39,7 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 	renames := fset.Bool("detect-renames", false, "detect renamed tables and columns instead of showing drop + add")
 	exitCode := fset.Bool("exit-code", false, "exit with 1 when the schemas differ")
 	prof := addProfileFlags(fset)
+	limitsFlags := addLimitFlags(fset)
 	args, err := parseFlags(fset, args)
 	if err != nil {
 		return a.flagError(fset, err)
@@ -64,6 +66,10 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 		return a.fail(usageError{err.Error()})
 	}
 	env = env.Lean() // diff never lints: the statements' trees are not kept
+	limits, err := limitsFlags.apply(schemadiff.DefaultLimits())
+	if err != nil {
+		return a.fail(err)
+	}
 	// The two sides load on their own goroutines (the Env is safe for
 	// that); errors are reported in argument order.
 	var (
@@ -75,7 +81,7 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			schemas[i], errs[i] = a.loadSpec(ctx, env, spec, mf)
+			schemas[i], errs[i] = a.loadSpec(ctx, env, spec, mf, limits)
 		}()
 	}
 	wg.Wait()
@@ -106,7 +112,7 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 }
 
 // loadSpec loads a folder, a file or REF:PATH.
-func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf schemadiff.Format) (*schemadiff.Schema, error) {
+func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf schemadiff.Format, limits schemadiff.Limits) (*schemadiff.Schema, error) {
 	var (
 		fsys   fs.FS
 		dir, p string
@@ -148,6 +154,16 @@ func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf
 		// A single file at a ref: MapFS knows files, and folders by their files.
 		return nil, err
 	}
+	// Before anything is read (detecting the layout reads the folder's files).
+	if err := check.CheckLimits(fsys, p, false, limits); err != nil {
+		return nil, err
+	}
+	migrations := st.IsDir() && schemadiff.IsMigrationsDir(fsys, p)
+	if st.IsDir() && !migrations {
+		if err := check.CheckLimits(fsys, p, true, limits); err != nil {
+			return nil, err
+		}
+	}
 	var s *schemadiff.Schema
 	switch {
 	case !st.IsDir():
@@ -159,7 +175,7 @@ func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf
 		if err != nil {
 			return nil, err
 		}
-	case schemadiff.IsMigrationsDir(fsys, p):
+	case migrations:
 		s, _, err = env.LoadMigrations(fsys, p, mf)
 	default:
 		s, err = env.LoadDeclarative(fsys, p)

@@ -42,6 +42,7 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	mysqlVersion := fset.String("mysql-version", "", "MySQL version to parse for, for PATHs not in the config (default "+schemadiff.DefaultMySQLVersion+")")
 	allowFK := fset.Bool("allow-foreign-keys", false, "for PATHs not in the config: the database allows foreign keys")
 	prof := addProfileFlags(fset)
+	limitsFlags := addLimitFlags(fset)
 	paths, err := parseFlags(fset, args)
 	if err != nil {
 		return a.flagError(fset, err)
@@ -65,6 +66,10 @@ func runLint(ctx context.Context, a *app, args []string) int {
 		return a.fail(err)
 	}
 	severities, err := bot.Severities(cfg)
+	if err != nil {
+		return a.fail(err)
+	}
+	limits, err := limitsFlags.apply(cfg.Limits)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -95,7 +100,7 @@ func runLint(ctx context.Context, a *app, args []string) int {
 			}
 			baseFS = m
 		}
-		res, err := check.Run(ctx, t.Target, baseFS, head, check.Options{Severities: severities})
+		res, err := check.Run(ctx, t.Target, baseFS, head, check.Options{Severities: severities, Limits: limits})
 		if err != nil {
 			return a.fail(fmt.Errorf("%s: %w", t.Describe(), err))
 		}

@@ -328,7 +328,7 @@ func (e *Engine) analyse(ctx context.Context, repo Repo, pr github.PullRequest, 
 	if err != nil {
 		return nil, err
 	}
-	res, err := check.Run(ctx, Target(db), base, head, check.Options{Severities: sev})
+	res, err := check.Run(ctx, Target(db), base, head, check.Options{Severities: sev, Limits: cfg.Limits})
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", db.Name, err)
 	}

@@ -48,6 +48,8 @@ type Target struct {
 type Options struct {
 	Severities    map[string]lint.Severity
 	DetectRenames bool
+	// Limits bound what each side may read (zero fields: the defaults).
+	Limits schemadiff.Limits
 }
 
 // Result is what a check found.
@@ -93,6 +95,10 @@ func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("schema path %q: %w", t.Path, err)
 	}
+	// Before anything is read: detecting the layout reads the folder's files.
+	if err := CheckLimits(head, p, false, opts.Limits); err != nil {
+		return nil, err
+	}
 	layout := t.Layout
 	if layout == "" || layout == LayoutAuto {
 		switch {
@@ -106,6 +112,17 @@ func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result
 	}
 	if st.IsDir() == (layout == LayoutFile) {
 		return nil, fmt.Errorf("schema path %q: expected a %s", t.Path, map[bool]string{true: "folder", false: ".sql file"}[layout != LayoutFile])
+	}
+	if layout == LayoutDeclarative {
+		// Schema folders are read with their subfolders.
+		if err := CheckLimits(head, p, true, opts.Limits); err != nil {
+			return nil, err
+		}
+	}
+	if base != nil && exists(base, p) {
+		if err := CheckLimits(base, p, layout == LayoutDeclarative, opts.Limits); err != nil {
+			return nil, fmt.Errorf("base schema: %w", err)
+		}
 	}
 	res := &Result{Target: t, Layout: layout, Format: t.Format, Env: env, sources: map[string]*schemadiff.Source{}}
 	format := t.Format
@@ -257,4 +274,18 @@ func (t Target) Describe() string {
 		return fmt.Sprintf("database %s (%s)", t.Name, t.Path)
 	}
 	return strings.TrimSuffix(t.Path, "/")
+}
+
+// LimitsHint says how to raise a limit, for the error a schema over one gets.
+const LimitsHint = "a schema this large is refused so that it cannot exhaust the machine's memory; if it is meant to be this large, raise the limit with limits.%s in .ddlbot.yml or --%s"
+
+// CheckLimits is schemadiff.CheckLimits with the way to raise a limit that
+// is passed added to its error.
+func CheckLimits(fsys fs.FS, p string, recursive bool, l schemadiff.Limits) error {
+	err := schemadiff.CheckLimits(fsys, p, recursive, l)
+	var le *schemadiff.LimitError
+	if errors.As(err, &le) {
+		return fmt.Errorf("%w: "+LimitsHint, err, le.Limit, strings.ReplaceAll(le.Limit, "_", "-"))
+	}
+	return err
 }

@@ -51,6 +51,8 @@ type Config struct {
 	Databases []Database
 	Lint      Lint
 	Deploy    Deploy
+	// Limits bound what loading each database's schema may read.
+	Limits schemadiff.Limits
 }
 
 // Database is one PlanetScale database and the folder in the repository that
@@ -201,7 +203,8 @@ var FileNames = []string{FileName, ".ddlbot.yaml"}
 // no databases, and defaults everywhere else.
 func Default() *Config {
 	return &Config{
-		Lint: Lint{FailOn: DefaultFailOn},
+		Lint:   Lint{FailOn: DefaultFailOn},
+		Limits: schemadiff.DefaultLimits(),
 		Deploy: Deploy{
 			MinPermission:     DefaultMinPermission,
 			RequiredApprovals: DefaultRequiredApprovals,

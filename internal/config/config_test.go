@@ -261,7 +261,7 @@ func TestParseErrors(t *testing.T) {
 			want: []string{
 				`3:3: unknown key "failon" in lint (did you mean "fail_on"?)`,
 				`5:3: unknown key "teams" in deploy (known keys: min_permission, allowed_teams, allow_forks, required_approvals, gated, instant, base_branches, accept_drift, drop_unknown_tables, on_merge, backup, backup_retention)`,
-				`6:1: unknown key "version" at the top level (known keys: databases, lint, deploy)`,
+				`6:1: unknown key "version" at the top level (known keys: databases, lint, deploy, limits)`,
 			},
 		},
 		{
@@ -297,7 +297,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "top level not a mapping",
 			in:   lines("- name: app"),
-			want: []string{`1:1: expected a mapping of keys (databases, lint, deploy) at the top level, got a list`},
+			want: []string{`1:1: expected a mapping of keys (databases, lint, deploy, limits) at the top level, got a list`},
 		},
 		{
 			name: "sections not mappings",
@@ -537,6 +537,16 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`3:13: invalid YAML: unknown anchor 'nope' referenced`},
 		},
 		{
+			name: "bad limits",
+			in:   lines(schemaDB, "limits:", "  max_file_size: 12 parsecs", "  max_files: 0", "  max_total_size: [1]", "  max_size: 1"),
+			want: []string{
+				`3:18: limits.max_file_size: invalid size "12 parsecs": unknown unit "parsecs" (use KB, MB, GB, KiB, MiB or GiB)`,
+				`4:14: limits.max_files: must be 1 or more, got 0`,
+				`5:19: limits.max_total_size: expected a size such as 64MiB, got a list`,
+				`6:3: unknown key "max_size" in limits (did you mean "max_files"?)`,
+			},
+		},
+		{
 			name: "many problems sorted by position",
 			in: lines("deploy:", "  required_approvals: -3", "databases:", "  - name: a", "  - name: a", "    schema: s",
 				"lint: {fail_on: never}"),
@@ -624,6 +634,27 @@ func TestLimits(t *testing.T) {
 			t.Errorf("last problem = %q, want %q", last, want)
 		}
 	})
+}
+
+// TestSchemaLimits reads the limits section: sizes as bytes or with a unit,
+// the defaults for what is not set.
+func TestSchemaLimits(t *testing.T) {
+	cfg, err := Parse(file, []byte("databases: [{name: app, schema: db}]\nlimits:\n  max_file_size: 100MB\n  max_files: 200000\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := schemadiff.DefaultLimits()
+	want.MaxFileSize, want.MaxFiles = 100_000_000, 200000
+	if cfg.Limits != want {
+		t.Errorf("limits = %+v, want %+v", cfg.Limits, want)
+	}
+	if Default().Limits != schemadiff.DefaultLimits() {
+		t.Errorf("Default().Limits = %+v", Default().Limits)
+	}
+	cfg, err = Parse(file, []byte("databases: [{name: app, schema: db}]\nlimits: {max_total_size: 1048576}\n"), Options{})
+	if err != nil || cfg.Limits.MaxTotalSize != 1<<20 || cfg.Limits.MaxFileSize != schemadiff.DefaultLimits().MaxFileSize {
+		t.Errorf("limits = %+v, %v", cfg.Limits, err)
+	}
 }
 
 func TestEmptyFileIsDefault(t *testing.T) {

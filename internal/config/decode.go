@@ -18,10 +18,11 @@ import (
 // Keys of each mapping, in the order the documentation lists them; the order
 // is also the order of "known keys" hints.
 var (
-	topKeys      = []string{"databases", "lint", "deploy"}
+	topKeys      = []string{"databases", "lint", "deploy", "limits"}
 	databaseKeys = []string{"name", "organization", "database", "production_branch", "schema", "migrations",
 		"migration_format", "mysql_version", "allow_foreign_keys", "ignore_tables"}
 	lintKeys   = []string{"rules", "fail_on"}
+	limitsKeys = []string{"max_file_size", "max_files", "max_total_size"}
 	deployKeys = []string{"min_permission", "allowed_teams", "allow_forks", "required_approvals", "gated", "instant", "base_branches", "accept_drift", "drop_unknown_tables", "on_merge", "backup", "backup_retention"}
 )
 
@@ -138,7 +139,7 @@ func (d *decoder) parse(data []byte) *Config {
 		return cfg // a document of only comments, or "---"
 	}
 	if root.Kind != yaml.MappingNode {
-		d.errorf(root, "expected a mapping of keys (databases, lint, deploy) at the top level, got %s", describe(root))
+		d.errorf(root, "expected a mapping of keys (databases, lint, deploy, limits) at the top level, got %s", describe(root))
 		return cfg
 	}
 
@@ -152,6 +153,8 @@ func (d *decoder) parse(data []byte) *Config {
 			d.lint(p.value, &cfg.Lint)
 		case "deploy":
 			d.deploy(p.value, &cfg.Deploy)
+		case "limits":
+			d.limits(p.value, &cfg.Limits)
 		}
 	}
 	// A file exists to configure databases; one without any is a mistake
@@ -517,6 +520,60 @@ func (d *decoder) deploy(n *yaml.Node, dp *Deploy) {
 			}
 		}
 	}
+}
+
+// limits decodes the limits section into l, which holds the defaults.
+func (d *decoder) limits(n *yaml.Node, l *schemadiff.Limits) {
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "limits: expected a mapping (%s), got %s", strings.Join(limitsKeys, ", "), describe(n))
+		return
+	}
+	for _, p := range d.pairs(n, "in limits", limitsKeys, "") {
+		field := "limits." + p.key.Value
+		if isNull(p.value) {
+			continue
+		}
+		switch p.key.Value {
+		case "max_file_size":
+			if v, ok := d.size(p.value, field); ok {
+				l.MaxFileSize = v
+			}
+		case "max_total_size":
+			if v, ok := d.size(p.value, field); ok {
+				l.MaxTotalSize = v
+			}
+		case "max_files":
+			if v, ok := d.integer(p.value, field); ok {
+				if v < 1 {
+					d.errorf(p.value, "%s: must be 1 or more, got %d", field, v)
+				} else {
+					l.MaxFiles = v
+				}
+			}
+		}
+	}
+}
+
+// size reads a size in bytes: a whole number, or a string with a unit
+// (64MiB; see schemadiff.ParseSize). It must be at least 1.
+func (d *decoder) size(n *yaml.Node, field string) (int64, bool) {
+	if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!str") {
+		d.errorf(n, "%s: expected a size such as 64MiB, got %s", field, describe(n))
+		return 0, false
+	}
+	v, err := schemadiff.ParseSize(n.Value)
+	if err != nil {
+		d.errorf(n, "%s: %v", field, err)
+		return 0, false
+	}
+	if v < 1 {
+		d.errorf(n, "%s: must be at least 1 byte", field)
+		return 0, false
+	}
+	return v, true
 }
 
 // gitBranches reads deploy.base_branches: git branch names or path.Match

@@ -138,6 +138,22 @@
 //     1000 and a unit, h (hours), d (days), w (weeks), mo (months) or y
 //     (years), such as 12h or 2w. Default: 7d.
 //
+// # limits
+//
+// What loading one database's schema may read, at the base and at the head.
+// Parsing holds about fifty times the SQL's size in memory, so a schema past
+// a limit is refused, naming the file or folder and the limit, before any
+// of it is read. Sizes are bytes, or a number with KB, MB, GB (powers of
+// 1000) or KiB, MiB, GiB (powers of 1024), such as 64MiB. `ddlbot lint` and
+// `ddlbot diff` take the same limits as --max-file-size, --max-files and
+// --max-total-size.
+//
+//   - max_file_size: the most one .sql file may hold. Default: 32MiB.
+//   - max_files: the most .sql files the schema or migrations folder may
+//     have (a schema folder's subfolders count). Default: 10000.
+//   - max_total_size: the most all of them may hold together.
+//     Default: 64MiB.
+//
 // The configuration that governs a pull request is always the one on the
 // repository's default branch: neither the pull request's own nor its base
 // branch's (a branch the author may have pushed) decides who may deploy.

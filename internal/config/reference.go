@@ -26,7 +26,7 @@ type Key struct {
 }
 
 var (
-	reDocSection = regexp.MustCompile(`^# (databases|lint|deploy)\b`)
+	reDocSection = regexp.MustCompile(`^# (databases|lint|deploy|limits)\b`)
 	reDocBullet  = regexp.MustCompile(`^  - ([a-z_]+): (.*)$`)
 	reDocDefault = regexp.MustCompile(`Default: (.*?)\.(?:\s|$)`)
 )
@@ -100,6 +100,9 @@ func DecodedKeys() []string {
 	}
 	for _, k := range deployKeys {
 		out = append(out, "deploy."+k)
+	}
+	for _, k := range limitsKeys {
+		out = append(out, "limits."+k)
 	}
 	return out
 }

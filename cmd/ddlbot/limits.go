@@ -1,0 +1,52 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+
+	"github.com/ddlbot/ddlbot/schemadiff"
+)
+
+// limitFlags are --max-file-size, --max-files and --max-total-size: the
+// limits of the configuration's limits section, for one run.
+type limitFlags struct {
+	fileSize, files, totalSize *string
+}
+
+func addLimitFlags(fs *flag.FlagSet) *limitFlags {
+	d := schemadiff.DefaultLimits()
+	return &limitFlags{
+		fileSize:  fs.String("max-file-size", "", "the most one .sql file may hold, such as 64MiB (default: limits.max_file_size, else "+schemadiff.FormatSize(d.MaxFileSize)+")"),
+		files:     fs.String("max-files", "", fmt.Sprintf("the most .sql files a schema may have (default: limits.max_files, else %d)", d.MaxFiles)),
+		totalSize: fs.String("max-total-size", "", "the most a schema's .sql files may hold together (default: limits.max_total_size, else "+schemadiff.FormatSize(d.MaxTotalSize)+")"),
+	}
+}
+
+// apply overrides the configured limits with the flags given.
+func (f *limitFlags) apply(l schemadiff.Limits) (schemadiff.Limits, error) {
+	for _, s := range []struct {
+		name, value string
+		to          *int64
+	}{{"max-file-size", *f.fileSize, &l.MaxFileSize}, {"max-total-size", *f.totalSize, &l.MaxTotalSize}} {
+		if s.value == "" {
+			continue
+		}
+		v, err := schemadiff.ParseSize(s.value)
+		if err == nil && v < 1 {
+			err = fmt.Errorf("must be at least 1 byte")
+		}
+		if err != nil {
+			return l, usageError{fmt.Sprintf("--%s: %v", s.name, err)}
+		}
+		*s.to = v
+	}
+	if *f.files != "" {
+		v, err := strconv.Atoi(*f.files)
+		if err != nil || v < 1 {
+			return l, usageError{fmt.Sprintf("--max-files: want a whole number, 1 or more, got %q", *f.files)}
+		}
+		l.MaxFiles = v
+	}
+	return l, nil
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSchemaLimits checks that a schema past a limit ends with an error
+// naming the file or folder, the limit and how to raise it, before anything
+// is parsed: a sparse 100 MB file (no disk written, never read), a folder
+// with more files than allowed, and a limit set in .ddlbot.yml.
+func TestSchemaLimits(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"small/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
+	huge := filepath.Join(dir, "huge", "dump.sql")
+	if err := os.MkdirAll(filepath.Dir(huge), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(100 << 20); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	many := map[string]string{}
+	for i := range 101 {
+		many[fmt.Sprintf("many/%04d_t%d.sql", i, i)] = fmt.Sprintf("CREATE TABLE t%d (id int PRIMARY KEY);\n", i)
+	}
+	write(t, dir, many)
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"lint a 100 MB file", []string{"lint", "huge/dump.sql"}, []string{"huge/dump.sql: 100 MiB, more than the 32 MiB one file may have (max_file_size)", "limits.max_file_size in .ddlbot.yml or --max-file-size"}},
+		{"lint its folder", []string{"lint", "huge"}, []string{"huge/dump.sql: 100 MiB", "max_file_size"}},
+		{"diff to it", []string{"diff", "small", "huge"}, []string{"huge does not load", "huge/dump.sql: 100 MiB", "--max-file-size"}},
+		{"diff from it", []string{"diff", filepath.Join(dir, "huge", "dump.sql"), "small"}, []string{"dump.sql: 100 MiB", "max_file_size"}},
+		{"lint too many files", []string{"lint", "--max-files", "100", "many"}, []string{"many: more than 100 .sql files, the most a schema may have (max_files)", "--max-files"}},
+		{"diff too many files", []string{"diff", "--max-files", "100", "small", "many"}, []string{"many: more than 100 .sql files", "limits.max_files"}},
+		{"lint too much SQL", []string{"lint", "--max-total-size", "1KiB", "many"}, []string{"many: its .sql files hold more than 1 KiB, the most a schema may have (max_total_size)"}},
+		{"a bad size", []string{"lint", "--max-file-size", "lots", "small"}, []string{`--max-file-size: invalid size "lots"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := ddlbot(t, dir, tc.args...)
+			if r.code != 2 {
+				t.Errorf("exit %d, want 2\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+				}
+			}
+			if strings.Contains(r.stderr, "panic") || strings.Contains(r.stderr, "goroutine") {
+				t.Errorf("crashed:\n%s", r.stderr)
+			}
+		})
+	}
+
+	// Within the limits (raised by flag): a result.
+	if r := ddlbot(t, dir, "lint", "--max-files", "101", "many"); r.code != 0 || !strings.Contains(r.stdout, "no findings") {
+		t.Errorf("lint within the limits: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := ddlbot(t, dir, "diff", "--max-files", "101", "small", "many"); r.code != 0 || !strings.Contains(r.stdout, "CREATE TABLE `t100`") {
+		t.Errorf("diff within the limits: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// The configuration's limits, and a flag over them.
+	write(t, dir, map[string]string{".ddlbot.yml": "databases:\n  - name: app\n    schema: many\nlimits:\n  max_total_size: 2KiB\n"})
+	r := ddlbot(t, dir, "lint")
+	if r.code != 2 || !strings.Contains(r.stderr, "more than 2 KiB") || !strings.Contains(r.stderr, "limits.max_total_size") {
+		t.Errorf("configured limit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := ddlbot(t, dir, "lint", "--max-total-size", "1MB"); r.code > 1 {
+		t.Errorf("--max-total-size over the configured limit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
