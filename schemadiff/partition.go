@@ -133,8 +133,14 @@ func diffGroups(from, to *Schema, detectRenames bool) [][]string {
 }
 
 // sameEntity compares two entities by their canonical CREATE statement.
+// Statements that are equal node for node print the same, so most
+// unchanged entities are told apart without printing either.
 func sameEntity(a, b vsd.Entity) bool {
-	return sqlparser.CanonicalString(a.Create().Statement()) == sqlparser.CanonicalString(b.Create().Statement())
+	sa, sb := a.Create().Statement(), b.Create().Statement()
+	if sqlparser.Equals.SQLNode(sa, sb) {
+		return true
+	}
+	return sqlparser.CanonicalString(sa) == sqlparser.CanonicalString(sb)
 }
 
 // subSchema builds a Vitess schema from copies of some entities of s (copies,

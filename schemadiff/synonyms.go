@@ -33,7 +33,7 @@ type sqlToken struct {
 // tokenize splits a statement into tokens. It is linear and never fails: an
 // unterminated quote or comment runs to the end of the text.
 func tokenize(sql string) []sqlToken {
-	var out []sqlToken
+	out := make([]sqlToken, 0, len(sql)/5+4) // DDL runs about five bytes a token
 	i := 0
 	for i < len(sql) {
 		c := sql[i]
@@ -182,14 +182,36 @@ func mayHaveSynonym(sql string) bool {
 	if !strings.Contains(head, "table") {
 		return false
 	}
-	lower := strings.ToLower(sql)
-	for _, w := range []string{"serial", "national", "nchar", "nvarchar", "long", "double", "character", "char", "integer", "int1", "int2", "int3", "int4", "int8", "middleint", "dec", "fixed", "numeric"} {
-		if strings.Contains(lower, w) {
+	// A synonym starts with a word that is one of these, as the tokenizer
+	// reads words: a run of word bytes. Runs inside quotes and comments
+	// count too, and a run with non-ASCII bytes always does (lower-casing
+	// can make ASCII of it): the filter may only pass too much.
+	for i := 0; i < len(sql); {
+		if !isWordByte(sql[i]) {
+			i++
+			continue
+		}
+		start, ascii := i, true
+		for i < len(sql) && isWordByte(sql[i]) {
+			ascii = ascii && sql[i] < 0x80
+			i++
+		}
+		if !ascii || synonymFirstWords[strings.ToLower(sql[start:i])] {
 			return true
 		}
 	}
 	return false
 }
+
+// synonymFirstWords are the first words of typeSynonyms, and serial (of
+// SERIAL DEFAULT VALUE).
+var synonymFirstWords = func() map[string]bool {
+	m := map[string]bool{"serial": true}
+	for _, s := range typeSynonyms {
+		m[s.words[0]] = true
+	}
+	return m
+}()
 
 // synonymAt matches a synonym at token i (the first token of a column type).
 func synonymAt(sql string, toks []sqlToken, i int) (typeEdit, bool) {
