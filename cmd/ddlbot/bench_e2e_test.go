@@ -7,16 +7,25 @@ package main
 //	go test ./cmd/ddlbot/ -run='^$' -bench=Binary -benchtime=3x
 //
 // ns/op is one whole process; ns/table divides it by the tables, and stays
-// flat when the commands scale linearly.
+// flat when the commands scale linearly; peak-rss-MiB is the largest
+// resident set of a run.
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	vtlog "vitess.io/vitess/go/vt/log"
+	vsd "vitess.io/vitess/go/vt/schemadiff"
+
 	"github.com/ddlbot/ddlbot/internal/testgen"
+	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
 // benchFolders writes a base folder (the schema as one migration) and a head
@@ -42,18 +51,19 @@ func benchFolders(b *testing.B, tables int) (base, head string) {
 	return base, head
 }
 
-// runBinary runs ddlbot once; exit status 1 (findings, differences) is a
-// result, anything above is a failure.
-func runBinary(b *testing.B, args ...string) {
+// runBinary runs ddlbot once and returns its peak resident set size in
+// bytes (0 where the system does not say); exit status 1 (findings,
+// differences) is a result, anything above is a failure.
+func runBinary(b *testing.B, args ...string) int64 {
 	cmd := exec.Command(binary, args...)
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	out, err := cmd.CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
-		return
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		if err != nil {
+			b.Fatalf("ddlbot %v: %v\n%.2000s", args, err, out)
+		}
 	}
-	if err != nil {
-		b.Fatalf("ddlbot %v: %v\n%.2000s", args, err, out)
-	}
+	return peakRSS(cmd.ProcessState)
 }
 
 func BenchmarkBinary(parent *testing.B) {
@@ -68,11 +78,73 @@ func BenchmarkBinary(parent *testing.B) {
 				if cmd == "diff" {
 					args = []string{"diff", base, head}
 				}
+				var rss int64
 				for b.Loop() {
-					runBinary(b, args...)
+					rss = max(rss, runBinary(b, args...))
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(tables), "ns/table")
+				if rss > 0 {
+					b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MiB")
+				}
 			})
 		}
+	}
+}
+
+// BenchmarkNaiveVitess is the anchor the binary's figures are read against:
+// Vitess' schemadiff used as its documentation shows, in process, on the
+// same schemas as BenchmarkBinary: parse both sides' CREATE statements
+// (NewSchemaFromSQL), SchemaDiff, OrderedDiffs. The CREATE statements are
+// what ddlbot's loader makes of the folders (Vitess cannot apply a
+// migrations folder itself), written once before the timer starts. Vitess
+// re-validates the whole schema for every diff it orders, so 20,000 tables
+// (hours) run only with DDLBOT_BENCH_NAIVE_20K=1.
+//
+//	go test ./cmd/ddlbot/ -run='^$' -bench='Binary|NaiveVitess' -benchtime=3x
+func BenchmarkNaiveVitess(parent *testing.B) {
+	for _, tables := range []int{200, 2000, 20000} {
+		parent.Run(fmt.Sprintf("tables=%d", tables), func(b *testing.B) {
+			if tables > 2000 && os.Getenv("DDLBOT_BENCH_NAIVE_20K") == "" {
+				b.Skip("quadratic: set DDLBOT_BENCH_NAIVE_20K=1 to run it")
+			}
+			vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil))) // a line per diff otherwise
+			env, err := schemadiff.NewEnv("")
+			if err != nil {
+				b.Fatal(err)
+			}
+			base, head := benchFolders(b, tables)
+			var sql [2]string
+			for i, dir := range []string{base, head} {
+				s, _, err := env.LoadMigrations(os.DirFS(dir), ".", schemadiff.FormatPlain)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sql[i] = strings.Join(s.CreateStatements(), ";\n") + ";\n"
+			}
+			hints := &vsd.DiffHints{ForeignKeyCheckStrategy: vsd.ForeignKeyCheckStrategyStrict, SubsequentDiffStrategy: vsd.SubsequentDiffStrategyAllow}
+			var diffs []vsd.EntityDiff
+			for b.Loop() {
+				from, err := vsd.NewSchemaFromSQL(env.Vitess(), sql[0])
+				if err != nil {
+					b.Fatal(err)
+				}
+				to, err := vsd.NewSchemaFromSQL(env.Vitess(), sql[1])
+				if err != nil {
+					b.Fatal(err)
+				}
+				sd, err := from.SchemaDiff(to, hints)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if diffs, err = sd.OrderedDiffs(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if len(diffs) == 0 {
+				b.Fatal("no diffs")
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(tables), "ns/table")
+			b.ReportMetric(float64(len(diffs)), "diffs")
+		})
 	}
 }

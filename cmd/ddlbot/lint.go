@@ -47,6 +47,7 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.flagError(fset, err)
 	}
+	tuneGC()
 	if err := prof.start(); err != nil {
 		return a.fail(usageError{err.Error()})
 	}
