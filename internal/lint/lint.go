@@ -89,7 +89,6 @@ type Pass struct {
 // a finding looks at the statements about its entity rather than at all of
 // them (which made lint quadratic in the schema's size).
 type statementIndex struct {
-	stmts []schemadiff.Statement
 	// touching lists, per entity, the indexes of the statements that
 	// create, alter, drop or rename it (see touchedEntities), ascending.
 	touching map[string][]int
@@ -121,7 +120,7 @@ type fileOffset struct {
 }
 
 func newStatementIndex(stmts []schemadiff.Statement) *statementIndex {
-	ix := &statementIndex{stmts: stmts, touching: map[string][]int{}, at: make(map[fileOffset][]int, len(stmts)), patterns: map[string]compiled{}}
+	ix := &statementIndex{touching: map[string][]int{}, at: make(map[fileOffset][]int, len(stmts)), patterns: map[string]compiled{}}
 	for i, st := range stmts {
 		for _, name := range touchedEntities(st.AST) {
 			l := ix.touching[name]
