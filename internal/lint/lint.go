@@ -97,6 +97,31 @@ type statementIndex struct {
 	// patterns caches compiled regular expressions by their text: rules
 	// look for the same few shapes of pattern once per finding.
 	patterns map[string]compiled
+	// columns and indexes cache Vitess' entity lists per table: each call
+	// builds them anew, and a dozen rules ask for them.
+	columns map[*vsd.CreateTableEntity][]*vsd.ColumnDefinitionEntity
+	indexes map[*vsd.CreateTableEntity][]*vsd.IndexDefinitionEntity
+}
+
+// columns is t.ColumnDefinitionEntities(), once per table and run. Rules
+// only read the entities.
+func (p *Pass) columns(t *vsd.CreateTableEntity) []*vsd.ColumnDefinitionEntity {
+	cs, ok := p.index.columns[t]
+	if !ok {
+		cs = t.ColumnDefinitionEntities()
+		p.index.columns[t] = cs
+	}
+	return cs
+}
+
+// indexes is t.IndexDefinitionEntities(), once per table and run.
+func (p *Pass) indexes(t *vsd.CreateTableEntity) []*vsd.IndexDefinitionEntity {
+	ks, ok := p.index.indexes[t]
+	if !ok {
+		ks = t.IndexDefinitionEntities()
+		p.index.indexes[t] = ks
+	}
+	return ks
 }
 
 type compiled struct {
@@ -120,7 +145,8 @@ type fileOffset struct {
 }
 
 func newStatementIndex(stmts []schemadiff.Statement) *statementIndex {
-	ix := &statementIndex{touching: map[string][]int{}, at: make(map[fileOffset][]int, len(stmts)), patterns: map[string]compiled{}}
+	ix := &statementIndex{touching: map[string][]int{}, at: make(map[fileOffset][]int, len(stmts)), patterns: map[string]compiled{},
+		columns: map[*vsd.CreateTableEntity][]*vsd.ColumnDefinitionEntity{}, indexes: map[*vsd.CreateTableEntity][]*vsd.IndexDefinitionEntity{}}
 	for i, st := range stmts {
 		for _, name := range touchedEntities(st.AST) {
 			l := ix.touching[name]

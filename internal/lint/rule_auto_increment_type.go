@@ -16,7 +16,7 @@ var ruleAutoIncrementType = &Rule{
 	Fix: "Declare it `BIGINT UNSIGNED NOT NULL AUTO_INCREMENT`, and give the columns that reference it the same type.",
 	Check: func(p *Pass) {
 		for _, t := range p.Tables() {
-			for _, c := range t.ColumnDefinitionEntities() {
+			for _, c := range p.columns(t) {
 				if !c.IsAutoIncrement() || !p.ColumnTouched(t.Name(), c.Name()) {
 					continue
 				}

@@ -22,7 +22,7 @@ var ruleDeprecatedCharset = &Rule{
 				p.Report(locateFirst(p, t.Name(), "utf8mb3", "utf8", t.GetCollation()),
 					"table %s uses the deprecated utf8mb3 character set (`utf8`): it cannot store 4-byte characters such as emoji; use utf8mb4", Quote(t.Name()))
 			}
-			for _, c := range t.ColumnDefinitionEntities() {
+			for _, c := range p.columns(t) {
 				if !p.ColumnTouched(t.Name(), c.Name()) {
 					continue
 				}

@@ -23,7 +23,7 @@ var ruleDuplicateEnumValue = &Rule{
 	Fix: "Remove the repeated value. If the two spellings were meant to be different values, rename one, or give the column a case-sensitive collation (`COLLATE utf8mb4_bin`).",
 	Check: func(p *Pass) {
 		for _, t := range p.Tables() {
-			for _, c := range t.ColumnDefinitionEntities() {
+			for _, c := range p.columns(t) {
 				if !c.HasEnumValues() {
 					continue
 				}

@@ -11,7 +11,7 @@ var ruleFloatColumn = &Rule{
 	Fix:      "Use DECIMAL(p,s) for exact values; keep FLOAT/DOUBLE only for measurements where approximation is fine (suppress with a reason).",
 	Check: func(p *Pass) {
 		for _, t := range p.Tables() {
-			for _, c := range t.ColumnDefinitionEntities() {
+			for _, c := range p.columns(t) {
 				if !p.ColumnTouched(t.Name(), c.Name()) {
 					continue
 				}

@@ -16,7 +16,7 @@ var ruleIntDisplayWidth = &Rule{
 	Check: func(p *Pass) {
 		defs := columnDefinitionsInStatements(p) // once: looking each column up would rescan every statement
 		for _, t := range p.Tables() {
-			for _, c := range t.ColumnDefinitionEntities() {
+			for _, c := range p.columns(t) {
 				if !p.ColumnTouched(t.Name(), c.Name()) {
 					continue
 				}

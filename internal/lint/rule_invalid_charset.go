@@ -23,7 +23,7 @@ var ruleInvalidCharset = &Rule{
 	Check: func(p *Pass) {
 		for _, t := range p.Tables() {
 			checkTableCharset(p, t)
-			for _, c := range t.ColumnDefinitionEntities() {
+			for _, c := range p.columns(t) {
 				cs, via := columnCharset(t, c)
 				if cs == "" || charsetAllowed(cs, true) {
 					continue

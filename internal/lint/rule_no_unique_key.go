@@ -15,7 +15,7 @@ var ruleNoUniqueKey = &Rule{
 	Check: func(p *Pass) {
 		for _, t := range p.Tables() {
 			ok := false
-			for _, k := range t.IndexDefinitionEntities() {
+			for _, k := range p.indexes(t) {
 				if vsd.IsValidIterationKey(k) {
 					ok = true
 					break

@@ -19,7 +19,7 @@ var ruleRedundantIndex = &Rule{
 		"since uniqueness over fewer columns is a stronger rule; keep such keys.",
 	Check: func(p *Pass) {
 		for _, t := range p.Tables() {
-			keys := t.IndexDefinitionEntities()
+			keys := p.indexes(t)
 			for i, k := range keys {
 				other, dup := redundantWith(keys, i)
 				if other == nil {

@@ -20,7 +20,7 @@ var ruleReservedWord = &Rule{
 			if nameIntroduced(p, t.Name(), "") {
 				reportReservedWord(p, t.Name(), t.Name(), "table "+Quote(t.Name()))
 			}
-			for _, c := range t.ColumnDefinitionEntities() {
+			for _, c := range p.columns(t) {
 				if nameIntroduced(p, t.Name(), c.Name()) {
 					reportReservedWord(p, t.Name(), c.Name(), "column "+Quote(t.Name())+"."+Quote(c.Name()))
 				}

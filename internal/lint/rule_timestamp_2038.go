@@ -13,7 +13,7 @@ var ruleTimestamp2038 = &Rule{
 		"Keep TIMESTAMP only where you need its time-zone conversion and dates stay before 2038 (suppress with a reason).",
 	Check: func(p *Pass) {
 		for _, t := range p.Tables() {
-			for _, c := range t.ColumnDefinitionEntities() {
+			for _, c := range p.columns(t) {
 				if strings.ToLower(c.Type()) != "timestamp" || !p.ColumnTouched(t.Name(), c.Name()) {
 					continue
 				}

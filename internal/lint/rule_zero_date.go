@@ -17,7 +17,7 @@ var ruleZeroDate = &Rule{
 	Fix: "Make the column NULL and use NULL for \"no date\" (or a real date, or CURRENT_TIMESTAMP for a creation time).",
 	Check: func(p *Pass) {
 		for _, t := range p.Tables() {
-			for _, c := range t.ColumnDefinitionEntities() {
+			for _, c := range p.columns(t) {
 				typ := strings.ToLower(c.Type())
 				if typ != "date" && typ != "datetime" && typ != "timestamp" {
 					continue
