@@ -139,6 +139,11 @@ func rewriteTypeSynonyms(sql string) (string, []typeEdit) {
 	if !mayHaveSynonym(sql) {
 		return sql, nil
 	}
+	return rewriteTokens(sql)
+}
+
+// rewriteTokens is rewriteTypeSynonyms without the filter.
+func rewriteTokens(sql string) (string, []typeEdit) {
 	toks := tokenize(sql)
 	var edits []typeEdit
 	positions := columnTypePositions(toks)
@@ -176,16 +181,21 @@ func rewriteTypeSynonyms(sql string) (string, []typeEdit) {
 }
 
 // mayHaveSynonym is a cheap filter: only CREATE TABLE and ALTER TABLE
-// statements that contain one of the synonyms' first words are tokenized.
+// statements that may hold a synonym are tokenized. A synonym is its words
+// as consecutive word tokens; here words are runs of word bytes, so words
+// inside quotes count too and a quoted token between two words does not
+// part them: the filter may pass too much, never too little. A run with
+// non-ASCII bytes always passes (lower-casing can make ASCII of it), and so
+// does a statement with a comment (the tokenizer skips comments, so the
+// words around one are consecutive tokens): then any synonym's first word
+// as a word passes.
 func mayHaveSynonym(sql string) bool {
 	head := strings.ToLower(sql[:min(len(sql), 64)])
 	if !strings.Contains(head, "table") {
 		return false
 	}
-	// A synonym starts with a word that is one of these, as the tokenizer
-	// reads words: a run of word bytes. Runs inside quotes and comments
-	// count too, and a run with non-ASCII bytes always does (lower-casing
-	// can make ASCII of it): the filter may only pass too much.
+	comments := strings.Contains(sql, "--") || strings.Contains(sql, "/*") || strings.IndexByte(sql, '#') >= 0
+	var prev [2]string // the two words before this one, when they are synonyms' words
 	for i := 0; i < len(sql); {
 		if !isWordByte(sql[i]) {
 			i++
@@ -196,22 +206,69 @@ func mayHaveSynonym(sql string) bool {
 			ascii = ascii && sql[i] < 0x80
 			i++
 		}
-		if !ascii || synonymFirstWords[strings.ToLower(sql[start:i])] {
+		if !ascii {
 			return true
 		}
+		w := synonymWord(sql[start:i])
+		if comments && synonymFirstWords[w] {
+			return true
+		}
+		for _, words := range synonymsEndingIn[w] {
+			n := len(words)
+			if (n < 2 || words[n-2] == prev[1]) && (n < 3 || words[n-3] == prev[0]) {
+				return true
+			}
+		}
+		prev[0], prev[1] = prev[1], w
 	}
 	return false
 }
 
-// synonymFirstWords are the first words of typeSynonyms, and serial (of
-// SERIAL DEFAULT VALUE).
-var synonymFirstWords = func() map[string]bool {
-	m := map[string]bool{"serial": true}
-	for _, s := range typeSynonyms {
-		m[s.words[0]] = true
+// maxSynonymWord is the length of the longest word of a synonym.
+const maxSynonymWord = 9
+
+// synonymWord returns run lower-cased when it is a word of a synonym, ""
+// otherwise, without allocating.
+func synonymWord(run string) string {
+	if len(run) > maxSynonymWord {
+		return ""
 	}
-	return m
-}()
+	var buf [maxSynonymWord]byte
+	for i := 0; i < len(run); i++ {
+		buf[i] = lowerASCII(run[i])
+	}
+	return synonymWords[string(buf[:len(run)])]
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+var (
+	// synonymWords maps each word of the synonyms to itself.
+	synonymWords = map[string]string{}
+	// synonymFirstWords are the synonyms' first words.
+	synonymFirstWords = map[string]bool{}
+	// synonymsEndingIn lists the synonyms (their words) by last word.
+	synonymsEndingIn = map[string][][]string{}
+)
+
+func init() {
+	for _, s := range typeSynonyms {
+		for _, w := range s.words {
+			if len(w) > maxSynonymWord {
+				panic("synonym word longer than maxSynonymWord: " + w)
+			}
+			synonymWords[w] = w
+		}
+		synonymFirstWords[s.words[0]] = true
+		last := s.words[len(s.words)-1]
+		synonymsEndingIn[last] = append(synonymsEndingIn[last], s.words)
+	}
+}
 
 // synonymAt matches a synonym at token i (the first token of a column type).
 func synonymAt(sql string, toks []sqlToken, i int) (typeEdit, bool) {

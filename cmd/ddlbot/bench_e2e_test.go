@@ -7,8 +7,9 @@ package main
 //	go test ./cmd/ddlbot/ -run='^$' -bench=Binary -benchtime=3x
 //
 // ns/op is one whole process; ns/table divides it by the tables, and stays
-// flat when the commands scale linearly; peak-rss-MiB is the largest
-// resident set of a run.
+// flat when the commands scale linearly; cpu-ms/op is the CPU time of a run
+// (user and system: on a busy machine it varies less than the time);
+// peak-rss-MiB is the largest resident set of a run.
 
 import (
 	"context"
@@ -20,6 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	vtlog "vitess.io/vitess/go/vt/log"
 	vsd "vitess.io/vitess/go/vt/schemadiff"
@@ -52,9 +54,9 @@ func benchFolders(b *testing.B, tables int) (base, head string) {
 }
 
 // runBinary runs ddlbot once and returns its peak resident set size in
-// bytes (0 where the system does not say); exit status 1 (findings,
-// differences) is a result, anything above is a failure.
-func runBinary(b *testing.B, args ...string) int64 {
+// bytes (0 where the system does not say) and the CPU time it used; exit
+// status 1 (findings, differences) is a result, anything above is a failure.
+func runBinary(b *testing.B, args ...string) (int64, time.Duration) {
 	cmd := exec.Command(binary, args...)
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	out, err := cmd.CombinedOutput()
@@ -63,7 +65,7 @@ func runBinary(b *testing.B, args ...string) int64 {
 			b.Fatalf("ddlbot %v: %v\n%.2000s", args, err, out)
 		}
 	}
-	return peakRSS(cmd.ProcessState)
+	return peakRSS(cmd.ProcessState), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 }
 
 func BenchmarkBinary(parent *testing.B) {
@@ -78,11 +80,16 @@ func BenchmarkBinary(parent *testing.B) {
 				if cmd == "diff" {
 					args = []string{"diff", base, head}
 				}
-				var rss int64
+				var (
+					rss int64
+					cpu time.Duration
+				)
 				for b.Loop() {
-					rss = max(rss, runBinary(b, args...))
+					r, c := runBinary(b, args...)
+					rss, cpu = max(rss, r), cpu+c
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(tables), "ns/table")
+				b.ReportMetric(cpu.Seconds()*1000/float64(b.N), "cpu-ms/op")
 				if rss > 0 {
 					b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MiB")
 				}
