@@ -11,7 +11,6 @@ import (
 	"sync"
 
 	"github.com/ddlbot/ddlbot/internal/bot"
-	"github.com/ddlbot/ddlbot/internal/check"
 	"github.com/ddlbot/ddlbot/internal/gitfs"
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
@@ -39,7 +38,7 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 	renames := fset.Bool("detect-renames", false, "detect renamed tables and columns instead of showing drop + add")
 	exitCode := fset.Bool("exit-code", false, "exit with 1 when the schemas differ")
 	prof := addProfileFlags(fset)
-	limitsFlags := addLimitFlags(fset)
+	limitsFlags := addLimitFlags(fset, false)
 	args, err := parseFlags(fset, args)
 	if err != nil {
 		return a.flagError(fset, err)
@@ -156,12 +155,12 @@ func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf
 		return nil, err
 	}
 	// Before anything is read (detecting the layout reads the folder's files).
-	if err := check.CheckLimits(fsys, p, false, limits); err != nil {
+	if err := checkDiffLimits(fsys, p, false, limits); err != nil {
 		return nil, err
 	}
 	migrations := st.IsDir() && schemadiff.IsMigrationsDir(fsys, p)
 	if st.IsDir() && !migrations {
-		if err := check.CheckLimits(fsys, p, true, limits); err != nil {
+		if err := checkDiffLimits(fsys, p, true, limits); err != nil {
 			return nil, err
 		}
 	}

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"strconv"
+	"strings"
 
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
@@ -14,12 +17,20 @@ type limitFlags struct {
 	fileSize, files, totalSize *string
 }
 
-func addLimitFlags(fs *flag.FlagSet) *limitFlags {
+// addLimitFlags adds the flags; configured says whether the command reads
+// the configuration's limits (diff does not read .ddlbot.yml).
+func addLimitFlags(fs *flag.FlagSet, configured bool) *limitFlags {
 	d := schemadiff.DefaultLimits()
+	def := func(key, value string) string {
+		if configured {
+			return "(default: limits." + key + ", else " + value + ")"
+		}
+		return "(default " + value + ")"
+	}
 	return &limitFlags{
-		fileSize:  fs.String("max-file-size", "", "the most one .sql file may hold, such as 64MiB (default: limits.max_file_size, else "+schemadiff.FormatSize(d.MaxFileSize)+")"),
-		files:     fs.String("max-files", "", fmt.Sprintf("the most .sql files a schema may have (default: limits.max_files, else %d)", d.MaxFiles)),
-		totalSize: fs.String("max-total-size", "", "the most a schema's .sql files may hold together (default: limits.max_total_size, else "+schemadiff.FormatSize(d.MaxTotalSize)+")"),
+		fileSize:  fs.String("max-file-size", "", "the most one .sql file may hold, such as 64MiB "+def("max_file_size", schemadiff.FormatSize(d.MaxFileSize))),
+		files:     fs.String("max-files", "", "the most .sql files a schema may have "+def("max_files", fmt.Sprint(d.MaxFiles))),
+		totalSize: fs.String("max-total-size", "", "the most a schema's .sql files may hold together "+def("max_total_size", schemadiff.FormatSize(d.MaxTotalSize))),
 	}
 }
 
@@ -49,4 +60,15 @@ func (f *limitFlags) apply(l schemadiff.Limits) (schemadiff.Limits, error) {
 		l.MaxFiles = v
 	}
 	return l, nil
+}
+
+// checkDiffLimits is schemadiff.CheckLimits with the way to raise a limit
+// for diff, which reads no configuration: its flag.
+func checkDiffLimits(fsys fs.FS, p string, recursive bool, l schemadiff.Limits) error {
+	err := schemadiff.CheckLimits(fsys, p, recursive, l)
+	var le *schemadiff.LimitError
+	if errors.As(err, &le) {
+		return fmt.Errorf("%w: a schema this large is refused so that it cannot exhaust the machine's memory; if it is meant to be this large, raise the limit with --%s", err, strings.ReplaceAll(le.Limit, "_", "-"))
+	}
+	return err
 }

@@ -45,7 +45,7 @@ func TestSchemaLimits(t *testing.T) {
 		{"diff to it", []string{"diff", "small", "huge"}, []string{"huge does not load", "huge/dump.sql: 100 MiB", "--max-file-size"}},
 		{"diff from it", []string{"diff", filepath.Join(dir, "huge", "dump.sql"), "small"}, []string{"dump.sql: 100 MiB", "max_file_size"}},
 		{"lint too many files", []string{"lint", "--max-files", "100", "many"}, []string{"many: more than 100 .sql files, the most a schema may have (max_files)", "--max-files"}},
-		{"diff too many files", []string{"diff", "--max-files", "100", "small", "many"}, []string{"many: more than 100 .sql files", "limits.max_files"}},
+		{"diff too many files", []string{"diff", "--max-files", "100", "small", "many"}, []string{"many: more than 100 .sql files", "raise the limit with --max-files"}},
 		{"lint too much SQL", []string{"lint", "--max-total-size", "1KiB", "many"}, []string{"many: its .sql files hold more than 1 KiB, the most a schema may have (max_total_size)"}},
 		{"a bad size", []string{"lint", "--max-file-size", "lots", "small"}, []string{`--max-file-size: invalid size "lots"`}},
 	} {
@@ -58,6 +58,9 @@ func TestSchemaLimits(t *testing.T) {
 				if !strings.Contains(r.stderr, w) {
 					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
 				}
+			}
+			if tc.args[0] == "diff" && strings.Contains(r.stderr, ".ddlbot.yml") {
+				t.Errorf("diff reads no configuration, yet its error points there:\n%s", r.stderr)
 			}
 			if strings.Contains(r.stderr, "panic") || strings.Contains(r.stderr, "goroutine") {
 				t.Errorf("crashed:\n%s", r.stderr)

@@ -42,7 +42,7 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	mysqlVersion := fset.String("mysql-version", "", "MySQL version to parse for, for PATHs not in the config (default "+schemadiff.DefaultMySQLVersion+")")
 	allowFK := fset.Bool("allow-foreign-keys", false, "for PATHs not in the config: the database allows foreign keys")
 	prof := addProfileFlags(fset)
-	limitsFlags := addLimitFlags(fset)
+	limitsFlags := addLimitFlags(fset, true)
 	paths, err := parseFlags(fset, args)
 	if err != nil {
 		return a.flagError(fset, err)

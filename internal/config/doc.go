@@ -144,9 +144,9 @@
 // Parsing holds about fifty times the SQL's size in memory, so a schema past
 // a limit is refused, naming the file or folder and the limit, before any
 // of it is read. Sizes are bytes, or a number with KB, MB, GB (powers of
-// 1000) or KiB, MiB, GiB (powers of 1024), such as 64MiB. `ddlbot lint` and
-// `ddlbot diff` take the same limits as --max-file-size, --max-files and
-// --max-total-size.
+// 1000) or KiB, MiB, GiB (powers of 1024), such as 64MiB. `ddlbot lint`
+// takes --max-file-size, --max-files and --max-total-size over these;
+// `ddlbot diff`, which reads no configuration, takes the flags alone.
 //
 //   - max_file_size: the most one .sql file may hold. Default: 32MiB.
 //   - max_files: the most .sql files the schema or migrations folder may
