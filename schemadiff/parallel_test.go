@@ -124,3 +124,44 @@ func TestLeanSamePlan(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadFolderConcurrent checks that a folder of many small files, parsed
+// as one pile of chunks on several CPUs, loads as it does on one: the same
+// statements in file order, the same problems, the same schema.
+func TestLoadFolderConcurrent(t *testing.T) {
+	env, err := schemadiff.NewEnv("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	decl, migr := fstest.MapFS{}, fstest.MapFS{}
+	for i := range 300 {
+		sql := fmt.Sprintf("CREATE TABLE t%03d (id int PRIMARY KEY, v%d varchar(10));\nCREATE VIEW v%03d AS SELECT id FROM t%03d;\n", i, i, i, i)
+		if i%50 == 7 {
+			sql += "CREATE TABLE broken (id int,;\n"
+		}
+		decl[fmt.Sprintf("s/%03d.sql", i)] = &fstest.MapFile{Data: []byte(sql)}
+		migr[fmt.Sprintf("m/%03d_t.sql", i)] = &fstest.MapFile{Data: []byte(sql + fmt.Sprintf("ALTER TABLE t%03d ADD COLUMN w int;\n", i))}
+	}
+	load := func(procs int) string {
+		prev := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(prev)
+		var out strings.Builder
+		d, derr := env.LoadDeclarative(decl, "s")
+		m, _, merr := env.LoadMigrations(migr, "m", schemadiff.FormatAuto)
+		for _, s := range []*schemadiff.Schema{d, m} {
+			for _, st := range s.Statements {
+				fmt.Fprintf(&out, "%s %v %s\n", st.Origin, st.Kind, st.What)
+			}
+			fmt.Fprintf(&out, "%q\n%q\n", s.Problems, s.CreateStatements())
+		}
+		fmt.Fprintf(&out, "%v %v\n", derr, merr)
+		return out.String()
+	}
+	one, many := load(1), load(4)
+	if one != many {
+		t.Errorf("loading on four CPUs differs:\n--- 4\n%.3000s\n--- 1\n%.3000s", many, one)
+	}
+	if !strings.Contains(one, "s/007.sql") || !strings.Contains(one, "m/299_t.sql") {
+		t.Errorf("files missing:\n%.2000s", one)
+	}
+}

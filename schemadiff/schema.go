@@ -746,13 +746,18 @@ func (e *Env) LoadDeclarative(fsys fs.FS, dir string) (*Schema, error) {
 		return nil, fmt.Errorf("read schema folder %q: %w", dir, err)
 	}
 	sort.Strings(files)
-	var views, others []Statement
-	for _, f := range files {
+	in := make([]sourceChunks, len(files))
+	for i, f := range files {
 		data, err := fs.ReadFile(fsys, f)
 		if err != nil {
 			return nil, fmt.Errorf("read schema file %q: %w", f, err)
 		}
-		for _, st := range e.ParseSource(NewSource(f, string(data))) {
+		src := NewSource(f, string(data))
+		in[i] = sourceChunks{src, src.Split()}
+	}
+	var views, others []Statement
+	for _, parsed := range e.parseSources(in) {
+		for _, st := range parsed {
 			if _, ok := st.AST.(*sqlparser.CreateView); ok {
 				views = append(views, st)
 			} else {
@@ -773,9 +778,13 @@ func (e *Env) LoadMigrations(fsys fs.FS, dir string, format Format) (*Schema, Fo
 	if err != nil {
 		return nil, used, err
 	}
+	in := make([]sourceChunks, len(files))
+	for i, f := range files {
+		in[i] = sourceChunks{f.Source, f.Chunks}
+	}
 	b := e.NewBuilder()
-	for _, f := range files {
-		b.Apply(e.ParseChunks(f.Source, f.Chunks))
+	for _, parsed := range e.parseSources(in) {
+		b.Apply(parsed)
 	}
 	s, err := b.Finish()
 	return s, used, err

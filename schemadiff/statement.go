@@ -105,11 +105,36 @@ var reNonSchema = regexp.MustCompile(`(?is)^\s*(insert|replace|update|delete|sel
 // Large sources are parsed on every CPU: each chunk is parsed on its own, and
 // the statements come back in chunk order, so the result is the same.
 func (e *Env) ParseChunks(src *Source, chunks []Chunk) []Statement {
-	out := make([]Statement, len(chunks))
-	workers := min(runtime.GOMAXPROCS(0), len(chunks)/parallelChunks)
+	return e.parseSources([]sourceChunks{{src, chunks}})[0]
+}
+
+// sourceChunks is a source and the chunks of it to parse.
+type sourceChunks struct {
+	src    *Source
+	chunks []Chunk
+}
+
+// parseSources is ParseChunks for several sources at once (the files of a
+// folder), spread over the CPUs as one pile of chunks: out[i] is source i's
+// statements, in chunk order.
+func (e *Env) parseSources(in []sourceChunks) [][]Statement {
+	out := make([][]Statement, len(in))
+	type item struct{ file, chunk int }
+	var items []item
+	for i, sc := range in {
+		out[i] = make([]Statement, len(sc.chunks))
+		for j := range sc.chunks {
+			items = append(items, item{i, j})
+		}
+	}
+	parse := func(it item) {
+		sc := in[it.file]
+		out[it.file][it.chunk] = e.parseChunk(sc.src, sc.chunks[it.chunk])
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(items)/parallelChunks)
 	if workers < 2 {
-		for i, c := range chunks {
-			out[i] = e.parseChunk(src, c)
+		for _, it := range items {
+			parse(it)
 		}
 		return out
 	}
@@ -124,11 +149,11 @@ func (e *Env) ParseChunks(src *Source, chunks []Chunk) []Statement {
 			defer wg.Done()
 			for {
 				start := int(next.Add(batch)) - batch
-				if start >= len(chunks) {
+				if start >= len(items) {
 					return
 				}
-				for i := start; i < min(start+batch, len(chunks)); i++ {
-					out[i] = e.parseChunk(src, chunks[i])
+				for _, it := range items[start:min(start+batch, len(items))] {
+					parse(it)
 				}
 			}
 		}()
