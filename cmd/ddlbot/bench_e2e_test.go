@@ -105,7 +105,7 @@ func BenchmarkBinary(parent *testing.B) {
 // what ddlbot's loader makes of the folders (Vitess cannot apply a
 // migrations folder itself), written once before the timer starts. Vitess
 // re-validates the whole schema for every diff it orders, so 20,000 tables
-// (hours) run only with DDLBOT_BENCH_NAIVE_20K=1.
+// (12 minutes) run only with DDLBOT_BENCH_NAIVE_20K=1.
 //
 //	go test ./cmd/ddlbot/ -run='^$' -bench='Binary|NaiveVitess' -benchtime=3x
 func BenchmarkNaiveVitess(parent *testing.B) {
