@@ -138,9 +138,9 @@ func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf
 		if rel == "" {
 			rel = "."
 		}
-		m, err := gitfs.Repo{Dir: a.dir}.FS(ctx, ref, rel)
+		m, err := gitfs.Repo{Dir: a.dir, MaxSQLFileSize: limits.MaxFileSize}.FS(ctx, ref, rel)
 		if err != nil {
-			return nil, err
+			return nil, hintDiffLimit(gitLimit(err))
 		}
 		if len(*m) == 0 {
 			return nil, fmt.Errorf("%s: no files at %s in %s", spec, rel, ref)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ddlbot/ddlbot/internal/gitfs"
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
@@ -65,10 +66,24 @@ func (f *limitFlags) apply(l schemadiff.Limits) (schemadiff.Limits, error) {
 // checkDiffLimits is schemadiff.CheckLimits with the way to raise a limit
 // for diff, which reads no configuration: its flag.
 func checkDiffLimits(fsys fs.FS, p string, recursive bool, l schemadiff.Limits) error {
-	err := schemadiff.CheckLimits(fsys, p, recursive, l)
+	return hintDiffLimit(schemadiff.CheckLimits(fsys, p, recursive, l))
+}
+
+// hintDiffLimit is check.HintLimit for diff.
+func hintDiffLimit(err error) error {
 	var le *schemadiff.LimitError
 	if errors.As(err, &le) {
 		return fmt.Errorf("%w: a schema this large is refused so that it cannot exhaust the machine's memory; if it is meant to be this large, raise the limit with --%s", err, strings.ReplaceAll(le.Limit, "_", "-"))
+	}
+	return err
+}
+
+// gitLimit turns gitfs' refusal of a .sql file too large to read into the
+// limit error loading would give.
+func gitLimit(err error) error {
+	var tl *gitfs.TooLargeError
+	if errors.As(err, &tl) {
+		return &schemadiff.LimitError{Path: tl.Path, Limit: "max_file_size", Max: tl.Max, Got: tl.Size}
 	}
 	return err
 }

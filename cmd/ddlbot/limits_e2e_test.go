@@ -86,3 +86,52 @@ func TestSchemaLimits(t *testing.T) {
 		t.Errorf("--max-total-size over the configured limit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestSchemaLimitsAtARef checks that a .sql file past the limit at a git
+// ref (lint --base, diff REF:PATH) is refused from its size in the tree,
+// before git is asked for any file's content.
+func TestSchemaLimitsAtARef(t *testing.T) {
+	repo := t.TempDir()
+	git(t, repo, "init", "-q", "-b", "main")
+	write(t, repo, map[string]string{"db/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
+	huge := filepath.Join(repo, "db", "002_dump.sql")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(2 << 20); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	git(t, repo, "add", "-A")
+	git(t, repo, "commit", "-qm", "a dump")
+	if err := os.Remove(huge); err != nil { // the work tree is small again: only the ref holds it
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"lint --base", []string{"lint", "--max-file-size", "1MiB", "--base", "main", "db"}, []string{"db/002_dump.sql: 2 MiB, more than the 1 MiB one file may have (max_file_size)", "limits.max_file_size in .ddlbot.yml or --max-file-size"}},
+		{"diff REF:PATH", []string{"diff", "--max-file-size", "1MiB", "main:db", "db"}, []string{"db/002_dump.sql: 2 MiB, more than the 1 MiB one file may have", "raise the limit with --max-file-size"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := ddlbot(t, repo, tc.args...)
+			if r.code != 2 {
+				t.Errorf("exit %d, want 2\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+				}
+			}
+		})
+	}
+	// Within the limit the file is read (and, being zeros, does not parse).
+	if r := ddlbot(t, repo, "diff", "--max-file-size", "3MiB", "main:db", "db"); r.code != 2 || !strings.Contains(r.stderr, "db/002_dump.sql:1:1: syntax error") || strings.Contains(r.stderr, "max_file_size") {
+		t.Errorf("within the limit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

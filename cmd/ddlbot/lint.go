@@ -95,9 +95,9 @@ func runLint(ctx context.Context, a *app, args []string) int {
 		}
 		var baseFS fs.FS
 		if *base != "" {
-			m, err := gitfs.Repo{Dir: t.root}.FS(ctx, *base, t.Path)
+			m, err := gitfs.Repo{Dir: t.root, MaxSQLFileSize: limits.MaxFileSize}.FS(ctx, *base, t.Path)
 			if err != nil {
-				return a.fail(err)
+				return a.fail(check.HintLimit(gitLimit(err)))
 			}
 			baseFS = m
 		}

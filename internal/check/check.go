@@ -282,7 +282,12 @@ const LimitsHint = "a schema this large is refused so that it cannot exhaust the
 // CheckLimits is schemadiff.CheckLimits with the way to raise a limit that
 // is passed added to its error.
 func CheckLimits(fsys fs.FS, p string, recursive bool, l schemadiff.Limits) error {
-	err := schemadiff.CheckLimits(fsys, p, recursive, l)
+	return HintLimit(schemadiff.CheckLimits(fsys, p, recursive, l))
+}
+
+// HintLimit adds the way to raise it to a *schemadiff.LimitError (other
+// errors pass as they are).
+func HintLimit(err error) error {
 	var le *schemadiff.LimitError
 	if errors.As(err, &le) {
 		return fmt.Errorf("%w: "+LimitsHint, err, le.Limit, strings.ReplaceAll(le.Limit, "_", "-"))

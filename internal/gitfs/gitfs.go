@@ -20,6 +20,20 @@ import (
 type Repo struct {
 	// Dir is any folder inside the work tree.
 	Dir string
+	// MaxSQLFileSize, when above 0, is the most bytes a .sql file may have:
+	// FS refuses a larger one with a *TooLargeError before it reads any
+	// file, so a huge schema file at a ref costs no memory.
+	MaxSQLFileSize int64
+}
+
+// TooLargeError is a .sql file at a ref larger than Repo.MaxSQLFileSize.
+type TooLargeError struct {
+	Path      string
+	Size, Max int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s: %d bytes, more than the %d a .sql file may have", e.Path, e.Size, e.Max)
 }
 
 // Toplevel returns the root folder of the work tree.
@@ -94,7 +108,7 @@ func (r Repo) FS(ctx context.Context, ref, dir string) (*fstest.MapFS, error) {
 	}
 	dir = path.Clean(strings.TrimPrefix(dir, "./"))
 	// Without --full-tree, ls-tree takes and prints paths relative to r.Dir.
-	args := []string{"ls-tree", "-r", "-z", commit}
+	args := []string{"ls-tree", "-r", "-z", "--long", commit}
 	if dir != "." && dir != "" {
 		if strings.HasPrefix(dir, "../") || dir == ".." || strings.HasPrefix(dir, "/") {
 			return nil, fmt.Errorf("path %q is outside the repository", dir)
@@ -117,8 +131,9 @@ func (r Repo) FS(ctx context.Context, ref, dir string) (*fstest.MapFS, error) {
 		if !ok {
 			continue
 		}
+		// mode, type, object id and size (--long; "-" for what is not a blob).
 		f := strings.Fields(string(meta))
-		if len(f) != 3 || f[1] != "blob" || strings.HasPrefix(string(p), "../") {
+		if len(f) != 4 || f[1] != "blob" || strings.HasPrefix(string(p), "../") {
 			continue
 		}
 		if err := checkPath(string(p)); err != nil {
@@ -126,6 +141,15 @@ func (r Repo) FS(ctx context.Context, ref, dir string) (*fstest.MapFS, error) {
 		}
 		if !isObjectID(f[2]) {
 			return nil, fmt.Errorf("read %q at %s: unexpected object id %q from git ls-tree", p, ref, f[2])
+		}
+		if r.MaxSQLFileSize > 0 && strings.HasSuffix(strings.ToLower(string(p)), ".sql") {
+			size, err := strconv.ParseInt(f[3], 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("read %q at %s: bad size %q from git ls-tree", p, ref, f[3])
+			}
+			if size > r.MaxSQLFileSize {
+				return nil, &TooLargeError{Path: string(p), Size: size, Max: r.MaxSQLFileSize}
+			}
 		}
 		paths = append(paths, string(p))
 		ids = append(ids, f[2])

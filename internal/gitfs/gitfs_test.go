@@ -2,6 +2,7 @@ package gitfs
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -67,5 +68,34 @@ func TestFS(t *testing.T) {
 	}
 	if _, err := fs.ReadFile(sub, "schema/a b.sql"); err != nil {
 		t.Fatalf("paths are not relative to the folder: %v", err)
+	}
+}
+
+// TestMaxSQLFileSize: a .sql file past the limit is refused from its size
+// in the tree; other files of any size, and .sql files within it, are read.
+func TestMaxSQLFileSize(t *testing.T) {
+	dir := t.TempDir()
+	run(t, dir, "init", "-q", "-b", "main")
+	files := map[string]int{"db/a.sql": 10, "db/B.SQL": 100, "db/notes.txt": 1000}
+	for name, size := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, make([]byte, size), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(t, dir, "add", "-A")
+	run(t, dir, "commit", "-qm", "one")
+	ctx := context.Background()
+	_, err := Repo{Dir: dir, MaxSQLFileSize: 99}.FS(ctx, "main", "db")
+	var tl *TooLargeError
+	if !errors.As(err, &tl) || *tl != (TooLargeError{Path: "db/B.SQL", Size: 100, Max: 99}) {
+		t.Fatalf("got %v, want db/B.SQL refused", err)
+	}
+	m, err := Repo{Dir: dir, MaxSQLFileSize: 100}.FS(ctx, "main", "db")
+	if err != nil || len(*m) != 3 || len((*m)["db/notes.txt"].Data) != 1000 {
+		t.Fatalf("within the limit: %v, %d files", err, len(*m))
 	}
 }
