@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/check"
 	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/gitfs"
@@ -66,7 +65,7 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
-	severities, err := bot.Severities(cfg)
+	severities, err := check.SeveritiesOf(cfg)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -130,10 +129,7 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
-	failOn := lint.Error
-	if cfg.Lint.FailOn == "warning" {
-		failOn = lint.Warning
-	}
+	failOn := check.FailOnOf(cfg)
 	if check.FailsOn(all, failOn) {
 		return exitFindings
 	}
@@ -223,7 +219,7 @@ type lintTarget struct {
 // it; a path elsewhere (`/abs/db`, `../other-repo/db`) is linted from the
 // git work tree that holds it, or from its own parent folder.
 func lintTargets(ctx context.Context, cfg *config.Config, root, cwd string, paths []string, mysqlVersion string, allowFK bool) ([]lintTarget, error) {
-	fromConfig := bot.Target // the Action's target of the same database: ignore_tables and all
+	fromConfig := check.TargetFor // the Action's target of the same database: ignore_tables and all
 	if len(paths) == 0 {
 		if len(cfg.Databases) == 0 {
 			return nil, usageError{"nothing to lint: give a schema folder, migrations folder or .sql file (for example `ddlbot lint db/schema`), or list databases in .ddlbot.yml"}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/ddlbot/ddlbot/internal/bot"
+	"github.com/ddlbot/ddlbot/internal/check"
 	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/gitfs"
 	"github.com/ddlbot/ddlbot/internal/github"
@@ -315,7 +316,7 @@ func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir
 	if err != nil {
 		return nil, err
 	}
-	if _, err := bot.Severities(cfg); err != nil {
+	if _, err := check.SeveritiesOf(cfg); err != nil {
 		return nil, err
 	}
 	if len(cfg.Databases) == 0 {

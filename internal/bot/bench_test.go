@@ -58,7 +58,7 @@ func BenchmarkEngineWork(b *testing.B) {
 		b.Fatal(err)
 	}
 	db := cfg.Databases[0]
-	sev, err := Severities(cfg)
+	sev, err := check.SeveritiesOf(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -68,11 +68,11 @@ func BenchmarkEngineWork(b *testing.B) {
 	var findings, changes int
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := check.Run(ctx, Target(db), base, head, check.Options{Severities: sev, Limits: cfg.Limits})
+		res, err := check.Run(ctx, check.TargetFor(db), base, head, check.Options{Severities: sev, Limits: cfg.Limits})
 		if err != nil {
 			b.Fatal(err)
 		}
-		rep := &report{db: db, pr: pr, res: res, failOn: failingOn(cfg), version: "bench", cfg: cfg.Deploy, severities: sev,
+		rep := &report{db: db, pr: pr, res: res, failOn: check.FailOnOf(cfg), version: "bench", cfg: cfg.Deploy, severities: sev,
 			state: PlanState{Database: db.Name, Branch: BranchName(Repo{"o", "r"}, pr.Number), HeadSHA: pr.HeadSHA}}
 		body = rep.render()
 		_ = annotations(res.Findings)

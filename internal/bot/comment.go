@@ -286,7 +286,7 @@ func (r *run) lintBlocks(ctx context.Context) (res *check.Result, why string, er
 	if err != nil {
 		return nil, "", err
 	}
-	failOn := failingOn(r.cfg)
+	failOn := check.FailOnOf(r.cfg)
 	if !check.FailsOn(res.Findings, failOn) {
 		return res, "", nil
 	}

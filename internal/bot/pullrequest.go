@@ -285,31 +285,6 @@ func short(sha string) string {
 	return sha
 }
 
-// Severities turns the configuration's overrides into lint severities. The
-// decoder already refuses a bad severity; one that slips through is an error
-// naming its line, never dropped.
-func Severities(cfg *config.Config) (map[string]lint.Severity, error) {
-	out := map[string]lint.Severity{}
-	for _, o := range cfg.Lint.Rules {
-		s, err := lint.ParseSeverity(o.Severity)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", cfg.File, o.Line, err)
-		}
-		out[o.Rule] = s
-	}
-	return out, nil
-}
-
-// Target is the check target of a configured database.
-func Target(db config.Database) check.Target {
-	t := check.Target{Name: db.Name, Path: db.Dir(), Format: db.MigrationFormat, MySQLVersion: db.MySQLVersion,
-		AllowForeignKeys: db.AllowForeignKeys, Layout: check.LayoutDeclarative, IgnoreTables: db.IgnoreTables}
-	if db.Migrations != "" {
-		t.Layout = check.LayoutMigrations
-	}
-	return t
-}
-
 func (e *Engine) analyse(ctx context.Context, repo Repo, pr github.PullRequest, cfg *config.Config, db config.Database) (*check.Result, error) {
 	base, err := e.GitHub.RepoFS(ctx, repo.Owner, repo.Name, pr.BaseSHA, db.Dir())
 	if err != nil {
@@ -324,11 +299,11 @@ func (e *Engine) analyse(ctx context.Context, repo Repo, pr github.PullRequest, 
 		head = emptyDir(db.Dir())
 	}
 	e.log().Info("load and lint the schema", "db", db.Name, "folder", db.Dir())
-	sev, err := Severities(cfg)
+	sev, err := check.SeveritiesOf(cfg)
 	if err != nil {
 		return nil, err
 	}
-	res, err := check.Run(ctx, Target(db), base, head, check.Options{Severities: sev, Limits: cfg.Limits})
+	res, err := check.Run(ctx, check.TargetFor(db), base, head, check.Options{Severities: sev, Limits: cfg.Limits})
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", db.Name, err)
 	}
@@ -340,24 +315,16 @@ func touches(r *check.Result) bool {
 	return len(r.Changed) > 0 || (r.Diff != nil && !r.Diff.Empty()) || r.BaseErr != nil || r.DiffErr != nil
 }
 
-// failingOn is the lowest severity that fails the check.
-func failingOn(cfg *config.Config) lint.Severity {
-	if cfg.Lint.FailOn == config.SeverityWarning {
-		return lint.Warning
-	}
-	return lint.Error
-}
-
 // planDatabase lints, converges the branch, ensures the deploy request and
 // reports, for one database. Failures end up in the report, not as errors:
 // the check run must say what went wrong.
 func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequest, cfg *config.Config, db config.Database, res *check.Result) *DatabaseOutcome {
 	sum := lint.Summarize(res.Findings)
 	do := &DatabaseOutcome{Name: db.Name, Findings: res.Findings, Errors: sum.Errors, Warnings: sum.Warnings}
-	failLint := check.FailsOn(res.Findings, failingOn(cfg))
+	failLint := check.FailsOn(res.Findings, check.FailOnOf(cfg))
 	ck := e.startCheck(ctx, repo, pr, db.Name)
-	sev, _ := Severities(cfg) // checked by analyse, which ran before
-	rep := &report{db: db, pr: pr, res: res, failOn: failingOn(cfg), many: len(cfg.Databases) > 1, version: e.Options.Version, cfg: cfg.Deploy, severities: sev}
+	sev, _ := check.SeveritiesOf(cfg) // checked by analyse, which ran before
+	rep := &report{db: db, pr: pr, res: res, failOn: check.FailOnOf(cfg), many: len(cfg.Databases) > 1, version: e.Options.Version, cfg: cfg.Deploy, severities: sev}
 	rep.noDeploy, _ = deploysFrom(cfg, pr)
 
 	var planErr error
