@@ -52,6 +52,8 @@ func runServe(ctx context.Context, a *app, args []string) int {
 	keyFile := fset.String("private-key-file", a.getenv("DDLBOT_PRIVATE_KEY_FILE"), "file holding the GitHub App's private key (PEM)")
 	workers := fset.Int("workers", 4, "jobs run in parallel (on different pull requests)")
 	followSlice := fset.Duration("follow-timeout", 2*time.Minute, "how long one job follows a deployment before a follow-up job takes over")
+	followEvery := fset.Duration("follow-interval", 15*time.Second, "how soon a follow-up job looks again at a deployment that moves")
+	followIdle := fset.Duration("follow-idle-interval", 2*time.Minute, "how soon a follow-up job looks again at a deployment waiting for its cutover or in its revert window")
 	drain := fset.Duration("drain", time.Minute, "on stop, how long running jobs may finish")
 	printManifest := fset.Bool("print-manifest", false, "print the GitHub App manifest and exit")
 	baseURL := fset.String("url", "https://ddlbot.example.com", "with --print-manifest: where GitHub reaches this server")
@@ -93,6 +95,9 @@ func runServe(ctx context.Context, a *app, args []string) int {
 	if strings.HasPrefix(*storePath, "mysql://") {
 		return a.fail(usageError{"a MySQL store is not built yet: give DDLBOT_STORE (--store) a SQLite file, and run one replica"})
 	}
+	if *followEvery <= 0 || *followIdle <= 0 {
+		return a.fail(usageError{"--follow-interval and --follow-idle-interval must be positive durations (like 15s, 2m)"})
+	}
 	poll, maxPoll, minUpdate, err := engineIntervals(a.getenv)
 	if err != nil {
 		return a.fail(usageError{err.Error()})
@@ -115,10 +120,10 @@ func runServe(ctx context.Context, a *app, args []string) int {
 	}
 	defer store.Close()
 	runner := &server.EngineRunner{AppID: id, PrivateKey: key, GitHubURL: a.getenv("GITHUB_API_URL"), PlanetScale: psClient,
-		Options: bot.Options{FollowTimeout: *followSlice, RefreshTimeout: *followSlice, Version: buildVersion(),
+		Options: bot.Options{FollowTimeout: *followSlice, RefreshTimeout: *followSlice, FollowedOn: true, Version: buildVersion(),
 			PollInterval: poll, MaxPollInterval: maxPoll, MinUpdateInterval: minUpdate},
-		FollowEvery: 15 * time.Second, FollowIdle: 2 * time.Minute, Logger: log, UserAgent: userAgent()}
-	srv, err := server.New(server.Config{WebhookSecret: []byte(secret), Store: store, Runner: runner, Logger: log, Workers: *workers, Drain: *drain})
+		FollowEvery: *followEvery, FollowIdle: *followIdle, Logger: log, UserAgent: userAgent()}
+	srv, err := server.New(server.Config{WebhookSecret: []byte(secret), PlanetScaleWebhookSecret: strings.TrimSpace(a.getenv("DDLBOT_PLANETSCALE_WEBHOOK_SECRET")), Store: store, Runner: runner, Logger: log, Workers: *workers, Drain: *drain})
 	if err != nil {
 		return a.fail(usageError{err.Error()})
 	}

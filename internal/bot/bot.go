@@ -79,6 +79,10 @@ type Options struct {
 	PollInterval time.Duration
 	// FollowTimeout bounds how long a command follows a deployment (default 30 min).
 	FollowTimeout time.Duration
+	// FollowedOn says someone goes on following a deployment after
+	// FollowTimeout (the server's follow-up jobs): the command then does not
+	// reply that it stopped following and asks for no /plan.
+	FollowedOn bool
 	// RefreshTimeout bounds how long Refresh polls the deployments still
 	// moving once it has read each (default 0: each is read once).
 	RefreshTimeout time.Duration

@@ -252,7 +252,7 @@ func (e *Engine) handleMerged(ctx context.Context, repo Repo, pr github.PullRequ
 		r.updateComment(ctx, PlanState{}, note, dr)
 	}
 	do := &DatabaseOutcome{Name: db.Name, Branch: st.Branch, DeployRequest: dr.Number, DeployRequestURL: dr.HTMLURL, DeploymentState: dr.DeploymentState,
-		Report: note, Conclusion: github.ConclusionActionRequired}
+		Organization: db.Organization, Database: db.Database, Report: note, Conclusion: github.ConclusionActionRequired}
 	// Someone must act: a check run on the merged head says so.
 	opts := github.CheckRunOptions{Name: CheckName(db.Name), HeadSHA: pr.HeadSHA, Conclusion: github.ConclusionActionRequired,
 		Title: fmt.Sprintf("Merged, not deployed: deploy request #%d is open", dr.Number), Summary: publicText(note), DetailsURL: e.Options.DetailsURL}

@@ -48,7 +48,12 @@ func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 			t.show(ctx, true)
 			msg := fmt.Sprintf("Stopped following deploy request #%d after %s: it is %s. It goes on at PlanetScale; comment `/plan` to pick up its state.",
 				t.dr.Number, o.FollowTimeout, human(t.dr.DeploymentState))
-			r.reply(msg)
+			if o.FollowedOn {
+				// The server's follow-up jobs take over: nothing for anyone to do.
+				msg = fmt.Sprintf("Deploy request #%d is %s; following it on.", t.dr.Number, human(t.dr.DeploymentState))
+			} else {
+				r.reply(msg)
+			}
 			return &Outcome{Decision: DecisionFollowTimeout, ReasonCode: ReasonFollowTimeout, Reason: msg, Databases: []*DatabaseOutcome{r.outcome(t.dr)}}, nil
 		}
 		if err := clock.Sleep(ctx, wait); err != nil {
@@ -174,7 +179,8 @@ func (t *tracker) finish(ctx context.Context, took time.Duration, announce bool)
 }
 
 func (r *run) outcome(dr *ps.DeployRequest) *DatabaseOutcome {
-	return &DatabaseOutcome{Name: r.db.Name, Branch: dr.Branch, DeployRequest: dr.Number, DeployRequestURL: dr.HTMLURL, DeploymentState: dr.DeploymentState}
+	return &DatabaseOutcome{Name: r.db.Name, Branch: dr.Branch, DeployRequest: dr.Number, DeployRequestURL: dr.HTMLURL, DeploymentState: dr.DeploymentState,
+		Organization: r.db.Organization, Database: r.db.Database}
 }
 
 // updateComment puts a deployment section into the sticky comment, keeping

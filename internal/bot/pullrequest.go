@@ -51,7 +51,11 @@ type DatabaseOutcome struct {
 	DeployRequest    int
 	DeployRequestURL string
 	DeploymentState  string
-	Errors, Warnings int
+	// Organization and Database are the PlanetScale database the deploy
+	// request is in (set with DeployRequest): the server routes
+	// PlanetScale's webhooks for it back to this pull request.
+	Organization, Database string
+	Errors, Warnings       int
 	// Conclusion is the check run's conclusion.
 	Conclusion string
 	// Reason says in one line, as plain text, why the conclusion is what it

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -99,9 +100,12 @@ func (r *EngineRunner) Run(ctx context.Context, j *Job) (*FollowUp, error) {
 }
 
 // followUp schedules the next look at the repository's deployments while
-// one of this outcome's is still followed.
+// one of this outcome's is still followed, and names the deployments the
+// outcome shows (so PlanetScale's webhooks for them find this repository).
 func (r *EngineRunner) followUp(j *Job, repo bot.Repo, out *bot.Outcome) *FollowUp {
 	wait := time.Duration(0)
+	var deps []Deployment
+	now := time.Now()
 	for _, d := range out.Databases {
 		followed, moving := bot.Followed(d.DeploymentState)
 		switch {
@@ -110,14 +114,50 @@ func (r *EngineRunner) followUp(j *Job, repo bot.Repo, out *bot.Outcome) *Follow
 		case followed && wait == 0:
 			wait = r.FollowIdle
 		}
+		// A deployment followed, or one that ended (its record's state
+		// then says so); a plan's deploy request is not a deployment.
+		if d.DeployRequest > 0 && d.Organization != "" && (followed || deployEnded(d.DeploymentState)) {
+			pr := d.PullRequest
+			if pr == 0 {
+				pr = prOf(j)
+			}
+			deps = append(deps, Deployment{Organization: d.Organization, Database: d.Database, Number: d.DeployRequest,
+				InstallationID: j.InstallationID, Repo: repo.String(), PullRequest: pr, State: d.DeploymentState, UpdatedAt: now})
+		}
 	}
 	if wait == 0 {
-		return nil
+		if len(deps) == 0 {
+			return nil
+		}
+		return &FollowUp{Deployments: deps}
 	}
-	at := time.Now().Add(wait)
-	payload, _ := json.Marshal(repo)
+	at := now.Add(wait)
 	// One follow-up per repository and moment: a second deploy in the same
 	// repository does not double the polling.
 	key := fmt.Sprintf("follow:%s:%d", strings.ToLower(repo.String()), at.Truncate(wait).UnixMilli())
-	return &FollowUp{At: at, Job: Job{Delivery: key, Event: KindFollow, InstallationID: j.InstallationID, Key: "follow:" + repo.String(), Payload: payload}}
+	return &FollowUp{At: at, Deployments: deps, Job: followJob(key, j.InstallationID, repo)}
+}
+
+// followJob is a follow-up job of repo: all of a repository's follow-ups
+// share one key, so two never run at once.
+func followJob(delivery string, installation int64, repo bot.Repo) Job {
+	payload, _ := json.Marshal(repo)
+	return Job{Delivery: delivery, Event: KindFollow, InstallationID: installation, Key: followKey(repo), Payload: payload}
+}
+
+func followKey(repo bot.Repo) string { return "follow:" + repo.String() }
+
+// deployEnded: the deployment came to an end (deployed, failed, cancelled,
+// reverted).
+func deployEnded(state string) bool { return strings.HasPrefix(state, "complete") }
+
+// prOf is the pull request number in a job's key ("owner/repo#7"), 0 for
+// a follow-up.
+func prOf(j *Job) int {
+	_, n, ok := strings.Cut(j.Key, "#")
+	if !ok {
+		return 0
+	}
+	v, _ := strconv.Atoi(n)
+	return v
 }

@@ -10,11 +10,13 @@ import (
 // metrics are the server's Prometheus metrics, on a registry of its own (no
 // global state: two servers in one process, as in tests, do not collide).
 type metrics struct {
-	reg           *prometheus.Registry
-	deliveries    *prometheus.CounterVec
-	intakeSeconds prometheus.Histogram
-	jobs          *prometheus.CounterVec
-	jobSeconds    prometheus.Histogram
+	reg             *prometheus.Registry
+	deliveries      *prometheus.CounterVec
+	intakeSeconds   prometheus.Histogram
+	psDeliveries    *prometheus.CounterVec
+	psIntakeSeconds prometheus.Histogram
+	jobs            *prometheus.CounterVec
+	jobSeconds      prometheus.Histogram
 }
 
 func newMetrics(store Store) *metrics {
@@ -24,6 +26,10 @@ func newMetrics(store Store) *metrics {
 			Help: "GitHub webhook deliveries received, by the HTTP status they were answered with."}, []string{"code"}),
 		intakeSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ddlbot_webhook_intake_seconds",
 			Help: "Time from a delivery's arrival to its answer.", Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, 1}}),
+		psDeliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ddlbot_planetscale_webhook_deliveries_total",
+			Help: "PlanetScale webhook deliveries received, by the HTTP status they were answered with."}, []string{"code"}),
+		psIntakeSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ddlbot_planetscale_webhook_intake_seconds",
+			Help: "Time from a PlanetScale delivery's arrival to its answer.", Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, 1}}),
 		jobs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ddlbot_jobs_total",
 			Help: "Jobs run, by how the run ended (done, retry, failed, released)."}, []string{"result"}),
 		jobSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ddlbot_job_seconds",
@@ -36,7 +42,7 @@ func newMetrics(store Store) *metrics {
 		}
 		return float64(c[stateQueued])
 	})
-	m.reg.MustRegister(m.deliveries, m.intakeSeconds, m.jobs, m.jobSeconds, queue,
+	m.reg.MustRegister(m.deliveries, m.intakeSeconds, m.psDeliveries, m.psIntakeSeconds, m.jobs, m.jobSeconds, queue,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

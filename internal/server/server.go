@@ -25,9 +25,13 @@ import (
 type Config struct {
 	// WebhookSecret is the GitHub App's webhook secret (required).
 	WebhookSecret []byte
-	Store         Store
-	Runner        Runner
-	Logger        *slog.Logger
+	// PlanetScaleWebhookSecret is the PlanetScale webhook's secret; without
+	// it POST /webhooks/planetscale answers 503 and deployments are
+	// followed by polling only.
+	PlanetScaleWebhookSecret string
+	Store                    Store
+	Runner                   Runner
+	Logger                   *slog.Logger
 	// Workers run jobs in parallel (different pull requests); 0 means 4.
 	Workers int
 	// Lease is how long a claimed job is this replica's before another
@@ -97,6 +101,8 @@ func New(cfg Config) (*Server, error) {
 		ready: func() bool { return !s.draining.Load() }, wake: s.pool.notify}
 	mux := http.NewServeMux()
 	mux.Handle("/webhooks/github", in)
+	mux.Handle("/webhooks/planetscale", &psIntake{secret: cfg.PlanetScaleWebhookSecret, store: cfg.Store, log: cfg.Logger, metrics: s.metrics,
+		ready: func() bool { return !s.draining.Load() }, wake: s.pool.notify})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
@@ -104,7 +110,8 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Handler serves the routes: POST /webhooks/github, GET /healthz (the
+// Handler serves the routes: POST /webhooks/github, POST
+// /webhooks/planetscale, GET /healthz (the
 // process is up), GET /readyz (the store answers and the server is not
 // draining), GET /metrics (Prometheus).
 func (s *Server) Handler() http.Handler { return s.handler }
@@ -137,6 +144,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	workers := make(chan struct{})
 	go func() { s.pool.run(ctx, s.cfg.Drain); close(workers) }()
 	s.cfg.Logger.Info("serving", "address", ln.Addr().String(), "workers", s.cfg.Workers)
+	if s.cfg.PlanetScaleWebhookSecret == "" {
+		s.cfg.Logger.Info("no PlanetScale webhook secret (DDLBOT_PLANETSCALE_WEBHOOK_SECRET): deployment progress relies on polling")
+	}
 	var err error
 	select {
 	case <-ctx.Done():

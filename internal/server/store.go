@@ -49,11 +49,36 @@ type Store interface {
 	Retry(ctx context.Context, id int64, owner string, notBefore time.Time, errMsg string) error
 	// Release gives a leased job back at once (draining).
 	Release(ctx context.Context, id int64, owner string) error
+	// Wake makes the queued jobs of key that wait for a later time due at
+	// now (a PlanetScale webhook wakes a scheduled follow-up) and returns
+	// how many it woke.
+	Wake(ctx context.Context, key string, now time.Time) (int, error)
+	// RecordDeployment stores (or brings up to date) which repository a
+	// deploy request's deployment belongs to.
+	RecordDeployment(ctx context.Context, d Deployment) error
+	// LookupDeployment returns the deployment recorded for a deploy request
+	// (number 0: the one of the database recorded last), nil when there is none.
+	LookupDeployment(ctx context.Context, org, db string, number int) (*Deployment, error)
 	// Counts returns the number of jobs per state.
 	Counts(ctx context.Context) (map[string]int, error)
 	// Ping checks the store is reachable.
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// Deployment is a deploy request ddlbot deployed and follows: PlanetScale's
+// webhooks name the organization, database and deploy request; this says
+// which installation's repository (and pull request) to refresh.
+type Deployment struct {
+	Organization, Database string
+	Number                 int
+	InstallationID         int64
+	// Repo is owner/name.
+	Repo        string
+	PullRequest int
+	// State is the deployment state last seen.
+	State     string
+	UpdatedAt time.Time
 }
 
 // Job states.
@@ -88,6 +113,18 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_runnable ON jobs (state, not_before, id);
 CREATE INDEX IF NOT EXISTS jobs_pr ON jobs (pr_key, state, id);
+CREATE TABLE IF NOT EXISTS deployments (
+	org          TEXT    NOT NULL,
+	db           TEXT    NOT NULL,
+	number       INTEGER NOT NULL,
+	installation INTEGER NOT NULL,
+	repo         TEXT    NOT NULL,
+	pr           INTEGER NOT NULL,
+	state        TEXT    NOT NULL,
+	updated_at   INTEGER NOT NULL,
+	PRIMARY KEY (org, db, number)
+);
+CREATE INDEX IF NOT EXISTS deployments_db ON deployments (org, db, updated_at);
 `
 
 // OpenSQLite opens (creating if needed) the SQLite store at path.
@@ -191,6 +228,52 @@ func (s *sqlStore) Retry(ctx context.Context, id int64, owner string, notBefore 
 
 func (s *sqlStore) Release(ctx context.Context, id int64, owner string) error {
 	return s.update(ctx, id, owner, "state = ?, attempts = attempts - 1, lease_owner = ''", stateQueued)
+}
+
+func (s *sqlStore) Wake(ctx context.Context, key string, now time.Time) (int, error) {
+	t := ms(now)
+	res, err := s.db.ExecContext(ctx, `UPDATE jobs SET not_before = ?, updated_at = ? WHERE pr_key = ? AND state = ? AND not_before > ?`,
+		t, t, key, stateQueued, t)
+	if err != nil {
+		return 0, fmt.Errorf("wake the jobs of %s: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("wake the jobs of %s: %w", key, err)
+	}
+	return int(n), nil
+}
+
+func (s *sqlStore) RecordDeployment(ctx context.Context, d Deployment) error {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO deployments (org, db, number, installation, repo, pr, state, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (org, db, number) DO UPDATE SET installation = excluded.installation, repo = excluded.repo, pr = excluded.pr,
+			state = excluded.state, updated_at = excluded.updated_at`,
+		d.Organization, d.Database, d.Number, d.InstallationID, d.Repo, d.PullRequest, d.State, ms(d.UpdatedAt)); err != nil {
+		return fmt.Errorf("record deploy request #%d of %s/%s: %w", d.Number, d.Organization, d.Database, err)
+	}
+	return nil
+}
+
+func (s *sqlStore) LookupDeployment(ctx context.Context, org, db string, number int) (*Deployment, error) {
+	q := `SELECT org, db, number, installation, repo, pr, state, updated_at FROM deployments WHERE org = ? AND db = ? AND number = ?`
+	args := []any{org, db, number}
+	if number == 0 {
+		q = `SELECT org, db, number, installation, repo, pr, state, updated_at FROM deployments WHERE org = ? AND db = ?
+			ORDER BY updated_at DESC, number DESC LIMIT 1`
+		args = args[:2]
+	}
+	var d Deployment
+	var at int64
+	err := s.db.QueryRowContext(ctx, q, args...).Scan(&d.Organization, &d.Database, &d.Number, &d.InstallationID, &d.Repo, &d.PullRequest, &d.State, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up deploy request #%d of %s/%s: %w", number, org, db, err)
+	}
+	d.UpdatedAt = time.UnixMilli(at)
+	return &d, nil
 }
 
 func (s *sqlStore) Counts(ctx context.Context) (map[string]int, error) {

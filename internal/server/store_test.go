@@ -94,3 +94,57 @@ func TestStoreQueue(t *testing.T) {
 		t.Fatalf("counts %v", counts)
 	}
 }
+
+func TestStoreDeployments(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	if d, err := s.LookupDeployment(ctx, "acme", "shop", 3); err != nil || d != nil {
+		t.Fatalf("before any record: %+v %v", d, err)
+	}
+	at := time.UnixMilli(1_800_000_000_000)
+	rec := func(number int, state string, at time.Time) {
+		t.Helper()
+		if err := s.RecordDeployment(ctx, Deployment{Organization: "acme", Database: "shop", Number: number, InstallationID: 9,
+			Repo: "acme/app", PullRequest: 7, State: state, UpdatedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec(3, "in_progress", at)
+	rec(4, "queued", at.Add(time.Second))
+	rec(3, "complete_pending_revert", at.Add(2*time.Second)) // brought up to date
+	d, err := s.LookupDeployment(ctx, "acme", "shop", 3)
+	if err != nil || d == nil || d.State != "complete_pending_revert" || d.Repo != "acme/app" || d.PullRequest != 7 || d.InstallationID != 9 || !d.UpdatedAt.Equal(at.Add(2*time.Second)) {
+		t.Fatalf("deploy request 3: %+v %v", d, err)
+	}
+	if d, _ := s.LookupDeployment(ctx, "acme", "shop", 0); d == nil || d.Number != 3 {
+		t.Fatalf("the latest of the database: %+v, want #3", d)
+	}
+	if d, _ := s.LookupDeployment(ctx, "acme", "other", 0); d != nil {
+		t.Fatalf("another database: %+v", d)
+	}
+}
+
+func TestStoreWake(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	now := time.Unix(1_800_000_000, 0)
+	if _, err := s.Enqueue(ctx, Job{Delivery: "f1", Event: KindFollow, Key: "follow:o/r", Payload: []byte("{}")}, now.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if j, _ := s.Claim(ctx, "a", now, time.Minute); j != nil {
+		t.Fatalf("claimed a follow-up before its time: %+v", j)
+	}
+	if n, err := s.Wake(ctx, "follow:o/other", now); err != nil || n != 0 {
+		t.Fatalf("woke %d of another key (%v)", n, err)
+	}
+	if n, err := s.Wake(ctx, "follow:o/r", now); err != nil || n != 1 {
+		t.Fatalf("woke %d, want 1 (%v)", n, err)
+	}
+	j, err := s.Claim(ctx, "a", now, time.Minute)
+	if err != nil || j == nil || j.Delivery != "f1" {
+		t.Fatalf("after the wake: %+v %v", j, err)
+	}
+	if n, _ := s.Wake(ctx, "follow:o/r", now); n != 0 {
+		t.Fatalf("woke a running job")
+	}
+}

@@ -20,10 +20,12 @@ type Runner interface {
 	Run(ctx context.Context, j *Job) (*FollowUp, error)
 }
 
-// FollowUp is a job a run schedules: Job runs at At.
+// FollowUp is what a run leaves for later: Job (when its Delivery is set)
+// runs at At, and the Deployments it saw are recorded.
 type FollowUp struct {
-	Job Job
-	At  time.Time
+	Job         Job
+	At          time.Time
+	Deployments []Deployment
 }
 
 // pool runs jobs from the store on a number of workers.
@@ -138,7 +140,13 @@ func (p *pool) runOne(ctx context.Context, owner string, j *Job) {
 		log.Error("job failed", "err", msg)
 		return
 	}
-	if next != nil {
+	for _, d := range deploymentsOf(next) {
+		if err := p.store.RecordDeployment(sctx, d); err != nil {
+			// Its webhooks then find no repository; polling still follows it.
+			log.Warn("record a deployment", "err", err)
+		}
+	}
+	if next != nil && next.Job.Delivery != "" {
 		if _, err := p.store.Enqueue(sctx, next.Job, next.At); err != nil {
 			// The deployment is still followed by the next command or push.
 			log.Warn("schedule the follow-up", "err", err)
@@ -157,4 +165,11 @@ func (p *pool) runOne(ctx context.Context, owner string, j *Job) {
 // here already survived the clients' own retries.
 func backoff(attempt int) time.Duration {
 	return retry.Backoff(attempt-1, 10*time.Second, 10*time.Minute, rand.Float64())
+}
+
+func deploymentsOf(f *FollowUp) []Deployment {
+	if f == nil {
+		return nil
+	}
+	return f.Deployments
 }
