@@ -35,14 +35,21 @@ func newMetrics(store Store) *metrics {
 		jobSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ddlbot_job_seconds",
 			Help: "Time one job run took.", Buckets: prometheus.ExponentialBuckets(0.01, 3, 10)}),
 	}
-	queue := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ddlbot_jobs_queued", Help: "Jobs waiting in the store."}, func() float64 {
+	queue := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ddlbot_jobs_queued", Help: "Jobs waiting in the store (follow-ups scheduled for later included)."}, func() float64 {
 		c, err := store.Counts(context.Background())
 		if err != nil {
 			return -1
 		}
 		return float64(c[stateQueued])
 	})
-	m.reg.MustRegister(m.deliveries, m.intakeSeconds, m.psDeliveries, m.psIntakeSeconds, m.jobs, m.jobSeconds, queue,
+	running := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ddlbot_jobs_running", Help: "Jobs running (leased), on any replica."}, func() float64 {
+		c, err := store.Counts(context.Background())
+		if err != nil {
+			return -1
+		}
+		return float64(c[stateRunning])
+	})
+	m.reg.MustRegister(m.deliveries, m.intakeSeconds, m.psDeliveries, m.psIntakeSeconds, m.jobs, m.jobSeconds, queue, running,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

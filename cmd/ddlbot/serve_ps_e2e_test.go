@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ddlbot/ddlbot/internal/bot"
+	"github.com/ddlbot/ddlbot/internal/githubfake"
+	"github.com/ddlbot/ddlbot/internal/localscale"
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+)
+
+// psForwarder stands between localscale's webhooks and the server: the
+// webhook must exist (its secret is the server's configuration) before the
+// server's port is known. It records what arrived and what the server said.
+type psForwarder struct {
+	mu       sync.Mutex
+	target   string
+	arrivals []psArrival
+}
+
+type psArrival struct {
+	event string
+	code  int
+	at    time.Time
+}
+
+func (f *psForwarder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	target := f.target
+	f.mu.Unlock()
+	code := http.StatusServiceUnavailable
+	if target != "" {
+		req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, target, bytes.NewReader(body))
+		if err == nil {
+			req.Header = r.Header.Clone()
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				code = resp.StatusCode
+				resp.Body.Close()
+			}
+		}
+	}
+	f.mu.Lock()
+	f.arrivals = append(f.arrivals, psArrival{event: r.Header.Get("X-PlanetScale-Event"), code: code, at: time.Now()})
+	f.mu.Unlock()
+	w.WriteHeader(code)
+}
+
+func (f *psForwarder) setTarget(u string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.target = u
+}
+
+// first is when event first arrived and was accepted (zero if never).
+func (f *psForwarder) first(event string) time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, a := range f.arrivals {
+		if a.event == event && a.code == http.StatusAccepted {
+			return a.at
+		}
+	}
+	return time.Time{}
+}
+
+// stickyOrEmpty is the database's sticky comment, "" before there is one.
+func stickyOrEmpty(w *actWorld, db string) string {
+	for _, c := range w.comments() {
+		if strings.Contains(c.Body, bot.Marker(db)) {
+			return c.Body
+		}
+	}
+	return ""
+}
+
+var shownState = regexp.MustCompile(`#### Deployment of \[#\d+\]\([^)]*\): ([a-z ]+)\n`)
+
+// metric reads one sample of the server's /metrics ("" when absent).
+func (p *serveProc) metric(name string) string {
+	for _, line := range strings.Split(p.get("/metrics"), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// TestServePlanetScaleWebhooks: a deployment that outlasts the job's
+// --follow-timeout is followed on by PlanetScale's webhooks (the polling
+// follow-up is a minute away: only a webhook can bring the comment to the
+// revert window this soon), a forged PlanetScale delivery is refused and
+// queues nothing, and once the revert window is over nothing more is
+// scheduled.
+func TestServePlanetScaleWebhooks(t *testing.T) {
+	w := newCmdWorld(t, func(c *localscale.Config) {
+		// An ALTER takes 3 s, the submit and cutover phases 0.5 s each;
+		// the revert window lasts 3 s.
+		c.Speed = 4
+		c.OperationDuration = 12 * time.Second
+		c.RevertWindow = 3 * time.Second
+	})
+	base := w.commit(sha("base"), "", map[string]string{".ddlbot.yml": actConfig, "db/schema/users.sql": actUsers})
+	head := w.commit(sha("head1"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
+	w.seed("app", base, "db/schema")
+	w.gh.AddPullRequest(actOwner, w.repoName(), githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+
+	fwd := &psForwarder{}
+	fsrv := httptest.NewServer(fwd)
+	t.Cleanup(fsrv.Close)
+	wh, err := w.ps.CreateWebhook(context.Background(), actOwner, "app", ps.CreateWebhookRequest{URL: fsrv.URL + "/ps", Events: []string{
+		ps.EventDeployRequestQueued, ps.EventDeployRequestInProgress, ps.EventDeployRequestPendingCutover,
+		ps.EventDeployRequestSchemaApplied, ps.EventDeployRequestErrored, ps.EventDeployRequestReverted, ps.EventBranchAnomaly}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startServeWith(t, w, []string{"--follow-timeout", "300ms", "--follow-interval", "1m", "--follow-idle-interval", "500ms"},
+		[]string{"DDLBOT_PLANETSCALE_WEBHOOK_SECRET=" + wh.Secret})
+	fwd.setTarget(p.url + "/webhooks/planetscale")
+
+	if code := p.deliver("pull_request", "", w.prEvent("opened"), p.sign); code != http.StatusAccepted {
+		t.Fatalf("delivery: %d", code)
+	}
+	waitFor(t, "the plan", func() bool { return strings.Contains(stickyOrEmpty(w, "app"), "Deploy request [#1](") }, p)
+
+	id := w.gh.AddComment(actOwner, w.repoName(), actPR, "alice", "/deploy")
+	if code := p.deliver("issue_comment", "", w.gh.CommentEvent(t, "created", actOwner, w.repoName(), id, nil), p.sign); code != http.StatusAccepted {
+		t.Fatalf("/deploy delivery: %d", code)
+	}
+	// The states the comment shows, in order, and when each first showed.
+	var seen []string
+	shownAt := map[string]time.Time{}
+	waitFor(t, "the comment to show the deployment complete", func() bool {
+		m := shownState.FindStringSubmatch(w.sticky("app"))
+		if m != nil && (len(seen) == 0 || seen[len(seen)-1] != m[1]) {
+			seen = append(seen, m[1])
+			shownAt[m[1]] = time.Now()
+		}
+		return m != nil && m[1] == "complete"
+	}, p)
+	t.Logf("the comment showed: %s", strings.Join(seen, " → "))
+	applied := fwd.first(ps.EventDeployRequestSchemaApplied)
+	revert, ok := shownAt["complete pending revert"]
+	switch {
+	case !ok:
+		t.Fatalf("the comment never showed the revert window: %v", seen)
+	case applied.IsZero():
+		t.Fatalf("no deploy_request.schema_applied webhook was routed to the deployment\nserver log:\n%s", p.stderr.String())
+	case revert.Before(applied):
+		t.Fatalf("the comment showed the revert window before the webhook came")
+	case revert.Sub(applied) > 10*time.Second:
+		// The follow-up's own poll is a minute away.
+		t.Fatalf("the comment showed the revert window %s after the webhook", revert.Sub(applied))
+	}
+	t.Logf("webhook → comment edit: %s", revert.Sub(applied).Round(time.Millisecond))
+	var replies []string
+	for _, c := range w.comments() {
+		if strings.Contains(c.Body, "Stopped following") {
+			t.Errorf("the server asked for /plan: %q", c.Body)
+		}
+		if strings.HasPrefix(c.Body, "Deploy request [#1](") {
+			replies = append(replies, c.Body)
+		}
+	}
+	if len(replies) != 2 || !strings.Contains(replies[0], "**complete pending revert**") || !strings.Contains(replies[1], "**complete**") {
+		t.Errorf("replies: %q, want the revert window, then complete", replies)
+	}
+	if cr := w.checkRun(head, "ddlbot/app"); cr == nil || cr.Conclusion != "success" || !strings.Contains(cr.Title, "complete") {
+		t.Errorf("check run: %+v", cr)
+	}
+	if n := w.psCount.deployCalls(); n != 1 {
+		t.Errorf("%d deploy calls, want 1", n)
+	}
+
+	// At rest and past the revert window: the last follow-up schedules none.
+	waitFor(t, "the follow-ups to stop", func() bool {
+		return p.metric("ddlbot_jobs_queued") == "0" && p.metric("ddlbot_jobs_running") == "0"
+	}, p)
+	done := p.metric(`ddlbot_jobs_total{result="done"}`)
+
+	// A forged PlanetScale delivery of the recorded deployment: refused,
+	// nothing queued.
+	forged := []byte(`{"timestamp":1,"event":"deploy_request.schema_applied","organization":"acme","database":"app","resource":{"number":1}}`)
+	req, _ := http.NewRequest(http.MethodPost, p.url+"/webhooks/planetscale", bytes.NewReader(forged))
+	req.Header.Set(ps.SignatureHeader, ps.SignWebhook("not the secret", forged))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("forged PlanetScale delivery: %d, want 401", resp.StatusCode)
+	}
+	if q, r, d := p.metric("ddlbot_jobs_queued"), p.metric("ddlbot_jobs_running"), p.metric(`ddlbot_jobs_total{result="done"}`); q != "0" || r != "0" || d != done {
+		t.Errorf("after the forged delivery: queued %s, running %s, done %s (was %s)", q, r, d, done)
+	}
+	if got := p.metric(`ddlbot_planetscale_webhook_deliveries_total{code="401"}`); got != "1" {
+		t.Errorf("401s counted: %q", got)
+	}
+	wantNoViolations(t, w)
+}
