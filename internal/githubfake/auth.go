@@ -17,11 +17,12 @@ import (
 	"time"
 )
 
-// AppCredentials are a GitHub App the fake knows, with one installation, for
-// App authentication (ghinstallation): the App signs a JWT with
-// PrivateKeyPEM; POST /app/installations/{InstallationID}/access_tokens
-// then issues installation tokens the fake accepts, writing as
-// "<Slug>[bot]".
+// AppCredentials are a GitHub App the fake knows, for App authentication
+// (ghinstallation): the App signs a JWT with PrivateKeyPEM; POST
+// /app/installations/{id}/access_tokens then issues installation tokens the
+// fake accepts, writing as "<Slug>[bot]". InstallationID is the installation
+// every repository belongs to unless Repo.Installation names another; a
+// token reaches only its own installation's repositories.
 type AppCredentials struct {
 	ID             int64
 	Slug           string
@@ -165,4 +166,40 @@ func (s *Server) SignAppJWT() string {
 		s.t.Fatalf("githubfake: sign JWT: %v", err)
 	}
 	return signing + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+// installationOf is the App installation a repository belongs to.
+func (s *Server) installationOf(rs *repoState) int64 {
+	if rs.Installation != 0 {
+		return rs.Installation
+	}
+	if s.app != nil {
+		return s.app.InstallationID
+	}
+	return 0
+}
+
+// hasInstallation: id is the App's installation, or one a repository
+// belongs to.
+func (s *Server) hasInstallation(id int64) bool {
+	if s.app == nil || id <= 0 {
+		return false
+	}
+	if id == s.app.InstallationID {
+		return true
+	}
+	for _, rs := range s.repos {
+		if rs.Installation == id {
+			return true
+		}
+	}
+	return false
+}
+
+// CrossInstallationRefusals counts the calls refused (404) because an
+// installation token touched a repository of another installation.
+func (s *Server) CrossInstallationRefusals() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.crossInstallation
 }

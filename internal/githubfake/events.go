@@ -197,7 +197,7 @@ func (s *Server) repoEdits(rs *repoState) map[string]any {
 		edits["organization.id"] = s.userID(rs.Owner)
 	}
 	if s.app != nil {
-		edits["installation.id"] = s.app.InstallationID
+		edits["installation.id"] = s.installationOf(rs)
 	}
 	return edits
 }

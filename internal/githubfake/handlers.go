@@ -916,7 +916,8 @@ func (rc *reqCtx) getAuthenticatedApp() response {
 
 func (rc *reqCtx) createInstallationToken() response {
 	app := rc.s.app
-	if app == nil || rc.intParam("installation_id") != app.InstallationID {
+	installation := rc.intParam("installation_id")
+	if app == nil || !rc.s.hasInstallation(installation) {
 		return notFound()
 	}
 	var in struct {
@@ -926,7 +927,7 @@ func (rc *reqCtx) createInstallationToken() response {
 		_ = json.Unmarshal(rc.body, &in)
 	}
 	token := "ghs_" + randomHex(18)
-	rc.s.tokens[token] = &identity{login: app.Slug + "[bot]", bot: true, appSlug: app.Slug, appID: app.ID, installation: app.InstallationID}
+	rc.s.tokens[token] = &identity{login: app.Slug + "[bot]", bot: true, appSlug: app.Slug, appID: app.ID, installation: installation}
 	out := map[string]any{
 		"token":      token,
 		"expires_at": ts(rc.s.now().Add(time.Hour)),

@@ -45,11 +45,14 @@ type Server struct {
 	repos        map[string]*repoState
 	teams        map[string]map[string]string
 	rate         map[string]int // identity key → requests used this hour
-	nextUserID   int64
-	nextRepoID   int64
-	nextPRID     int64
-	nextID       int64
-	requestSeq   int
+	// crossInstallation counts calls refused because an installation
+	// token touched another installation's repository.
+	crossInstallation int
+	nextUserID        int64
+	nextRepoID        int64
+	nextPRID          int64
+	nextID            int64
+	requestSeq        int
 }
 
 // Call is one request the fake received.
@@ -71,7 +74,10 @@ type Call struct {
 	Injected bool
 	// Response is the body the fake answered with.
 	Response []byte
-	Time     time.Time
+	// Installation is the App installation whose token made the call (0
+	// for other credentials).
+	Installation int64
+	Time         time.Time
 }
 
 // Option configures New.
@@ -436,6 +442,15 @@ func (s *Server) serve(rc *reqCtx, call *Call) response {
 	rc.who = who
 	if who != nil && !who.jwt && rc.op.ID != "rate-limit/get" {
 		s.rate[who.key()]++
+	}
+	if s.app != nil && who != nil && !who.jwt && who.appID == s.app.ID {
+		call.Installation = who.installation
+		// An installation token reaches only its installation's
+		// repositories; GitHub answers 404 for the others.
+		if rs := rc.repo(); rs != nil && s.installationOf(rs) != who.installation {
+			s.crossInstallation++
+			return notFound()
+		}
 	}
 	if f := s.takeFault(rc.r.Method, rc.path); f != nil {
 		call.Injected = true

@@ -2,8 +2,14 @@ package githubfake
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -506,5 +512,82 @@ func TestFaults(t *testing.T) {
 	}
 	if injected != 4 {
 		t.Errorf("%d injected calls, want 4", injected)
+	}
+}
+
+// TestInstallations: repositories in two installations of the App; each
+// installation's token reaches its own repositories only (404 elsewhere, as
+// GitHub), and the calls say whose token made them.
+func TestInstallations(t *testing.T) {
+	s := seeded(t)
+	app := s.App()
+	const other = 777
+	s.AddRepoWith(Repo{Owner: "globex", Name: "billing", Org: true, Installation: other})
+	ctx := context.Background()
+	jwtClient := client(t, s, s.SignAppJWT())
+	tokA, _, err := jwtClient.Apps.CreateInstallationToken(ctx, app.InstallationID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokB, _, err := jwtClient.Apps.CreateInstallationToken(ctx, other, nil)
+	if err != nil {
+		t.Fatalf("the second installation's token: %v", err)
+	}
+	if _, resp, err := jwtClient.Apps.CreateInstallationToken(ctx, other+1, nil); err == nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an installation nobody has: %v", err)
+	}
+	a, b := client(t, s, tokA.GetToken()), client(t, s, tokB.GetToken())
+	if _, _, err := a.Repositories.Get(ctx, owner, name); err != nil {
+		t.Errorf("own repository: %v", err)
+	}
+	if _, _, err := b.Repositories.Get(ctx, "globex", "billing"); err != nil {
+		t.Errorf("own repository (second installation): %v", err)
+	}
+	if s.CrossInstallationRefusals() != 0 {
+		t.Fatal("refused a call on the installation's own repository")
+	}
+	if _, resp, err := b.Issues.CreateComment(ctx, owner, name, 7, &github.IssueComment{Body: github.String("hi")}); err == nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("second installation on the first's repository: %v", err)
+	}
+	if _, resp, err := a.Repositories.Get(ctx, "globex", "billing"); err == nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("first installation on the second's repository: %v", err)
+	}
+	if n := s.CrossInstallationRefusals(); n != 2 {
+		t.Errorf("%d refusals counted, want 2", n)
+	}
+	seen := map[int64]bool{}
+	for _, c := range s.Calls() {
+		seen[c.Installation] = true
+	}
+	if !seen[app.InstallationID] || !seen[other] {
+		t.Errorf("calls by installation: %v", seen)
+	}
+	// Deliveries name each repository's installation.
+	var ev struct {
+		Installation struct{ ID int64 } `json:"installation"`
+	}
+	s.AddPullRequest("globex", "billing", PR{Number: 3, HeadSHA: headSHA, BaseSHA: headSHA})
+	if err := json.Unmarshal(s.PullRequestEvent(t, "opened", "globex", "billing", 3, nil), &ev); err != nil || ev.Installation.ID != other {
+		t.Errorf("the delivery's installation: %d %v", ev.Installation.ID, err)
+	}
+}
+
+func TestDeliver(t *testing.T) {
+	s := seeded(t)
+	secret := []byte("whsec")
+	payload := []byte(`{"zen":"Keep it logically awesome."}`)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mac := hmac.New(sha256.New, secret)
+		mac.Write(body)
+		if r.Header.Get("X-Hub-Signature-256") != "sha256="+hex.EncodeToString(mac.Sum(nil)) || r.Header.Get("X-GitHub-Event") != "ping" || r.Header.Get("X-GitHub-Delivery") == "" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer recv.Close()
+	if code, err := s.Deliver(recv.URL, secret, "ping", payload); err != nil || code != http.StatusAccepted {
+		t.Fatalf("Deliver: %d %v", code, err)
 	}
 }

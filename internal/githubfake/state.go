@@ -15,6 +15,10 @@ type Repo struct {
 	Private       bool
 	// Org makes the owner an organization (type "Organization").
 	Org bool
+	// Installation is the GitHub App installation the repository belongs
+	// to (0: the App's InstallationID). An installation token of another
+	// installation gets 404 on it, as on GitHub.
+	Installation int64
 }
 
 // PR describes a pull request. Zero values get defaults from AddPullRequest.

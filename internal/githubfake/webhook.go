@@ -2,7 +2,13 @@ package githubfake
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -176,4 +182,28 @@ func setPath(node any, segs []string, v any, full string) (any, error) {
 	default:
 		return nil, &pathError{full, "cannot go into " + seg + ": the value there is not an object"}
 	}
+}
+
+// Deliver POSTs a webhook delivery to url as GitHub would: X-GitHub-Event,
+// a fresh X-GitHub-Delivery, and X-Hub-Signature-256 over payload with
+// secret. It returns the status the receiver answered with.
+func (s *Server) Deliver(url string, secret []byte, event string, payload []byte) (int, error) {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(payload))
+	if err != nil {
+		return 0, fmt.Errorf("githubfake: deliver %s: %w", event, err)
+	}
+	mac := hmac.New(sha256.New, secret)
+	mac.Write(payload)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "GitHub-Hookshot/githubfake")
+	req.Header.Set("X-GitHub-Event", event)
+	req.Header.Set("X-GitHub-Delivery", randomHex(16))
+	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("githubfake: deliver %s: %w", event, err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, nil
 }
