@@ -208,3 +208,69 @@ func TestServePlanetScaleWebhooks(t *testing.T) {
 	}
 	wantNoViolations(t, w)
 }
+
+// TestServeTwoInstallations: two repositories in two installations of the
+// App, their deliveries sent at once: each is planned with a token of its
+// own installation, and no call crosses (githubfake answers 404 to a token
+// on another installation's repository and counts it).
+func TestServeTwoInstallations(t *testing.T) {
+	w := newCmdWorld(t)
+	const otherInstallation = 777
+	other := w.sibling("billing")
+	w.gh.AddRepoWith(githubfake.Repo{Owner: actOwner, Name: "billing", Org: true, Installation: otherInstallation})
+	for _, x := range []struct {
+		w      *actWorld
+		db     string
+		config string
+	}{{w, "app", actConfig}, {other, "billing", strings.Replace(actConfig, "database: app", "database: billing", 1)}} {
+		base := x.w.commit(sha(x.db+"base"), "", map[string]string{".ddlbot.yml": x.config, "db/schema/users.sql": actUsers})
+		head := x.w.commit(sha(x.db+"head"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
+		x.w.seed(x.db, base, "db/schema")
+		w.gh.AddPullRequest(actOwner, x.w.repoName(), githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+	}
+	p := startServe(t, w)
+	var wg sync.WaitGroup
+	codes := make([]int, 2)
+	for i, x := range []*actWorld{w, other} {
+		body := x.prEvent("opened")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i], _ = w.gh.Deliver(p.url+"/webhooks/github", p.secret, "pull_request", body)
+		}()
+	}
+	wg.Wait()
+	if codes[0] != http.StatusAccepted || codes[1] != http.StatusAccepted {
+		t.Fatalf("deliveries: %v", codes)
+	}
+	for _, x := range []*actWorld{w, other} {
+		waitFor(t, x.repoName()+"'s plan", func() bool {
+			return strings.Contains(stickyOrEmpty(x, "app"), "Deploy request [#")
+		}, p)
+	}
+	if n := w.gh.CrossInstallationRefusals(); n != 0 {
+		t.Errorf("%d calls refused for crossing installations", n)
+	}
+	app := w.gh.App()
+	want := map[string]int64{"/repos/" + actOwner + "/" + actRepo + "/": app.InstallationID, "/repos/" + actOwner + "/billing/": otherInstallation}
+	calls := map[int64]int{}
+	tokens := map[string]bool{}
+	for _, c := range w.gh.Calls() {
+		if strings.HasPrefix(c.Path, "/app/installations/") {
+			tokens[c.Path] = true
+		}
+		for prefix, inst := range want {
+			if strings.HasPrefix(c.Path, prefix) {
+				calls[inst]++
+				if c.Installation != inst {
+					t.Errorf("%s %s by installation %d, want %d", c.Method, c.Path, c.Installation, inst)
+				}
+			}
+		}
+	}
+	if calls[app.InstallationID] == 0 || calls[otherInstallation] == 0 || len(tokens) != 2 {
+		t.Errorf("calls per installation %v, token requests %v", calls, tokens)
+	}
+	t.Logf("calls per installation: %v", calls)
+	wantNoViolations(t, w)
+}
