@@ -123,7 +123,7 @@ func runServe(ctx context.Context, a *app, args []string) int {
 		Options: bot.Options{FollowTimeout: *followSlice, RefreshTimeout: *followSlice, FollowedOn: true, Version: buildVersion(),
 			PollInterval: poll, MaxPollInterval: maxPoll, MinUpdateInterval: minUpdate},
 		FollowEvery: *followEvery, FollowIdle: *followIdle, Logger: log, UserAgent: userAgent()}
-	srv, err := server.New(server.Config{WebhookSecret: []byte(secret), PlanetScaleWebhookSecret: strings.TrimSpace(a.getenv("DDLBOT_PLANETSCALE_WEBHOOK_SECRET")), Store: store, Runner: runner, Logger: log, Workers: *workers, Drain: *drain})
+	srv, err := server.New(server.Config{WebhookSecret: []byte(secret), PlanetScaleWebhookSecrets: server.SplitSecrets(a.getenv("DDLBOT_PLANETSCALE_WEBHOOK_SECRET")), Store: store, Runner: runner, Logger: log, Workers: *workers, Drain: *drain})
 	if err != nil {
 		return a.fail(usageError{err.Error()})
 	}

@@ -30,7 +30,7 @@ const psAnswerWithin = 1500 * time.Millisecond
 // repository the deploy request belongs to, wake its follow-up. Only the
 // store is on the request path.
 type psIntake struct {
-	secret  string
+	secrets []string
 	store   Store
 	log     *slog.Logger
 	metrics *metrics
@@ -50,7 +50,7 @@ func (in *psIntake) serve(r *http.Request) (int, string) {
 	if r.Method != http.MethodPost {
 		return http.StatusMethodNotAllowed, "POST a PlanetScale webhook delivery here"
 	}
-	if in.secret == "" {
+	if len(in.secrets) == 0 {
 		return http.StatusServiceUnavailable, "PlanetScale webhooks are not set up on this server: set DDLBOT_PLANETSCALE_WEBHOOK_SECRET to the webhook's secret (until then deployments are followed by polling)"
 	}
 	if !in.ready() {
@@ -64,7 +64,7 @@ func (in *psIntake) serve(r *http.Request) (int, string) {
 		}
 		return http.StatusBadRequest, "the body could not be read"
 	}
-	if err := ps.VerifyWebhookSignature(in.secret, body, r.Header.Get(ps.SignatureHeader)); err != nil {
+	if err := verifyAny(in.secrets, body, r.Header.Get(ps.SignatureHeader)); err != nil {
 		in.log.Warn("PlanetScale webhook refused", "remote", r.RemoteAddr, "err", err)
 		return http.StatusUnauthorized, "the " + ps.SignatureHeader + " signature is missing or does not match the webhook secret"
 	}
@@ -128,4 +128,28 @@ func (in *psIntake) serve(r *http.Request) (int, string) {
 		"pull_request", d.PullRequest, "deploy_request", d.Number)
 	in.wake()
 	return http.StatusAccepted, "following"
+}
+
+// verifyAny accepts a signature made with any of the secrets (each
+// compared in constant time).
+func verifyAny(secrets []string, body []byte, header string) error {
+	err := ps.VerifyWebhookSignature("", body, header)
+	for _, sec := range secrets {
+		if err = ps.VerifyWebhookSignature(sec, body, header); err == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+// SplitSecrets reads DDLBOT_PLANETSCALE_WEBHOOK_SECRET: one secret, or
+// several separated by commas (one per database's webhook).
+func SplitSecrets(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -34,10 +34,10 @@ func postPS(h http.Handler, body []byte, sig string) *httptest.ResponseRecorder 
 	return w
 }
 
-func newPSServer(t *testing.T, psKey string) (*Server, Store) {
+func newPSServer(t *testing.T, psKeys ...string) (*Server, Store) {
 	t.Helper()
 	st := openTestStore(t)
-	s, err := New(Config{WebhookSecret: secret, PlanetScaleWebhookSecret: psKey, Store: st, Runner: &recorder{done: make(chan string, 10)}})
+	s, err := New(Config{WebhookSecret: secret, PlanetScaleWebhookSecrets: psKeys, Store: st, Runner: &recorder{done: make(chan string, 10)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func newPSServer(t *testing.T, psKey string) (*Server, Store) {
 // queues nothing.
 func TestPlanetScaleWebhook(t *testing.T) {
 	ctx := context.Background()
-	s, st := newPSServer(t, psSecret)
+	s, st := newPSServer(t, "another database's secret", psSecret)
 	h := s.Handler()
 	if err := st.RecordDeployment(ctx, Deployment{Organization: "acme", Database: "shop", Number: 3, InstallationID: 9, Repo: "acme/app",
 		PullRequest: 7, State: ps.StateInProgress, UpdatedAt: time.Now()}); err != nil {
@@ -125,9 +125,17 @@ func TestPlanetScaleWebhook(t *testing.T) {
 }
 
 func TestPlanetScaleWebhookUnconfigured(t *testing.T) {
-	s, _ := newPSServer(t, "")
+	s, _ := newPSServer(t)
 	body := psEvent(t, ps.EventDeployRequestQueued, map[string]any{"number": 1})
 	if w := postPS(s.Handler(), body, ps.SignWebhook("x", body)); w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "DDLBOT_PLANETSCALE_WEBHOOK_SECRET") {
 		t.Fatalf("%d %q", w.Code, w.Body.String())
+	}
+}
+
+func TestSplitSecrets(t *testing.T) {
+	for in, want := range map[string]string{"": "", "a": "a", " a , b,,": "a|b"} {
+		if got := strings.Join(SplitSecrets(in), "|"); got != want {
+			t.Errorf("SplitSecrets(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -25,13 +25,14 @@ import (
 type Config struct {
 	// WebhookSecret is the GitHub App's webhook secret (required).
 	WebhookSecret []byte
-	// PlanetScaleWebhookSecret is the PlanetScale webhook's secret; without
-	// it POST /webhooks/planetscale answers 503 and deployments are
-	// followed by polling only.
-	PlanetScaleWebhookSecret string
-	Store                    Store
-	Runner                   Runner
-	Logger                   *slog.Logger
+	// PlanetScaleWebhookSecrets are the PlanetScale webhooks' secrets (one
+	// webhook per database, each with its own); a delivery signed with any
+	// of them is accepted. Without, POST /webhooks/planetscale answers 503
+	// and deployments are followed by polling only.
+	PlanetScaleWebhookSecrets []string
+	Store                     Store
+	Runner                    Runner
+	Logger                    *slog.Logger
 	// Workers run jobs in parallel (different pull requests); 0 means 4.
 	Workers int
 	// Lease is how long a claimed job is this replica's before another
@@ -101,7 +102,7 @@ func New(cfg Config) (*Server, error) {
 		ready: func() bool { return !s.draining.Load() }, wake: s.pool.notify}
 	mux := http.NewServeMux()
 	mux.Handle("/webhooks/github", in)
-	mux.Handle("/webhooks/planetscale", &psIntake{secret: cfg.PlanetScaleWebhookSecret, store: cfg.Store, log: cfg.Logger, metrics: s.metrics,
+	mux.Handle("/webhooks/planetscale", &psIntake{secrets: cfg.PlanetScaleWebhookSecrets, store: cfg.Store, log: cfg.Logger, metrics: s.metrics,
 		ready: func() bool { return !s.draining.Load() }, wake: s.pool.notify})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.readyz)
@@ -144,7 +145,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	workers := make(chan struct{})
 	go func() { s.pool.run(ctx, s.cfg.Drain); close(workers) }()
 	s.cfg.Logger.Info("serving", "address", ln.Addr().String(), "workers", s.cfg.Workers)
-	if s.cfg.PlanetScaleWebhookSecret == "" {
+	if len(s.cfg.PlanetScaleWebhookSecrets) == 0 {
 		s.cfg.Logger.Info("no PlanetScale webhook secret (DDLBOT_PLANETSCALE_WEBHOOK_SECRET): deployment progress relies on polling")
 	}
 	var err error
