@@ -2,7 +2,7 @@ package server
 
 // Benchmarks of the server's own paths (figures in NOTES.md):
 //
-//	go test ./internal/server/ -run='^$' -bench=. -benchtime=5000x   # intake
+//	go test ./internal/server/ -run='^$' -bench=Intake -benchtime=20000x
 //	go test ./internal/server/ -run='^$' -bench=WebhookToComment -benchtime=5x
 //
 // BenchmarkIntake posts signed deliveries from parallel clients over
