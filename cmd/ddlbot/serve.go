@@ -22,8 +22,11 @@ webhook secret), stored in a durable queue and answered at once, then run by a
 worker through the same engine as the Action, with a token of the delivery's
 own installation. One pull request runs one job at a time; different pull
 requests run in parallel. A deployment started with /deploy is followed by
-follow-up jobs until it rests, across restarts. Also: GET /healthz, GET
-/readyz, GET /metrics (Prometheus).
+follow-up jobs until it rests, across restarts. PlanetScale's webhooks
+(POST /webhooks/planetscale, X-PlanetScale-Signature) wake the follow-up of
+the deployment they name at once; without them it polls (--follow-interval,
+--follow-idle-interval). Also: GET /healthz, GET /readyz, GET /metrics
+(Prometheus).
 
 Configuration, from the environment (secrets only there, never flags):
   DDLBOT_WEBHOOK_SECRET    the App's webhook secret (required)
@@ -32,6 +35,8 @@ Configuration, from the environment (secrets only there, never flags):
   DDLBOT_PRIVATE_KEY_FILE  a file holding it (or --private-key-file)
   DDLBOT_LISTEN            the address to listen on (or --listen; default 127.0.0.1:8080)
   DDLBOT_STORE             the store: a SQLite file (or --store; default ddlbot.db)
+  DDLBOT_PLANETSCALE_WEBHOOK_SECRET  the PlanetScale webhooks' secrets, comma-separated
+                           (one per database); without, progress relies on polling
   GITHUB_API_URL           GitHub Enterprise Server's API root (default GitHub.com)
   PLANETSCALE_SERVICE_TOKEN_ID, PLANETSCALE_SERVICE_TOKEN (or PLANETSCALE_OAUTH_TOKEN),
   PLANETSCALE_API_URL      PlanetScale, as for the Action; without, ddlbot lints only
