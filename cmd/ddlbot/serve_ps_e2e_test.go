@@ -95,19 +95,17 @@ func (p *serveProc) metric(name string) string {
 	return ""
 }
 
-// TestServePlanetScaleWebhooks: a deployment that outlasts the job's
-// --follow-timeout is followed on by PlanetScale's webhooks (the polling
-// follow-up is a minute away: only a webhook can bring the comment to the
-// revert window this soon), a forged PlanetScale delivery is refused and
-// queues nothing, and once the revert window is over nothing more is
-// scheduled.
-func TestServePlanetScaleWebhooks(t *testing.T) {
+// deployWithWebhooks runs `ddlbot serve` with a PlanetScale webhook on the
+// database (through a psForwarder), plans pull request #7 and comments
+// /deploy. An ALTER takes 3 s and the submit and cutover phases 0.5 s each;
+// the job follows for 300 ms, and the polling follow-up of a moving
+// deployment is a minute away.
+func deployWithWebhooks(t *testing.T, revertWindow time.Duration, args ...string) (*actWorld, *serveProc, *psForwarder, string) {
+	t.Helper()
 	w := newCmdWorld(t, func(c *localscale.Config) {
-		// An ALTER takes 3 s, the submit and cutover phases 0.5 s each;
-		// the revert window lasts 3 s.
 		c.Speed = 4
 		c.OperationDuration = 12 * time.Second
-		c.RevertWindow = 3 * time.Second
+		c.RevertWindow = revertWindow
 	})
 	base := w.commit(sha("base"), "", map[string]string{".ddlbot.yml": actConfig, "db/schema/users.sql": actUsers})
 	head := w.commit(sha("head1"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
@@ -123,7 +121,7 @@ func TestServePlanetScaleWebhooks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := startServeWith(t, w, []string{"--follow-timeout", "300ms", "--follow-interval", "1m", "--follow-idle-interval", "500ms"},
+	p := startServeWith(t, w, append([]string{"--follow-timeout", "300ms", "--follow-interval", "1m"}, args...),
 		[]string{"DDLBOT_PLANETSCALE_WEBHOOK_SECRET=" + wh.Secret})
 	fwd.setTarget(p.url + "/webhooks/planetscale")
 
@@ -131,11 +129,57 @@ func TestServePlanetScaleWebhooks(t *testing.T) {
 		t.Fatalf("delivery: %d", code)
 	}
 	waitFor(t, "the plan", func() bool { return strings.Contains(stickyOrEmpty(w, "app"), "Deploy request [#1](") }, p)
-
 	id := w.gh.AddComment(actOwner, w.repoName(), actPR, "alice", "/deploy")
 	if code := p.deliver("issue_comment", "", w.gh.CommentEvent(t, "created", actOwner, w.repoName(), id, nil), p.sign); code != http.StatusAccepted {
 		t.Fatalf("/deploy delivery: %d", code)
 	}
+	return w, p, fwd, head
+}
+
+// TestServeAnomalyWebhook: in the revert window, PlanetScale's
+// branch.anomaly webhook has the slowdown posted on the pull request at once
+// (the idle follow-up is a minute away), with /revert suggested.
+func TestServeAnomalyWebhook(t *testing.T) {
+	w, p, fwd, _ := deployWithWebhooks(t, time.Hour, "--follow-idle-interval", "1m")
+	waitFor(t, "the revert window", func() bool {
+		m := shownState.FindStringSubmatch(stickyOrEmpty(w, "app"))
+		return m != nil && m[1] == "complete pending revert"
+	}, p)
+	a, err := w.ls.Slowdown(actOwner, "app", "main", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var posted string
+	waitFor(t, "the anomaly's comment", func() bool {
+		for _, c := range w.comments() {
+			if strings.HasPrefix(c.Body, bot.AnomalyMarker("app", a.ID)) {
+				posted = c.Body
+				return true
+			}
+		}
+		return false
+	}, p)
+	arrived := fwd.first(ps.EventBranchAnomaly)
+	if arrived.IsZero() {
+		t.Fatal("the branch.anomaly webhook was not routed")
+	}
+	if took := time.Since(arrived); took > 20*time.Second {
+		t.Errorf("the anomaly was posted %s after its webhook", took)
+	}
+	if !strings.Contains(posted, "comment `/revert`") {
+		t.Errorf("the anomaly's comment suggests no /revert:\n%s", posted)
+	}
+	wantNoViolations(t, w)
+}
+
+// TestServePlanetScaleWebhooks: a deployment that outlasts the job's
+// --follow-timeout is followed on by PlanetScale's webhooks (the polling
+// follow-up is a minute away: only a webhook can bring the comment to the
+// revert window this soon), a forged PlanetScale delivery is refused and
+// queues nothing, and once the revert window is over nothing more is
+// scheduled.
+func TestServePlanetScaleWebhooks(t *testing.T) {
+	w, p, fwd, head := deployWithWebhooks(t, 3*time.Second, "--follow-idle-interval", "500ms")
 	// The states the comment shows, in order, and when each first showed.
 	var seen []string
 	shownAt := map[string]time.Time{}

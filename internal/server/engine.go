@@ -131,11 +131,11 @@ func (r *EngineRunner) followUp(j *Job, repo bot.Repo, out *bot.Outcome) *Follow
 		}
 		return &FollowUp{Deployments: deps}
 	}
-	at := now.Add(wait)
-	// One follow-up per repository and moment: a second deploy in the same
-	// repository does not double the polling.
-	key := fmt.Sprintf("follow:%s:%d", strings.ToLower(repo.String()), at.Truncate(wait).UnixMilli())
-	return &FollowUp{At: at, Deployments: deps, Job: followJob(key, j.InstallationID, repo)}
+	// The delivery names the job that scheduled it: a run taken over after
+	// a lost lease schedules the same one again, not a second. (The pool
+	// schedules none while one of the repository's follow-ups waits.)
+	key := fmt.Sprintf("follow:%s:after:%d", strings.ToLower(repo.String()), j.ID)
+	return &FollowUp{At: now.Add(wait), Deployments: deps, Job: followJob(key, j.InstallationID, repo)}
 }
 
 // followJob is a follow-up job of repo: all of a repository's follow-ups

@@ -49,10 +49,12 @@ type Store interface {
 	Retry(ctx context.Context, id int64, owner string, notBefore time.Time, errMsg string) error
 	// Release gives a leased job back at once (draining).
 	Release(ctx context.Context, id int64, owner string) error
-	// Wake makes the queued jobs of key that wait for a later time due at
-	// now (a PlanetScale webhook wakes a scheduled follow-up) and returns
-	// how many it woke.
-	Wake(ctx context.Context, key string, now time.Time) (int, error)
+	// Wake makes the queued jobs of key that wait for a time after at due
+	// at at (a PlanetScale webhook wakes a scheduled follow-up; a follow-up
+	// that would come sooner than the one waiting brings it forward) and
+	// returns how many jobs of key are queued, all due by at now: 0 means
+	// none waits, and the caller enqueues one.
+	Wake(ctx context.Context, key string, at time.Time) (int, error)
 	// RecordDeployment stores (or brings up to date) which repository a
 	// deploy request's deployment belongs to.
 	RecordDeployment(ctx context.Context, d Deployment) error
@@ -230,18 +232,25 @@ func (s *sqlStore) Release(ctx context.Context, id int64, owner string) error {
 	return s.update(ctx, id, owner, "state = ?, attempts = attempts - 1, lease_owner = ''", stateQueued)
 }
 
-func (s *sqlStore) Wake(ctx context.Context, key string, now time.Time) (int, error) {
-	t := ms(now)
-	res, err := s.db.ExecContext(ctx, `UPDATE jobs SET not_before = ?, updated_at = ? WHERE pr_key = ? AND state = ? AND not_before > ?`,
-		t, t, key, stateQueued, t)
+func (s *sqlStore) Wake(ctx context.Context, key string, at time.Time) (int, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("wake the jobs of %s: %w", key, err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
+	defer func() { _ = tx.Rollback() }()
+	t := ms(at)
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET not_before = ?, updated_at = ? WHERE pr_key = ? AND state = ? AND not_before > ?`,
+		t, ms(time.Now()), key, stateQueued, t); err != nil {
 		return 0, fmt.Errorf("wake the jobs of %s: %w", key, err)
 	}
-	return int(n), nil
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM jobs WHERE pr_key = ? AND state = ?`, key, stateQueued).Scan(&n); err != nil {
+		return 0, fmt.Errorf("wake the jobs of %s: %w", key, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("wake the jobs of %s: %w", key, err)
+	}
+	return n, nil
 }
 
 func (s *sqlStore) RecordDeployment(ctx context.Context, d Deployment) error {

@@ -140,6 +140,10 @@ func TestStoreWake(t *testing.T) {
 	if n, err := s.Wake(ctx, "follow:o/r", now); err != nil || n != 1 {
 		t.Fatalf("woke %d, want 1 (%v)", n, err)
 	}
+	// Due already: a later time leaves it, and it still counts as waiting.
+	if n, err := s.Wake(ctx, "follow:o/r", now.Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("a waiting job: %d (%v)", n, err)
+	}
 	j, err := s.Claim(ctx, "a", now, time.Minute)
 	if err != nil || j == nil || j.Delivery != "f1" {
 		t.Fatalf("after the wake: %+v %v", j, err)

@@ -21,7 +21,8 @@ type Runner interface {
 }
 
 // FollowUp is what a run leaves for later: Job (when its Delivery is set)
-// runs at At, and the Deployments it saw are recorded.
+// runs at At, unless a job of its Key is queued already (that one is then
+// made due by At instead), and the Deployments it saw are recorded.
 type FollowUp struct {
 	Job         Job
 	At          time.Time
@@ -147,7 +148,14 @@ func (p *pool) runOne(ctx context.Context, owner string, j *Job) {
 		}
 	}
 	if next != nil && next.Job.Delivery != "" {
-		if _, err := p.store.Enqueue(sctx, next.Job, next.At); err != nil {
+		// A job of the key already waiting serves (made due by next.At):
+		// two deploys in one repository, or a webhook's follow-up beside
+		// the scheduled one, do not double the polling.
+		if n, err := p.store.Wake(sctx, next.Job.Key, next.At); err != nil {
+			log.Warn("schedule the follow-up", "err", err)
+		} else if n > 0 {
+			// served
+		} else if _, err := p.store.Enqueue(sctx, next.Job, next.At); err != nil {
 			// The deployment is still followed by the next command or push.
 			log.Warn("schedule the follow-up", "err", err)
 		}
