@@ -86,13 +86,26 @@ func stickyOrEmpty(w *actWorld, db string) string {
 var shownState = regexp.MustCompile(`#### Deployment of \[#\d+\]\([^)]*\): ([a-z ]+)\n`)
 
 // metric reads one sample of the server's /metrics ("" when absent).
-func (p *serveProc) metric(name string) string {
+func (p *serveProc) metric(name string) string { return p.metrics(name)[0] }
+
+// metrics reads samples from one scrape of /metrics.
+func (p *serveProc) metrics(names ...string) []string {
+	out := make([]string, len(names))
 	for _, line := range strings.Split(p.get("/metrics"), "\n") {
-		if v, ok := strings.CutPrefix(line, name+" "); ok {
-			return v
+		for i, name := range names {
+			if v, ok := strings.CutPrefix(line, name+" "); ok {
+				out[i] = v
+			}
 		}
 	}
-	return ""
+	return out
+}
+
+// atRest: no job waits or runs (read in one scrape: a job that ends and
+// schedules its follow-up in between is not missed).
+func (p *serveProc) atRest() bool {
+	m := p.metrics("ddlbot_jobs_queued", "ddlbot_jobs_running")
+	return m[0] == "0" && m[1] == "0"
 }
 
 // deployWithWebhooks runs `ddlbot serve` with a PlanetScale webhook on the
@@ -206,6 +219,9 @@ func TestServePlanetScaleWebhooks(t *testing.T) {
 		t.Fatalf("the comment showed the revert window %s after the webhook", revert.Sub(applied))
 	}
 	t.Logf("webhook → comment edit: %s", revert.Sub(applied).Round(time.Millisecond))
+	// At rest and past the revert window: the last follow-up (which edits
+	// the comment, then the check run, then replies) schedules none.
+	waitFor(t, "the follow-ups to stop", p.atRest, p)
 	var replies []string
 	for _, c := range w.comments() {
 		if strings.Contains(c.Body, "Stopped following") {
@@ -225,10 +241,6 @@ func TestServePlanetScaleWebhooks(t *testing.T) {
 		t.Errorf("%d deploy calls, want 1", n)
 	}
 
-	// At rest and past the revert window: the last follow-up schedules none.
-	waitFor(t, "the follow-ups to stop", func() bool {
-		return p.metric("ddlbot_jobs_queued") == "0" && p.metric("ddlbot_jobs_running") == "0"
-	}, p)
 	done := p.metric(`ddlbot_jobs_total{result="done"}`)
 
 	// A forged PlanetScale delivery of the recorded deployment: refused,
@@ -244,8 +256,8 @@ func TestServePlanetScaleWebhooks(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("forged PlanetScale delivery: %d, want 401", resp.StatusCode)
 	}
-	if q, r, d := p.metric("ddlbot_jobs_queued"), p.metric("ddlbot_jobs_running"), p.metric(`ddlbot_jobs_total{result="done"}`); q != "0" || r != "0" || d != done {
-		t.Errorf("after the forged delivery: queued %s, running %s, done %s (was %s)", q, r, d, done)
+	if m := p.metrics("ddlbot_jobs_queued", "ddlbot_jobs_running", `ddlbot_jobs_total{result="done"}`); m[0] != "0" || m[1] != "0" || m[2] != done {
+		t.Errorf("after the forged delivery: queued %s, running %s, done %s (was %s)", m[0], m[1], m[2], done)
 	}
 	if got := p.metric(`ddlbot_planetscale_webhook_deliveries_total{code="401"}`); got != "1" {
 		t.Errorf("401s counted: %q", got)
