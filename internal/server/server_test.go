@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -202,5 +204,66 @@ func TestServerRunsJobs(t *testing.T) {
 	defer run.mu.Unlock()
 	if len(run.ran) != 2 {
 		t.Errorf("ran %v: each delivery once", run.ran)
+	}
+}
+
+// followRunner schedules a follow-up of the same repository after every
+// job: soon after a pull request's, in an hour after a follow-up's.
+type followRunner struct {
+	follows atomic.Int32
+}
+
+func (r *followRunner) Run(_ context.Context, j *Job) (*FollowUp, error) {
+	at := time.Now().Add(10 * time.Millisecond)
+	if j.Event == KindFollow {
+		r.follows.Add(1)
+		at = time.Now().Add(time.Hour)
+	}
+	return &FollowUp{At: at, Job: Job{Delivery: fmt.Sprintf("follow:acme/shop:after:%d", j.ID), Event: KindFollow,
+		InstallationID: 9, Key: "follow:acme/shop", Payload: []byte(`{"Owner":"acme","Name":"shop"}`)},
+		Deployments: []Deployment{{Organization: "acme", Database: "shop", Number: int(j.ID), InstallationID: 9, Repo: "acme/shop", PullRequest: 7, State: "in_progress", UpdatedAt: time.Now()}}}, nil
+}
+
+// TestFollowUpsDoNotDouble: two pull requests of one repository each leave
+// a follow-up (two may be queued when both end at once); once a follow-up
+// has run, one waits, not two, and the deployments are recorded.
+func TestFollowUpsDoNotDouble(t *testing.T) {
+	run := &followRunner{}
+	s, st := newTestServer(t, run)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	ended := make(chan error, 1)
+	go func() { ended <- s.Run(ctx, ln) }()
+	h := s.Handler()
+	deliver(t, h, "pull_request", "a", prPayload, signed)
+	deliver(t, h, "pull_request", "b", strings.Replace(prPayload, `"number":7`, `"number":8`, 1), signed)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		c, err := st.Counts(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.follows.Load() > 0 && c[stateRunning] == 0 && c[stateQueued] == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the jobs did not run: %v", c)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	if err := <-ended; err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := st.Counts(context.Background()); c[stateQueued] != 1 {
+		t.Fatalf("%d follow-ups wait, want 1 (%v)", c[stateQueued], c)
+	}
+	for _, n := range []int{1, 2} {
+		if d, err := st.LookupDeployment(context.Background(), "acme", "shop", n); err != nil || d == nil || d.Repo != "acme/shop" {
+			t.Errorf("deployment %d not recorded: %+v %v", n, d, err)
+		}
 	}
 }
