@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/ddlbot/ddlbot/internal/githubfake"
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+)
+
+// TestServePushAndClose: through `ddlbot serve`, a push re-plans the same
+// branch and deploy request (one sticky comment), and closing the pull
+// request closes the deploy request and deletes the branch.
+func TestServePushAndClose(t *testing.T) {
+	w := newCmdWorld(t)
+	base := w.commit(sha("base"), "", map[string]string{".ddlbot.yml": actConfig, "db/schema/users.sql": actUsers})
+	head := w.commit(sha("head1"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
+	w.seed("app", base, "db/schema")
+	w.gh.AddPullRequest(actOwner, w.repoName(), githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+	p := startServe(t, w)
+	if code := p.deliver("pull_request", "", w.prEvent("opened"), p.sign); code != http.StatusAccepted {
+		t.Fatalf("opened: %d", code)
+	}
+	waitFor(t, "the plan of head1", func() bool {
+		cr := w.checkRun(head, "ddlbot/app")
+		return cr != nil && cr.Status == "completed"
+	}, p)
+
+	head2 := w.commit(sha("head2"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n  age int DEFAULT NULL,\n")})
+	w.gh.UpdatePullRequest(actOwner, w.repoName(), actPR, func(pr *githubfake.PR) { pr.HeadSHA = head2 })
+	if code := p.deliver("pull_request", "", w.prEvent("synchronize"), p.sign); code != http.StatusAccepted {
+		t.Fatalf("synchronize: %d", code)
+	}
+	waitFor(t, "the plan of head2", func() bool {
+		cr := w.checkRun(head2, "ddlbot/app")
+		return cr != nil && cr.Status == "completed"
+	}, p)
+	sticky := w.sticky("app") // exactly one
+	if !strings.Contains(sticky, "Deploy request [#1](") || !strings.Contains(sticky, "ADD COLUMN `age` int") {
+		t.Fatalf("after the push:\n%s", sticky)
+	}
+	drs, err := w.ps.ListDeployRequests(context.Background(), actOwner, "app", ps.ListDeployRequestsOptions{})
+	if err != nil || len(drs) != 1 {
+		t.Fatalf("deploy requests %+v %v: want the one, re-planned", drs, err)
+	}
+	branch := drs[0].Branch
+
+	w.gh.UpdatePullRequest(actOwner, w.repoName(), actPR, func(pr *githubfake.PR) { pr.State = "closed" })
+	if code := p.deliver("pull_request", "", w.prEvent("closed"), p.sign); code != http.StatusAccepted {
+		t.Fatalf("closed: %d", code)
+	}
+	waitFor(t, "the branch's deletion", func() bool {
+		_, err := w.ps.GetBranch(context.Background(), actOwner, "app", branch)
+		return ps.IsNotFound(err)
+	}, p)
+	dr, err := w.ps.GetDeployRequest(context.Background(), actOwner, "app", drs[0].Number)
+	if err != nil || dr.State != ps.DeployRequestClosed {
+		t.Fatalf("deploy request after the close: %+v %v", dr, err)
+	}
+	waitFor(t, "the jobs to rest", p.atRest, p)
+	if got := p.metric(`ddlbot_jobs_total{result="done"}`); got != "3" {
+		t.Errorf("%s jobs done, want 3", got)
+	}
+	wantNoViolations(t, w)
+}
