@@ -6,8 +6,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/ddlbot/ddlbot/internal/clip"
 	"github.com/ddlbot/ddlbot/schemadiff"
 	vsd "vitess.io/vitess/go/vt/schemadiff"
 	"vitess.io/vitess/go/vt/sqlparser"
@@ -534,14 +534,8 @@ func dedupe(fs []Finding) []Finding {
 	return out
 }
 
-// Truncate shortens s for a message, on a rune boundary.
-func Truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
-}
+// Truncate shortens s for a message, on a rune boundary (clip.Runes).
+func Truncate(s string, n int) string { return clip.Runes(s, n) }
 
 // Quote back-quotes an identifier for a message.
-func Quote(name string) string { return "`" + strings.ReplaceAll(name, "`", "``") + "`" }
+func Quote(name string) string { return schemadiff.QuoteName(name) }
