@@ -2,18 +2,14 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
+	"github.com/ddlbot/ddlbot/internal/mysqltest"
 )
 
 func openTestStore(t testing.TB) Store {
@@ -26,49 +22,9 @@ func openTestStore(t testing.TB) Store {
 	return s
 }
 
-// testMySQLEnv names the go-sql-driver DSN (without a database) of the
-// MariaDB/MySQL server tests may use; scripts/test.sh sets it.
-const testMySQLEnv = "DDLBOT_TEST_MYSQL_DSN"
-
-// mysqlTestURL creates a database ddlbot_srv_<random> on the server named
-// by DDLBOT_TEST_MYSQL_DSN, dropped when the test ends, and returns its
-// mysql:// store URL; without the variable the test is skipped.
-func mysqlTestURL(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv(testMySQLEnv)
-	if dsn == "" {
-		t.Skipf("%s is not set: no MySQL store test (start MariaDB with `eval \"$(.ci/mariadb.sh)\"` from the repository root, or run scripts/test.sh)", testMySQLEnv)
-	}
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		t.Fatalf("%s: %v", testMySQLEnv, err)
-	}
-	root, err := sql.Open("mysql", cfg.FormatDSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = root.Close() })
-	b := make([]byte, 5)
-	_, _ = rand.Read(b)
-	name := "ddlbot_srv_" + hex.EncodeToString(b)
-	if _, err := root.Exec("CREATE DATABASE `" + name + "`"); err != nil {
-		t.Fatalf("%s is set but the database cannot be created (is the server up? `eval \"$(.ci/mariadb.sh)\"`): %v", testMySQLEnv, err)
-	}
-	t.Cleanup(func() {
-		if _, err := root.Exec("DROP DATABASE IF EXISTS `" + name + "`"); err != nil {
-			t.Errorf("drop the test database: %v", err)
-		}
-	})
-	u := "mysql://" + cfg.User
-	if cfg.Passwd != "" {
-		u += ":" + cfg.Passwd
-	}
-	return u + "@" + cfg.Addr + "/" + name
-}
-
 func openMySQLTestStore(t testing.TB) Store {
 	t.Helper()
-	s, err := OpenMySQL(context.Background(), mysqlTestURL(t))
+	s, err := OpenMySQL(context.Background(), mysqltest.StoreURL(mysqltest.Database(t, "ddlbot_srv_")))
 	if err != nil {
 		t.Fatal(err)
 	}
