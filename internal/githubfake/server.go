@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -37,6 +38,7 @@ type Server struct {
 	counts       map[string]int
 	violations   []string
 	faults       []*Fault
+	flaky        *flaky
 	tokens       map[string]*identity
 	defaultToken string
 	readOnlyTok  string
@@ -281,6 +283,50 @@ func (s *Server) Fail(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
+// Flaky fails a fraction of all requests at random, as a GitHub having a
+// bad day does: Rate of them (0 to 1) are answered instead of served, a
+// RateLimited fraction of those with a secondary rate limit (429,
+// Retry-After: 1), the rest with 502. The draws come from Seed and the
+// order of requests, so a run can be repeated.
+type Flaky struct {
+	Rate        float64
+	RateLimited float64
+	Seed        uint64
+}
+
+type flaky struct {
+	cfg Flaky
+	rng *mrand.Rand
+}
+
+// SetFlaky makes requests fail at random from now on (a zero Flaky stops
+// it). Targeted faults (Fail) are served first.
+func (s *Server) SetFlaky(f Flaky) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f.Rate <= 0 {
+		s.flaky = nil
+		return
+	}
+	s.flaky = &flaky{cfg: f, rng: mrand.New(mrand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15))}
+}
+
+// draw is the random fault for the next request, nil for none. Every
+// request draws twice, so one outcome does not shift the next.
+func (f *flaky) draw() *Fault {
+	if f == nil {
+		return nil
+	}
+	fail, kind := f.rng.Float64(), f.rng.Float64()
+	switch {
+	case fail >= f.cfg.Rate:
+		return nil
+	case kind < f.cfg.RateLimited:
+		return &Fault{Status: http.StatusTooManyRequests, Header: map[string]string{"Retry-After": "1"}}
+	}
+	return &Fault{Status: http.StatusBadGateway}
+}
+
 // identity is who a token authenticates.
 type identity struct {
 	login        string
@@ -453,6 +499,10 @@ func (s *Server) serve(rc *reqCtx, call *Call) response {
 		}
 	}
 	if f := s.takeFault(rc.r.Method, rc.path); f != nil {
+		call.Injected = true
+		return s.faultResponse(f, who)
+	}
+	if f := s.flaky.draw(); f != nil {
 		call.Injected = true
 		return s.faultResponse(f, who)
 	}
