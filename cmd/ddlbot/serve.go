@@ -34,15 +34,11 @@ Configuration, from the environment (secrets only there, never flags):
   DDLBOT_PRIVATE_KEY       the App's private key (PEM), or
   DDLBOT_PRIVATE_KEY_FILE  a file holding it (or --private-key-file)
   DDLBOT_LISTEN            the address to listen on (or --listen; default 127.0.0.1:8080)
-<<<<<<< HEAD
-  DDLBOT_STORE             the store: a SQLite file (or --store; default ddlbot.db)
-  DDLBOT_PLANETSCALE_WEBHOOK_SECRET  the PlanetScale webhooks' secrets, comma-separated
-                           (one per database); without, progress relies on polling
-=======
   DDLBOT_STORE             the store (or --store; default ddlbot.db): a SQLite file for
                            one replica, or mysql://user:password@host:3306/database
                            (MySQL 8 or MariaDB 10.6+) shared by several replicas
->>>>>>> 09f81fd (serve: --store/DDLBOT_STORE mysql:// opens the MySQL store; --lease; README and help)
+  DDLBOT_PLANETSCALE_WEBHOOK_SECRET  the PlanetScale webhooks' secrets, comma-separated
+                           (one per database); without, progress relies on polling
   GITHUB_API_URL           GitHub Enterprise Server's API root (default GitHub.com)
   PLANETSCALE_SERVICE_TOKEN_ID, PLANETSCALE_SERVICE_TOKEN (or PLANETSCALE_OAUTH_TOKEN),
   PLANETSCALE_API_URL      PlanetScale, as for the Action; without, ddlbot lints only
@@ -71,6 +67,8 @@ func runServe(ctx context.Context, a *app, args []string) int {
 	followEvery := fset.Duration("follow-interval", 15*time.Second, "how soon a follow-up job looks again at a deployment that moves")
 	followIdle := fset.Duration("follow-idle-interval", 2*time.Minute, "how soon a follow-up job looks again at a deployment waiting for its cutover or in its revert window")
 	drain := fset.Duration("drain", time.Minute, "on stop, how long running jobs may finish")
+	attempts := fset.Int("attempts", 5, "how many times a job runs before it is kept as failed (GitHub or PlanetScale failing)")
+	retryWait := fset.Duration("retry-wait", 10*time.Second, "the wait before a failed job runs again (half of it to all of it, at random), doubling each time up to 10 minutes")
 	lease := fset.Duration("lease", 30*time.Second, "how long a running job is this replica's between renewals (another replica takes over a dead one's jobs after it)")
 	printManifest := fset.Bool("print-manifest", false, "print the GitHub App manifest and exit")
 	baseURL := fset.String("url", "https://ddlbot.example.com", "with --print-manifest: where GitHub reaches this server")
@@ -112,6 +110,9 @@ func runServe(ctx context.Context, a *app, args []string) int {
 	if *storePath == "" {
 		*storePath = envOr(a.getenv, "DDLBOT_STORE", "ddlbot.db")
 	}
+	if *attempts < 1 || *retryWait <= 0 {
+		return a.fail(usageError{fmt.Sprintf("--attempts %d --retry-wait %s: give at least one attempt and a positive wait", *attempts, *retryWait)})
+	}
 	if *lease < time.Second {
 		return a.fail(usageError{fmt.Sprintf("--lease %s is too short: give at least 1s (the default is 30s)", *lease)})
 	}
@@ -150,13 +151,9 @@ func runServe(ctx context.Context, a *app, args []string) int {
 	runner := &server.EngineRunner{AppID: id, PrivateKey: key, GitHubURL: a.getenv("GITHUB_API_URL"), PlanetScale: psClient,
 		Options: bot.Options{FollowTimeout: *followSlice, RefreshTimeout: *followSlice, FollowedOn: true, Version: buildVersion(),
 			PollInterval: poll, MaxPollInterval: maxPoll, MinUpdateInterval: minUpdate},
-<<<<<<< HEAD
 		FollowEvery: *followEvery, FollowIdle: *followIdle, Logger: log, UserAgent: userAgent()}
-	srv, err := server.New(server.Config{WebhookSecret: []byte(secret), PlanetScaleWebhookSecrets: server.SplitSecrets(a.getenv("DDLBOT_PLANETSCALE_WEBHOOK_SECRET")), Store: store, Runner: runner, Logger: log, Workers: *workers, Drain: *drain})
-=======
-		FollowEvery: 15 * time.Second, FollowIdle: 2 * time.Minute, Logger: log, UserAgent: userAgent()}
-	srv, err := server.New(server.Config{WebhookSecret: []byte(secret), Store: store, Runner: runner, Logger: log, Workers: *workers, Drain: *drain, Lease: *lease})
->>>>>>> 09f81fd (serve: --store/DDLBOT_STORE mysql:// opens the MySQL store; --lease; README and help)
+	srv, err := server.New(server.Config{WebhookSecret: []byte(secret), PlanetScaleWebhookSecrets: server.SplitSecrets(a.getenv("DDLBOT_PLANETSCALE_WEBHOOK_SECRET")), Store: store, Runner: runner, Logger: log, Workers: *workers, Drain: *drain, Lease: *lease,
+		MaxAttempts: *attempts, Backoff: server.Backoff(*retryWait)})
 	if err != nil {
 		return a.fail(usageError{err.Error()})
 	}

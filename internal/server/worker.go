@@ -222,8 +222,15 @@ func (p *pool) renew(ctx context.Context, cancel context.CancelCauseFunc, owner 
 // 5-10 s, doubling, at most 10 minutes (retry.Backoff, jittered so that
 // replicas do not retry in step). GitHub and PlanetScale errors that reach
 // here already survived the clients' own retries.
-func backoff(attempt int) time.Duration {
-	return retry.Backoff(attempt-1, 10*time.Second, 10*time.Minute, rand.Float64())
+func backoff(attempt int) time.Duration { return Backoff(10 * time.Second)(attempt) }
+
+// Backoff is a job's wait before attempt+1 (attempt counts from 1): first
+// (half of it to all of it, at random, so that replicas do not retry in
+// step), doubling for each attempt after, at most 10 minutes.
+func Backoff(first time.Duration) func(attempt int) time.Duration {
+	return func(attempt int) time.Duration {
+		return retry.Backoff(attempt-1, first, 10*time.Minute, rand.Float64())
+	}
 }
 
 func deploymentsOf(f *FollowUp) []Deployment {
