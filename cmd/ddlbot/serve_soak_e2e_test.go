@@ -7,6 +7,7 @@ import (
 	mrand "math/rand/v2"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -26,6 +27,7 @@ const (
 	envSoakPRs     = "DDLBOT_SOAK_PRS"     // pull requests (default 200)
 	envSoakTimeout = "DDLBOT_SOAK_TIMEOUT" // the whole run's bound (default 10m)
 	envSoakSeed    = "DDLBOT_SOAK_SEED"    // the faults' and the driver's seed (default 1)
+	envSoakLogs    = "DDLBOT_SOAK_LOGS"    // a folder for the replicas' logs (default none)
 )
 
 // soakPR is one pull request the soak drives: opened, planned, /deploy,
@@ -44,6 +46,7 @@ type soakRun struct {
 	w        *actWorld
 	rng      *mrand.Rand
 	replicas []*serveProc
+	gone     []*serveProc // replicas killed
 	opts     serveOptions
 	accepted map[string]bool // deliveries answered 202
 	dups     int             // deliveries sent a second time
@@ -178,6 +181,7 @@ func TestServeSoak(t *testing.T) {
 			old := s.replicas[0]
 			_ = old.cmd.Process.Signal(syscall.SIGKILL)
 			_ = old.cmd.Wait()
+			s.gone = append(s.gone, old)
 			s.replicas[0] = startServeWith(t, w, s.opts)
 			t.Logf("replica pid %d killed and started again (pid %d) after %s, %d pull requests deployed",
 				old.cmd.Process.Pid, s.replicas[0].cmd.Process.Pid, time.Since(start).Round(time.Millisecond), done)
@@ -262,6 +266,13 @@ func TestServeSoak(t *testing.T) {
 	for _, p := range s.replicas {
 		_ = p.cmd.Process.Signal(syscall.SIGTERM)
 		_ = p.cmd.Wait()
+	}
+	if dir := os.Getenv(envSoakLogs); dir != "" {
+		for i, p := range append(s.gone, s.replicas...) {
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("replica-%d.log", i)), []byte(p.stderr.String()), 0o644); err != nil {
+				t.Error(err)
+			}
+		}
 	}
 }
 
