@@ -39,6 +39,7 @@ type Server struct {
 	violations   []string
 	faults       []*Fault
 	flaky        *flaky
+	rateLimit    int // requests per hour per identity (GitHub's 5,000)
 	tokens       map[string]*identity
 	defaultToken string
 	readOnlyTok  string
@@ -565,8 +566,8 @@ func (s *Server) faultResponse(f *Fault, who *identity) response {
 		if h.Get("X-RateLimit-Reset") == "" {
 			h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Minute).Unix(), 10))
 		}
-		h.Set("X-RateLimit-Used", "5000")
-		h.Set("X-RateLimit-Limit", "5000")
+		h.Set("X-RateLimit-Used", strconv.Itoa(s.limit()))
+		h.Set("X-RateLimit-Limit", strconv.Itoa(s.limit()))
 		subject := "user ID 1"
 		if who != nil && who.bot {
 			subject = fmt.Sprintf("installation ID %d", who.installation)
@@ -593,13 +594,29 @@ func (r response) with(h http.Header) response {
 	return r
 }
 
+// SetRateLimit sets the primary rate limit, requests per hour for each
+// token (default 5,000, an installation's or a user's on GitHub.com;
+// GitHub Enterprise Cloud gives installations 15,000).
+func (s *Server) SetRateLimit(perHour int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rateLimit = perHour
+}
+
+func (s *Server) limit() int {
+	if s.rateLimit <= 0 {
+		return 5000
+	}
+	return s.rateLimit
+}
+
 func (s *Server) rateHeaders(h http.Header, who *identity) {
 	if who == nil || who.jwt {
 		return
 	}
-	used := s.rate[who.key()]
-	h.Set("X-RateLimit-Limit", "5000")
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(0, 5000-used)))
+	used, limit := s.rate[who.key()], s.limit()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(0, limit-used)))
 	h.Set("X-RateLimit-Used", strconv.Itoa(used))
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(s.start.Add(time.Hour).Unix(), 10))
 	h.Set("X-RateLimit-Resource", "core")
