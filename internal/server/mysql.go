@@ -58,6 +58,20 @@ const mysqlSchemaKeys = `CREATE TABLE IF NOT EXISTS job_keys (
 	PRIMARY KEY (pr_key)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`
 
+// mysqlSchemaDeployments is the SQLite schema's deployments table.
+const mysqlSchemaDeployments = `CREATE TABLE IF NOT EXISTS deployments (
+	org          VARCHAR(255) NOT NULL,
+	db           VARCHAR(255) NOT NULL,
+	number       BIGINT       NOT NULL,
+	installation BIGINT       NOT NULL,
+	repo         VARCHAR(255) NOT NULL,
+	pr           BIGINT       NOT NULL,
+	state        VARCHAR(64)  NOT NULL,
+	updated_at   BIGINT       NOT NULL,
+	PRIMARY KEY (org, db, number),
+	KEY deployments_db (org, db, updated_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`
+
 // claimCandidates is how many runnable jobs a MySQL claim reads before it
 // locks their keys: enough to get past the keys other replicas hold.
 const claimCandidates = 16
@@ -131,7 +145,7 @@ func OpenMySQL(ctx context.Context, rawURL string) (Store, error) {
 	// A server closes idle connections after wait_timeout; recycle them first.
 	db.SetConnMaxLifetime(3 * time.Minute)
 	db.SetMaxIdleConns(8)
-	for _, q := range []string{mysqlSchemaJobs, mysqlSchemaKeys} {
+	for _, q := range []string{mysqlSchemaJobs, mysqlSchemaKeys, mysqlSchemaDeployments} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			_ = db.Close()
 			return nil, fmt.Errorf("create the store's tables in %s: %w", shown, err)
@@ -229,4 +243,18 @@ func candidateKeys(ctx context.Context, tx *sql.Tx, t int64) ([]string, error) {
 		return nil, fmt.Errorf("claim a job: %w", err)
 	}
 	return keys, nil
+}
+
+// recordDeploymentMySQL is RecordDeployment's upsert in MySQL's words
+// (VALUES() is deprecated in MySQL 8.0.20+ but still works; MariaDB has
+// no row alias).
+func (s *sqlStore) recordDeploymentMySQL(ctx context.Context, d Deployment) error {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO deployments (org, db, number, installation, repo, pr, state, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON DUPLICATE KEY UPDATE installation = VALUES(installation), repo = VALUES(repo), pr = VALUES(pr),
+			state = VALUES(state), updated_at = VALUES(updated_at)`,
+		d.Organization, d.Database, d.Number, d.InstallationID, d.Repo, d.PullRequest, d.State, ms(d.UpdatedAt)); err != nil {
+		return fmt.Errorf("record deploy request #%d of %s/%s: %w", d.Number, d.Organization, d.Database, err)
+	}
+	return nil
 }

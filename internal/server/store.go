@@ -296,7 +296,11 @@ func (s *sqlStore) Release(ctx context.Context, id int64, owner string) error {
 }
 
 func (s *sqlStore) Wake(ctx context.Context, key string, at time.Time) (int, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	var opts *sql.TxOptions
+	if s.dialect == dialectMySQL {
+		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return 0, fmt.Errorf("wake the jobs of %s: %w", key, err)
 	}
@@ -317,6 +321,9 @@ func (s *sqlStore) Wake(ctx context.Context, key string, at time.Time) (int, err
 }
 
 func (s *sqlStore) RecordDeployment(ctx context.Context, d Deployment) error {
+	if s.dialect == dialectMySQL {
+		return s.recordDeploymentMySQL(ctx, d)
+	}
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO deployments (org, db, number, installation, repo, pr, state, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (org, db, number) DO UPDATE SET installation = excluded.installation, repo = excluded.repo, pr = excluded.pr,

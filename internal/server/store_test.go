@@ -135,8 +135,13 @@ func testStoreQueue(t *testing.T, s Store) {
 }
 
 func TestStoreDeployments(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testStoreDeployments(t, st.open(t)) })
+	}
+}
+
+func testStoreDeployments(t *testing.T, s Store) {
 	ctx := context.Background()
-	s := openTestStore(t)
 	if d, err := s.LookupDeployment(ctx, "acme", "shop", 3); err != nil || d != nil {
 		t.Fatalf("before any record: %+v %v", d, err)
 	}
@@ -164,8 +169,13 @@ func TestStoreDeployments(t *testing.T) {
 }
 
 func TestStoreWake(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testStoreWake(t, st.open(t)) })
+	}
+}
+
+func testStoreWake(t *testing.T, s Store) {
 	ctx := context.Background()
-	s := openTestStore(t)
 	now := time.Unix(1_800_000_000, 0)
 	if _, err := s.Enqueue(ctx, Job{Delivery: "f1", Event: KindFollow, Key: "follow:o/r", Payload: []byte("{}")}, now.Add(2*time.Minute)); err != nil {
 		t.Fatal(err)
