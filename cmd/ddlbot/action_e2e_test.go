@@ -70,6 +70,10 @@ type psCounter struct {
 	total   int
 	writes  int
 	deploys int // POST .../deploy-requests/N/deploy
+	// deployed counts the deploy calls answered 2xx, per path: a deploy
+	// request PlanetScale started deploying.
+	deployed map[string]int
+	failed   int // answered 429 or 5xx (localscale's injected faults)
 }
 
 func (c *psCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -78,11 +82,42 @@ func (c *psCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		c.writes++
 	}
-	if r.Method == http.MethodPost && strings.Contains(r.URL.Path, "/deploy-requests/") && strings.HasSuffix(r.URL.Path, "/deploy") {
+	deploy := r.Method == http.MethodPost && strings.Contains(r.URL.Path, "/deploy-requests/") && strings.HasSuffix(r.URL.Path, "/deploy")
+	if deploy {
 		c.deploys++
 	}
 	c.mu.Unlock()
-	c.h.ServeHTTP(w, r)
+	sw := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	c.h.ServeHTTP(sw, r)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case sw.status == http.StatusTooManyRequests || sw.status >= 500:
+		c.failed++
+	case deploy && sw.status < 300:
+		if c.deployed == nil {
+			c.deployed = map[string]int{}
+		}
+		c.deployed[r.URL.Path]++
+	}
+}
+
+// statusRecorder remembers the status a handler answered with.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// deploysOf is how many deploy calls of a path PlanetScale accepted.
+func (c *psCounter) deploysOf(path string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.deployed[path]
 }
 
 // deployCalls counts the deploy requests' deploy calls that reached PlanetScale.

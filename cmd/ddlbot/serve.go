@@ -34,7 +34,9 @@ Configuration, from the environment (secrets only there, never flags):
   DDLBOT_PRIVATE_KEY       the App's private key (PEM), or
   DDLBOT_PRIVATE_KEY_FILE  a file holding it (or --private-key-file)
   DDLBOT_LISTEN            the address to listen on (or --listen; default 127.0.0.1:8080)
-  DDLBOT_STORE             the store: a SQLite file (or --store; default ddlbot.db)
+  DDLBOT_STORE             the store (or --store; default ddlbot.db): a SQLite file for
+                           one replica, or mysql://user:password@host:3306/database
+                           (MySQL 8 or MariaDB 10.6+) shared by several replicas
   DDLBOT_PLANETSCALE_WEBHOOK_SECRET  the PlanetScale webhooks' secrets, comma-separated
                            (one per database); without, progress relies on polling
   GITHUB_API_URL           GitHub Enterprise Server's API root (default GitHub.com)
@@ -44,15 +46,20 @@ Configuration, from the environment (secrets only there, never flags):
 --print-manifest prints the GitHub App manifest (permissions and events) for
 the server at --url, and exits.
 
+Each running job's lease (--lease) is renewed while it runs; a replica that
+dies loses its jobs when their lease ends, and another replica runs them.
+
 SIGINT or SIGTERM drains: new deliveries get 503 (GitHub delivers them again),
 running jobs get --drain to finish and are otherwise given back to the queue.
 
 Exit status: 0 stopped, 2 configuration problem.`
 
 func runServe(ctx context.Context, a *app, args []string) int {
-	fset := a.newFlagSet("serve", "ddlbot serve [--listen ADDR] [--store FILE] [--app-id N] [--private-key-file F] [--workers N] | --print-manifest [--url URL]", serveDescription)
+	fset := a.newFlagSet("serve", "ddlbot serve [--listen ADDR] [--store FILE|mysql://...] [--app-id N] [--private-key-file F] [--workers N] | --print-manifest [--url URL]", serveDescription)
 	listen := fset.String("listen", envOr(a.getenv, "DDLBOT_LISTEN", "127.0.0.1:8080"), "address to listen on")
-	storePath := fset.String("store", envOr(a.getenv, "DDLBOT_STORE", "ddlbot.db"), "the store: a SQLite file")
+	// No default from DDLBOT_STORE here: a MySQL URL holds a password, and
+	// the help shows defaults.
+	storePath := fset.String("store", "", "the store: a SQLite file, or mysql://user:password@host:port/database for several replicas (with a password, set DDLBOT_STORE instead: flags show in the process list); default $DDLBOT_STORE, else ddlbot.db")
 	appID := fset.String("app-id", a.getenv("DDLBOT_APP_ID"), "the GitHub App's id")
 	keyFile := fset.String("private-key-file", a.getenv("DDLBOT_PRIVATE_KEY_FILE"), "file holding the GitHub App's private key (PEM)")
 	workers := fset.Int("workers", 4, "jobs run in parallel (on different pull requests)")
@@ -60,6 +67,9 @@ func runServe(ctx context.Context, a *app, args []string) int {
 	followEvery := fset.Duration("follow-interval", 15*time.Second, "how soon a follow-up job looks again at a deployment that moves")
 	followIdle := fset.Duration("follow-idle-interval", 2*time.Minute, "how soon a follow-up job looks again at a deployment waiting for its cutover or in its revert window")
 	drain := fset.Duration("drain", time.Minute, "on stop, how long running jobs may finish")
+	attempts := fset.Int("attempts", 5, "how many times a job runs before it is kept as failed (GitHub or PlanetScale failing)")
+	retryWait := fset.Duration("retry-wait", 10*time.Second, "the wait before a failed job runs again (half of it to all of it, at random), doubling each time up to 10 minutes")
+	lease := fset.Duration("lease", 30*time.Second, "how long a running job is this replica's between renewals (another replica takes over a dead one's jobs after it)")
 	printManifest := fset.Bool("print-manifest", false, "print the GitHub App manifest and exit")
 	baseURL := fset.String("url", "https://ddlbot.example.com", "with --print-manifest: where GitHub reaches this server")
 	name := fset.String("name", "ddlbot", "with --print-manifest: the App's name")
@@ -97,8 +107,14 @@ func runServe(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(usageError{err.Error()})
 	}
-	if strings.HasPrefix(*storePath, "mysql://") {
-		return a.fail(usageError{"a MySQL store is not built yet: give DDLBOT_STORE (--store) a SQLite file, and run one replica"})
+	if *storePath == "" {
+		*storePath = envOr(a.getenv, "DDLBOT_STORE", "ddlbot.db")
+	}
+	if *attempts < 1 || *retryWait <= 0 {
+		return a.fail(usageError{fmt.Sprintf("--attempts %d --retry-wait %s: give at least one attempt and a positive wait", *attempts, *retryWait)})
+	}
+	if *lease < time.Second {
+		return a.fail(usageError{fmt.Sprintf("--lease %s is too short: give at least 1s (the default is 30s)", *lease)})
 	}
 	if *followEvery <= 0 || *followIdle <= 0 {
 		return a.fail(usageError{"--follow-interval and --follow-idle-interval must be positive durations (like 15s, 2m)"})
@@ -119,16 +135,25 @@ func runServe(ctx context.Context, a *app, args []string) int {
 	} else {
 		log.Warn("no PlanetScale credentials: pull requests are linted only")
 	}
-	store, err := server.OpenSQLite(ctx, *storePath)
-	if err != nil {
-		return a.fail(err)
+	var store server.Store
+	if server.IsMySQLURL(*storePath) {
+		store, err = server.OpenMySQL(ctx, *storePath)
+		if err != nil {
+			return a.fail(usageError{err.Error()})
+		}
+	} else {
+		store, err = server.OpenSQLite(ctx, *storePath)
+		if err != nil {
+			return a.fail(err)
+		}
 	}
 	defer store.Close()
 	runner := &server.EngineRunner{AppID: id, PrivateKey: key, GitHubURL: a.getenv("GITHUB_API_URL"), PlanetScale: psClient,
 		Options: bot.Options{FollowTimeout: *followSlice, RefreshTimeout: *followSlice, FollowedOn: true, Version: buildVersion(),
 			PollInterval: poll, MaxPollInterval: maxPoll, MinUpdateInterval: minUpdate},
 		FollowEvery: *followEvery, FollowIdle: *followIdle, Logger: log, UserAgent: userAgent()}
-	srv, err := server.New(server.Config{WebhookSecret: []byte(secret), PlanetScaleWebhookSecrets: server.SplitSecrets(a.getenv("DDLBOT_PLANETSCALE_WEBHOOK_SECRET")), Store: store, Runner: runner, Logger: log, Workers: *workers, Drain: *drain})
+	srv, err := server.New(server.Config{WebhookSecret: []byte(secret), PlanetScaleWebhookSecrets: server.SplitSecrets(a.getenv("DDLBOT_PLANETSCALE_WEBHOOK_SECRET")), Store: store, Runner: runner, Logger: log, Workers: *workers, Drain: *drain, Lease: *lease,
+		MaxAttempts: *attempts, Backoff: server.Backoff(*retryWait)})
 	if err != nil {
 		return a.fail(usageError{err.Error()})
 	}

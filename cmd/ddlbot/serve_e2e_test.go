@@ -33,21 +33,36 @@ type serveProc struct {
 // w's localscale, an OS-chosen port and a store in a temporary folder.
 func startServe(t *testing.T, w *actWorld) *serveProc {
 	t.Helper()
-	return startServeWith(t, w, nil, nil)
+	return startServeWith(t, w, serveOptions{})
 }
 
-// startServeWith is startServe with more flags and environment.
-func startServeWith(t *testing.T, w *actWorld, args, env []string) *serveProc {
+// serveOptions change how startServeWith runs the server.
+type serveOptions struct {
+	// store is DDLBOT_STORE ("": a SQLite file in a temporary folder).
+	store string
+	// secret is the webhook secret (nil: a new one); replicas share one.
+	secret []byte
+	// args are added to the command line, env to the environment.
+	args, env []string
+}
+
+func startServeWith(t *testing.T, w *actWorld, o serveOptions) *serveProc {
 	t.Helper()
 	app := w.gh.App()
-	p := &serveProc{t: t, secret: []byte("whsec_" + randHex(t, 12)), stderr: &lockedBuffer{}}
-	p.cmd = exec.Command(binary, append([]string{"serve", "--workers", "2", "--drain", "20s"}, args...)...)
+	if o.secret == nil {
+		o.secret = []byte("whsec_" + randHex(t, 12))
+	}
+	if o.store == "" {
+		o.store = filepath.Join(t.TempDir(), "ddlbot.db")
+	}
+	p := &serveProc{t: t, secret: o.secret, stderr: &lockedBuffer{}}
+	p.cmd = exec.Command(binary, append([]string{"serve", "--workers", "2", "--drain", "20s"}, o.args...)...)
 	p.cmd.Env = append(os.Environ(), "DDLBOT_WEBHOOK_SECRET="+string(p.secret), fmt.Sprintf("DDLBOT_APP_ID=%d", app.ID),
-		"DDLBOT_PRIVATE_KEY="+string(app.PrivateKeyPEM), "DDLBOT_LISTEN=127.0.0.1:0", "DDLBOT_STORE="+filepath.Join(t.TempDir(), "ddlbot.db"),
+		"DDLBOT_PRIVATE_KEY="+string(app.PrivateKeyPEM), "DDLBOT_LISTEN=127.0.0.1:0", "DDLBOT_STORE="+o.store,
 		"GITHUB_API_URL="+w.gh.URL(), planetscale.EnvAPIURL+"="+w.psURL, planetscale.EnvServiceTokenID+"="+w.psID,
 		planetscale.EnvServiceToken+"="+w.psSecret, planetscale.EnvOAuthToken+"=")
 	p.cmd.Env = append(p.cmd.Env, fastEngine...)
-	p.cmd.Env = append(p.cmd.Env, env...)
+	p.cmd.Env = append(p.cmd.Env, o.env...)
 	out, err := p.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

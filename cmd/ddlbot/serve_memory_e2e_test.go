@@ -48,7 +48,7 @@ func TestServeMemory(t *testing.T) {
 		head := w.commit(sha(fmt.Sprint("head", n)), base, map[string]string{"db/schema/users.sql": actUsersWith(fmt.Sprintf("  c%d varchar(40) DEFAULT NULL,\n", n))})
 		w.gh.AddPullRequest(actOwner, w.repoName(), githubfake.PR{Number: n, BaseSHA: base, HeadSHA: head, Author: "alice"})
 	}
-	p := startServeWith(t, w, []string{"--workers", "4", "--follow-timeout", "100ms", "--follow-interval", "1s"}, nil)
+	p := startServeWith(t, w, serveOptions{args: []string{"--workers", "4", "--follow-timeout", "100ms", "--follow-interval", "1s"}})
 	waitFor(t, "/readyz", func() bool { return strings.HasPrefix(p.get("/readyz"), "200") }, p)
 	idle := rssKiB(t, p.cmd.Process.Pid)
 

@@ -134,8 +134,8 @@ func deployWithWebhooks(t *testing.T, revertWindow time.Duration, args ...string
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := startServeWith(t, w, append([]string{"--follow-timeout", "300ms", "--follow-interval", "1m"}, args...),
-		[]string{"DDLBOT_PLANETSCALE_WEBHOOK_SECRET=" + wh.Secret})
+	p := startServeWith(t, w, serveOptions{args: append([]string{"--follow-timeout", "300ms", "--follow-interval", "1m"}, args...),
+		env: []string{"DDLBOT_PLANETSCALE_WEBHOOK_SECRET=" + wh.Secret}})
 	fwd.setTarget(p.url + "/webhooks/planetscale")
 
 	if code := p.deliver("pull_request", "", w.prEvent("opened"), p.sign); code != http.StatusAccepted {

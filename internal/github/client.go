@@ -350,4 +350,26 @@ func IsNotFound(err error) bool {
 	return statusCode(err) == http.StatusNotFound || errors.Is(err, errNotExist)
 }
 
+// IsTransient reports whether a call failed for a reason that may pass:
+// GitHub's 5xx, a rate limit, a network error; not an answer about the
+// request itself (4xx) nor a cancelled context.
+func IsTransient(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var lim *RateLimitError
+	var primary *gh.RateLimitError
+	var secondary *gh.AbuseRateLimitError
+	if errors.As(err, &lim) || errors.As(err, &primary) || errors.As(err, &secondary) {
+		return true
+	}
+	switch code := statusCode(err); {
+	case code == 0:
+		return true // no answer: the network
+	case code >= 500, code == http.StatusTooManyRequests:
+		return true
+	}
+	return false
+}
+
 func repoName(owner, repo string) string { return owner + "/" + repo }

@@ -7,9 +7,13 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
+
+	gh "github.com/google/go-github/v66/github"
 )
 
 const testToken = "ghp_TESTsecretTOKEN0123456789abcdefXYZ"
@@ -197,5 +201,31 @@ func TestAppAuth(t *testing.T) {
 	assertNoSecrets(t, "log", logBuf.String())
 	if strings.Contains(err.Error(), "Bearer") {
 		t.Fatalf("error carries the JWT: %v", err)
+	}
+}
+
+func TestIsTransient(t *testing.T) {
+	status := func(code int) error {
+		return fmt.Errorf("create a comment: %w", &gh.ErrorResponse{Response: &http.Response{StatusCode: code}})
+	}
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{status(502), true},
+		{status(500), true},
+		{status(429), true},
+		{status(403), false},
+		{status(404), false},
+		{status(422), false},
+		{&RateLimitError{Secondary: true}, true},
+		{&gh.AbuseRateLimitError{Response: &http.Response{StatusCode: 403}}, true},
+		{errors.New("dial tcp 127.0.0.1:1: connection refused"), true},
+		{fmt.Errorf("read: %w", context.Canceled), false},
+	} {
+		if got := IsTransient(tc.err); got != tc.want {
+			t.Errorf("IsTransient(%v) = %v, want %v", tc.err, got, tc.want)
+		}
 	}
 }

@@ -40,5 +40,5 @@
 //
 // Faults: FailNext and Fail answer chosen requests with an error status
 // (5xx, primary or secondary rate limits with their headers) instead of
-// serving them.
+// serving them; SetFlaky fails a fraction of all requests at random (seeded).
 package githubfake

@@ -960,7 +960,7 @@ func (rc *reqCtx) getRateLimit() response {
 	res := func(limit, used int) map[string]any {
 		return map[string]any{"limit": limit, "used": used, "remaining": max(0, limit-used), "reset": reset}
 	}
-	core := res(5000, used)
+	core := res(rc.s.limit(), used)
 	return ok(map[string]any{
 		"resources": map[string]any{
 			"core":                 core,

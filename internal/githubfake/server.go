@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -37,6 +38,8 @@ type Server struct {
 	counts       map[string]int
 	violations   []string
 	faults       []*Fault
+	flaky        *flaky
+	rateLimit    int // requests per hour per identity (GitHub's 5,000)
 	tokens       map[string]*identity
 	defaultToken string
 	readOnlyTok  string
@@ -281,6 +284,50 @@ func (s *Server) Fail(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
+// Flaky fails a fraction of all requests at random, as a GitHub having a
+// bad day does: Rate of them (0 to 1) are answered instead of served, a
+// RateLimited fraction of those with a secondary rate limit (429,
+// Retry-After: 1), the rest with 502. The draws come from Seed and the
+// order of requests, so a run can be repeated.
+type Flaky struct {
+	Rate        float64
+	RateLimited float64
+	Seed        uint64
+}
+
+type flaky struct {
+	cfg Flaky
+	rng *mrand.Rand
+}
+
+// SetFlaky makes requests fail at random from now on (a zero Flaky stops
+// it). Targeted faults (Fail) are served first.
+func (s *Server) SetFlaky(f Flaky) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f.Rate <= 0 {
+		s.flaky = nil
+		return
+	}
+	s.flaky = &flaky{cfg: f, rng: mrand.New(mrand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15))}
+}
+
+// draw is the random fault for the next request, nil for none. Every
+// request draws twice, so one outcome does not shift the next.
+func (f *flaky) draw() *Fault {
+	if f == nil {
+		return nil
+	}
+	fail, kind := f.rng.Float64(), f.rng.Float64()
+	switch {
+	case fail >= f.cfg.Rate:
+		return nil
+	case kind < f.cfg.RateLimited:
+		return &Fault{Status: http.StatusTooManyRequests, Header: map[string]string{"Retry-After": "1"}}
+	}
+	return &Fault{Status: http.StatusBadGateway}
+}
+
 // identity is who a token authenticates.
 type identity struct {
 	login        string
@@ -456,6 +503,10 @@ func (s *Server) serve(rc *reqCtx, call *Call) response {
 		call.Injected = true
 		return s.faultResponse(f, who)
 	}
+	if f := s.flaky.draw(); f != nil {
+		call.Injected = true
+		return s.faultResponse(f, who)
+	}
 	// A body the schema rejects gets GitHub's answer, not the handler's.
 	for _, v := range call.Violations {
 		switch {
@@ -515,8 +566,8 @@ func (s *Server) faultResponse(f *Fault, who *identity) response {
 		if h.Get("X-RateLimit-Reset") == "" {
 			h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Minute).Unix(), 10))
 		}
-		h.Set("X-RateLimit-Used", "5000")
-		h.Set("X-RateLimit-Limit", "5000")
+		h.Set("X-RateLimit-Used", strconv.Itoa(s.limit()))
+		h.Set("X-RateLimit-Limit", strconv.Itoa(s.limit()))
 		subject := "user ID 1"
 		if who != nil && who.bot {
 			subject = fmt.Sprintf("installation ID %d", who.installation)
@@ -543,13 +594,29 @@ func (r response) with(h http.Header) response {
 	return r
 }
 
+// SetRateLimit sets the primary rate limit, requests per hour for each
+// token (default 5,000, an installation's or a user's on GitHub.com;
+// GitHub Enterprise Cloud gives installations 15,000).
+func (s *Server) SetRateLimit(perHour int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rateLimit = perHour
+}
+
+func (s *Server) limit() int {
+	if s.rateLimit <= 0 {
+		return 5000
+	}
+	return s.rateLimit
+}
+
 func (s *Server) rateHeaders(h http.Header, who *identity) {
 	if who == nil || who.jwt {
 		return
 	}
-	used := s.rate[who.key()]
-	h.Set("X-RateLimit-Limit", "5000")
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(0, 5000-used)))
+	used, limit := s.rate[who.key()], s.limit()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(0, limit-used)))
 	h.Set("X-RateLimit-Used", strconv.Itoa(used))
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(s.start.Add(time.Hour).Unix(), 10))
 	h.Set("X-RateLimit-Resource", "core")

@@ -591,3 +591,42 @@ func TestDeliver(t *testing.T) {
 		t.Fatalf("Deliver: %d %v", code, err)
 	}
 }
+
+// TestFlaky: about Rate of the requests fail, with 502 or a secondary rate
+// limit, the same ones for the same seed; a zero Flaky stops it.
+func TestFlaky(t *testing.T) {
+	statuses := func(seed uint64) []int {
+		s := seeded(t)
+		s.SetFlaky(Flaky{Rate: 0.2, RateLimited: 0.3, Seed: seed})
+		var out []int
+		for range 400 {
+			req, _ := http.NewRequest(http.MethodGet, strings.TrimSuffix(s.URL(), "/")+"/repos/acme/shop/pulls/7", nil)
+			req.Header.Set("Authorization", "Bearer "+s.Token())
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") != "1" {
+				t.Fatalf("429 without Retry-After: 1")
+			}
+			out = append(out, resp.StatusCode)
+		}
+		s.SetFlaky(Flaky{})
+		if _, _, err := client(t, s, s.Token()).PullRequests.Get(context.Background(), owner, name, 7); err != nil {
+			t.Errorf("after SetFlaky(Flaky{}): %v", err)
+		}
+		return out
+	}
+	a, b := statuses(7), statuses(7)
+	n := map[int]int{}
+	for i := range a {
+		n[a[i]]++
+		if a[i] != b[i] {
+			t.Fatalf("request %d: %d then %d with the same seed", i, a[i], b[i])
+		}
+	}
+	if n[http.StatusOK] < 280 || n[http.StatusOK] > 360 || n[http.StatusBadGateway] == 0 || n[http.StatusTooManyRequests] == 0 {
+		t.Fatalf("statuses %v: want about 20%% failed, with both 502 and 429", n)
+	}
+}

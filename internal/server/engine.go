@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -67,7 +68,8 @@ func (r *EngineRunner) Run(ctx context.Context, j *Job) (*FollowUp, error) {
 	if err != nil {
 		return nil, err
 	}
-	engine := &bot.Engine{GitHub: gh, PlanetScale: r.PlanetScale, Logger: r.Logger.With("job", j.ID), Options: r.Options}
+	writes := &checkedWrites{RefreshGitHub: gh}
+	engine := &bot.Engine{GitHub: writes, PlanetScale: r.PlanetScale, Logger: r.Logger.With("job", j.ID), Options: r.Options}
 	var out *bot.Outcome
 	var repo bot.Repo
 	switch j.Event {
@@ -94,6 +96,13 @@ func (r *EngineRunner) Run(ctx context.Context, j *Job) (*FollowUp, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if werr := writes.failed(); werr != nil {
+		// The engine carries on past a comment or check run GitHub did not
+		// take (the Action must: the next event repairs it). Here the job
+		// runs again: the engine re-derives everything, and a deploy
+		// request already deploying is followed, never deployed twice.
+		return nil, fmt.Errorf("GitHub failed a write the run went on without, running it again: %w", werr)
 	}
 	r.Logger.Info("job outcome", "job", j.ID, "decision", out.Decision, "reason_code", out.ReasonCode, "reason", out.Reason)
 	return r.followUp(j, repo, out), nil
@@ -160,4 +169,64 @@ func prOf(j *Job) int {
 	}
 	v, _ := strconv.Atoi(n)
 	return v
+}
+
+// checkedWrites is the engine's GitHub client, remembering the comment
+// and check run writes that failed for a reason that may pass (5xx, rate
+// limit, network) and were not made good by a later write of the same
+// thing: the engine logs such a failure and goes on.
+type checkedWrites struct {
+	bot.RefreshGitHub
+	mu   sync.Mutex
+	errs map[string]error // what was written → why it failed
+}
+
+// note records the outcome of writing what.
+func (c *checkedWrites) note(what string, err error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case err == nil:
+		delete(c.errs, what)
+	case github.IsTransient(err):
+		if c.errs == nil {
+			c.errs = map[string]error{}
+		}
+		c.errs[what] = err
+	}
+	return err
+}
+
+func (c *checkedWrites) failed() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for _, err := range c.errs {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func (c *checkedWrites) UpsertStickyComment(ctx context.Context, owner, repo string, number int, marker, body string) (int64, bool, error) {
+	id, created, err := c.RefreshGitHub.UpsertStickyComment(ctx, owner, repo, number, marker, body)
+	return id, created, c.note(fmt.Sprintf("sticky %s/%s#%d %s", owner, repo, number, marker), err)
+}
+
+func (c *checkedWrites) CreateCheckRun(ctx context.Context, owner, repo string, opts github.CheckRunOptions) (github.CheckRun, error) {
+	cr, err := c.RefreshGitHub.CreateCheckRun(ctx, owner, repo, opts)
+	return cr, c.note(fmt.Sprintf("check run %s/%s %s %s", owner, repo, opts.HeadSHA, opts.Name), err)
+}
+
+func (c *checkedWrites) UpdateCheckRun(ctx context.Context, owner, repo string, id int64, opts github.CheckRunOptions) (github.CheckRun, error) {
+	cr, err := c.RefreshGitHub.UpdateCheckRun(ctx, owner, repo, id, opts)
+	return cr, c.note(fmt.Sprintf("check run %s/%s %d", owner, repo, id), err)
+}
+
+func (c *checkedWrites) Reply(ctx context.Context, owner, repo string, number int, body string) (int64, error) {
+	id, err := c.RefreshGitHub.Reply(ctx, owner, repo, number, body)
+	return id, c.note(fmt.Sprintf("reply %s/%s#%d %.40q", owner, repo, number, body), err)
+}
+
+func (c *checkedWrites) EditComment(ctx context.Context, owner, repo string, commentID int64, body string) error {
+	return c.note(fmt.Sprintf("comment %s/%s %d", owner, repo, commentID), c.RefreshGitHub.EditComment(ctx, owner, repo, commentID, body))
 }

@@ -31,7 +31,7 @@ func newMetrics(store Store) *metrics {
 		psIntakeSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ddlbot_planetscale_webhook_intake_seconds",
 			Help: "Time from a PlanetScale delivery's arrival to its answer.", Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, 1}}),
 		jobs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ddlbot_jobs_total",
-			Help: "Jobs run, by how the run ended (done, retry, failed, released)."}, []string{"result"}),
+			Help: "Jobs run, by how the run ended (done, retry, failed, released, lease_lost)."}, []string{"result"}),
 		jobSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ddlbot_job_seconds",
 			Help: "Time one job run took.", Buckets: prometheus.ExponentialBuckets(0.01, 3, 10)}),
 	}

@@ -61,6 +61,12 @@ type Store interface {
 	// LookupDeployment returns the deployment recorded for a deploy request
 	// (number 0: the one of the database recorded last), nil when there is none.
 	LookupDeployment(ctx context.Context, org, db string, number int) (*Deployment, error)
+
+	// Extend renews a leased job's lease until the given time: a worker
+	// renews its job's lease while it runs, so a lease can be short and a
+	// replica that dies loses its jobs soon. ErrLeaseLost when another
+	// worker has taken the job over.
+	Extend(ctx context.Context, id int64, owner string, until time.Time) error
 	// Counts returns the number of jobs per state.
 	Counts(ctx context.Context) (map[string]int, error)
 	// Ping checks the store is reachable.
@@ -91,10 +97,21 @@ const (
 	stateFailed  = "failed"
 )
 
-// sqlStore is the Store over database/sql, on SQLite.
+// sqlStore is the Store over database/sql, on SQLite or MySQL: the SQL is
+// the same but for the schema, the insert that skips a known delivery and
+// how a claim keeps two replicas off one pull request (mysql.go).
 type sqlStore struct {
-	db *sql.DB
+	db      *sql.DB
+	dialect dialect
 }
+
+// dialect is the SQL flavour of a sqlStore.
+type dialect int
+
+const (
+	dialectSQLite dialect = iota
+	dialectMySQL
+)
 
 const sqliteSchema = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -146,57 +163,103 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("create the store's tables in %s: %w", path, err)
 	}
-	return &sqlStore{db: db}, nil
+	return &sqlStore{db: db, dialect: dialectSQLite}, nil
 }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
 func (s *sqlStore) Enqueue(ctx context.Context, j Job, notBefore time.Time) (bool, error) {
+	if s.dialect == dialectMySQL {
+		return s.enqueueMySQL(ctx, j, notBefore)
+	}
 	now := ms(time.Now())
 	res, err := s.db.ExecContext(ctx, `INSERT INTO jobs (delivery, event, installation, pr_key, payload, state, not_before, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery) DO NOTHING`,
 		j.Delivery, j.Event, j.InstallationID, j.Key, j.Payload, stateQueued, ms(notBefore), now, now)
+	return inserted(j.Delivery, res, err)
+}
+
+// inserted reads an insert that skips a known delivery: one row, or none
+// for a redelivery.
+func inserted(delivery string, res sql.Result, err error) (bool, error) {
 	if err != nil {
-		return false, fmt.Errorf("store delivery %s: %w", j.Delivery, err)
+		return false, fmt.Errorf("store delivery %s: %w", delivery, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("store delivery %s: %w", j.Delivery, err)
+		return false, fmt.Errorf("store delivery %s: %w", delivery, err)
 	}
 	return n == 1, nil
 }
 
-func (s *sqlStore) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration) (*Job, error) {
+// runnable selects the claimable jobs, oldest first: queued, or running
+// under a lease that ran out (its replica died), whose time has come, with
+// no earlier job of their pull request waiting or running and no other job
+// of it running under a live lease. byKey adds a pr_key = ? condition (its
+// argument last). The arguments are runnableArgs(t); cols is the select
+// list (jobColumns for scanJob).
+func runnable(cols string, byKey bool, limit int) string {
+	q := `
+		SELECT ` + cols + ` FROM jobs j
+		WHERE (j.state = ? OR (j.state = ? AND j.lease_until < ?)) AND j.not_before <= ?
+		  AND NOT EXISTS (SELECT 1 FROM jobs k WHERE k.pr_key = j.pr_key AND k.id < j.id AND k.state IN (?, ?))
+		  AND NOT EXISTS (SELECT 1 FROM jobs k WHERE k.pr_key = j.pr_key AND k.id <> j.id AND k.state = ? AND k.lease_until >= ?)`
+	if byKey {
+		q += ` AND j.pr_key = ?`
+	}
+	return q + fmt.Sprintf(` ORDER BY j.id LIMIT %d`, limit)
+}
+
+func runnableArgs(t int64) []any {
+	return []any{stateQueued, stateRunning, t, t, stateQueued, stateRunning, stateRunning, t}
+}
+
+// jobColumns are the columns scanJob reads.
+const jobColumns = "j.id, j.delivery, j.event, j.installation, j.pr_key, j.payload, j.attempts"
+
+func scanJob(row interface{ Scan(...any) error }) (*Job, error) {
+	var j Job
+	if err := row.Scan(&j.ID, &j.Delivery, &j.Event, &j.InstallationID, &j.Key, &j.Payload, &j.Attempts); err != nil {
+		return nil, err
+	}
+	return &j, nil
+}
+
+// lease marks a job, read in tx, as owner's until now+lease.
+func lease(ctx context.Context, tx *sql.Tx, j *Job, owner string, now time.Time, d time.Duration) error {
+	j.Attempts++
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = ?, lease_owner = ?, lease_until = ?, attempts = ?, updated_at = ? WHERE id = ?`,
+		stateRunning, owner, ms(now.Add(d)), j.Attempts, ms(now), j.ID); err != nil {
+		return fmt.Errorf("claim job %d: %w", j.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("claim job %d: %w", j.ID, err)
+	}
+	return nil
+}
+
+func (s *sqlStore) Claim(ctx context.Context, owner string, now time.Time, d time.Duration) (*Job, error) {
+	if s.dialect == dialectMySQL {
+		return s.claimMySQL(ctx, owner, now, d)
+	}
+	// SQLite has one writer (and the store one connection): the transaction
+	// alone keeps two workers off one job.
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("claim a job: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	t := ms(now)
-	// A running job whose lease ran out (its replica died) is queued again.
-	row := tx.QueryRowContext(ctx, `
-		SELECT id, delivery, event, installation, pr_key, payload, attempts FROM jobs j
-		WHERE (j.state = ? OR (j.state = ? AND j.lease_until < ?)) AND j.not_before <= ?
-		  AND NOT EXISTS (SELECT 1 FROM jobs k WHERE k.pr_key = j.pr_key AND k.id < j.id AND k.state IN (?, ?))
-		  AND NOT EXISTS (SELECT 1 FROM jobs k WHERE k.pr_key = j.pr_key AND k.id <> j.id AND k.state = ? AND k.lease_until >= ?)
-		ORDER BY j.id LIMIT 1`,
-		stateQueued, stateRunning, t, t, stateQueued, stateRunning, stateRunning, t)
-	var j Job
-	if err := row.Scan(&j.ID, &j.Delivery, &j.Event, &j.InstallationID, &j.Key, &j.Payload, &j.Attempts); err != nil {
+	j, err := scanJob(tx.QueryRowContext(ctx, runnable(jobColumns, false, 1), runnableArgs(ms(now))...))
+	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("claim a job: %w", err)
 	}
-	j.Attempts++
-	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = ?, lease_owner = ?, lease_until = ?, attempts = ?, updated_at = ? WHERE id = ?`,
-		stateRunning, owner, ms(now.Add(lease)), j.Attempts, t, j.ID); err != nil {
-		return nil, fmt.Errorf("claim job %d: %w", j.ID, err)
+	if err := lease(ctx, tx, j, owner, now, d); err != nil {
+		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("claim job %d: %w", j.ID, err)
-	}
-	return &j, nil
+	return j, nil
 }
 
 // update changes a job this owner holds; a lease lost meanwhile (another
@@ -233,7 +296,11 @@ func (s *sqlStore) Release(ctx context.Context, id int64, owner string) error {
 }
 
 func (s *sqlStore) Wake(ctx context.Context, key string, at time.Time) (int, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	var opts *sql.TxOptions
+	if s.dialect == dialectMySQL {
+		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return 0, fmt.Errorf("wake the jobs of %s: %w", key, err)
 	}
@@ -254,6 +321,9 @@ func (s *sqlStore) Wake(ctx context.Context, key string, at time.Time) (int, err
 }
 
 func (s *sqlStore) RecordDeployment(ctx context.Context, d Deployment) error {
+	if s.dialect == dialectMySQL {
+		return s.recordDeploymentMySQL(ctx, d)
+	}
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO deployments (org, db, number, installation, repo, pr, state, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (org, db, number) DO UPDATE SET installation = excluded.installation, repo = excluded.repo, pr = excluded.pr,
@@ -283,6 +353,10 @@ func (s *sqlStore) LookupDeployment(ctx context.Context, org, db string, number 
 	}
 	d.UpdatedAt = time.UnixMilli(at)
 	return &d, nil
+}
+
+func (s *sqlStore) Extend(ctx context.Context, id int64, owner string, until time.Time) error {
+	return s.update(ctx, id, owner, "lease_until = ?", ms(until))
 }
 
 func (s *sqlStore) Counts(ctx context.Context) (map[string]int, error) {

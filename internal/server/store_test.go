@@ -2,9 +2,14 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/ddlbot/ddlbot/internal/mysqltest"
 )
 
 func openTestStore(t testing.TB) Store {
@@ -17,9 +22,33 @@ func openTestStore(t testing.TB) Store {
 	return s
 }
 
+func openMySQLTestStore(t testing.TB) Store {
+	t.Helper()
+	s, err := OpenMySQL(context.Background(), mysqltest.StoreURL(mysqltest.Database(t, "ddlbot_srv_")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// stores are the Store implementations every store test runs against.
+var stores = []struct {
+	name string
+	open func(testing.TB) Store
+}{
+	{"sqlite", openTestStore},
+	{"mysql", openMySQLTestStore},
+}
+
 func TestStoreQueue(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testStoreQueue(t, st.open(t)) })
+	}
+}
+
+func testStoreQueue(t *testing.T, s Store) {
 	ctx := context.Background()
-	s := openTestStore(t)
 	now := time.Unix(1_800_000_000, 0)
 	enq := func(delivery, key string, at time.Time) bool {
 		t.Helper()
@@ -73,12 +102,22 @@ func TestStoreQueue(t *testing.T) {
 	if err := s.Finish(ctx, c.ID, "c", ""); err == nil {
 		t.Fatal("the dead replica finished a job it had lost")
 	}
+	if err := s.Extend(ctx, c.ID, "c", now.Add(time.Hour)); err == nil {
+		t.Fatal("the dead replica renewed a lease it had lost")
+	}
+	// A renewed lease holds past its first end.
+	if err := s.Extend(ctx, d.ID, "d", now.Add(4*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if j := claim("x", now.Add(3*time.Minute)); j != nil && j.Key == "o/r#1" {
+		t.Fatalf("claimed %+v under a renewed lease", j)
+	}
 	// Retry: back in the queue, later; its pull request's later jobs wait.
 	enq("d5", "o/r#1", now)
 	if err := s.Retry(ctx, d.ID, "d", now.Add(5*time.Minute), "GitHub answered 502"); err != nil {
 		t.Fatal(err)
 	}
-	if j := claim("e", now.Add(3*time.Minute)); j != nil && j.Key == "o/r#1" {
+	if j := claim("e", now.Add(4*time.Minute)); j != nil && j.Key == "o/r#1" {
 		t.Fatalf("claimed %+v ahead of a retry of its pull request", j)
 	}
 	if j := claim("e", now.Add(6*time.Minute)); j == nil || j.Delivery != "d2" {
@@ -96,8 +135,13 @@ func TestStoreQueue(t *testing.T) {
 }
 
 func TestStoreDeployments(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testStoreDeployments(t, st.open(t)) })
+	}
+}
+
+func testStoreDeployments(t *testing.T, s Store) {
 	ctx := context.Background()
-	s := openTestStore(t)
 	if d, err := s.LookupDeployment(ctx, "acme", "shop", 3); err != nil || d != nil {
 		t.Fatalf("before any record: %+v %v", d, err)
 	}
@@ -125,8 +169,13 @@ func TestStoreDeployments(t *testing.T) {
 }
 
 func TestStoreWake(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testStoreWake(t, st.open(t)) })
+	}
+}
+
+func testStoreWake(t *testing.T, s Store) {
 	ctx := context.Background()
-	s := openTestStore(t)
 	now := time.Unix(1_800_000_000, 0)
 	if _, err := s.Enqueue(ctx, Job{Delivery: "f1", Event: KindFollow, Key: "follow:o/r", Payload: []byte("{}")}, now.Add(2*time.Minute)); err != nil {
 		t.Fatal(err)
@@ -150,5 +199,110 @@ func TestStoreWake(t *testing.T) {
 	}
 	if n, _ := s.Wake(ctx, "follow:o/r", now); n != 0 {
 		t.Fatalf("woke a running job")
+	}
+}
+
+// TestStoreConcurrentClaims: workers claiming from one store at once (on
+// MySQL, through a connection each, as replicas do) run every job exactly
+// once, never two jobs of one pull request at a time, and a pull request's
+// jobs in the order they came, retries included.
+func TestStoreConcurrentClaims(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testConcurrentClaims(t, st.open(t)) })
+	}
+}
+
+func testConcurrentClaims(t *testing.T, s Store) {
+	const keys, perKey, workers = 12, 8, 8
+	ctx := context.Background()
+	seq := map[string]int{} // delivery → its place in its key's order
+	for i := range perKey {
+		for k := range keys {
+			d := fmt.Sprintf("k%d-j%d", k, i)
+			seq[d] = i
+			if ok, err := s.Enqueue(ctx, Job{Delivery: d, Event: "pull_request", Key: fmt.Sprintf("o/r#%d", k), Payload: []byte("{}")}, time.Now()); err != nil || !ok {
+				t.Fatalf("enqueue %s: %v %v", d, ok, err)
+			}
+		}
+	}
+	var (
+		mu       sync.Mutex
+		running  = map[string]string{} // key → delivery
+		last     = map[string]int{}    // key → place of the last job done
+		ran      = map[string]int{}    // delivery → runs that ended done
+		attempts = map[string]int{}
+		problems []string
+		wg       sync.WaitGroup
+	)
+	deadline := time.Now().Add(60 * time.Second)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			owner := fmt.Sprintf("w%d", w)
+			for time.Now().Before(deadline) {
+				j, err := s.Claim(ctx, owner, time.Now(), time.Minute)
+				if err != nil {
+					mu.Lock()
+					problems = append(problems, "claim: "+err.Error())
+					mu.Unlock()
+					return
+				}
+				mu.Lock()
+				if j == nil {
+					finished := len(ran) == keys*perKey
+					mu.Unlock()
+					if finished {
+						return
+					}
+					time.Sleep(time.Millisecond) // pacing an idle worker, as the pool's poll does
+					continue
+				}
+				if other, busy := running[j.Key]; busy {
+					problems = append(problems, fmt.Sprintf("%s claimed while %s of %s runs", j.Delivery, other, j.Key))
+				}
+				if seq[j.Delivery] != last[j.Key] {
+					problems = append(problems, fmt.Sprintf("%s ran out of order (after place %d of %s)", j.Delivery, last[j.Key]-1, j.Key))
+				}
+				running[j.Key] = j.Delivery
+				attempts[j.Delivery]++
+				retry := attempts[j.Delivery] == 1 && seq[j.Delivery]%3 == 1 // every third job fails once
+				mu.Unlock()
+				time.Sleep(time.Millisecond) // a job takes time: others claim meanwhile
+				mu.Lock()
+				delete(running, j.Key)
+				if !retry {
+					ran[j.Delivery]++
+					last[j.Key] = seq[j.Delivery] + 1
+				}
+				mu.Unlock()
+				if retry {
+					err = s.Retry(ctx, j.ID, owner, time.Now(), "GitHub answered 502")
+				} else {
+					err = s.Finish(ctx, j.ID, owner, "")
+				}
+				if err != nil {
+					mu.Lock()
+					problems = append(problems, fmt.Sprintf("end %s: %v", j.Delivery, err))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if len(problems) > 0 {
+		t.Fatalf("%d problems:\n%s", len(problems), strings.Join(problems, "\n"))
+	}
+	for d := range seq {
+		if ran[d] != 1 {
+			t.Errorf("%s ran %d times, want once", d, ran[d])
+		}
+	}
+	counts, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[stateDone] != keys*perKey {
+		t.Fatalf("counts %v, want %d done", counts, keys*perKey)
 	}
 }

@@ -96,10 +96,14 @@ func (p *pool) work(ctx, jobCtx context.Context, owner string) {
 	}
 }
 
-func (p *pool) runOne(ctx context.Context, owner string, j *Job) {
+func (p *pool) runOne(parent context.Context, owner string, j *Job) {
 	start := time.Now()
 	log := p.log.With("job", j.ID, "event", j.Event, "key", j.Key, "attempt", j.Attempts)
 	log.Info("job started")
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
+	stopRenewing := p.renew(ctx, cancel, owner, j, log)
+	defer stopRenewing()
 	var next *FollowUp
 	err := func() (err error) {
 		defer func() {
@@ -110,11 +114,20 @@ func (p *pool) runOne(ctx context.Context, owner string, j *Job) {
 		next, err = p.runner.Run(ctx, j)
 		return err
 	}()
+	stopRenewing()
 	p.metrics.jobSeconds.Observe(time.Since(start).Seconds())
+	if errors.Is(context.Cause(ctx), ErrLeaseLost) {
+		// Another worker runs the job now; whatever this run did, the
+		// engine's idempotence makes the other run's result the one that
+		// stands, and the store is its to write.
+		p.metrics.jobs.WithLabelValues("lease_lost").Inc()
+		log.Warn("job given up: its lease passed to another worker")
+		return
+	}
 	// The store is written with a context of its own: a job cancelled by
 	// draining must still be given back.
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
+	sctx, cancelStore := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancelStore()
 	switch {
 	case err != nil && errors.Is(ctx.Err(), context.Canceled):
 		p.metrics.jobs.WithLabelValues("released").Inc()
@@ -167,12 +180,57 @@ func (p *pool) runOne(ctx context.Context, owner string, j *Job) {
 	log.Info("job done", "took", time.Since(start).Round(time.Millisecond))
 }
 
+// renew extends j's lease every third of the lease while it runs; a lease
+// found lost cancels the run (cause ErrLeaseLost). The returned func stops
+// renewing and waits until it has.
+func (p *pool) renew(ctx context.Context, cancel context.CancelCauseFunc, owner string, j *Job, log *slog.Logger) (stop func()) {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(p.lease / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			sctx, scancel := context.WithTimeout(ctx, p.lease/3)
+			err := p.store.Extend(sctx, j.ID, owner, time.Now().Add(p.lease))
+			scancel()
+			switch {
+			case errors.Is(err, ErrLeaseLost):
+				cancel(ErrLeaseLost)
+				return
+			case err != nil && ctx.Err() == nil:
+				// The store is down for a moment: the lease still runs; the
+				// next tick tries again.
+				log.Warn("renew the job's lease", "err", err)
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() { close(done) })
+		<-stopped
+	}
+}
+
 // backoff is the wait before attempt+1 of a job (attempt counts from 1):
 // 5-10 s, doubling, at most 10 minutes (retry.Backoff, jittered so that
 // replicas do not retry in step). GitHub and PlanetScale errors that reach
 // here already survived the clients' own retries.
-func backoff(attempt int) time.Duration {
-	return retry.Backoff(attempt-1, 10*time.Second, 10*time.Minute, rand.Float64())
+func backoff(attempt int) time.Duration { return Backoff(10 * time.Second)(attempt) }
+
+// Backoff is a job's wait before attempt+1 (attempt counts from 1): first
+// (half of it to all of it, at random, so that replicas do not retry in
+// step), doubling for each attempt after, at most 10 minutes.
+func Backoff(first time.Duration) func(attempt int) time.Duration {
+	return func(attempt int) time.Duration {
+		return retry.Backoff(attempt-1, first, 10*time.Minute, rand.Float64())
+	}
 }
 
 func deploymentsOf(f *FollowUp) []Deployment {

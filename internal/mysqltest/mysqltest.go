@@ -1,0 +1,60 @@
+// Package mysqltest gives tests a scratch database on the MariaDB/MySQL
+// server named by DDLBOT_TEST_MYSQL_DSN (scripts/test.sh starts one with
+// .ci/mariadb.sh and sets it), or skips them without it.
+package mysqltest
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"os"
+	"testing"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// Env names the server's go-sql-driver DSN, without a database.
+const Env = "DDLBOT_TEST_MYSQL_DSN"
+
+// Database creates the database <prefix><random> (prefix must start with
+// "ddlbot_", which the test user may create), drops it when the test
+// ends, and returns its DSN (as go-sql-driver reads it).
+func Database(t testing.TB, prefix string) *mysql.Config {
+	t.Helper()
+	dsn := os.Getenv(Env)
+	if dsn == "" {
+		t.Skipf("%s is not set: no MySQL test (start MariaDB with `eval \"$(.ci/mariadb.sh)\"` from the repository root, or run scripts/test.sh)", Env)
+	}
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		t.Fatalf("%s: %v", Env, err)
+	}
+	root, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = root.Close() })
+	b := make([]byte, 5)
+	_, _ = rand.Read(b)
+	name := prefix + hex.EncodeToString(b)
+	if _, err := root.Exec("CREATE DATABASE `" + name + "`"); err != nil {
+		t.Fatalf("%s is set but the test database cannot be created (is the server up? `eval \"$(.ci/mariadb.sh)\"`): %v", Env, err)
+	}
+	t.Cleanup(func() {
+		if _, err := root.Exec("DROP DATABASE IF EXISTS `" + name + "`"); err != nil {
+			t.Errorf("drop the test database %s: %v", name, err)
+		}
+	})
+	out := cfg.Clone()
+	out.DBName = name
+	return out
+}
+
+// StoreURL is the mysql:// URL of a DSN, as `ddlbot serve` takes it.
+func StoreURL(cfg *mysql.Config) string {
+	u := "mysql://" + cfg.User
+	if cfg.Passwd != "" {
+		u += ":" + cfg.Passwd
+	}
+	return u + "@" + cfg.Addr + "/" + cfg.DBName
+}
