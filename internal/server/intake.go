@@ -105,7 +105,7 @@ func (in *intake) serve(r *http.Request) (int, string) {
 		// Stored as failed with the reason, so it can be looked at; 400 tells
 		// GitHub's delivery log what was wrong.
 		in.log.Warn("webhook payload refused", "event", event, "delivery", logsafe.Line(delivery), "err", err)
-		if _, serr := in.store.Enqueue(r.Context(), Job{Delivery: delivery, Event: event, Key: "invalid:" + delivery, Payload: body, Error: err.Error()}, farFuture); serr != nil {
+		if _, serr := in.store.Enqueue(r.Context(), Job{Delivery: delivery, Event: event, Key: "invalid:" + delivery, Payload: body, Error: err.Error()}, time.Now()); serr != nil {
 			return http.StatusServiceUnavailable, "the store is unavailable: deliver again later"
 		}
 		return http.StatusBadRequest, "the payload is not a usable " + event + " event: " + err.Error()
@@ -123,8 +123,6 @@ func (in *intake) serve(r *http.Request) (int, string) {
 	return http.StatusAccepted, "queued"
 }
 
-// farFuture parks a payload that failed to parse: stored, never run.
-var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // jobKey is what serialises a delivery's job: its pull request.
 func jobKey(ev bot.Event) string {

@@ -169,9 +169,9 @@ func (s *sqlStore) enqueueMySQL(ctx context.Context, j Job, notBefore time.Time)
 	now := ms(time.Now())
 	// Without CLIENT_FOUND_ROWS (the driver's default) a duplicate that
 	// changes nothing counts 0 rows: a redelivery.
-	res, err := tx.ExecContext(ctx, `INSERT INTO jobs (delivery, event, installation, pr_key, payload, state, not_before, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id`,
-		j.Delivery, j.Event, j.InstallationID, j.Key, j.Payload, stateQueued, ms(notBefore), now, now)
+	res, err := tx.ExecContext(ctx, `INSERT INTO jobs (delivery, event, installation, pr_key, payload, state, error, not_before, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id`,
+		j.Delivery, j.Event, j.InstallationID, j.Key, j.Payload, enqueuedState(j), clipError(j.Error), ms(notBefore), now, now)
 	ok, err := inserted(j.Delivery, res, err)
 	if err != nil {
 		return false, err

@@ -108,8 +108,8 @@ func TestIntake(t *testing.T) {
 		t.Errorf("oversized body: %d", w.Code)
 	}
 	counts, _ := st.Counts(context.Background())
-	// The valid delivery, and the two unusable payloads parked as never-run.
-	if counts[stateQueued] != 3 {
+	// The valid delivery queued; the two unusable payloads kept as failed, with why.
+	if counts[stateQueued] != 1 || counts[stateFailed] != 2 {
 		t.Errorf("counts %v", counts)
 	}
 }

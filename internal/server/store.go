@@ -37,7 +37,7 @@ const KindFollow = "ddlbot.follow"
 // Store keeps the queue. Every method is safe for concurrent use.
 type Store interface {
 	// Enqueue stores a job unless one with its Delivery exists; inserted
-	// false means a redelivery.
+	// false means a redelivery. A job with an Error is stored as failed.
 	Enqueue(ctx context.Context, j Job, notBefore time.Time) (inserted bool, err error)
 	// Claim leases the next runnable job to owner until now+lease: the
 	// oldest queued one whose time has come and whose pull request has no
@@ -173,10 +173,20 @@ func (s *sqlStore) Enqueue(ctx context.Context, j Job, notBefore time.Time) (boo
 		return s.enqueueMySQL(ctx, j, notBefore)
 	}
 	now := ms(time.Now())
-	res, err := s.db.ExecContext(ctx, `INSERT INTO jobs (delivery, event, installation, pr_key, payload, state, not_before, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery) DO NOTHING`,
-		j.Delivery, j.Event, j.InstallationID, j.Key, j.Payload, stateQueued, ms(notBefore), now, now)
+	res, err := s.db.ExecContext(ctx, `INSERT INTO jobs (delivery, event, installation, pr_key, payload, state, error, not_before, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery) DO NOTHING`,
+		j.Delivery, j.Event, j.InstallationID, j.Key, j.Payload, enqueuedState(j), clipError(j.Error), ms(notBefore), now, now)
 	return inserted(j.Delivery, res, err)
+}
+
+// enqueuedState is a new job's state: queued, or failed at once when it
+// comes with its error (a delivery whose payload could not be used is kept,
+// with why, but never runs).
+func enqueuedState(j Job) string {
+	if j.Error != "" {
+		return stateFailed
+	}
+	return stateQueued
 }
 
 // inserted reads an insert that skips a known delivery: one row, or none
