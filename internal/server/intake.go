@@ -123,7 +123,6 @@ func (in *intake) serve(r *http.Request) (int, string) {
 	return http.StatusAccepted, "queued"
 }
 
-
 // jobKey is what serialises a delivery's job: its pull request.
 func jobKey(ev bot.Event) string {
 	switch {

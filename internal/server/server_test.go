@@ -267,3 +267,27 @@ func TestFollowUpsDoNotDouble(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreDown: a store that does not answer makes /readyz fail and the
+// intake answer 503 (GitHub delivers again), never 200 for a delivery that
+// was not stored; a draining server says so too.
+func TestStoreDown(t *testing.T) {
+	s, st := newTestServer(t, &recorder{done: make(chan string, 1)})
+	h := s.Handler()
+	if w := deliver(t, h, "pull_request", "before", prPayload, signed); w.Code != http.StatusAccepted {
+		t.Fatalf("with the store up: %d", w.Code)
+	}
+	_ = st.Close()
+	if w := deliver(t, h, "pull_request", "down", prPayload, signed); w.Code != http.StatusServiceUnavailable {
+		t.Errorf("with the store down: %d %q", w.Code, w.Body.String())
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	if w.Code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with the store down: %d", w.Code)
+	}
+	s.draining.Store(true)
+	if w := deliver(t, h, "pull_request", "draining", prPayload, signed); w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "draining") {
+		t.Errorf("draining: %d %q", w.Code, w.Body.String())
+	}
+}
