@@ -18,18 +18,32 @@ type Event struct {
 	Name        string
 	PullRequest *PullRequestEvent
 	Comment     *CommentEvent
+	// Installation is an installation event of the App (created, deleted,
+	// suspend, unsuspend, ...): the server forgets a removed installation's
+	// token.
+	Installation *InstallationEvent
 	// InstallationID is the GitHub App installation the delivery is for
 	// (0 outside App mode): the server makes its token for that one only.
 	InstallationID int64
 }
 
-// Handled reports whether the engine acts on the event.
-func (e Event) Handled() bool { return e.PullRequest != nil || e.Comment != nil }
+// InstallationEvent is an installation delivery, reduced to what the server
+// needs.
+type InstallationEvent struct {
+	Action  string
+	ID      int64
+	Account string
+}
+
+// Handled reports whether the engine (or the server) acts on the event.
+func (e Event) Handled() bool {
+	return e.PullRequest != nil || e.Comment != nil || e.Installation != nil
+}
 
 // ParseEvent parses a webhook payload of the named event, on go-github's
 // typed events. pull_request, pull_request_target and issue_comment are
-// handled, and check_run "rerequested" on a ddlbot check run (re-plans its
-// pull request); any other event parses to an Event that is not Handled. A payload
+// handled, check_run "rerequested" on a ddlbot check run (re-plans its
+// pull request), and installation events (for the server); any other event parses to an Event that is not Handled. A payload
 // that is not JSON, or lacks what the engine needs, is an error naming the
 // missing field.
 func ParseEvent(name string, payload []byte) (Event, error) {
@@ -38,7 +52,7 @@ func ParseEvent(name string, payload []byte) (Event, error) {
 	switch name {
 	case "pull_request", "pull_request_target":
 		parseAs = "pull_request" // the same payload
-	case "issue_comment", "check_run":
+	case "issue_comment", "check_run", "installation":
 	default:
 		return ev, nil
 	}
@@ -78,6 +92,12 @@ func ParseEvent(name string, payload []byte) (Event, error) {
 			return ev, err
 		}
 		ev.Comment, ev.InstallationID = &c, p.GetInstallation().GetID()
+	case *gh.InstallationEvent:
+		if p.GetAction() == "" || p.GetInstallation().GetID() <= 0 {
+			return ev, errors.New("the payload has no action or installation id (action, installation.id)")
+		}
+		ev.Installation = &InstallationEvent{Action: p.GetAction(), ID: p.GetInstallation().GetID(), Account: p.GetInstallation().GetAccount().GetLogin()}
+		ev.InstallationID = ev.Installation.ID
 	case *gh.CheckRunEvent:
 		// "Re-run" on ddlbot's check run plans its pull request again; other
 		// check runs, and other actions, are not ddlbot's business.

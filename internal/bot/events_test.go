@@ -80,3 +80,13 @@ func FuzzParseEvent(f *testing.F) {
 		}
 	})
 }
+
+func TestParseInstallationEvent(t *testing.T) {
+	ev, err := ParseEvent("installation", []byte(`{"action":"deleted","installation":{"id":77,"account":{"login":"acme"}}}`))
+	if err != nil || !ev.Handled() || ev.Installation == nil || ev.Installation.Action != "deleted" || ev.Installation.ID != 77 || ev.Installation.Account != "acme" || ev.InstallationID != 77 {
+		t.Fatalf("%+v %v", ev.Installation, err)
+	}
+	if _, err := ParseEvent("installation", []byte(`{"action":"created"}`)); err == nil {
+		t.Error("an installation event without an installation id was accepted")
+	}
+}

@@ -62,8 +62,29 @@ func (r *EngineRunner) client(ctx context.Context, installation int64) (*github.
 	return c, nil
 }
 
+// installationChanged acts on an installation event: a deleted or
+// suspended installation's client (and its token) is dropped, so nothing
+// runs on it again; a new one needs nothing until its first delivery.
+func (r *EngineRunner) installationChanged(ev bot.InstallationEvent) {
+	r.Logger.Info("GitHub App installation changed", "installation", ev.ID, "action", ev.Action, "account", ev.Account)
+	switch ev.Action {
+	case "deleted", "suspend":
+		r.mu.Lock()
+		delete(r.clients, ev.ID)
+		r.mu.Unlock()
+	}
+}
+
 // Run runs one job's event.
 func (r *EngineRunner) Run(ctx context.Context, j *Job) (*FollowUp, error) {
+	if j.Event == "installation" {
+		ev, err := bot.ParseEvent(j.Event, j.Payload)
+		if err != nil || ev.Installation == nil {
+			return nil, err
+		}
+		r.installationChanged(*ev.Installation)
+		return nil, nil
+	}
 	gh, err := r.client(ctx, j.InstallationID)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"testing"
 
@@ -70,6 +71,25 @@ func TestCheckedWrites(t *testing.T) {
 		}
 		if err := c.failed(); tc.fails && !errors.Is(err, tc.errs[0]) && !github.IsTransient(err) {
 			t.Errorf("%s: %v does not carry the cause", tc.name, err)
+		}
+	}
+}
+
+// TestInstallationEvents: a deleted or suspended installation's client is
+// dropped, a new one needs nothing; neither calls GitHub.
+func TestInstallationEvents(t *testing.T) {
+	r := &EngineRunner{Logger: slog.New(slog.DiscardHandler), clients: map[int64]*github.Client{9: nil, 10: nil}}
+	for _, tc := range []struct {
+		payload string
+		left    int
+	}{
+		{`{"action":"created","installation":{"id":11,"account":{"login":"acme"}}}`, 2},
+		{`{"action":"suspend","installation":{"id":10,"account":{"login":"acme"}}}`, 1},
+		{`{"action":"deleted","installation":{"id":9,"account":{"login":"acme"}}}`, 0},
+	} {
+		next, err := r.Run(context.Background(), &Job{ID: 1, Event: "installation", Payload: []byte(tc.payload)})
+		if err != nil || next != nil || len(r.clients) != tc.left {
+			t.Fatalf("%s: %v %v, %d clients left, want %d", tc.payload, next, err, len(r.clients), tc.left)
 		}
 	}
 }

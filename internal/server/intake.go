@@ -22,7 +22,7 @@ const MaxBody = 25 << 20
 
 // handledEvents are the GitHub events that become jobs; any other event is
 // answered 202 and dropped.
-var handledEvents = map[string]bool{"pull_request": true, "issue_comment": true, "check_run": true}
+var handledEvents = map[string]bool{"pull_request": true, "issue_comment": true, "check_run": true, "installation": true}
 
 // VerifySignature checks X-Hub-Signature-256 ("sha256=<hex>") over the raw
 // body in constant time. A missing header, another algorithm (sha1) or a
@@ -126,6 +126,8 @@ func (in *intake) serve(r *http.Request) (int, string) {
 // jobKey is what serialises a delivery's job: its pull request.
 func jobKey(ev bot.Event) string {
 	switch {
+	case ev.Installation != nil:
+		return fmt.Sprintf("installation:%d", ev.Installation.ID)
 	case ev.PullRequest != nil:
 		return fmt.Sprintf("%s#%d", ev.PullRequest.Repo, ev.PullRequest.Number)
 	case ev.Comment != nil:

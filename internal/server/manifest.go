@@ -30,8 +30,9 @@ func Manifest(name, base string) ([]byte, error) {
 			"checks":        "write", // one check run per database
 			"metadata":      "read",
 		},
-		// check_run: "Re-run" on ddlbot's check run plans again; installation
-		// events are received and need no action.
+		// check_run: "Re-run" on ddlbot's check run plans again. GitHub
+		// sends installation events to every App without a subscription: a
+		// deleted or suspended installation's token is dropped.
 		"default_events": []string{"pull_request", "issue_comment", "check_run"},
 	}
 	return json.MarshalIndent(m, "", "  ")
