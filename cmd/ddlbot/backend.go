@@ -15,6 +15,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/ddlbot/ddlbot/internal/check"
 	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/localscale"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
@@ -116,12 +117,7 @@ func (p *plan) seed(ctx context.Context, a *app, ls *localscale.Server, d config
 		if err != nil {
 			return err
 		}
-		var s *schemadiff.Schema
-		if d.Migrations != "" {
-			s, _, err = env.LoadMigrations(fsys, d.Dir(), d.MigrationFormat)
-		} else {
-			s, err = env.LoadDeclarative(fsys, d.Dir())
-		}
+		s, _, err := check.Load(env, fsys, d.Dir(), d.Dir(), check.TargetFor(d).Layout, d.MigrationFormat)
 		if s == nil || s.Vitess() == nil {
 			fmt.Fprintf(a.stderr, "%s: the base schema of %s does not load, so its production branch starts empty: %v\n", p.cmd, d.Name, err)
 		} else {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/ddlbot/ddlbot/internal/bot"
+	"github.com/ddlbot/ddlbot/internal/check"
 	"github.com/ddlbot/ddlbot/internal/gitfs"
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
@@ -154,36 +154,11 @@ func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf
 		// A single file at a ref: MapFS knows files, and folders by their files.
 		return nil, err
 	}
-	// Before anything is read (detecting the layout reads the folder's files).
-	if err := checkDiffLimits(fsys, p, false, limits); err != nil {
+	layout, err := check.DetectLayout(fsys, p, st.IsDir(), check.LayoutAuto, limits, hintDiffLimit)
+	if err != nil {
 		return nil, err
 	}
-	migrations := st.IsDir() && schemadiff.IsMigrationsDir(fsys, p)
-	if st.IsDir() && !migrations {
-		if err := checkDiffLimits(fsys, p, true, limits); err != nil {
-			return nil, err
-		}
-	}
-	var s *schemadiff.Schema
-	switch {
-	case !st.IsDir():
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return nil, err
-		}
-		s, err = env.LoadSQL(displayPath(spec, p), string(data))
-		if err != nil {
-			return nil, err
-		}
-	case migrations:
-		s, _, err = env.LoadMigrations(fsys, p, mf)
-	default:
-		s, err = env.LoadDeclarative(fsys, p)
-	}
-	var le *schemadiff.LoadError
-	if err != nil && !errors.As(err, &le) {
-		return nil, err
-	}
+	s, _, err := check.Load(env, fsys, p, displayPath(spec, p), layout, mf)
 	return s, err
 }
 

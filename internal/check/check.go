@@ -95,29 +95,12 @@ func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("schema path %q: %w", t.Path, err)
 	}
-	// Before anything is read: detecting the layout reads the folder's files.
-	if err := CheckLimits(head, p, false, opts.Limits); err != nil {
+	layout, err := DetectLayout(head, p, st.IsDir(), t.Layout, opts.Limits, HintLimit)
+	if err != nil {
 		return nil, err
-	}
-	layout := t.Layout
-	if layout == "" || layout == LayoutAuto {
-		switch {
-		case !st.IsDir():
-			layout = LayoutFile
-		case schemadiff.IsMigrationsDir(head, p):
-			layout = LayoutMigrations
-		default:
-			layout = LayoutDeclarative
-		}
 	}
 	if st.IsDir() == (layout == LayoutFile) {
 		return nil, fmt.Errorf("schema path %q: expected a %s", t.Path, map[bool]string{true: "folder", false: ".sql file"}[layout != LayoutFile])
-	}
-	if layout == LayoutDeclarative {
-		// Schema folders are read with their subfolders.
-		if err := CheckLimits(head, p, true, opts.Limits); err != nil {
-			return nil, err
-		}
 	}
 	if base != nil && exists(base, p) {
 		if err := CheckLimits(base, p, layout == LayoutDeclarative, opts.Limits); err != nil {
@@ -141,10 +124,10 @@ func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res.Base, _, res.BaseErr = load(env, base, p, layout, format)
+			res.Base, _, res.BaseErr = Load(env, base, p, p, layout, format)
 		}()
 	}
-	res.Head, res.Format, err = load(env, head, p, layout, format)
+	res.Head, res.Format, err = Load(env, head, p, p, layout, format)
 	wg.Wait()
 	if res.Head == nil {
 		return nil, err
@@ -205,9 +188,41 @@ func exists(fsys fs.FS, p string) bool {
 	return err == nil
 }
 
-// load reads a schema in a layout. It returns the schema even when it has
-// problems (those become findings), and an error alone when nothing could be read.
-func load(env *schemadiff.Env, fsys fs.FS, p string, layout Layout, format schemadiff.Format) (*schemadiff.Schema, schemadiff.Format, error) {
+// DetectLayout settles the layout of the schema at p (a folder when isDir)
+// within limits, checking sizes before anything is read: the folder's own
+// files first (detecting the layout reads them), then a schema folder's
+// subfolders too. want is the configured layout ("" or LayoutAuto: detect).
+// hint adds the way to raise a limit (HintLimit where a configuration is
+// read). The engine, lint and diff all settle a layout this way.
+func DetectLayout(fsys fs.FS, p string, isDir bool, want Layout, l schemadiff.Limits, hint func(error) error) (Layout, error) {
+	if err := hint(schemadiff.CheckLimits(fsys, p, false, l)); err != nil {
+		return "", err
+	}
+	layout := want
+	if layout == "" || layout == LayoutAuto {
+		switch {
+		case !isDir:
+			layout = LayoutFile
+		case schemadiff.IsMigrationsDir(fsys, p):
+			layout = LayoutMigrations
+		default:
+			layout = LayoutDeclarative
+		}
+	}
+	if layout == LayoutDeclarative && isDir {
+		// Schema folders are read with their subfolders.
+		if err := hint(schemadiff.CheckLimits(fsys, p, true, l)); err != nil {
+			return "", err
+		}
+	}
+	return layout, nil
+}
+
+// Load reads the schema at p in a layout; name is the file name messages
+// give a single .sql file. It returns the schema even when it has problems
+// (a *schemadiff.LoadError: those become findings), and an error alone when
+// nothing could be read.
+func Load(env *schemadiff.Env, fsys fs.FS, p, name string, layout Layout, format schemadiff.Format) (*schemadiff.Schema, schemadiff.Format, error) {
 	var (
 		s   *schemadiff.Schema
 		err error
@@ -219,7 +234,7 @@ func load(env *schemadiff.Env, fsys fs.FS, p string, layout Layout, format schem
 		if err != nil {
 			return nil, format, fmt.Errorf("read %q: %w", p, err)
 		}
-		s, err = env.LoadSQL(p, string(data))
+		s, err = env.LoadSQL(name, string(data))
 	case LayoutMigrations:
 		s, format, err = env.LoadMigrations(fsys, p, format)
 	default:
