@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"github.com/ddlbot/ddlbot/internal/clip"
 	_ "modernc.org/sqlite" // the embedded store: pure Go, no cgo
 )
 
@@ -392,16 +392,4 @@ func (s *sqlStore) Ping(ctx context.Context) error { return s.db.PingContext(ctx
 func (s *sqlStore) Close() error { return s.db.Close() }
 
 // clipError keeps a stored error readable and bounded.
-func clipError(s string) string {
-	const max = 4000
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !isRuneStart(s[cut]) {
-		cut--
-	}
-	return strings.TrimSpace(s[:cut]) + " …"
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+func clipError(s string) string { return clip.Bytes(s, 4000) }
