@@ -34,6 +34,7 @@ type Command struct {
 // resting states count as success, and what it asks of PlanetScale. Adding
 // a command is adding a row (and, for a new kind, its case in run.do).
 type commandSpec struct {
+	kind  commandKind
 	name  string
 	flags []string // accepted flags, in help order
 	help  string   // what it does, for /help
@@ -51,8 +52,18 @@ type commandSpec struct {
 	window bool
 }
 
+// commandKind is how run.do handles a command: each kind is one case there.
+type commandKind int
+
+const (
+	kindTransition commandKind = iota // acts on the deployment (act, from)
+	kindDeploy                        // deploys the deploy request
+	kindPlan                          // re-plans, or picks up a deployment
+	kindHelp                          // replies with the help
+)
+
 var commandTable = []commandSpec{
-	{name: "deploy", flags: []string{"--db", "--gated", "--instant", "--accept-drift", "--drop-unknown-tables", "--skip-backup"},
+	{kind: kindDeploy, name: "deploy", flags: []string{"--db", "--gated", "--instant", "--accept-drift", "--drop-unknown-tables", "--skip-backup"},
 		help: "deploy the deploy request (`--gated` waits for `/cutover`; `--instant` uses ALGORITHM=INSTANT when eligible; " +
 			"`--accept-drift` deploys although production differs from the base branch (or set `deploy.accept_drift`); " +
 			"`--drop-unknown-tables` lets it drop tables the repository never had (or set `deploy.drop_unknown_tables`); " +
@@ -79,9 +90,9 @@ var commandTable = []commandSpec{
 		act: func(ctx context.Context, dps DeployPlanetScale, org, db string, n int) (*ps.DeployRequest, error) {
 			return dps.SkipRevert(ctx, org, db, n)
 		}},
-	{name: "plan", flags: []string{"--db"}, help: "re-plan, and pick up a deploy's current state", readOnly: true,
+	{kind: kindPlan, name: "plan", flags: []string{"--db"}, help: "re-plan, and pick up a deploy's current state", readOnly: true,
 		goodEnd: []string{ps.StateComplete, ps.StateCompletePendingRevert, ps.StatePendingCutover, ps.StateCompleteCancel, ps.StateCompleteRevert}},
-	{name: "help", help: "this help", readOnly: true},
+	{kind: kindHelp, name: "help", help: "this help", readOnly: true},
 }
 
 // specOf is the table's row for a command name (nil for none).

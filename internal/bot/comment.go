@@ -201,7 +201,11 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 	for _, d := range cfg.Databases {
 		names = append(names, d.Name)
 	}
-	if r.cmd.Name == "help" {
+	spec := specOf(r.cmd.Name)
+	if spec == nil {
+		return r.refuse(ReasonBadCommand, fmt.Sprintf("unknown command `/%s`", clip(r.cmd.Name)))
+	}
+	if spec.kind == kindHelp {
 		r.reply(HelpText(names))
 		r.react(github.ReactionRocket)
 		return &Outcome{Decision: DecisionDone, ReasonCode: ReasonHelp}, nil
@@ -223,7 +227,7 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 		return r.refuse(ReasonWhichDatabase, fmt.Sprintf("this repository has several databases: say which with `--db NAME` (%s).", strings.Join(names, ", ")))
 	}
 	r.db = db
-	if r.cmd.Name == "plan" {
+	if spec.kind == kindPlan {
 		return r.plan(ctx)
 	}
 	if pr.State != "open" && !pr.Merged {
@@ -231,13 +235,13 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 		// stays open to be deployed (and a gated deploy to be cut over).
 		return r.refuse(ReasonClosed, "the pull request is closed.")
 	}
-	if pr.Draft && r.cmd.Name == "deploy" {
+	if pr.Draft && spec.kind == kindDeploy {
 		return r.refuse(ReasonDraft, "the pull request is a draft: mark it ready for review first.")
 	}
 	if pr.IsFork && !cfg.Deploy.AllowForks {
 		return r.refuse(ReasonFork, "the pull request comes from a fork, and `deploy.allow_forks` is off.")
 	}
-	if why, ok := deploysFrom(cfg, pr); !ok && r.cmd.Name == "deploy" {
+	if why, ok := deploysFrom(cfg, pr); !ok && spec.kind == kindDeploy {
 		return r.refuse(ReasonBaseBranch, why)
 	}
 	dps, ok := r.e.PlanetScale.(DeployPlanetScale)
@@ -249,7 +253,7 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 		return nil, err
 	}
 	if st.DeployRequest == 0 {
-		if r.cmd.Name == "deploy" {
+		if spec.kind == kindDeploy {
 			// No deploy request because lint fails (planBlocked): say that.
 			if _, why, err := r.lintBlocks(ctx); err != nil || why != "" {
 				if err != nil {
@@ -265,13 +269,13 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 		return nil, fmt.Errorf("read deploy request #%d: %w", st.DeployRequest, err)
 	}
 	var out *Outcome
-	switch r.cmd.Name {
-	case "deploy":
+	switch spec.kind {
+	case kindDeploy:
 		out, err = r.deploy(ctx, dps, st, dr)
 	default:
 		out, err = r.transition(ctx, dps, dr)
 	}
-	if err == nil && !specOf(r.cmd.Name).window {
+	if err == nil && !spec.window {
 		// Whoever acts on the revert window has seen it; anyone else hears
 		// of a slowdown after the cutover.
 		r.watchRevertWindow(ctx, dps, dr)

@@ -58,7 +58,7 @@ var followStates = func() map[string]bool {
 const refreshCommand = "refresh"
 
 // refreshSpec is Refresh's command: it ends well where /plan does.
-var refreshSpec = commandSpec{name: refreshCommand, readOnly: true,
+var refreshSpec = commandSpec{kind: kindPlan, name: refreshCommand, readOnly: true,
 	goodEnd: []string{ps.StateComplete, ps.StateCompletePendingRevert, ps.StatePendingCutover, ps.StateCompleteCancel, ps.StateCompleteRevert}}
 
 // Refresh brings every deployment in progress on an open pull request of
