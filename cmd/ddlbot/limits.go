@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"strconv"
 	"strings"
 
@@ -61,12 +60,6 @@ func (f *limitFlags) apply(l schemadiff.Limits) (schemadiff.Limits, error) {
 		l.MaxFiles = v
 	}
 	return l, nil
-}
-
-// checkDiffLimits is schemadiff.CheckLimits with the way to raise a limit
-// for diff, which reads no configuration: its flag.
-func checkDiffLimits(fsys fs.FS, p string, recursive bool, l schemadiff.Limits) error {
-	return hintDiffLimit(schemadiff.CheckLimits(fsys, p, recursive, l))
 }
 
 // hintDiffLimit is check.HintLimit for diff.
