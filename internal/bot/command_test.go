@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -129,5 +131,32 @@ func TestCommandTable(t *testing.T) {
 	}
 	if err := (Command{Name: "deploy", DB: "app", SkipBackup: true}).check(); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestCommandsMatchREADME: the README's command table has a row for every
+// command of the table, with its flags, and the permission it needs.
+func TestCommandsMatchREADME(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, line := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(line, "| `/") {
+			cells := strings.Split(line, " | ")
+			rows[strings.Trim(cells[0], "| `")] = cells[len(cells)-1]
+		}
+	}
+	for _, c := range commandTable {
+		need, ok := rows[c.usage()]
+		switch {
+		case !ok:
+			t.Errorf("README has no command row for `%s`", c.usage())
+		case c.readOnly && c.name != "help" && !strings.Contains(need, "read"):
+			t.Errorf("README: /%s needs read permission, the row says %q", c.name, need)
+		case !c.readOnly && !strings.Contains(need, "deploy.min_permission"):
+			t.Errorf("README: /%s needs deploy.min_permission, the row says %q", c.name, need)
+		}
 	}
 }
