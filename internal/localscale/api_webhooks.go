@@ -65,26 +65,31 @@ func findWebhookIn(d *database, id string) (int, *webhook) {
 	return -1, nil
 }
 
-func (s *Server) getWebhook(now time.Time, c *reqCtx) (int, any, *apiError) {
+// webhookOf is the database and webhook (with its index) a request names.
+func (s *Server) webhookOf(c *reqCtx) (*database, int, *webhook, *apiError) {
 	d, aerr := s.dbOf(c)
 	if aerr != nil {
-		return 0, nil, aerr
+		return nil, 0, nil, aerr
 	}
-	_, w := findWebhookIn(d, c.path("id"))
+	i, w := findWebhookIn(d, c.path("id"))
 	if w == nil {
-		return 0, nil, errNotFound()
+		return nil, 0, nil, errNotFound()
+	}
+	return d, i, w, nil
+}
+
+func (s *Server) getWebhook(now time.Time, c *reqCtx) (int, any, *apiError) {
+	_, _, w, aerr := s.webhookOf(c)
+	if aerr != nil {
+		return 0, nil, aerr
 	}
 	return http.StatusOK, renderWebhook(w), nil
 }
 
 func (s *Server) deleteWebhook(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, aerr := s.dbOf(c)
+	d, i, _, aerr := s.webhookOf(c)
 	if aerr != nil {
 		return 0, nil, aerr
-	}
-	i, w := findWebhookIn(d, c.path("id"))
-	if w == nil {
-		return 0, nil, errNotFound()
 	}
 	d.Webhooks = append(d.Webhooks[:i:i], d.Webhooks[i+1:]...)
 	s.dirty = true
@@ -92,13 +97,9 @@ func (s *Server) deleteWebhook(now time.Time, c *reqCtx) (int, any, *apiError) {
 }
 
 func (s *Server) testWebhook(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, aerr := s.dbOf(c)
+	d, _, w, aerr := s.webhookOf(c)
 	if aerr != nil {
 		return 0, nil, aerr
-	}
-	_, w := findWebhookIn(d, c.path("id"))
-	if w == nil {
-		return 0, nil, errNotFound()
 	}
 	s.enqueue(d, w, ps.EventWebhookTest, now, map[string]any{"id": w.ID, "url": w.URL})
 	return http.StatusOK, renderWebhook(w), nil

@@ -78,13 +78,9 @@ func (in *intake) serve(r *http.Request) (int, string) {
 	if !in.ready() {
 		return http.StatusServiceUnavailable, "draining: deliver again later"
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d bytes", MaxBody)
-		}
-		return http.StatusBadRequest, "the body could not be read"
+	body, code, msg := readBody(r, MaxBody)
+	if code != 0 {
+		return code, msg
 	}
 	if !VerifySignature(in.secret, r.Header.Get("X-Hub-Signature-256"), body) {
 		in.log.Warn("webhook refused: bad or missing X-Hub-Signature-256", "remote", r.RemoteAddr)
@@ -134,4 +130,18 @@ func jobKey(ev bot.Event) string {
 		return fmt.Sprintf("%s#%d", ev.Comment.Repo, ev.Comment.Number)
 	}
 	return ev.Name
+}
+
+// readBody reads a delivery's body, at most limit bytes; code is 0 when it
+// could be read, else the status (413 over the limit) and msg why.
+func readBody(r *http.Request, limit int64) (body []byte, code int, msg string) {
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d bytes", limit)
+		}
+		return nil, http.StatusBadRequest, "the body could not be read"
+	}
+	return body, 0, ""
 }

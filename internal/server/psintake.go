@@ -5,9 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -56,13 +54,9 @@ func (in *psIntake) serve(r *http.Request) (int, string) {
 	if !in.ready() {
 		return http.StatusServiceUnavailable, "draining: deliver again later"
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxPlanetScaleBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d bytes", MaxPlanetScaleBody)
-		}
-		return http.StatusBadRequest, "the body could not be read"
+	body, code, msg := readBody(r, MaxPlanetScaleBody)
+	if code != 0 {
+		return code, msg
 	}
 	if err := verifyAny(in.secrets, body, r.Header.Get(ps.SignatureHeader)); err != nil {
 		in.log.Warn("PlanetScale webhook refused", "remote", r.RemoteAddr, "err", err)
@@ -77,7 +71,10 @@ func (in *psIntake) serve(r *http.Request) (int, string) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), psAnswerWithin)
 	defer cancel()
-	var d *Deployment
+	var (
+		d   *Deployment
+		err error
+	)
 	switch {
 	case strings.HasPrefix(ev.Event, "deploy_request."):
 		n, ok := ev.Resource["number"].(float64)
