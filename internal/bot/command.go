@@ -62,6 +62,10 @@ const (
 	kindHelp                          // replies with the help
 )
 
+// planGoodEnd: /plan (and Refresh) end well wherever a deployment rests
+// without having failed.
+var planGoodEnd = []string{ps.StateComplete, ps.StateCompletePendingRevert, ps.StatePendingCutover, ps.StateCompleteCancel, ps.StateCompleteRevert}
+
 var commandTable = []commandSpec{
 	{kind: kindDeploy, name: "deploy", flags: []string{"--db", "--gated", "--instant", "--accept-drift", "--drop-unknown-tables", "--skip-backup"},
 		help: "deploy the deploy request (`--gated` waits for `/cutover`; `--instant` uses ALGORITHM=INSTANT when eligible; " +
@@ -91,7 +95,7 @@ var commandTable = []commandSpec{
 			return dps.SkipRevert(ctx, org, db, n)
 		}},
 	{kind: kindPlan, name: "plan", flags: []string{"--db"}, help: "re-plan, and pick up a deploy's current state", readOnly: true,
-		goodEnd: []string{ps.StateComplete, ps.StateCompletePendingRevert, ps.StatePendingCutover, ps.StateCompleteCancel, ps.StateCompleteRevert}},
+		goodEnd: planGoodEnd},
 	{kind: kindHelp, name: "help", help: "this help", readOnly: true},
 }
 
@@ -161,6 +165,13 @@ func ParseCommand(body string) (cmd Command, ok bool, err error) {
 			}
 			return Command{}, true, &CommandError{fmt.Sprintf("`/%s` takes no argument `%s`%s", name, clip(a), flagsHint(allowed))}
 		}
+		if sw, ok := cmd.switches()[flag]; ok {
+			if hasValue {
+				return Command{}, true, &CommandError{fmt.Sprintf("`%s` takes no value", flag)}
+			}
+			*sw = true
+			continue
+		}
 		switch flag {
 		case "--db":
 			if !hasValue {
@@ -174,18 +185,18 @@ func ParseCommand(body string) (cmd Command, ok bool, err error) {
 				return Command{}, true, &CommandError{"give `--db` once, with a database name"}
 			}
 			cmd.DB = value
-		case "--gated", "--instant", "--accept-drift", "--drop-unknown-tables", "--skip-backup":
-			if hasValue {
-				return Command{}, true, &CommandError{fmt.Sprintf("`%s` takes no value", flag)}
-			}
-			*map[string]*bool{"--gated": &cmd.Gated, "--instant": &cmd.Instant, "--accept-drift": &cmd.AcceptDrift,
-				"--drop-unknown-tables": &cmd.DropUnknownTables, "--skip-backup": &cmd.SkipBackup}[flag] = true
 		}
 	}
 	if err := cmd.check(); err != nil {
 		return Command{}, true, err
 	}
 	return cmd, true, nil
+}
+
+// switches are the command's flags without a value, by name.
+func (c *Command) switches() map[string]*bool {
+	return map[string]*bool{"--gated": &c.Gated, "--instant": &c.Instant, "--accept-drift": &c.AcceptDrift,
+		"--drop-unknown-tables": &c.DropUnknownTables, "--skip-backup": &c.SkipBackup}
 }
 
 // check refuses a command its table row does not allow: an unknown name,
@@ -195,9 +206,12 @@ func (c Command) check() error {
 	if spec == nil || c.Name == refreshCommand {
 		return &CommandError{fmt.Sprintf("unknown command `/%s`", clip(c.Name))}
 	}
-	for flag, set := range map[string]bool{"--db": c.DB != "", "--gated": c.Gated, "--instant": c.Instant, "--accept-drift": c.AcceptDrift,
-		"--drop-unknown-tables": c.DropUnknownTables, "--skip-backup": c.SkipBackup} {
-		if set && !containsString(spec.flags, flag) {
+	set := map[string]bool{"--db": c.DB != ""}
+	for flag, on := range c.switches() {
+		set[flag] = *on
+	}
+	for flag, on := range set {
+		if on && !containsString(spec.flags, flag) {
 			return &CommandError{fmt.Sprintf("`/%s` does not take `%s`%s", c.Name, flag, flagsHint(spec.flags))}
 		}
 	}

@@ -59,7 +59,7 @@ const refreshCommand = "refresh"
 
 // refreshSpec is Refresh's command: it ends well where /plan does.
 var refreshSpec = commandSpec{kind: kindPlan, name: refreshCommand, readOnly: true,
-	goodEnd: []string{ps.StateComplete, ps.StateCompletePendingRevert, ps.StatePendingCutover, ps.StateCompleteCancel, ps.StateCompleteRevert}}
+	goodEnd: planGoodEnd}
 
 // Refresh brings every deployment in progress on an open pull request of
 // repo up to date, as the command that started it would have had it not
