@@ -297,7 +297,7 @@ func (r *actionRun) run(ctx context.Context) int {
 	}
 	var psClient bot.PlanetScale // stays a nil interface without credentials: the engine then lints only
 	refresh := event == "schedule" || event == "workflow_dispatch"
-	if s.ps.ServiceTokenID == "" && s.ps.ServiceToken == "" && s.ps.OAuthToken == "" {
+	if !s.ps.HasCredentials() {
 		if refresh {
 			return r.usage(reasonCredentials, fmt.Errorf("a %s run follows the deployments in progress, which needs a PlanetScale service token: "+
 				"set the planetscale-service-token-id and planetscale-service-token inputs from the repository's secrets", event))

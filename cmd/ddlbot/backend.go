@@ -34,7 +34,7 @@ type backend struct {
 // deployments run speed times faster than PlanetScale's.
 func (a *app) planBackend(ctx context.Context, p *plan, forceLocal bool, logger *slog.Logger, speed float64) (*backend, error) {
 	psCfg := ps.ConfigFromEnv(a.getenv)
-	if !forceLocal && (psCfg.ServiceTokenID != "" || psCfg.ServiceToken != "" || psCfg.OAuthToken != "") {
+	if !forceLocal && psCfg.HasCredentials() {
 		if org := strings.TrimSpace(a.getenv("PLANETSCALE_ORG")); org != "" {
 			p.fillOrganization(org)
 		}
@@ -119,7 +119,11 @@ func (p *plan) seed(ctx context.Context, a *app, ls *localscale.Server, d config
 		}
 		s, _, err := check.Load(env, fsys, d.Dir(), d.Dir(), check.TargetFor(d).Layout, d.MigrationFormat)
 		if s == nil || s.Vitess() == nil {
-			fmt.Fprintf(a.stderr, "%s: the base schema of %s does not load, so its production branch starts empty: %v\n", p.cmd, d.Name, err)
+			why := "it holds no schema ddlbot can load"
+			if err != nil {
+				why = err.Error()
+			}
+			fmt.Fprintf(a.stderr, "%s: the base schema of %s does not load, so its production branch starts empty: %s\n", p.cmd, d.Name, why)
 		} else {
 			stmts = s.CreateStatements()
 		}

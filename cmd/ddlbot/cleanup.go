@@ -43,7 +43,7 @@ func runCleanup(ctx context.Context, a *app, args []string) int {
 	}
 	const name = "ddlbot cleanup"
 	psCfg := ps.ConfigFromEnv(a.getenv)
-	if psCfg.ServiceTokenID == "" && psCfg.ServiceToken == "" && psCfg.OAuthToken == "" {
+	if !psCfg.HasCredentials() {
 		fmt.Fprintf(a.stderr, "%s: nothing to clean up: without PlanetScale credentials ddlbot plans on an in-process localscale, which keeps nothing after the command\n", name)
 		return exitOK
 	}

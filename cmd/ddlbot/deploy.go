@@ -13,6 +13,7 @@ import (
 
 	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/config"
+	"github.com/ddlbot/ddlbot/internal/github"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 	"github.com/ddlbot/ddlbot/internal/terminal"
 )
@@ -171,7 +172,7 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 			planned = d
 		}
 	}
-	if planned != nil && planned.DeployRequest == 0 && planned.Conclusion == "failure" && planned.Errors+planned.Warnings > 0 {
+	if planned != nil && planned.DeployRequest == 0 && planned.Conclusion == github.ConclusionFailure && planned.Errors+planned.Warnings > 0 {
 		// Lint fails: the plan made no deploy request (bot.planBlocked).
 		fmt.Fprintf(a.stderr, "%s: %s: not deployed (lint-errors): the change has %d lint error(s) and %d warning(s); fix them or suppress them with a reason (see the report above)\n", name, db.Name, planned.Errors, planned.Warnings)
 		return exitFindings

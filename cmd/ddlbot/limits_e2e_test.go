@@ -135,3 +135,29 @@ func TestSchemaLimitsAtARef(t *testing.T) {
 		t.Errorf("within the limit: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestPlanLimitAtARef: plan reads the base at a git ref with the same guard
+// as lint: a .sql file over limits.max_file_size is refused before it is read.
+func TestPlanLimitAtARef(t *testing.T) {
+	noPlanetScale(t)
+	repo := t.TempDir()
+	git(t, repo, "init", "-q", "-b", "main")
+	write(t, repo, map[string]string{".ddlbot.yml": "databases:\n  - name: app\n    migrations: db\nlimits:\n  max_file_size: 1MiB\n",
+		"db/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
+	huge := filepath.Join(repo, "db", "002_dump.sql")
+	if err := os.WriteFile(huge, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, 2<<20); err != nil {
+		t.Fatal(err)
+	}
+	git(t, repo, "add", "-A")
+	git(t, repo, "commit", "-qm", "a dump")
+	if err := os.Remove(huge); err != nil {
+		t.Fatal(err)
+	}
+	r := ddlbot(t, repo, "plan", "--base", "main")
+	if r.code == 0 || !strings.Contains(r.stderr, "db/002_dump.sql: 2 MiB, more than the 1 MiB one file may have (max_file_size)") {
+		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

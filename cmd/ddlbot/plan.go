@@ -30,6 +30,7 @@ import (
 	"github.com/ddlbot/ddlbot/internal/logsafe"
 	"github.com/ddlbot/ddlbot/internal/suggest"
 	"github.com/ddlbot/ddlbot/internal/terminal"
+	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
 const planDescription = `Plans the working tree as if it were a pull request: the same engine as the
@@ -274,9 +275,14 @@ func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir
 		}
 		p.baseSHA, p.baseName = commit, fmt.Sprintf("%s (%s)", baseRef, commit[:min(7, len(commit))])
 		p.readBase = func(ctx context.Context, dir string) (fs.FS, error) {
-			m, err := repo.FS(ctx, commit, dir)
+			// A .sql file too large to load is refused before it is read, as lint does.
+			r := repo
+			if r.MaxSQLFileSize = p.cfg.Limits.MaxFileSize; r.MaxSQLFileSize <= 0 {
+				r.MaxSQLFileSize = schemadiff.DefaultLimits().MaxFileSize
+			}
+			m, err := r.FS(ctx, commit, dir)
 			if err != nil {
-				return nil, err
+				return nil, check.HintLimit(gitLimit(err))
 			}
 			return m, nil
 		}

@@ -125,7 +125,7 @@ func runServe(ctx context.Context, a *app, args []string) int {
 	}
 	var psClient bot.PlanetScale
 	psCfg := planetscale.ConfigFromEnv(a.getenv)
-	if psCfg.ServiceTokenID != "" || psCfg.ServiceToken != "" || psCfg.OAuthToken != "" {
+	if psCfg.HasCredentials() {
 		psCfg.UserAgent, psCfg.Logger = userAgent(), log
 		c, err := planetscale.New(psCfg)
 		if err != nil {

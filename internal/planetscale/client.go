@@ -96,6 +96,13 @@ func ConfigFromEnv(getenv func(string) string) Config {
 	}
 }
 
+// HasCredentials reports whether any credential is set (a service token,
+// even half of one, or an OAuth token): without, callers lint only or use
+// localscale; with half a token, New says what is missing.
+func (c Config) HasCredentials() bool {
+	return c.ServiceTokenID != "" || c.ServiceToken != "" || c.OAuthToken != ""
+}
+
 // String describes the configuration without its secrets, so that printing
 // a Config by mistake leaks nothing.
 func (c Config) String() string {
