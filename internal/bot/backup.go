@@ -178,7 +178,7 @@ func (r *run) ownBackup(ctx context.Context, dps DeployPlanetScale, base string)
 			attempt, newest = n, b
 		}
 	}
-	if newest != nil && newest.State != ps.BackupFailed && newest.State != ps.BackupCanceled && newest.State != ps.BackupIgnored {
+	if newest != nil && r.reusable(newest) {
 		return newest, nil
 	}
 	r.nextBackupName = base
@@ -186,6 +186,20 @@ func (r *run) ownBackup(ctx context.Context, dps DeployPlanetScale, base string)
 		r.nextBackupName = fmt.Sprintf("%s-%d", base, attempt+1)
 	}
 	return nil, nil
+}
+
+// reusable: an earlier attempt serves this deploy while it still runs, or
+// when it succeeded recently (within the backup timeout: a /deploy retried
+// after a timeout waits for, or takes, the same backup). An older success is
+// not a backup taken before this deploy: a new attempt is made.
+func (r *run) reusable(b *ps.Backup) bool {
+	if !b.Done() {
+		return true
+	}
+	if b.State != ps.BackupSuccess || b.CompletedAt == nil {
+		return false
+	}
+	return r.e.clock().Now().Sub(*b.CompletedAt) <= r.e.Options.withDefaults().BackupTimeout
 }
 
 // backupAttempt reads which attempt a backup called name is of base: 1 for

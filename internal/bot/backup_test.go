@@ -308,6 +308,12 @@ func TestBackupThenDeployRefused(t *testing.T) {
 	if cr == nil || cr.Status != github.StatusCompleted || cr.Conclusion != github.ConclusionFailure || cr.Title != "Deploy request #1: not deployed" {
 		t.Fatalf("check run %+v", cr)
 	}
+	// A /deploy much later does not ship on that old backup: it makes a new one.
+	d.clock.Advance(2 * DefaultBackupTimeout)
+	d.comment("dev", "/deploy")
+	if bks := d.backups(); len(bks) != 2 {
+		t.Fatalf("backups after a later /deploy: %+v, want a second one", bks)
+	}
 }
 
 // refusingPS answers every deploy 422, as PlanetScale does for one it refuses.

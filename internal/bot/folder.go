@@ -11,9 +11,6 @@ import (
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
-// ReasonSchemaFolder is the reason code of a configured schema folder that
-// is missing, or empty where the base had a schema.
-
 // folderSetting names the setting of a database's folder: where to fix it.
 func folderSetting(cfg *config.Config, db config.Database) string {
 	key := "migrations"

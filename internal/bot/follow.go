@@ -67,7 +67,12 @@ func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 		}
 	}
 	t.show(ctx, true)
-	return t.finish(ctx, clock.Now().Sub(started), true), nil
+	took := clock.Now().Sub(started)
+	if started.IsZero() {
+		// Picked up (/plan, a duplicate /deploy): the deployment says how long it ran.
+		took = deploymentTook(t.dr)
+	}
+	return t.finish(ctx, took, true), nil
 }
 
 // tracker keeps one deployment's check run and the sticky comment's

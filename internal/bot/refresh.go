@@ -29,11 +29,6 @@ type RefreshGitHub interface {
 	OpenPullRequests(ctx context.Context, owner, repo string) ([]github.PullRequest, error)
 }
 
-// followStates are the deployment states Refresh follows: those that change
-// without anyone acting (movingStates, but not a deploy request's own checks:
-// "pending" is no deployment yet), and the two resting states that end by
-// themselves or by someone acting in PlanetScale: waiting for the cutover,
-// and the revert window.
 // Followed reports whether a deployment in this state is still worth
 // following: moving, waiting for its cutover, or in its revert window (the
 // server schedules a follow-up for those). Moving says whether it changes
@@ -42,6 +37,11 @@ func Followed(state string) (followed, moving bool) {
 	return followStates[state], movingStates[state]
 }
 
+// followStates are the deployment states Refresh follows: those that change
+// without anyone acting (movingStates, but not a deploy request's own checks:
+// "pending" is no deployment yet), and the two resting states that end by
+// themselves or by someone acting in PlanetScale: waiting for the cutover,
+// and the revert window.
 var followStates = func() map[string]bool {
 	m := map[string]bool{ps.StatePendingCutover: true, ps.StateCompletePendingRevert: true}
 	for s := range movingStates {
@@ -336,7 +336,7 @@ func (rf *refresh) pollMoving(ctx context.Context) error {
 				it.t.show(ctx, true)
 				it.out = &Outcome{Decision: DecisionFollowTimeout, ReasonCode: ReasonFollowTimeout, Reason: human(it.t.dr.DeploymentState),
 					Databases: []*DatabaseOutcome{it.t.r.outcome(it.t.dr)}}
-				it.out.Databases[0].Report, it.out.Databases[0].CheckRunID = renderDeployment(it.t.dr, clock.Now()), it.t.checkID
+				it.out.Databases[0].Report, it.out.Databases[0].CheckRunID = it.t.r.withBackup(renderDeployment(it.t.dr, clock.Now())), it.t.checkID
 				it.t = nil
 			}
 			return nil

@@ -37,7 +37,7 @@ const (
 	EnvAPIURL         = "PLANETSCALE_API_URL"
 )
 
-// Backoff parameters for retried requests: exponential with full jitter.
+// Backoff parameters for retried requests: exponential with equal jitter (retry.Backoff).
 const (
 	retryBase = 500 * time.Millisecond
 	retryCap  = 30 * time.Second

@@ -498,7 +498,7 @@ func TestRetry5xxThenSuccess(t *testing.T) {
 	if dr.Number != 7 || dr.Deployment == nil || !dr.Deployment.Deployable {
 		t.Errorf("deploy request = %+v", dr)
 	}
-	// Full jitter with Rand=0.5: half of 500ms, then half of 1s.
+	// Equal jitter with Rand=0.5: three quarters of 500ms, then of 1s.
 	if got, want := h.recordedSleeps(), []time.Duration{375 * time.Millisecond, 750 * time.Millisecond}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sleeps = %v, want %v", got, want)
 	}

@@ -7,7 +7,7 @@
 // # Retries
 //
 // GET, DELETE and PATCH requests are retried on 429, 5xx and network errors
-// with exponential backoff and full jitter (500 ms doubling, capped at 30 s,
+// with exponential backoff and equal jitter (500 ms doubling, capped at 30 s,
 // Config.MaxRetries times); a Retry-After header wins over the backoff.
 // POSTs are retried on 429 only. When a POST fails in a way that leaves open
 // whether it took effect (a 5xx or a network error), the client asks the

@@ -27,7 +27,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 
 // Backoff is the wait before retry attempt+1 (attempt counts from 0): base
 // doubled per attempt, at most limit, with equal jitter: half of it fixed,
-// r (in [0, 1); anything else counts as 0.5) of the other half, so waits
+// r (in [0, 1]; anything else counts as 0.5) of the other half, so waits
 // spread out yet never collapse to nothing.
 func Backoff(attempt int, base, limit time.Duration, r float64) time.Duration {
 	d := base
