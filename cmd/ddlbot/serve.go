@@ -52,7 +52,8 @@ dies loses its jobs when their lease ends, and another replica runs them.
 SIGINT or SIGTERM drains: new deliveries get 503 (GitHub delivers them again),
 running jobs get --drain to finish and are otherwise given back to the queue.
 
-Exit status: 0 stopped, 2 configuration problem.`
+Exit status: 0 stopped, 1 the server failed while running (the listener or the
+store), 2 configuration problem.`
 
 func runServe(ctx context.Context, a *app, args []string) int {
 	fset := a.newFlagSet("serve", "ddlbot serve [--listen ADDR] [--store FILE|mysql://...] [--app-id N] [--private-key-file F] [--workers N] | --print-manifest [--url URL]", serveDescription)

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"net/url"
 	"os"
 	"testing"
 
@@ -52,9 +53,16 @@ func Database(t testing.TB, prefix string) *mysql.Config {
 
 // StoreURL is the mysql:// URL of a DSN, as `ddlbot serve` takes it.
 func StoreURL(cfg *mysql.Config) string {
-	u := "mysql://" + cfg.User
+	u := url.URL{Scheme: "mysql", User: url.User(cfg.User), Host: cfg.Addr, Path: "/" + cfg.DBName}
 	if cfg.Passwd != "" {
-		u += ":" + cfg.Passwd
+		u.User = url.UserPassword(cfg.User, cfg.Passwd)
 	}
-	return u + "@" + cfg.Addr + "/" + cfg.DBName
+	if len(cfg.Params) > 0 {
+		q := url.Values{}
+		for k, v := range cfg.Params {
+			q.Set(k, v)
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -164,7 +165,7 @@ func (r *EngineRunner) followUp(j *Job, repo bot.Repo, out *bot.Outcome) *Follow
 	// The delivery names the job that scheduled it: a run taken over after
 	// a lost lease schedules the same one again, not a second. (The pool
 	// schedules none while one of the repository's follow-ups waits.)
-	key := fmt.Sprintf("follow:%s:after:%d", strings.ToLower(repo.String()), j.ID)
+	key := fmt.Sprintf("%s:after:%d", followKey(repo), j.ID)
 	return &FollowUp{At: now.Add(wait), Deployments: deps, Job: followJob(key, j.InstallationID, repo)}
 }
 
@@ -175,7 +176,7 @@ func followJob(delivery string, installation int64, repo bot.Repo) Job {
 	return Job{Delivery: delivery, Event: KindFollow, InstallationID: installation, Key: followKey(repo), Payload: payload}
 }
 
-func followKey(repo bot.Repo) string { return "follow:" + repo.String() }
+func followKey(repo bot.Repo) string { return "follow:" + strings.ToLower(repo.String()) }
 
 // deployEnded: the deployment came to an end (deployed, failed, cancelled,
 // reverted).
@@ -245,7 +246,8 @@ func (c *checkedWrites) UpdateCheckRun(ctx context.Context, owner, repo string, 
 
 func (c *checkedWrites) Reply(ctx context.Context, owner, repo string, number int, body string) (int64, error) {
 	id, err := c.RefreshGitHub.Reply(ctx, owner, repo, number, body)
-	return id, c.note(fmt.Sprintf("reply %s/%s#%d %.40q", owner, repo, number, body), err)
+	sum := sha256.Sum256([]byte(body)) // the whole body: two replies alike at the start are two writes
+	return id, c.note(fmt.Sprintf("reply %s/%s#%d %x", owner, repo, number, sum[:8]), err)
 }
 
 func (c *checkedWrites) EditComment(ctx context.Context, owner, repo string, commentID int64, body string) error {

@@ -156,6 +156,11 @@ func FuzzPlanetScaleWebhook(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// A recorded deployment, so that events of it reach the routed path.
+	if err := st.RecordDeployment(context.Background(), Deployment{Organization: "acme", Database: "shop", Number: 3, InstallationID: 9,
+		Repo: "acme/app", PullRequest: 7, State: ps.StateCompletePendingRevert, UpdatedAt: time.Now()}); err != nil {
+		f.Fatal(err)
+	}
 	h := s.Handler()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		w := postPS(h, body, ps.SignWebhook(psSecret, body))

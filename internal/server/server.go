@@ -36,7 +36,8 @@ type Config struct {
 	// Workers run jobs in parallel (different pull requests); 0 means 4.
 	Workers int
 	// Lease is how long a claimed job is this replica's before another
-	// may take it over; 0 means 10 minutes. A job must end within it.
+	// may take it over unless renewed (the pool renews it every third of
+	// it while the job runs); 0 means 10 minutes.
 	Lease time.Duration
 	// Poll is how often an idle worker looks at the store; 0 means 1 s.
 	Poll time.Duration

@@ -270,7 +270,6 @@ func testConcurrentClaims(t *testing.T, s Store) {
 				mu.Unlock()
 				time.Sleep(time.Millisecond) // a job takes time: others claim meanwhile
 				mu.Lock()
-				delete(running, j.Key)
 				if !retry {
 					ran[j.Delivery]++
 					last[j.Key] = seq[j.Delivery] + 1
@@ -281,11 +280,14 @@ func testConcurrentClaims(t *testing.T, s Store) {
 				} else {
 					err = s.Finish(ctx, j.ID, owner, "")
 				}
+				// The job runs until the store has its end: only then may
+				// another of its key be claimed.
+				mu.Lock()
+				delete(running, j.Key)
 				if err != nil {
-					mu.Lock()
 					problems = append(problems, fmt.Sprintf("end %s: %v", j.Delivery, err))
-					mu.Unlock()
 				}
+				mu.Unlock()
 			}
 		}()
 	}
