@@ -68,6 +68,7 @@ func runServe(ctx context.Context, a *app, args []string) int {
 	followEvery := fset.Duration("follow-interval", 15*time.Second, "how soon a follow-up job looks again at a deployment that moves")
 	followIdle := fset.Duration("follow-idle-interval", 2*time.Minute, "how soon a follow-up job looks again at a deployment waiting for its cutover or in its revert window")
 	drain := fset.Duration("drain", time.Minute, "on stop, how long running jobs may finish")
+	keep := fset.Duration("keep", 7*24*time.Hour, "how long ended jobs (with their payloads) and quiet deployments stay in the store")
 	attempts := fset.Int("attempts", 5, "how many times a job runs before it is kept as failed (GitHub or PlanetScale failing)")
 	retryWait := fset.Duration("retry-wait", 10*time.Second, "the wait before a failed job runs again (half of it to all of it, at random), doubling each time up to 10 minutes")
 	lease := fset.Duration("lease", 30*time.Second, "how long a running job is this replica's between renewals (another replica takes over a dead one's jobs after it)")
@@ -153,7 +154,7 @@ func runServe(ctx context.Context, a *app, args []string) int {
 		Options: bot.Options{FollowTimeout: *followSlice, RefreshTimeout: *followSlice, FollowedOn: true, Version: buildVersion(),
 			PollInterval: poll, MaxPollInterval: maxPoll, MinUpdateInterval: minUpdate},
 		FollowEvery: *followEvery, FollowIdle: *followIdle, Logger: log, UserAgent: userAgent()}
-	srv, err := server.New(server.Config{WebhookSecret: []byte(secret), PlanetScaleWebhookSecrets: server.SplitSecrets(a.getenv("DDLBOT_PLANETSCALE_WEBHOOK_SECRET")), Store: store, Runner: runner, Logger: log, Workers: *workers, Drain: *drain, Lease: *lease,
+	srv, err := server.New(server.Config{WebhookSecret: []byte(secret), PlanetScaleWebhookSecrets: server.SplitSecrets(a.getenv("DDLBOT_PLANETSCALE_WEBHOOK_SECRET")), Store: store, Runner: runner, Logger: log, Workers: *workers, Drain: *drain, Keep: *keep, Lease: *lease,
 		MaxAttempts: *attempts, Backoff: server.Backoff(*retryWait)})
 	if err != nil {
 		return a.fail(usageError{err.Error()})

@@ -45,6 +45,9 @@ type Config struct {
 	MaxAttempts int
 	// Drain is how long running jobs may finish after a stop; 0 means 60 s.
 	Drain time.Duration
+	// Keep is how long ended jobs and quiet deployments stay in the store
+	// before they are pruned (hourly); 0 means 7 days.
+	Keep time.Duration
 	// Backoff is the wait before a failed job's next attempt; nil means
 	// 10 s doubling to 10 minutes.
 	Backoff func(attempt int) time.Duration
@@ -89,6 +92,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Drain <= 0 {
 		cfg.Drain = time.Minute
 	}
+	if cfg.Keep <= 0 {
+		cfg.Keep = 7 * 24 * time.Hour
+	}
 	if cfg.Backoff == nil {
 		cfg.Backoff = backoff
 	}
@@ -98,7 +104,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, metrics: newMetrics(cfg.Store)}
 	s.pool = &pool{store: cfg.Store, runner: cfg.Runner, log: cfg.Logger, metrics: s.metrics, owner: cfg.Replica, workers: cfg.Workers,
-		lease: cfg.Lease, poll: cfg.Poll, maxAttempts: cfg.MaxAttempts, backoff: cfg.Backoff, wake: make(chan struct{}, 1)}
+		lease: cfg.Lease, poll: cfg.Poll, maxAttempts: cfg.MaxAttempts, backoff: cfg.Backoff, keep: cfg.Keep, wake: make(chan struct{}, 1)}
 	in := &intake{secret: cfg.WebhookSecret, store: cfg.Store, log: cfg.Logger, metrics: s.metrics,
 		ready: func() bool { return !s.draining.Load() }, wake: s.pool.notify}
 	mux := http.NewServeMux()

@@ -71,6 +71,9 @@ type Store interface {
 	Counts(ctx context.Context) (map[string]int, error)
 	// Ping checks the store is reachable.
 	Ping(ctx context.Context) error
+	// Prune deletes the jobs that ended (done or failed) before cutoff, and
+	// deployments not heard of since: the store does not grow forever.
+	Prune(ctx context.Context, cutoff time.Time) (int, error)
 	Close() error
 }
 
@@ -388,6 +391,23 @@ func (s *sqlStore) Counts(ctx context.Context) (map[string]int, error) {
 }
 
 func (s *sqlStore) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+func (s *sqlStore) Prune(ctx context.Context, cutoff time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM jobs WHERE state IN (?, ?) AND updated_at < ?`, stateDone, stateFailed, ms(cutoff))
+	if err != nil {
+		return 0, fmt.Errorf("prune jobs: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("prune jobs: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM deployments WHERE updated_at < ?`, ms(cutoff)); err != nil {
+		return int(n), fmt.Errorf("prune deployments: %w", err)
+	}
+	// MySQL's job_keys rows (one small row per pull request) stay: deleting
+	// one could race an enqueue that is about to lock it.
+	return int(n), nil
+}
 
 func (s *sqlStore) Close() error { return s.db.Close() }
 

@@ -308,3 +308,50 @@ func testConcurrentClaims(t *testing.T, s Store) {
 		t.Fatalf("counts %v, want %d done", counts, keys*perKey)
 	}
 }
+
+func TestStorePrune(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { testStorePrune(t, st.open(t)) })
+	}
+}
+
+// testStorePrune: ended jobs and quiet deployments older than the cutoff go;
+// waiting jobs and recent deployments stay.
+func testStorePrune(t *testing.T, s Store) {
+	ctx := context.Background()
+	for _, j := range []Job{{Delivery: "ended", Key: "o/r#1"}, {Delivery: "waiting", Key: "o/r#2"}, {Delivery: "bad", Key: "invalid:bad", Error: "no repository"}} {
+		j.Event, j.Payload = "pull_request", []byte("{}")
+		if _, err := s.Enqueue(ctx, j, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j, err := s.Claim(ctx, "a", time.Now(), time.Minute)
+	if err != nil || j == nil || j.Delivery != "ended" {
+		t.Fatalf("claim: %+v %v", j, err)
+	}
+	if err := s.Finish(ctx, j.ID, "a", ""); err != nil {
+		t.Fatal(err)
+	}
+	// The cutoff below is a second from now (so that the jobs that just
+	// ended are past it): "recent" is heard of after it.
+	old, recent := time.Now().Add(-30*24*time.Hour), time.Now().Add(time.Hour)
+	for n, at := range map[int]time.Time{1: old, 2: recent} {
+		if err := s.RecordDeployment(ctx, Deployment{Organization: "acme", Database: "shop", Number: n, InstallationID: 9, Repo: "acme/app", PullRequest: n, State: "complete", UpdatedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.Prune(ctx, time.Now().Add(time.Second))
+	if err != nil || n != 2 {
+		t.Fatalf("pruned %d jobs (%v), want the ended and the failed one", n, err)
+	}
+	counts, err := s.Counts(ctx)
+	if err != nil || counts[stateQueued] != 1 || counts[stateDone] != 0 || counts[stateFailed] != 0 {
+		t.Fatalf("counts after prune %v %v", counts, err)
+	}
+	if d, _ := s.LookupDeployment(ctx, "acme", "shop", 2); d == nil {
+		t.Error("a recent deployment was pruned")
+	}
+	if d, _ := s.LookupDeployment(ctx, "acme", "shop", 1); d != nil {
+		t.Errorf("a deployment quiet for 30 days was kept: %+v", d)
+	}
+}

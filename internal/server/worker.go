@@ -43,6 +43,7 @@ type pool struct {
 	poll        time.Duration
 	maxAttempts int
 	backoff     func(attempt int) time.Duration
+	keep        time.Duration // how long ended jobs stay (prune)
 	wake        chan struct{}
 }
 
@@ -67,6 +68,11 @@ func (p *pool) run(ctx context.Context, drain time.Duration) {
 			p.work(ctx, jobCtx, fmt.Sprintf("%s/%d", p.owner, i))
 		}()
 	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		p.pruneEvery(ctx, time.Hour)
+	}()
 	<-ctx.Done()
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
@@ -75,6 +81,27 @@ func (p *pool) run(ctx context.Context, drain time.Duration) {
 	case <-time.After(drain):
 		cancelJobs() // the jobs see a cancelled context and are released
 		<-done
+	}
+}
+
+// pruneEvery deletes what ended more than p.keep ago, at start and then
+// every interval, until ctx is done. A replica's prune is harmless beside
+// another's: both delete the same ended rows.
+func (p *pool) pruneEvery(ctx context.Context, interval time.Duration) {
+	if p.keep <= 0 {
+		return // kept for ever (a pool made without New, in tests)
+	}
+	for {
+		if n, err := p.store.Prune(ctx, time.Now().Add(-p.keep)); err != nil && ctx.Err() == nil {
+			p.log.Warn("prune the store", "err", err)
+		} else if n > 0 {
+			p.log.Info("pruned ended jobs", "jobs", n, "older_than", p.keep)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
 	}
 }
 
