@@ -137,6 +137,8 @@ type run struct {
 	// deployment; nextBackupName is the name a new backup gets.
 	backupSection  string
 	nextBackupName string
+	// perm is the asker's permission once read (permission).
+	perm *github.Permission
 }
 
 func (r *run) react(content string) {
@@ -300,6 +302,19 @@ func (r *run) lintBlocks(ctx context.Context) (res *check.Result, why string, er
 	return res, fmt.Sprintf("the change has lint findings at or above `lint.fail_on` (%s); see the plan comment.", failOn), nil
 }
 
+// permission is the asker's permission on the repository, read once per run.
+func (r *run) permission(ctx context.Context) (github.Permission, error) {
+	if r.perm != nil {
+		return *r.perm, nil
+	}
+	perm, err := r.gh.Permission(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Author)
+	if err != nil {
+		return github.Permission{}, fmt.Errorf("read the permission of %s: %w", r.ev.Author, err)
+	}
+	r.perm = &perm
+	return perm, nil
+}
+
 // authorize checks who asks (the commenter, or who merged): /plan needs
 // read, everything else deploy.min_permission and deploy.allowed_teams.
 // code is "" when they may.
@@ -310,9 +325,9 @@ func (r *run) authorize(ctx context.Context) (code ReasonCode, why string, err e
 	if readOnly {
 		min = config.PermissionRead
 	}
-	perm, err := r.gh.Permission(ctx, ev.Repo.Owner, ev.Repo.Name, ev.Author)
+	perm, err := r.permission(ctx)
 	if err != nil {
-		return "", "", fmt.Errorf("read the permission of %s: %w", ev.Author, err)
+		return "", "", err
 	}
 	if !perm.AtLeast(min) {
 		return ReasonPermission, fmt.Sprintf("it needs at least %s permission on this repository, and @%s has %s.", min, ev.Author, orNone(perm.Role)), nil
@@ -387,9 +402,9 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 	if r.cmd.SkipBackup {
 		// Deploying without the backup that protects production's data is
 		// an admin's call, whatever deploy.min_permission allows.
-		perm, err := r.gh.Permission(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, r.ev.Author)
+		perm, err := r.permission(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("read the permission of %s: %w", r.ev.Author, err)
+			return nil, err
 		}
 		if !perm.AtLeast(config.PermissionAdmin) {
 			return r.refuse(ReasonPermission, fmt.Sprintf("`--skip-backup` needs admin permission on this repository, and @%s has %s. Comment `/deploy` to deploy with the backup.", r.ev.Author, orNone(perm.Role)))
