@@ -20,7 +20,6 @@ import (
 // 25 MiB).
 const MaxBody = 25 << 20
 
-
 // VerifySignature checks X-Hub-Signature-256 ("sha256=<hex>") over the raw
 // body in constant time. A missing header, another algorithm (sha1) or a
 // malformed value is refused like a wrong signature.
