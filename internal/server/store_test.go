@@ -234,9 +234,9 @@ func testConcurrentClaims(t *testing.T, s Store) {
 	}
 	var (
 		mu       sync.Mutex
-		running  = map[string]*run{}  // key → the job of it that runs
-		last     = map[string]int{}    // key → place of the last job done
-		ran      = map[string]int{}    // delivery → runs that ended done
+		running  = map[string]*run{} // key → the job of it that runs
+		last     = map[string]int{}  // key → place of the last job done
+		ran      = map[string]int{}  // delivery → runs that ended done
 		attempts = map[string]int{}
 		problems []string
 		wg       sync.WaitGroup
