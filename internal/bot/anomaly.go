@@ -26,6 +26,14 @@ func AnomalyMarker(db, id string) string {
 	return fmt.Sprintf("<!-- ddlbot:anomaly db=%s id=%s -->", sanitizeMarker(db), sanitizeMarker(id))
 }
 
+// AnomalyCheckName is the check run that reports an anomaly after db's
+// deploy. It is not the database's check run (CheckName): that one may be a
+// required check, and in Action mode nothing would move an action_required
+// conclusion on once the revert window closed by itself, leaving the pull
+// request blocked. A neutral run of its own shows the anomaly and blocks
+// nothing.
+func AnomalyCheckName(db string) string { return CheckName(db) + " anomaly" }
+
 // cutoverOf is when a deployment's change reached production.
 func cutoverOf(dr *ps.DeployRequest) (time.Time, bool) {
 	if d := dr.Deployment; d != nil {
@@ -88,7 +96,7 @@ func (r *run) watchRevertWindow(ctx context.Context, dps DeployPlanetScale, dr *
 		o := r.e.Options.withDefaults()
 		title := fmt.Sprintf("Anomaly on %s %s after the cutover of deploy request #%d: /revert?", r.db.ProductionBranch,
 			minutes(a.PeriodStart.Sub(cutover)), dr.Number)
-		opts := github.CheckRunOptions{Name: CheckName(r.db.Name), HeadSHA: r.pr.HeadSHA, Conclusion: github.ConclusionActionRequired,
+		opts := github.CheckRunOptions{Name: AnomalyCheckName(r.db.Name), HeadSHA: r.pr.HeadSHA, Conclusion: github.ConclusionNeutral,
 			Title: title, Summary: publicText(body), DetailsURL: o.DetailsURL}
 		if _, err := r.gh.CreateCheckRun(ctx, r.ev.Repo.Owner, r.ev.Repo.Name, opts); err != nil {
 			r.e.log().Warn("create the anomaly check run", "err", err)
