@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +106,47 @@ func TestMinutes(t *testing.T) {
 		if got := minutes(d); got != want {
 			t.Errorf("minutes(%s) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// slowdownAtRevertWindow is the PlanetScale of a test whose production
+// slows down the moment a deploy request is first read in its revert
+// window, i.e. while a command follows it there.
+type slowdownAtRevertWindow struct {
+	*countingPS
+	d    *deployWorld
+	done bool
+}
+
+func (s *slowdownAtRevertWindow) GetDeployRequest(ctx context.Context, org, db string, n int) (*ps.DeployRequest, error) {
+	dr, err := s.countingPS.GetDeployRequest(ctx, org, db, n)
+	if err == nil && dr.DeploymentState == ps.StateCompletePendingRevert && !s.done {
+		s.done = true
+		if _, err := s.d.ls.Slowdown(org, db, "main", time.Hour); err != nil {
+			s.d.t.Error(err)
+		}
+	}
+	return dr, err
+}
+
+// A /plan that picks a deployment up and follows it into the revert window
+// watches production with the deploy request as the follow left it, not as
+// it was read before.
+func TestAnomalyWatchAfterFollow(t *testing.T) {
+	d := newDeployWorld(t, "")
+	d.engine.Options.FollowTimeout = time.Second // the deploy's own follow gives up at once
+	if out := d.comment("dev", "/deploy"); out.Decision != DecisionFollowTimeout {
+		t.Fatalf("deploy: %+v", out)
+	}
+	if st := d.state(1); st == ps.StateCompletePendingRevert {
+		t.Fatalf("the deploy is already %s: the test needs /plan to follow it there", st)
+	}
+	d.engine.Options.FollowTimeout = 2 * time.Hour
+	d.engine.PlanetScale = &slowdownAtRevertWindow{countingPS: d.cps, d: d}
+	if out := d.comment("dev", "/plan"); out.ReasonCode != ps.StateCompletePendingRevert {
+		t.Fatalf("/plan: %+v", out)
+	}
+	if n := len(d.anomalyComments()); n != 1 {
+		t.Fatalf("%d anomaly comments after /plan followed into the revert window, want 1", n)
 	}
 }

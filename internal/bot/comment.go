@@ -139,6 +139,17 @@ type run struct {
 	nextBackupName string
 	// perm is the asker's permission once read (permission).
 	perm *github.Permission
+	// followed is the deploy request as the last follow left it: the
+	// revert-window watch reads its state, not the one before the follow.
+	followed *ps.DeployRequest
+}
+
+// latest is dr as the last follow of this run saw it, else dr.
+func (r *run) latest(dr *ps.DeployRequest) *ps.DeployRequest {
+	if r.followed != nil && dr != nil && r.followed.Number == dr.Number {
+		return r.followed
+	}
+	return dr
 }
 
 func (r *run) react(content string) {
@@ -280,7 +291,7 @@ func (r *run) do(ctx context.Context) (*Outcome, error) {
 	if err == nil && !spec.window {
 		// Whoever acts on the revert window has seen it; anyone else hears
 		// of a slowdown after the cutover.
-		r.watchRevertWindow(ctx, dps, dr)
+		r.watchRevertWindow(ctx, dps, r.latest(dr))
 	}
 	return out, err
 }
@@ -377,7 +388,7 @@ func (r *run) plan(ctx context.Context) (*Outcome, error) {
 			if dr, err := dps.GetDeployRequest(ctx, r.db.Organization, r.db.Database, st.DeployRequest); err == nil && deployingStates[dr.DeploymentState] {
 				out, err := r.follow(ctx, dps, dr, time.Time{})
 				if err == nil {
-					r.watchRevertWindow(ctx, dps, dr)
+					r.watchRevertWindow(ctx, dps, r.latest(dr))
 				}
 				return out, err
 			}

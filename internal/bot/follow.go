@@ -41,6 +41,7 @@ func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 	// shows the latest run of a name.
 	// A backup made before the deploy created the check run already.
 	t := r.track(ctx, dr, r.checkID)
+	defer func() { r.followed = t.dr }()
 	wait := o.PollInterval
 	for movingStates[t.dr.DeploymentState] {
 		t.show(ctx, false)
