@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -35,21 +36,43 @@ func newMetrics(store Store) *metrics {
 		jobSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ddlbot_job_seconds",
 			Help: "Time one job run took.", Buckets: prometheus.ExponentialBuckets(0.01, 3, 10)}),
 	}
-	queue := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ddlbot_jobs_queued", Help: "Jobs waiting in the store (follow-ups scheduled for later included)."}, func() float64 {
-		c, err := store.Counts(context.Background())
-		if err != nil {
-			return -1
-		}
-		return float64(c[stateQueued])
-	})
-	running := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ddlbot_jobs_running", Help: "Jobs running (leased), on any replica."}, func() float64 {
-		c, err := store.Counts(context.Background())
-		if err != nil {
-			return -1
-		}
-		return float64(c[stateRunning])
-	})
-	m.reg.MustRegister(m.deliveries, m.intakeSeconds, m.psDeliveries, m.psIntakeSeconds, m.jobs, m.jobSeconds, queue, running,
+	m.reg.MustRegister(m.deliveries, m.intakeSeconds, m.psDeliveries, m.psIntakeSeconds, m.jobs, m.jobSeconds, newQueueCollector(store),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// queueScrapeTimeout bounds the store read behind one scrape: a store that
+// hangs must not hang /metrics (and the scraper's connections) with it.
+const queueScrapeTimeout = 5 * time.Second
+
+// queueCollector reports the store's job counts, read once per scrape
+// within timeout.
+type queueCollector struct {
+	store           Store
+	timeout         time.Duration
+	queued, running *prometheus.Desc
+}
+
+func newQueueCollector(store Store) *queueCollector {
+	return &queueCollector{store: store, timeout: queueScrapeTimeout,
+		queued: prometheus.NewDesc("ddlbot_jobs_queued",
+			"Jobs waiting in the store (follow-ups scheduled for later included); -1 when the store did not answer.", nil, nil),
+		running: prometheus.NewDesc("ddlbot_jobs_running",
+			"Jobs running (leased), on any replica; -1 when the store did not answer.", nil, nil)}
+}
+
+func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.queued
+	ch <- c.running
+}
+
+func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	queued, running := -1.0, -1.0
+	if counts, err := c.store.Counts(ctx); err == nil {
+		queued, running = float64(counts[stateQueued]), float64(counts[stateRunning])
+	}
+	ch <- prometheus.MustNewConstMetric(c.queued, prometheus.GaugeValue, queued)
+	ch <- prometheus.MustNewConstMetric(c.running, prometheus.GaugeValue, running)
 }
