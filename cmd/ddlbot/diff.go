@@ -140,7 +140,7 @@ func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf
 		}
 		m, err := gitfs.Repo{Dir: a.dir, MaxSQLFileSize: limits.MaxFileSize}.FS(ctx, ref, rel)
 		if err != nil {
-			return nil, hintDiffLimit(gitLimit(err))
+			return nil, check.LimitHint{Flags: true}.Hint(gitLimit(err)) // diff reads no configuration
 		}
 		if len(*m) == 0 {
 			return nil, fmt.Errorf("%s: no files at %s in %s", spec, rel, ref)
@@ -154,7 +154,7 @@ func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf
 		// A single file at a ref: MapFS knows files, and folders by their files.
 		return nil, err
 	}
-	layout, err := check.DetectLayout(fsys, p, st.IsDir(), check.LayoutAuto, limits, hintDiffLimit)
+	layout, err := check.DetectLayout(fsys, p, st.IsDir(), check.LayoutAuto, limits, check.LimitHint{Flags: true}.Hint)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/ddlbot/ddlbot/internal/gitfs"
 	"github.com/ddlbot/ddlbot/schemadiff"
@@ -60,15 +59,6 @@ func (f *limitFlags) apply(l schemadiff.Limits) (schemadiff.Limits, error) {
 		l.MaxFiles = v
 	}
 	return l, nil
-}
-
-// hintDiffLimit is check.HintLimit for diff.
-func hintDiffLimit(err error) error {
-	var le *schemadiff.LimitError
-	if errors.As(err, &le) {
-		return fmt.Errorf("%w: a schema this large is refused so that it cannot exhaust the machine's memory; if it is meant to be this large, raise the limit with --%s", err, strings.ReplaceAll(le.Limit, "_", "-"))
-	}
-	return err
 }
 
 // gitLimit turns gitfs' refusal of a .sql file too large to read into the

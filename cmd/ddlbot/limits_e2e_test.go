@@ -157,7 +157,9 @@ func TestPlanLimitAtARef(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := ddlbot(t, repo, "plan", "--base", "main")
-	if r.code == 0 || !strings.Contains(r.stderr, "db/002_dump.sql: 2 MiB, more than the 1 MiB one file may have (max_file_size)") {
+	// plan takes no --max-… flags: the configuration is the way named.
+	if r.code == 0 || !strings.Contains(r.stderr, "db/002_dump.sql: 2 MiB, more than the 1 MiB one file may have (max_file_size)") ||
+		!strings.Contains(r.stderr, "raise the limit with limits.max_file_size in .ddlbot.yml\n") || strings.Contains(r.stderr, "--max-file-size") {
 		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -96,11 +96,11 @@ func runLint(ctx context.Context, a *app, args []string) int {
 		if *base != "" {
 			m, err := gitfs.Repo{Dir: t.root, MaxSQLFileSize: limits.MaxFileSize}.FS(ctx, *base, t.Path)
 			if err != nil {
-				return a.fail(check.HintLimit(gitLimit(err)))
+				return a.fail(check.LimitHint{Config: true, Flags: true}.Hint(gitLimit(err)))
 			}
 			baseFS = m
 		}
-		res, err := check.Run(ctx, t.Target, baseFS, head, check.Options{Severities: severities, Limits: limits})
+		res, err := check.Run(ctx, t.Target, baseFS, head, check.Options{Severities: severities, Limits: limits, LimitFlags: true})
 		if err != nil {
 			return a.fail(fmt.Errorf("%s: %w", t.Describe(), err))
 		}

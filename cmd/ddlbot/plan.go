@@ -282,7 +282,7 @@ func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir
 			}
 			m, err := r.FS(ctx, commit, dir)
 			if err != nil {
-				return nil, check.HintLimit(gitLimit(err))
+				return nil, check.LimitHint{Config: true}.Hint(gitLimit(err))
 			}
 			return m, nil
 		}

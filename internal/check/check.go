@@ -50,6 +50,9 @@ type Options struct {
 	DetectRenames bool
 	// Limits bound what each side may read (zero fields: the defaults).
 	Limits schemadiff.Limits
+	// LimitFlags: the caller takes --max-… flags, so a limit error names
+	// them beside the configuration.
+	LimitFlags bool
 }
 
 // Result is what a check found.
@@ -95,7 +98,8 @@ func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("schema path %q: %w", t.Path, err)
 	}
-	layout, err := DetectLayout(head, p, st.IsDir(), t.Layout, opts.Limits, HintLimit)
+	hint := LimitHint{Config: true, Flags: opts.LimitFlags}.Hint
+	layout, err := DetectLayout(head, p, st.IsDir(), t.Layout, opts.Limits, hint)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +107,7 @@ func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result
 		return nil, fmt.Errorf("schema path %q: expected a %s", t.Path, map[bool]string{true: "folder", false: ".sql file"}[layout != LayoutFile])
 	}
 	if base != nil && exists(base, p) {
-		if err := CheckLimits(base, p, layout == LayoutDeclarative, opts.Limits); err != nil {
+		if err := hint(schemadiff.CheckLimits(base, p, layout == LayoutDeclarative, opts.Limits)); err != nil {
 			return nil, fmt.Errorf("base schema: %w", err)
 		}
 	}
@@ -192,8 +196,7 @@ func exists(fsys fs.FS, p string) bool {
 // within limits, checking sizes before anything is read: the folder's own
 // files first (detecting the layout reads them), then a schema folder's
 // subfolders too. want is the configured layout ("" or LayoutAuto: detect).
-// hint adds the way to raise a limit (HintLimit where a configuration is
-// read). The engine, lint and diff all settle a layout this way.
+// hint adds the way to raise a limit (a LimitHint's Hint). The engine, lint and diff all settle a layout this way.
 func DetectLayout(fsys fs.FS, p string, isDir bool, want Layout, l schemadiff.Limits, hint func(error) error) (Layout, error) {
 	if err := hint(schemadiff.CheckLimits(fsys, p, false, l)); err != nil {
 		return "", err
@@ -291,21 +294,28 @@ func (t Target) Describe() string {
 	return strings.TrimSuffix(t.Path, "/")
 }
 
-// LimitsHint says how to raise a limit, for the error a schema over one gets.
-const LimitsHint = "a schema this large is refused so that it cannot exhaust the machine's memory; if it is meant to be this large, raise the limit with limits.%s in .ddlbot.yml or --%s"
+// LimitHint says where whoever reads a limit error can raise the limit:
+// in the configuration (limits.<name> in .ddlbot.yml), with a --max-… flag,
+// or both. Only the ways the command at hand has are named.
+type LimitHint struct{ Config, Flags bool }
 
-// CheckLimits is schemadiff.CheckLimits with the way to raise a limit that
-// is passed added to its error.
-func CheckLimits(fsys fs.FS, p string, recursive bool, l schemadiff.Limits) error {
-	return HintLimit(schemadiff.CheckLimits(fsys, p, recursive, l))
-}
-
-// HintLimit adds the way to raise it to a *schemadiff.LimitError (other
-// errors pass as they are).
-func HintLimit(err error) error {
+// Hint adds the ways to raise it to a *schemadiff.LimitError (other errors
+// pass as they are).
+func (h LimitHint) Hint(err error) error {
 	var le *schemadiff.LimitError
-	if errors.As(err, &le) {
-		return fmt.Errorf("%w: "+LimitsHint, err, le.Limit, strings.ReplaceAll(le.Limit, "_", "-"))
+	if !errors.As(err, &le) {
+		return err
 	}
-	return err
+	var ways []string
+	if h.Config {
+		ways = append(ways, "limits."+le.Limit+" in .ddlbot.yml")
+	}
+	if h.Flags {
+		ways = append(ways, "--"+strings.ReplaceAll(le.Limit, "_", "-"))
+	}
+	why := "a schema this large is refused so that it cannot exhaust the machine's memory"
+	if len(ways) == 0 {
+		return fmt.Errorf("%w: %s", err, why)
+	}
+	return fmt.Errorf("%w: %s; if it is meant to be this large, raise the limit with %s", err, why, strings.Join(ways, " or "))
 }

@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -120,5 +121,29 @@ func TestRunSeveritiesAndErrors(t *testing.T) {
 	}
 	if _, err := Run(ctx, Target{Path: "m", Format: schemadiff.FormatGoose, Layout: LayoutMigrations}, nil, mapFS(map[string]string{"m/1_a.sql": "SELECT 1;"}), Options{}); err == nil || !strings.Contains(err.Error(), "goose Up") {
 		t.Fatalf("unreadable migrations: %v", err)
+	}
+}
+
+// A limit error names only the ways the command at hand has to raise it.
+func TestLimitHint(t *testing.T) {
+	le := fmt.Errorf("load: %w", &schemadiff.LimitError{Path: "db", Limit: "max_files", Max: 10, Got: 11})
+	for _, c := range []struct {
+		hint LimitHint
+		want string
+	}{
+		{LimitHint{Config: true, Flags: true}, "; if it is meant to be this large, raise the limit with limits.max_files in .ddlbot.yml or --max-files"},
+		{LimitHint{Config: true}, "; if it is meant to be this large, raise the limit with limits.max_files in .ddlbot.yml"},
+		{LimitHint{Flags: true}, "; if it is meant to be this large, raise the limit with --max-files"},
+		{LimitHint{}, ": a schema this large is refused so that it cannot exhaust the machine's memory"},
+	} {
+		err := c.hint.Hint(le)
+		var got *schemadiff.LimitError
+		if !errors.As(err, &got) || !strings.HasSuffix(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want it to end %q and wrap the limit error", c.hint, err, c.want)
+		}
+	}
+	other := errors.New("not a limit")
+	if err := (LimitHint{Config: true}).Hint(other); err != other {
+		t.Errorf("another error came back as %v", err)
 	}
 }
