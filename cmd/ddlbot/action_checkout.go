@@ -84,16 +84,24 @@ func (g *checkoutGitHub) FileContent(ctx context.Context, owner, repo, ref, file
 	return g.Client.FileContent(ctx, owner, repo, ref, filePath)
 }
 
-// RepoFS reads a folder at ref from the checkout, or through the API.
-func (g *checkoutGitHub) RepoFS(ctx context.Context, owner, repo, ref, dir string) (fs.FS, error) {
+// RepoFS reads a folder at ref from the checkout, or through the API. A
+// .sql file over maxSQLFileSize is refused unread either way (and the API
+// is not asked for what the checkout refused).
+func (g *checkoutGitHub) RepoFS(ctx context.Context, owner, repo, ref, dir string, maxSQLFileSize int64) (fs.FS, error) {
 	if g.local(ctx, ref) {
-		m, err := g.repo.FS(ctx, ref, dir)
+		r := g.repo
+		r.MaxSQLFileSize = maxSQLFileSize
+		m, err := r.FS(ctx, ref, dir)
 		if err == nil {
 			return *m, nil
 		}
+		var tl *gitfs.TooLargeError
+		if errors.As(err, &tl) {
+			return nil, &github.TooLargeError{Path: tl.Path, Size: tl.Size, Max: tl.Max}
+		}
 		g.log.Debug("reading from the checkout failed: using the GitHub API", "path", dir, "commit", ref, "err", err)
 	}
-	return g.Client.RepoFS(ctx, owner, repo, ref, dir)
+	return g.Client.RepoFS(ctx, owner, repo, ref, dir, maxSQLFileSize)
 }
 
 func isCommitSHA(s string) bool {

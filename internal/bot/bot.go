@@ -24,8 +24,10 @@ type GitHub interface {
 	PullRequest(ctx context.Context, owner, repo string, number int) (github.PullRequest, error)
 	// FileContent returns a file at a ref; a missing file wraps fs.ErrNotExist.
 	FileContent(ctx context.Context, owner, repo, ref, path string) ([]byte, error)
-	// RepoFS returns a folder at a ref (paths relative to the repository root).
-	RepoFS(ctx context.Context, owner, repo, ref, dir string) (fs.FS, error)
+	// RepoFS returns a folder at a ref (paths relative to the repository
+	// root). A .sql file over maxSQLFileSize bytes (when above 0) is refused
+	// with a *github.TooLargeError before it is read.
+	RepoFS(ctx context.Context, owner, repo, ref, dir string, maxSQLFileSize int64) (fs.FS, error)
 	FindStickyComment(ctx context.Context, owner, repo string, number int, marker string) (*github.Comment, error)
 	UpsertStickyComment(ctx context.Context, owner, repo string, number int, marker, body string) (int64, bool, error)
 	CreateCheckRun(ctx context.Context, owner, repo string, opts github.CheckRunOptions) (github.CheckRun, error)

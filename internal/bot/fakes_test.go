@@ -66,7 +66,7 @@ func (f *fakeGitHub) FileContent(_ context.Context, _, _, ref, p string) ([]byte
 	return []byte(c), nil
 }
 
-func (f *fakeGitHub) RepoFS(_ context.Context, _, _, ref, dir string) (fs.FS, error) {
+func (f *fakeGitHub) RepoFS(_ context.Context, _, _, ref, dir string, _ int64) (fs.FS, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.count("tree")

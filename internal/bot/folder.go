@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 
@@ -29,7 +30,7 @@ func folderSetting(cfg *config.Config, db config.Database) string {
 // of a pull request ("" when it exists). A typo in the path must fail the
 // check: read as "no schema", it would pass any change as "no schema change".
 func (e *Engine) missingFolder(ctx context.Context, repo Repo, pr github.PullRequest, cfg *config.Config, db config.Database) (string, error) {
-	head, err := e.GitHub.RepoFS(ctx, repo.Owner, repo.Name, pr.HeadSHA, db.Dir())
+	head, err := e.readFolder(ctx, repo, pr.HeadSHA, cfg, db)
 	if err != nil {
 		return "", fmt.Errorf("read %s at head %s: %w", db.Dir(), short(pr.HeadSHA), err)
 	}
@@ -59,4 +60,21 @@ func (e *Engine) failFolders(ctx context.Context, repo Repo, pr github.PullReque
 		msg += p + "\n"
 	}
 	return e.failAll(ctx, repo, pr, ReasonSchemaFolder, msg)
+}
+
+// readFolder reads db's folder at ref. A .sql file over the configured
+// limits.max_file_size is refused before it is read (a file of gigabytes in
+// a pull request costs neither memory nor transfer), with the error that
+// loading it would have given.
+func (e *Engine) readFolder(ctx context.Context, repo Repo, ref string, cfg *config.Config, db config.Database) (fs.FS, error) {
+	limit := cfg.Limits.MaxFileSize
+	if limit <= 0 {
+		limit = schemadiff.DefaultLimits().MaxFileSize
+	}
+	fsys, err := e.GitHub.RepoFS(ctx, repo.Owner, repo.Name, ref, db.Dir(), limit)
+	var tl *github.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, check.LimitHint{Config: true}.Hint(&schemadiff.LimitError{Path: tl.Path, Limit: "max_file_size", Max: tl.Max, Got: tl.Size})
+	}
+	return fsys, err
 }

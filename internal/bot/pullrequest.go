@@ -290,11 +290,11 @@ func short(sha string) string {
 }
 
 func (e *Engine) analyse(ctx context.Context, repo Repo, pr github.PullRequest, cfg *config.Config, db config.Database) (*check.Result, error) {
-	base, err := e.GitHub.RepoFS(ctx, repo.Owner, repo.Name, pr.BaseSHA, db.Dir())
+	base, err := e.readFolder(ctx, repo, pr.BaseSHA, cfg, db)
 	if err != nil {
 		return nil, fmt.Errorf("read %s at base %s: %w", db.Dir(), short(pr.BaseSHA), err)
 	}
-	head, err := e.GitHub.RepoFS(ctx, repo.Owner, repo.Name, pr.HeadSHA, db.Dir())
+	head, err := e.readFolder(ctx, repo, pr.HeadSHA, cfg, db)
 	if err != nil {
 		return nil, fmt.Errorf("read %s at head %s: %w", db.Dir(), short(pr.HeadSHA), err)
 	}

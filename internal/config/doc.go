@@ -143,7 +143,9 @@
 // What loading one database's schema may read, at the base and at the head.
 // Parsing holds about fifty times the SQL's size in memory, so a schema past
 // a limit is refused, naming the file or folder and the limit, before any
-// of it is parsed (from a local folder, before it is read). Sizes are
+// of it is parsed (from a local folder, before it is read; a .sql file over
+// max_file_size in a commit, a pull request's included, before it is
+// fetched). Sizes are
 // bytes, or a number with KB, MB, GB (powers of 1000) or KiB, MiB, GiB
 // (powers of 1024), such as 64MiB. `ddlbot lint`
 // takes --max-file-size, --max-files and --max-total-size over these;

@@ -129,6 +129,16 @@ func (c *Client) ReadDir(ctx context.Context, owner, repo, ref, dir string) ([]D
 	return out, nil
 }
 
+// TooLargeError is a .sql file that RepoFS refused, unread, for its size.
+type TooLargeError struct {
+	Path      string
+	Size, Max int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s: %d bytes, more than the %d a .sql file may have", e.Path, e.Size, e.Max)
+}
+
 // RepoFS loads the folder dir at ref, recursively, into memory, through the
 // git database API: it resolves ref to a commit (one request, unless ref is
 // already a full commit SHA), walks to the folder (one request per path
@@ -136,8 +146,11 @@ func (c *Client) ReadDir(ctx context.Context, owner, repo, ref, dir string) ([]D
 // blob (one request per distinct file, a few at a time). Paths in the
 // returned FS are relative to the repository root, like dir; "" or "." loads
 // the whole repository. A folder that does not exist at ref gives an empty
-// FS. Symbolic links and submodules are left out.
-func (c *Client) RepoFS(ctx context.Context, owner, repo, ref, dir string) (fs.FS, error) {
+// FS. Symbolic links and submodules are left out. With maxSQLFileSize
+// above 0, a .sql file larger than that is refused with a *TooLargeError
+// from the tree's listing, before any blob is fetched: a huge file costs no
+// memory and no transfer.
+func (c *Client) RepoFS(ctx context.Context, owner, repo, ref, dir string, maxSQLFileSize int64) (fs.FS, error) {
 	p, err := cleanPath(dir)
 	if err != nil {
 		return nil, err
@@ -194,6 +207,9 @@ func (c *Client) RepoFS(ctx context.Context, owner, repo, ref, dir string) (fs.F
 		case e.GetType() == "tree":
 			fsys[name] = &fstest.MapFile{Mode: fs.ModeDir | 0o555}
 		case e.GetType() == "blob" && e.GetMode() != "120000":
+			if maxSQLFileSize > 0 && int64(e.GetSize()) > maxSQLFileSize && strings.HasSuffix(strings.ToLower(name), ".sql") {
+				return nil, &TooLargeError{Path: name, Size: int64(e.GetSize()), Max: maxSQLFileSize}
+			}
 			mode := fs.FileMode(0o444)
 			if e.GetMode() == "100755" {
 				mode = 0o555

@@ -217,7 +217,7 @@ func TestRepoFS(t *testing.T) {
 	commit := f.addCommit("feature/x", files)
 	c, _ := f.client(t)
 
-	fsys, err := c.RepoFS(ctx, "o", "r", "feature/x", "db/schema")
+	fsys, err := c.RepoFS(ctx, "o", "r", "feature/x", "db/schema", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +250,7 @@ func TestRepoFS(t *testing.T) {
 	}
 
 	// A commit SHA needs no resolving; the root is the whole repository.
-	all, err := c.RepoFS(ctx, "o", "r", commit, ".")
+	all, err := c.RepoFS(ctx, "o", "r", commit, ".", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func TestRepoFS(t *testing.T) {
 	}
 
 	// Missing folder: empty FS.
-	empty, err := c.RepoFS(ctx, "o", "r", commit, "db/nope/deeper")
+	empty, err := c.RepoFS(ctx, "o", "r", commit, "db/nope/deeper", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func TestRepoFS(t *testing.T) {
 
 	// GitHub truncates the recursive listing: walk level by level.
 	f.truncate = true
-	fsys2, err := c.RepoFS(ctx, "o", "r", commit, "db/schema")
+	fsys2, err := c.RepoFS(ctx, "o", "r", commit, "db/schema", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,8 +281,26 @@ func TestRepoFS(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if _, err := c.RepoFS(ctx, "o", "r", "no-such-branch", "db"); err == nil || !strings.Contains(err.Error(), "resolve ref") {
+	if _, err := c.RepoFS(ctx, "o", "r", "no-such-branch", "db", 0); err == nil || !strings.Contains(err.Error(), "resolve ref") {
 		t.Fatalf("unknown ref: %v", err)
+	}
+
+	// A .sql file over the limit is refused from the listing: no blob is
+	// read. Other files are not counted.
+	f.truncate = false
+	f.takeCalls()
+	_, err = c.RepoFS(ctx, "o", "r", commit, "db/schema", int64(len(files["db/schema/users.sql"])-1))
+	var tl *TooLargeError
+	if !errors.As(err, &tl) || tl.Size != int64(len(files["db/schema/users.sql"])) || !strings.HasSuffix(tl.Path, ".sql") {
+		t.Fatalf("over the limit: %v", err)
+	}
+	for _, n := range callNames(f.takeCalls()) {
+		if strings.Contains(n, "/git/blobs/") {
+			t.Fatalf("a blob was read for a refused folder: %s", n)
+		}
+	}
+	if _, err := c.RepoFS(ctx, "o", "r", commit, "db/schema", int64(len(files["db/schema/orders.sql"]))); err != nil {
+		t.Fatalf("the largest .sql file exactly at the limit: %v", err)
 	}
 }
 

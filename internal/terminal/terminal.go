@@ -109,8 +109,10 @@ func (g *GitHub) FileContent(ctx context.Context, _, _, ref, p string) ([]byte, 
 	return fs.ReadFile(fsys, p)
 }
 
-// RepoFS returns a folder at a ref.
-func (g *GitHub) RepoFS(ctx context.Context, _, _, ref, dir string) (fs.FS, error) {
+// RepoFS returns a folder at a ref. The size limit is the sides' own: the
+// base side reads through git with it set, the work tree is read lazily
+// and checked by size before loading.
+func (g *GitHub) RepoFS(ctx context.Context, _, _, ref, dir string, _ int64) (fs.FS, error) {
 	side, err := g.side(ref)
 	if err != nil {
 		return nil, err
