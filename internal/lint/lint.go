@@ -212,17 +212,11 @@ func (p *Pass) Touched(name string) bool {
 // a diff every column counts; with one, only columns of created tables and
 // columns the change adds, changes or renames.
 func (p *Pass) ColumnTouched(table, column string) bool {
-	if p.Diff == nil {
+	c, all := touchedTable(p, table)
+	if all {
 		return true
 	}
-	c := tableChangeFor(p, table)
-	if c == nil {
-		return false
-	}
-	if c.Kind == schemadiff.CreateTable {
-		return true
-	}
-	return c.Kind == schemadiff.AlterTable && nameIn(column, c.Summary.ColumnsAdded, c.Summary.ColumnsChanged, renameTargets(c))
+	return c != nil && c.Kind == schemadiff.AlterTable && nameIn(column, c.Summary.ColumnsAdded, c.Summary.ColumnsChanged, renameTargets(c))
 }
 
 // nameIn reports whether name (case-insensitively) is in any of the lists.
@@ -252,46 +246,74 @@ func renameTargets(c *schemadiff.Change) []string {
 // at the column or key it is about, with the analysis' message. Most
 // change-safety rules are exactly this.
 func (p *Pass) ReportRisks(code schemadiff.RiskCode) {
-	if p.Diff == nil {
-		return
+	for c, r := range p.risks(code) {
+		needle := r.Column
+		if needle == "" {
+			needle = r.Key
+		}
+		p.Report(p.Locate(c.Entity, needle), "%s", r.Message)
 	}
-	for _, c := range p.Diff.Changes {
-		for _, r := range c.Risks {
-			if r.Code != code {
-				continue
+}
+
+// changes returns the diff's changes (none without a diff).
+func (p *Pass) changes() []*schemadiff.Change {
+	if p.Diff == nil {
+		return nil
+	}
+	return p.Diff.Changes
+}
+
+// risks yields every risk of a kind that the diff's analysis found, with the
+// change it belongs to (nothing without a diff): the loop of the
+// change-safety rules that say more than ReportRisks does.
+func (p *Pass) risks(code schemadiff.RiskCode) iter.Seq2[*schemadiff.Change, schemadiff.Risk] {
+	return func(yield func(*schemadiff.Change, schemadiff.Risk) bool) {
+		for _, c := range p.changes() {
+			for _, r := range c.Risks {
+				if r.Code == code && !yield(c, r) {
+					return
+				}
 			}
-			needle := r.Column
-			if needle == "" {
-				needle = r.Key
-			}
-			p.Report(p.Locate(c.Entity, needle), "%s", r.Message)
 		}
 	}
 }
 
 // Tables returns the head tables the schema rules should look at.
 func (p *Pass) Tables() []*vsd.CreateTableEntity {
-	var out []*vsd.CreateTableEntity
 	if p.Head == nil {
 		return nil
 	}
-	for _, t := range p.Head.Tables() {
-		if p.Touched(t.Name()) {
-			out = append(out, t)
-		}
-	}
-	return out
+	return touchedOnly(p, p.Head.Tables())
 }
 
 // Views returns the head views the schema rules should look at.
 func (p *Pass) Views() []*vsd.CreateViewEntity {
-	var out []*vsd.CreateViewEntity
 	if p.Head == nil {
 		return nil
 	}
-	for _, v := range p.Head.Views() {
-		if p.Touched(v.Name()) {
-			out = append(out, v)
+	return touchedOnly(p, p.Head.Views())
+}
+
+// touchedColumns yields the columns the style rules should look at: those of
+// the tables they look at (Tables) that ColumnTouched lets through.
+func (p *Pass) touchedColumns() iter.Seq2[*vsd.CreateTableEntity, *vsd.ColumnDefinitionEntity] {
+	return func(yield func(*vsd.CreateTableEntity, *vsd.ColumnDefinitionEntity) bool) {
+		for _, t := range p.Tables() {
+			for _, c := range p.columns(t) {
+				if p.ColumnTouched(t.Name(), c.Name()) && !yield(t, c) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// touchedOnly keeps the entities the schema rules should look at (Touched).
+func touchedOnly[E interface{ Name() string }](p *Pass, all []E) []E {
+	var out []E
+	for _, e := range all {
+		if p.Touched(e.Name()) {
+			out = append(out, e)
 		}
 	}
 	return out

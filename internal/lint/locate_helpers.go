@@ -133,6 +133,19 @@ func tableChangeFor(p *Pass, table string) *schemadiff.Change {
 	return p.tableChanges[table]
 }
 
+// touchedTable is where the checks of a table's parts (ColumnTouched,
+// nameIntroduced, indexTouched) start: all is true when every part of the
+// table counts (there is no diff, or the change creates the table);
+// otherwise c is the change that alters or renames it, nil when none does
+// (then no part counts).
+func touchedTable(p *Pass, table string) (c *schemadiff.Change, all bool) {
+	if p.Diff == nil {
+		return nil, true
+	}
+	c = tableChangeFor(p, table)
+	return c, c != nil && c.Kind == schemadiff.CreateTable
+}
+
 // tableChanges indexes a diff's table changes by the table's old and new
 // names (the first change naming it wins), so that per-column lookups do
 // not rescan the diff.
@@ -159,17 +172,13 @@ func tableChanges(d *schemadiff.Diff) map[string]*schemadiff.Change {
 // created or renamed tables, and of columns the change adds or renames to.
 // Columns that merely change type keep a name the pull request did not choose.
 func nameIntroduced(p *Pass, table, column string) bool {
-	if p.Diff == nil {
+	c, all := touchedTable(p, table)
+	switch {
+	case all:
 		return true
-	}
-	c := tableChangeFor(p, table)
-	if c == nil {
+	case c == nil:
 		return false
-	}
-	switch c.Kind {
-	case schemadiff.CreateTable:
-		return true
-	case schemadiff.RenameTable:
+	case c.Kind == schemadiff.RenameTable:
 		return column == ""
 	}
 	return column != "" && nameIn(column, c.Summary.ColumnsAdded, renameTargets(c))
@@ -179,23 +188,16 @@ func nameIntroduced(p *Pass, table, column string) bool {
 // a diff every index counts; with one, the indexes of created tables and the
 // indexes the change adds or changes (PRIMARY when it changes the primary key).
 func indexTouched(p *Pass, table, key string) bool {
-	if p.Diff == nil {
+	c, all := touchedTable(p, table)
+	switch {
+	case all:
 		return true
-	}
-	c := tableChangeFor(p, table)
-	if c == nil {
+	case c == nil || c.Kind != schemadiff.AlterTable:
 		return false
+	case strings.EqualFold(key, "PRIMARY"):
+		return c.HasRisk(schemadiff.RiskPrimaryKeyChange)
 	}
-	switch c.Kind {
-	case schemadiff.CreateTable:
-		return true
-	case schemadiff.AlterTable:
-		if strings.EqualFold(key, "PRIMARY") {
-			return c.HasRisk(schemadiff.RiskPrimaryKeyChange)
-		}
-		return nameIn(key, c.Summary.IndexesAdded, c.Summary.IndexesChanged)
-	}
-	return false
+	return nameIn(key, c.Summary.IndexesAdded, c.Summary.IndexesChanged)
 }
 
 // columnKey is a table (as named) and a column (lower-cased: column names

@@ -18,22 +18,14 @@ var ruleAddUniqueKey = &Rule{
 	Fix: "Look for duplicates first (`SELECT cols, COUNT(*) FROM t GROUP BY cols HAVING COUNT(*) > 1`) and clean them up, " +
 		"and make the application stop writing duplicates before the change. Then suppress with a reason.",
 	Check: func(p *Pass) {
-		if p.Diff == nil {
-			return
-		}
-		for _, c := range p.Diff.Changes {
-			for _, r := range c.Risks {
-				if r.Code != schemadiff.RiskAddsUniqueKey {
-					continue
+		for c, r := range p.risks(schemadiff.RiskAddsUniqueKey) {
+			first := ""
+			if t, ok := c.To().(*vsd.CreateTableEntity); ok {
+				if k := t.IndexDefinitionEntitiesMap()[strings.ToLower(r.Key)]; k != nil && len(k.ColumnNames()) > 0 {
+					first = k.ColumnNames()[0]
 				}
-				first := ""
-				if t, ok := c.To().(*vsd.CreateTableEntity); ok {
-					if k := t.IndexDefinitionEntitiesMap()[strings.ToLower(r.Key)]; k != nil && len(k.ColumnNames()) > 0 {
-						first = k.ColumnNames()[0]
-					}
-				}
-				p.Report(locateKey(p, c.Entity, r.Key, first), "%s", r.Message)
 			}
+			p.Report(locateKey(p, c.Entity, r.Key, first), "%s", r.Message)
 		}
 	},
 }

@@ -15,14 +15,12 @@ var ruleAutoIncrementType = &Rule{
 		"which on a table that large is a long table copy done under pressure. A signed column never uses its negative half.",
 	Fix: "Declare it `BIGINT UNSIGNED NOT NULL AUTO_INCREMENT`, and give the columns that reference it the same type.",
 	Check: func(p *Pass) {
-		for _, t := range p.Tables() {
-			for _, c := range p.columns(t) {
-				if !c.IsAutoIncrement() || !p.ColumnTouched(t.Name(), c.Name()) {
-					continue
-				}
-				if msg := autoIncrementProblem(c); msg != "" {
-					p.Report(p.Locate(t.Name(), c.Name()), "AUTO_INCREMENT column %s.%s %s", Quote(t.Name()), Quote(c.Name()), msg)
-				}
+		for t, c := range p.touchedColumns() {
+			if !c.IsAutoIncrement() {
+				continue
+			}
+			if msg := autoIncrementProblem(c); msg != "" {
+				p.Report(p.Locate(t.Name(), c.Name()), "AUTO_INCREMENT column %s.%s %s", Quote(t.Name()), Quote(c.Name()), msg)
 			}
 		}
 	},

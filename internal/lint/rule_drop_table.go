@@ -16,20 +16,12 @@ var ruleDropTable = &Rule{
 	Fix: "Stop using the table in a deploy first, and keep a backup if the data may be needed; drop it in a later pull request and suppress with a reason. " +
 		"To rename a table, create the new one, copy the data and move the code over, then drop the old one.",
 	Check: func(p *Pass) {
-		if p.Diff == nil {
-			return
-		}
-		for _, c := range p.Diff.Changes {
-			for _, r := range c.Risks {
-				if r.Code != schemadiff.RiskDropsTable {
-					continue
-				}
-				msg := r.Message
-				if to := renamedAwayTo(p, c.Entity); to != "" {
-					msg += ": the migration renames it to " + Quote(to) + ", but the diff sees a drop and a create, so the rows are not carried over"
-				}
-				p.Report(p.Locate(c.Entity, c.Entity), "%s", msg)
+		for c, r := range p.risks(schemadiff.RiskDropsTable) {
+			msg := r.Message
+			if to := renamedAwayTo(p, c.Entity); to != "" {
+				msg += ": the migration renames it to " + Quote(to) + ", but the diff sees a drop and a create, so the rows are not carried over"
 			}
+			p.Report(p.Locate(c.Entity, c.Entity), "%s", msg)
 		}
 	},
 }

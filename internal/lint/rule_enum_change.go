@@ -20,15 +20,8 @@ var ruleEnumChange = &Rule{
 	Fix: "Only append new values at the end of the list. Before removing a value, update the rows that hold it and make the application stop writing it; " +
 		"then suppress with a reason.",
 	Check: func(p *Pass) {
-		if p.Diff == nil {
-			return
-		}
-		for _, c := range p.Diff.Changes {
-			for _, r := range c.Risks {
-				if r.Code == schemadiff.RiskEnumChange {
-					p.Report(p.Locate(c.Entity, r.Column), "%s", enumChangeMessage(c, r))
-				}
-			}
+		for c, r := range p.risks(schemadiff.RiskEnumChange) {
+			p.Report(p.Locate(c.Entity, r.Column), "%s", enumChangeMessage(c, r))
 		}
 	},
 }

@@ -10,15 +10,10 @@ var ruleFloatColumn = &Rule{
 	Why:      "Floating-point columns store approximations: sums drift and equality comparisons fail, which is wrong for money and counts.",
 	Fix:      "Use DECIMAL(p,s) for exact values; keep FLOAT/DOUBLE only for measurements where approximation is fine (suppress with a reason).",
 	Check: func(p *Pass) {
-		for _, t := range p.Tables() {
-			for _, c := range p.columns(t) {
-				if !p.ColumnTouched(t.Name(), c.Name()) {
-					continue
-				}
-				typ := strings.ToLower(c.Type())
-				if typ == "float" || typ == "double" || typ == "real" || typ == "double precision" {
-					p.Report(p.Locate(t.Name(), c.Name()), "column %s.%s is %s, which stores approximate values", Quote(t.Name()), Quote(c.Name()), strings.ToUpper(typ))
-				}
+		for t, c := range p.touchedColumns() {
+			typ := strings.ToLower(c.Type())
+			if typ == "float" || typ == "double" || typ == "real" || typ == "double precision" {
+				p.Report(p.Locate(t.Name(), c.Name()), "column %s.%s is %s, which stores approximate values", Quote(t.Name()), Quote(c.Name()), strings.ToUpper(typ))
 			}
 		}
 	},

@@ -15,29 +15,24 @@ var ruleIntDisplayWidth = &Rule{
 	Fix: "Drop the width: write INT, BIGINT UNSIGNED, .... TINYINT(1) is kept, as it is the conventional boolean.",
 	Check: func(p *Pass) {
 		defs := columnDefinitionsInStatements(p) // once: looking each column up would rescan every statement
-		for _, t := range p.Tables() {
-			for _, c := range p.columns(t) {
-				if !p.ColumnTouched(t.Name(), c.Name()) {
-					continue
-				}
-				// Vitess drops the width from the schema entity: read the
-				// column as the statements wrote it.
-				d, ok := defs[columnKey{t.Name(), strings.ToLower(c.Name())}]
-				def, st := d.def, d.st
-				if !ok || def.Type == nil || def.Type.Length == nil {
-					continue
-				}
-				typ := strings.ToLower(def.Type.Type)
-				if !displayWidthIntTypes[typ] || (typ == "tinyint" && *def.Type.Length == 1) {
-					continue
-				}
-				at := st.Origin
-				if o, ok := p.findWord(st, c.Name()); ok {
-					at = o
-				}
-				p.Report(at, "column %s.%s is %s: integer display widths are deprecated and do not limit the values; write %s",
-					Quote(t.Name()), Quote(c.Name()), fmt.Sprintf("%s(%d)", strings.ToUpper(typ), *def.Type.Length), strings.ToUpper(typ))
+		for t, c := range p.touchedColumns() {
+			// Vitess drops the width from the schema entity: read the
+			// column as the statements wrote it.
+			d, ok := defs[columnKey{t.Name(), strings.ToLower(c.Name())}]
+			def, st := d.def, d.st
+			if !ok || def.Type == nil || def.Type.Length == nil {
+				continue
 			}
+			typ := strings.ToLower(def.Type.Type)
+			if !displayWidthIntTypes[typ] || (typ == "tinyint" && *def.Type.Length == 1) {
+				continue
+			}
+			at := st.Origin
+			if o, ok := p.findWord(st, c.Name()); ok {
+				at = o
+			}
+			p.Report(at, "column %s.%s is %s: integer display widths are deprecated and do not limit the values; write %s",
+				Quote(t.Name()), Quote(c.Name()), fmt.Sprintf("%s(%d)", strings.ToUpper(typ), *def.Type.Length), strings.ToUpper(typ))
 		}
 	},
 }

@@ -19,10 +19,7 @@ var ruleNotInstant = &Rule{
 	Fix: "Nothing is wrong: this is for planning. For a large table expect a long deploy; where possible, split instant parts " +
 		"(adding a column at the end, appending ENUM values, renaming an index) from the parts that need a copy.",
 	Check: func(p *Pass) {
-		if p.Diff == nil {
-			return
-		}
-		for _, c := range p.Diff.Changes {
+		for _, c := range p.changes() {
 			if c.Kind != schemadiff.AlterTable || c.Instant {
 				continue
 			}

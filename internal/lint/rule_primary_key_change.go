@@ -13,15 +13,8 @@ var rulePrimaryKeyChange = &Rule{
 	Fix: "Check the new key columns for duplicates and NULLs first, keep a UNIQUE key on the old key columns during the change if you can, " +
 		"and schedule the change for a large table. Then suppress with a reason.",
 	Check: func(p *Pass) {
-		if p.Diff == nil {
-			return
-		}
-		for _, c := range p.Diff.Changes {
-			for _, r := range c.Risks {
-				if r.Code == schemadiff.RiskPrimaryKeyChange {
-					p.Report(locateKey(p, c.Entity, "PRIMARY", ""), "%s", r.Message)
-				}
-			}
+		for c, r := range p.risks(schemadiff.RiskPrimaryKeyChange) {
+			p.Report(locateKey(p, c.Entity, "PRIMARY", ""), "%s", r.Message)
 		}
 	},
 }

@@ -41,24 +41,19 @@ var ruleRenameColumn = &Rule{
 			}
 			h.step(st.AST)
 		}
-		if p.Diff == nil {
-			return
-		}
 		// Renames the diff found (rename detection on).
-		for _, c := range p.Diff.Changes {
-			for _, r := range c.Risks {
-				if r.Code != schemadiff.RiskRenamesColumn || seen[key(c.Entity, r.Column)] {
-					continue
-				}
-				seen[key(c.Entity, r.Column)] = true
-				needles := []string{r.Column}
-				for _, n := range c.Summary.ColumnsRenamed {
-					if from, to, ok := strings.Cut(n, " → "); ok && strings.EqualFold(from, r.Column) {
-						needles = append(needles, to)
-					}
-				}
-				p.Report(locateFirst(p, c.Entity, needles...), "%s", r.Message)
+		for c, r := range p.risks(schemadiff.RiskRenamesColumn) {
+			if seen[key(c.Entity, r.Column)] {
+				continue
 			}
+			seen[key(c.Entity, r.Column)] = true
+			needles := []string{r.Column}
+			for _, n := range c.Summary.ColumnsRenamed {
+				if from, to, ok := strings.Cut(n, " → "); ok && strings.EqualFold(from, r.Column) {
+					needles = append(needles, to)
+				}
+			}
+			p.Report(locateFirst(p, c.Entity, needles...), "%s", r.Message)
 		}
 	},
 }
@@ -97,10 +92,7 @@ func columnExistedBefore(p *Pass, table, column string) bool {
 
 func renameColumnMessage(p *Pass, table, from, to string) string {
 	msg := fmt.Sprintf("renames column %s to %s in %s: queries that use the old name fail once it runs", Quote(from), Quote(to), Quote(table))
-	if p.Diff == nil {
-		return msg
-	}
-	for _, c := range p.Diff.Changes {
+	for _, c := range p.changes() {
 		if c.Kind != schemadiff.AlterTable || c.Entity != table {
 			continue
 		}

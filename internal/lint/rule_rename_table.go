@@ -33,22 +33,17 @@ var ruleRenameTable = &Rule{
 			}
 			h.step(st.AST)
 		}
-		if p.Diff == nil {
-			return
-		}
 		// Renames the diff found (rename detection on).
-		for _, c := range p.Diff.Changes {
-			for _, r := range c.Risks {
-				if r.Code != schemadiff.RiskRenamesTable || seen[key(c.Entity, c.NewName)] {
-					continue
-				}
-				seen[key(c.Entity, c.NewName)] = true
-				at := p.Locate(c.NewName, "")
-				if anyStatementTouches(p, c.Entity) {
-					at = p.Locate(c.Entity, "")
-				}
-				p.Report(at, "%s", r.Message)
+		for c, r := range p.risks(schemadiff.RiskRenamesTable) {
+			if seen[key(c.Entity, c.NewName)] {
+				continue
 			}
+			seen[key(c.Entity, c.NewName)] = true
+			at := p.Locate(c.NewName, "")
+			if anyStatementTouches(p, c.Entity) {
+				at = p.Locate(c.Entity, "")
+			}
+			p.Report(at, "%s", r.Message)
 		}
 	},
 }
@@ -87,10 +82,7 @@ func tableRenamesIn(p *Pass, st schemadiff.Statement) []tableRename {
 
 func renameTableMessage(p *Pass, from, to string) string {
 	msg := fmt.Sprintf("renames table %s to %s: queries that use the old name fail once it runs", Quote(from), Quote(to))
-	if p.Diff == nil {
-		return msg
-	}
-	for _, c := range p.Diff.Changes {
+	for _, c := range p.changes() {
 		if c.Kind == schemadiff.DropTable && c.Entity == from {
 			return msg + ", and the diff sees it as dropping " + Quote(from) + " and creating an empty " + Quote(to)
 		}

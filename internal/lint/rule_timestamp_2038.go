@@ -12,11 +12,8 @@ var ruleTimestamp2038 = &Rule{
 	Fix: "Use DATETIME (range up to 9999-12-31) and store UTC, for example `created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP`. " +
 		"Keep TIMESTAMP only where you need its time-zone conversion and dates stay before 2038 (suppress with a reason).",
 	Check: func(p *Pass) {
-		for _, t := range p.Tables() {
-			for _, c := range p.columns(t) {
-				if strings.ToLower(c.Type()) != "timestamp" || !p.ColumnTouched(t.Name(), c.Name()) {
-					continue
-				}
+		for t, c := range p.touchedColumns() {
+			if strings.ToLower(c.Type()) == "timestamp" {
 				p.Report(p.Locate(t.Name(), c.Name()), "column %s.%s is a TIMESTAMP: it cannot hold dates after 2038-01-19 03:14:07 UTC; consider DATETIME",
 					Quote(t.Name()), Quote(c.Name()))
 			}

@@ -16,19 +16,14 @@ var ruleZeroDate = &Rule{
 		"the CREATE or ALTER fails with \"Invalid default value\". Zero dates are also not real dates, and most drivers and languages cannot represent them.",
 	Fix: "Make the column NULL and use NULL for \"no date\" (or a real date, or CURRENT_TIMESTAMP for a creation time).",
 	Check: func(p *Pass) {
-		for _, t := range p.Tables() {
-			for _, c := range p.columns(t) {
-				typ := strings.ToLower(c.Type())
-				if typ != "date" && typ != "datetime" && typ != "timestamp" {
-					continue
-				}
-				if !p.ColumnTouched(t.Name(), c.Name()) || c.ColumnDefinition.Type.Options == nil {
-					continue
-				}
-				if why := zeroDateProblem(c.ColumnDefinition.Type.Options.Default); why != "" {
-					p.Report(p.Locate(t.Name(), c.Name()), "column %s.%s (%s) has DEFAULT %s, %s: MySQL's default SQL mode rejects it",
-						Quote(t.Name()), Quote(c.Name()), strings.ToUpper(typ), sqlparser.CanonicalString(c.ColumnDefinition.Type.Options.Default), why)
-				}
+		for t, c := range p.touchedColumns() {
+			typ := strings.ToLower(c.Type())
+			if (typ != "date" && typ != "datetime" && typ != "timestamp") || c.ColumnDefinition.Type.Options == nil {
+				continue
+			}
+			if why := zeroDateProblem(c.ColumnDefinition.Type.Options.Default); why != "" {
+				p.Report(p.Locate(t.Name(), c.Name()), "column %s.%s (%s) has DEFAULT %s, %s: MySQL's default SQL mode rejects it",
+					Quote(t.Name()), Quote(c.Name()), strings.ToUpper(typ), sqlparser.CanonicalString(c.ColumnDefinition.Type.Options.Default), why)
 			}
 		}
 	},

@@ -120,16 +120,22 @@ type sarifRegion struct {
 }
 
 // sarifLevel maps a severity to a SARIF level.
-func sarifLevel(s Severity) string {
+func sarifLevel(s Severity) string { return sarifSeverity(s, "note", "none") }
+
+// sarifProblemSeverity maps a severity to the problem.severity property
+// GitHub code scanning reads, which calls a notice a recommendation.
+func sarifProblemSeverity(s Severity) string { return sarifSeverity(s, "recommendation", "") }
+
+// sarifSeverity names an error and a warning as both SARIF properties do,
+// and a notice and a disabled rule as the property asks.
+func sarifSeverity(s Severity, notice, off string) string {
 	switch s {
-	case Error:
-		return "error"
-	case Warning:
-		return "warning"
+	case Error, Warning:
+		return s.String()
 	case Notice:
-		return "note"
+		return notice
 	}
-	return "none"
+	return off
 }
 
 // writeSARIF renders findings as a SARIF log describing rules.
@@ -229,18 +235,6 @@ func sarifRuleName(id string) string {
 		return id
 	}
 	return b.String()
-}
-
-func sarifProblemSeverity(s Severity) string {
-	switch s {
-	case Error:
-		return "error"
-	case Warning:
-		return "warning"
-	case Notice:
-		return "recommendation"
-	}
-	return ""
 }
 
 // sarifHelpMarkdown is the rule's documentation as GitHub shows it beside an alert.
