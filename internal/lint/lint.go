@@ -1,10 +1,11 @@
 package lint
 
 import (
+	"cmp"
 	"fmt"
 	"iter"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/ddlbot/ddlbot/internal/clip"
@@ -106,22 +107,22 @@ type statementIndex struct {
 // columns is t.ColumnDefinitionEntities(), once per table and run. Rules
 // only read the entities.
 func (p *Pass) columns(t *vsd.CreateTableEntity) []*vsd.ColumnDefinitionEntity {
-	cs, ok := p.index.columns[t]
-	if !ok {
-		cs = t.ColumnDefinitionEntities()
-		p.index.columns[t] = cs
-	}
-	return cs
+	return cached(p.index.columns, t, t.ColumnDefinitionEntities)
 }
 
 // indexes is t.IndexDefinitionEntities(), once per table and run.
 func (p *Pass) indexes(t *vsd.CreateTableEntity) []*vsd.IndexDefinitionEntity {
-	ks, ok := p.index.indexes[t]
+	return cached(p.index.indexes, t, t.IndexDefinitionEntities)
+}
+
+// cached returns cache[key], computing it with build the first time.
+func cached[K comparable, V any](cache map[K]V, key K, build func() V) V {
+	v, ok := cache[key]
 	if !ok {
-		ks = t.IndexDefinitionEntities()
-		p.index.indexes[t] = ks
+		v = build()
+		cache[key] = v
 	}
-	return ks
+	return v
 }
 
 type compiled struct {
@@ -131,11 +132,10 @@ type compiled struct {
 
 // compile is regexp.Compile, once per pattern and run.
 func (p *Pass) compile(pattern string) (*regexp.Regexp, error) {
-	c, ok := p.index.patterns[pattern]
-	if !ok {
-		c.re, c.err = regexp.Compile(pattern)
-		p.index.patterns[pattern] = c
-	}
+	c := cached(p.index.patterns, pattern, func() compiled {
+		re, err := regexp.Compile(pattern)
+		return compiled{re, err}
+	})
 	return c.re, c.err
 }
 
@@ -530,18 +530,8 @@ func runRule(p *Pass) {
 }
 
 func sortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return a.Rule < b.Rule
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), strings.Compare(a.Rule, b.Rule))
 	})
 }
 

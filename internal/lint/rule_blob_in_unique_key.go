@@ -1,11 +1,13 @@
 package lint
 
 import (
+	"iter"
 	"regexp"
 	"strings"
 
 	"github.com/ddlbot/ddlbot/schemadiff"
 	vsd "vitess.io/vitess/go/vt/schemadiff"
+	"vitess.io/vitess/go/vt/sqlparser"
 )
 
 var ruleBlobInUniqueKey = &Rule{
@@ -21,6 +23,33 @@ var ruleBlobInUniqueKey = &Rule{
 	Fix: "Give the table a surrogate primary key (`id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY`) or key on a bounded VARCHAR/VARBINARY column. " +
 		"If the text must be unique, add a hash column (`body_sha256 binary(32)`) with a UNIQUE key on it.",
 	Check: func(p *Pass) {
+		for kc := range identityKeyColumns(p) {
+			c := kc.column
+			if c == nil || !c.HasBlobTypeStorage() {
+				continue
+			}
+			p.Report(locateKeyColumn(p, kc.table, kc.key, kc.part.Column.String()), "%s of table %s includes %s column %s: PlanetScale does not accept TEXT or BLOB columns in the key that identifies rows",
+				keyLabel(kc.key), Quote(kc.table.Name()), strings.ToUpper(c.Type()), Quote(c.Name()))
+		}
+	},
+}
+
+func init() { register(ruleBlobInUniqueKey) }
+
+// identityKeyColumn is a column an identity key (identityKeys) names.
+type identityKeyColumn struct {
+	table *vsd.CreateTableEntity
+	key   *vsd.IndexDefinitionEntity
+	part  *sqlparser.IndexColumn
+	// column is the table's definition of the column, nil when it has none.
+	column *vsd.ColumnDefinitionEntity
+}
+
+// identityKeyColumns yields the columns (not expressions) that the identity
+// keys of the tables the rules look at name, in order: what the
+// blob-in-unique-key and partial-key-in-unique-key rules check.
+func identityKeyColumns(p *Pass) iter.Seq[identityKeyColumn] {
+	return func(yield func(identityKeyColumn) bool) {
 		for _, t := range p.Tables() {
 			cols := t.ColumnDefinitionEntitiesMap()
 			for _, k := range identityKeys(t) {
@@ -28,19 +57,14 @@ var ruleBlobInUniqueKey = &Rule{
 					if ic.Expression != nil || ic.Column.IsEmpty() {
 						continue
 					}
-					c := cols[ic.Column.Lowered()]
-					if c == nil || !c.HasBlobTypeStorage() {
-						continue
+					if !yield(identityKeyColumn{table: t, key: k, part: ic, column: cols[ic.Column.Lowered()]}) {
+						return
 					}
-					p.Report(locateKeyColumn(p, t, k, ic.Column.String()), "%s of table %s includes %s column %s: PlanetScale does not accept TEXT or BLOB columns in the key that identifies rows",
-						keyLabel(k), Quote(t.Name()), strings.ToUpper(c.Type()), Quote(c.Name()))
 				}
 			}
 		}
-	},
+	}
 }
-
-func init() { register(ruleBlobInUniqueKey) }
 
 // identityKeys returns the keys PlanetScale would identify a table's rows by:
 // the primary key; without one, the UNIQUE keys, unless one of them already

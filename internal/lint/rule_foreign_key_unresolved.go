@@ -50,9 +50,19 @@ var ruleForeignKeyUnresolved = &Rule{
 
 func init() { register(ruleForeignKeyUnresolved) }
 
-// fkProblemCode names the PlanetScale lint code of a schema problem caused by
-// a foreign key ("" when the error is not about a foreign key).
-func fkProblemCode(err error) string {
+// fkProblem is what the finding about a foreign key error of the schema
+// loader says and where it goes (the arguments of problemLocate).
+type fkProblem struct {
+	// code is the PlanetScale lint code, msg the finding's message.
+	code, msg string
+	// Where the finding goes: see problemLocate.
+	table, needle, blame, blameNeedle string
+	patterns                          []string
+}
+
+// fkProblemOf reads a schema loader error caused by a foreign key (ok is
+// false when the error is not about a foreign key).
+func fkProblemOf(err error) (fkProblem, bool) {
 	var (
 		nonexistent *vsd.ForeignKeyNonexistentReferencedTableError
 		view        *vsd.ForeignKeyReferencesViewError
@@ -65,18 +75,58 @@ func fkProblemCode(err error) string {
 		needed      *vsd.IndexNeededByForeignKeyError
 		dupName     *vsd.DuplicateForeignKeyConstraintNameError
 	)
+	const unresolvedCode = "FOREIGN_KEYS_UNRESOLVED"
 	switch {
 	case err == nil:
-		return ""
+		return fkProblem{}, false
 	case errors.As(err, &nonexistent):
-		return "FOREIGN_KEYS_NONEXISTENT_TABLE"
+		return fkProblem{code: "FOREIGN_KEYS_NONEXISTENT_TABLE", table: nonexistent.Table, needle: nonexistent.ReferencedTable, blame: nonexistent.ReferencedTable,
+			patterns: []string{fkReferences(nonexistent.ReferencedTable)},
+			msg:      fmt.Sprintf("table %s has a foreign key that references table %s, which does not exist", Quote(nonexistent.Table), Quote(nonexistent.ReferencedTable))}, true
 	case errors.As(err, &view):
-		return "FOREIGN_KEYS_REFERENCED_VIEW"
-	case errors.As(err, &unresolved), errors.As(err, &col), errors.As(err, &refCol), errors.As(err, &count),
-		errors.As(err, &typ), errors.As(err, &index), errors.As(err, &needed), errors.As(err, &dupName):
-		return "FOREIGN_KEYS_UNRESOLVED"
+		return fkProblem{code: "FOREIGN_KEYS_REFERENCED_VIEW", table: view.Table, needle: view.ReferencedView,
+			patterns: []string{fkReferences(view.ReferencedView)},
+			msg:      fmt.Sprintf("table %s has a foreign key that references %s, which is a view: foreign keys must reference a table", Quote(view.Table), Quote(view.ReferencedView))}, true
+	case errors.As(err, &unresolved):
+		return fkProblem{code: unresolvedCode, table: unresolved.Table, needle: "REFERENCES",
+			patterns: []string{`\b(FOREIGN\s+KEY)\b`},
+			msg:      fmt.Sprintf("the foreign keys of table %s cannot be resolved: a table they depend on is missing or broken", Quote(unresolved.Table))}, true
+	case errors.As(err, &col):
+		return fkProblem{code: unresolvedCode, table: col.Table, needle: col.Column,
+			patterns: []string{`\bFOREIGN\s+KEY\b`, psWord(col.Column)},
+			msg:      fmt.Sprintf("foreign key %s of table %s covers column %s, which does not exist in %s", Quote(col.Constraint), Quote(col.Table), Quote(col.Column), Quote(col.Table))}, true
+	case errors.As(err, &refCol):
+		return fkProblem{code: unresolvedCode, table: refCol.Table, needle: refCol.ReferencedColumn, blame: refCol.ReferencedTable, blameNeedle: refCol.ReferencedColumn,
+			patterns: []string{fkReferences(refCol.ReferencedTable), psWord(refCol.ReferencedColumn)},
+			msg:      fmt.Sprintf("foreign key %s of table %s references column %s.%s, which does not exist", Quote(refCol.Constraint), Quote(refCol.Table), Quote(refCol.ReferencedTable), Quote(refCol.ReferencedColumn))}, true
+	case errors.As(err, &count):
+		return fkProblem{code: unresolvedCode, table: count.Table, needle: count.ReferencedTable,
+			patterns: []string{fkReferences(count.ReferencedTable)},
+			msg:      fmt.Sprintf("foreign key %s of table %s lists %d column(s) but references %d column(s) of %s", Quote(count.Constraint), Quote(count.Table), count.ColumnCount, count.ReferencedColumnCount, Quote(count.ReferencedTable))}, true
+	case errors.As(err, &typ):
+		return fkProblem{code: unresolvedCode, table: typ.Table, needle: typ.ReferencedTable, blame: typ.ReferencedTable, blameNeedle: typ.ReferencedColumn,
+			patterns: []string{fkReferences(typ.ReferencedTable)},
+			msg:      fkTypeMessage(typ.Constraint, typ.Table, typ.Column, typ.ReferencedTable, typ.ReferencedColumn)}, true
+	case errors.As(err, &index):
+		return fkProblem{code: unresolvedCode, table: index.Table, needle: index.ReferencedTable, blame: index.ReferencedTable,
+			patterns: []string{fkReferences(index.ReferencedTable)},
+			msg:      fmt.Sprintf("foreign key %s of table %s references columns of %s that no index of %s starts with; MySQL needs such an index", Quote(index.Constraint), Quote(index.Table), Quote(index.ReferencedTable), Quote(index.ReferencedTable))}, true
+	case errors.As(err, &needed):
+		return fkProblem{code: unresolvedCode, table: needed.Table, needle: needed.Key,
+			msg: fmt.Sprintf("index %s of table %s is needed by a foreign key constraint and cannot be dropped", Quote(needed.Key), Quote(needed.Table))}, true
+	case errors.As(err, &dupName):
+		return fkProblem{code: unresolvedCode, table: dupName.Table, needle: dupName.Constraint,
+			patterns: []string{`\bCONSTRAINT\s+(` + "`?" + regexp.QuoteMeta(dupName.Constraint) + "`?)"},
+			msg:      fmt.Sprintf("table %s defines foreign key constraint %s more than once; constraint names must be unique in the schema", Quote(dupName.Table), Quote(dupName.Constraint))}, true
 	}
-	return ""
+	return fkProblem{}, false
+}
+
+// fkProblemCode names the PlanetScale lint code of a schema problem caused by
+// a foreign key ("" when the error is not about a foreign key).
+func fkProblemCode(err error) string {
+	d, _ := fkProblemOf(err)
+	return d.code
 }
 
 // fkReferences is the pattern for "REFERENCES `table`", its group the table name.
@@ -87,71 +137,15 @@ func fkReferences(table string) string {
 // reportFKProblem reports one foreign key problem the schema loader met, at
 // the clause it is about.
 func reportFKProblem(p *Pass, pr schemadiff.Problem) {
-	err := pr.Err
-	var (
-		nonexistent *vsd.ForeignKeyNonexistentReferencedTableError
-		view        *vsd.ForeignKeyReferencesViewError
-		unresolved  *vsd.ForeignKeyDependencyUnresolvedError
-		col         *vsd.InvalidColumnInForeignKeyConstraintError
-		refCol      *vsd.InvalidReferencedColumnInForeignKeyConstraintError
-		count       *vsd.ForeignKeyColumnCountMismatchError
-		typ         *vsd.ForeignKeyColumnTypeMismatchError
-		index       *vsd.MissingForeignKeyReferencedIndexError
-		needed      *vsd.IndexNeededByForeignKeyError
-		dupName     *vsd.DuplicateForeignKeyConstraintNameError
-	)
-	var (
-		table, needle, blame, blameNeedle, msg string
-		patterns                               []string
-	)
-	switch {
-	case errors.As(err, &nonexistent):
-		table, needle, blame = nonexistent.Table, nonexistent.ReferencedTable, nonexistent.ReferencedTable
-		patterns = []string{fkReferences(nonexistent.ReferencedTable)}
-		msg = fmt.Sprintf("table %s has a foreign key that references table %s, which does not exist", Quote(table), Quote(nonexistent.ReferencedTable))
-	case errors.As(err, &view):
-		table, needle = view.Table, view.ReferencedView
-		patterns = []string{fkReferences(view.ReferencedView)}
-		msg = fmt.Sprintf("table %s has a foreign key that references %s, which is a view: foreign keys must reference a table", Quote(table), Quote(view.ReferencedView))
-	case errors.As(err, &unresolved):
-		table, needle = unresolved.Table, "REFERENCES"
-		patterns = []string{`\b(FOREIGN\s+KEY)\b`}
-		msg = fmt.Sprintf("the foreign keys of table %s cannot be resolved: a table they depend on is missing or broken", Quote(table))
-	case errors.As(err, &col):
-		table, needle = col.Table, col.Column
-		patterns = []string{`\bFOREIGN\s+KEY\b`, psWord(col.Column)}
-		msg = fmt.Sprintf("foreign key %s of table %s covers column %s, which does not exist in %s", Quote(col.Constraint), Quote(table), Quote(col.Column), Quote(table))
-	case errors.As(err, &refCol):
-		table, needle, blame, blameNeedle = refCol.Table, refCol.ReferencedColumn, refCol.ReferencedTable, refCol.ReferencedColumn
-		patterns = []string{fkReferences(refCol.ReferencedTable), psWord(refCol.ReferencedColumn)}
-		msg = fmt.Sprintf("foreign key %s of table %s references column %s.%s, which does not exist", Quote(refCol.Constraint), Quote(table), Quote(refCol.ReferencedTable), Quote(refCol.ReferencedColumn))
-	case errors.As(err, &count):
-		table, needle = count.Table, count.ReferencedTable
-		patterns = []string{fkReferences(count.ReferencedTable)}
-		msg = fmt.Sprintf("foreign key %s of table %s lists %d column(s) but references %d column(s) of %s", Quote(count.Constraint), Quote(table), count.ColumnCount, count.ReferencedColumnCount, Quote(count.ReferencedTable))
-	case errors.As(err, &typ):
-		table, needle, blame, blameNeedle = typ.Table, typ.ReferencedTable, typ.ReferencedTable, typ.ReferencedColumn
-		patterns = []string{fkReferences(typ.ReferencedTable)}
-		msg = fkTypeMessage(typ.Constraint, table, typ.Column, typ.ReferencedTable, typ.ReferencedColumn)
-	case errors.As(err, &index):
-		table, needle, blame = index.Table, index.ReferencedTable, index.ReferencedTable
-		patterns = []string{fkReferences(index.ReferencedTable)}
-		msg = fmt.Sprintf("foreign key %s of table %s references columns of %s that no index of %s starts with; MySQL needs such an index", Quote(index.Constraint), Quote(table), Quote(index.ReferencedTable), Quote(index.ReferencedTable))
-	case errors.As(err, &needed):
-		table, needle = needed.Table, needed.Key
-		msg = fmt.Sprintf("index %s of table %s is needed by a foreign key constraint and cannot be dropped", Quote(needed.Key), Quote(table))
-	case errors.As(err, &dupName):
-		table, needle = dupName.Table, dupName.Constraint
-		patterns = []string{`\bCONSTRAINT\s+(` + "`?" + regexp.QuoteMeta(dupName.Constraint) + "`?)"}
-		msg = fmt.Sprintf("table %s defines foreign key constraint %s more than once; constraint names must be unique in the schema", Quote(table), Quote(dupName.Constraint))
-	default:
-		return
-	}
-	o, ok := problemLocate(p, pr, table, needle, patterns, blame, blameNeedle)
+	d, ok := fkProblemOf(pr.Err)
 	if !ok {
 		return
 	}
-	p.Report(o, "%s (%s)", msg, fkProblemCode(err))
+	o, ok := problemLocate(p, pr, d.table, d.needle, d.patterns, d.blame, d.blameNeedle)
+	if !ok {
+		return
+	}
+	p.Report(o, "%s (%s)", d.msg, d.code)
 }
 
 // fkEdge is one foreign key: child → parent.

@@ -16,20 +16,16 @@ var rulePartialKeyInUniqueKey = &Rule{
 	Fix: "Index the whole column (`PRIMARY KEY (email)`), or add a surrogate primary key (`id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY`) " +
 		"and keep the column in a separate UNIQUE key over the full value.",
 	Check: func(p *Pass) {
-		for _, t := range p.Tables() {
-			cols := t.ColumnDefinitionEntitiesMap()
-			for _, k := range identityKeys(t) {
-				for _, ic := range k.IndexDefinition.Columns {
-					if ic.Expression != nil || ic.Column.IsEmpty() || ic.Length == nil {
-						continue
-					}
-					if c := cols[ic.Column.Lowered()]; c != nil && c.HasBlobTypeStorage() {
-						continue // blob-in-unique-key reports it
-					}
-					p.Report(locateKeyColumn(p, t, k, ic.Column.String()), "%s of table %s uses only a prefix of column %s (%s): PlanetScale needs the key that identifies rows to cover whole values",
-						keyLabel(k), Quote(t.Name()), Quote(ic.Column.String()), fmt.Sprintf("%s(%d)", ic.Column.String(), *ic.Length))
-				}
+		for kc := range identityKeyColumns(p) {
+			ic := kc.part
+			if ic.Length == nil {
+				continue
 			}
+			if c := kc.column; c != nil && c.HasBlobTypeStorage() {
+				continue // blob-in-unique-key reports it
+			}
+			p.Report(locateKeyColumn(p, kc.table, kc.key, ic.Column.String()), "%s of table %s uses only a prefix of column %s (%s): PlanetScale needs the key that identifies rows to cover whole values",
+				keyLabel(kc.key), Quote(kc.table.Name()), Quote(ic.Column.String()), fmt.Sprintf("%s(%d)", ic.Column.String(), *ic.Length))
 		}
 	},
 }
