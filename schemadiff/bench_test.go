@@ -11,7 +11,6 @@ package schemadiff_test
 import (
 	"context"
 	"fmt"
-	"maps"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -20,29 +19,10 @@ import (
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
-const (
-	benchTables  = 2000
-	benchChanged = 200
-	benchSeed    = 1
-)
-
-var (
-	benchOnce            sync.Once
-	benchBase, benchHead fstest.MapFS
-)
-
 // benchDirs returns the base migrations folder (the whole schema as one
-// migration) and the head folder (the same plus the generated changes).
-func benchDirs() (base, head fstest.MapFS) {
-	benchOnce.Do(func() {
-		benchBase = fstest.MapFS{"0001_schema.sql": {Data: []byte(testgen.GenerateSchema(benchTables, benchSeed))}}
-		benchHead = maps.Clone(benchBase)
-		for _, f := range testgen.GenerateMigrations(benchTables, benchChanged, benchSeed) {
-			benchHead[f.Name] = &fstest.MapFile{Data: []byte(f.SQL)}
-		}
-	})
-	return benchBase, benchHead
-}
+// migration) and the head folder (the same plus the generated changes),
+// generated once.
+var benchDirs = sync.OnceValues(testgen.BenchDirs)
 
 func benchLoad(b *testing.B, env *schemadiff.Env, fsys fstest.MapFS) *schemadiff.Schema {
 	b.Helper()
@@ -105,7 +85,7 @@ func BenchmarkDiffCycles(b *testing.B) {
 		}{{"from-empty", &empty, &v1}, {"v1-to-v2", &v1, &v2}} {
 			b.Run(fmt.Sprintf("tables=%d/%s", tables, pair.name), func(b *testing.B) {
 				if v1 == nil {
-					empty, v1, v2 = load(""), load(testgen.GenerateCyclicSchema(tables, benchSeed, 1)), load(testgen.GenerateCyclicSchema(tables, benchSeed, 2))
+					empty, v1, v2 = load(""), load(testgen.GenerateCyclicSchema(tables, testgen.BenchSeed, 1)), load(testgen.GenerateCyclicSchema(tables, testgen.BenchSeed, 2))
 				}
 				b.ReportAllocs()
 				var d *schemadiff.Diff

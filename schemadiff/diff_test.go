@@ -3,10 +3,11 @@ package schemadiff
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	goldenfile "github.com/ddlbot/ddlbot/internal/golden"
 )
 
 func diffSQL(t *testing.T, version, from, to string, opts DiffOptions) *Diff {
@@ -169,22 +170,7 @@ func TestRenderGolden(t *testing.T) {
 
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run `go test ./schemadiff/ -run Golden -update` to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run `go test ./schemadiff/ -run Golden -update` after checking):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	goldenfile.Check(t, path, got, *update, "go test ./schemadiff/ -run Golden -update")
 }
 
 func TestMarkdownEscape(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -61,11 +60,7 @@ func TestLeanSamePlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	lean := full.Lean()
-	gen := fstest.MapFS{"0001_schema.sql": {Data: []byte(testgen.GenerateSchema(300, 1))}}
-	genHead := maps.Clone(gen)
-	for _, f := range testgen.GenerateMigrations(300, 30, 1) {
-		genHead[f.Name] = &fstest.MapFile{Data: []byte(f.SQL)}
-	}
+	gen, genHead := testgen.MigrationDirs(300, 30, 1)
 	type side func(env *schemadiff.Env) (*schemadiff.Schema, error)
 	migrations := func(fsys fs.FS, dir string) side {
 		return func(env *schemadiff.Env) (*schemadiff.Schema, error) {

@@ -15,7 +15,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"maps"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -32,32 +31,13 @@ import (
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
-const (
-	benchTables  = 2000
-	benchChanged = 200
-	benchSeed    = 1
-	benchSchema  = "0001_schema.sql"
-)
-
-var (
-	benchOnce            sync.Once
-	benchBase, benchHead fstest.MapFS
-)
-
 // benchDirs returns the base migrations folder (the whole schema as one
 // migration) and the head folder (the same plus the generated changes), as a
 // pull request's base and head commits hold them.
-func benchDirs() (base, head fstest.MapFS) {
-	benchOnce.Do(func() {
-		vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-		benchBase = fstest.MapFS{benchSchema: {Data: []byte(testgen.GenerateSchema(benchTables, benchSeed))}}
-		benchHead = maps.Clone(benchBase)
-		for _, f := range testgen.GenerateMigrations(benchTables, benchChanged, benchSeed) {
-			benchHead[f.Name] = &fstest.MapFile{Data: []byte(f.SQL)}
-		}
-	})
-	return benchBase, benchHead
-}
+var benchDirs = sync.OnceValues(func() (base, head fstest.MapFS) {
+	vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return testgen.BenchDirs()
+})
 
 func benchEnv(b *testing.B) *schemadiff.Env {
 	b.Helper()
@@ -88,7 +68,7 @@ func benchPipeline(b *testing.B, env *schemadiff.Env) *lint.Input {
 	}
 	in := &lint.Input{Base: base, Head: head, Diff: d, AllowForeignKeys: true}
 	for _, st := range head.Statements {
-		if st.Source == nil || st.Source.Name != benchSchema {
+		if st.Source == nil || st.Source.Name != testgen.SchemaFile {
 			in.Statements = append(in.Statements, st)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ddlbot/ddlbot/internal/golden"
 	"github.com/ddlbot/ddlbot/schemadiff"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -100,23 +101,7 @@ func renderGolden(t *testing.T, format Format) []byte {
 // checkGolden compares got with testdata/golden/name, or rewrites it with -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run `go test ./internal/lint/ -run Golden -update` to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (run `go test ./internal/lint/ -run Golden -update` if the change is intended)\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", name), got, *update, "go test ./internal/lint/ -run Golden -update")
 }
 
 func TestGolden(t *testing.T) {

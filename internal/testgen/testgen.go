@@ -12,9 +12,11 @@ package testgen
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"testing/fstest"
 )
 
 // File is one generated migration file.
@@ -240,6 +242,36 @@ func GenerateMigrations(tables, changed int, seed int64) []File {
 		})
 	}
 	return files
+}
+
+// SchemaFile is the file MigrationDirs puts GenerateSchema in.
+const SchemaFile = "0001_schema.sql"
+
+// MigrationDirs returns two migrations folders, as a pull request's base and
+// head commits hold them: base has GenerateSchema(tables, seed) as its one
+// migration (SchemaFile), head the same plus GenerateMigrations(tables,
+// changed, seed).
+func MigrationDirs(tables, changed int, seed int64) (base, head fstest.MapFS) {
+	base = fstest.MapFS{SchemaFile: {Data: []byte(GenerateSchema(tables, seed))}}
+	head = maps.Clone(base)
+	for _, f := range GenerateMigrations(tables, changed, seed) {
+		head[f.Name] = &fstest.MapFile{Data: []byte(f.SQL)}
+	}
+	return base, head
+}
+
+// The benchmarks of schemadiff and internal/lint share one size, so that
+// their figures compare: a 2,000-table schema and a change set on 200 of its
+// tables.
+const (
+	BenchTables  = 2000
+	BenchChanged = 200
+	BenchSeed    = 1
+)
+
+// BenchDirs is MigrationDirs at the benchmarks' size.
+func BenchDirs() (base, head fstest.MapFS) {
+	return MigrationDirs(BenchTables, BenchChanged, BenchSeed)
 }
 
 // alterTable writes one ALTER TABLE of two or three clauses on distinct columns.
