@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,14 +13,17 @@ import (
 )
 
 // TestRules runs the cases of testdata/rules/<rule id>.txtar for each rule
-// (the format is in testdata/rules/README.md and readRuleCases).
+// (the format is in testdata/rules/README.md and parseRuleCases); every
+// registered rule has such a file.
 func TestRules(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "rules", "*.txtar"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) == 0 {
-		t.Fatal("no testdata/rules/*.txtar files")
+	for _, r := range Rules() {
+		if !slices.Contains(files, filepath.Join("testdata", "rules", r.ID+".txtar")) {
+			t.Errorf("rule %s has no cases: add testdata/rules/%s.txtar", r.ID, r.ID)
+		}
 	}
 	for _, file := range files {
 		rule := strings.TrimSuffix(filepath.Base(file), ".txtar")

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/ddlbot/ddlbot/schemadiff"
@@ -99,7 +100,7 @@ func applySuppressions(in *Input, fs []Finding) []Finding {
 			if x.D.Problem != "" && len(x.D.Rules) == 0 {
 				continue
 			}
-			if !contains(x.D.Rules, f.Rule) || x.St.Origin.File != f.File {
+			if !slices.Contains(x.D.Rules, f.Rule) || x.St.Origin.File != f.File {
 				continue
 			}
 			if x.D.File {
@@ -115,22 +116,7 @@ func applySuppressions(in *Input, fs []Finding) []Finding {
 		}
 		return false
 	}
-	out := fs[:0]
-	for _, f := range fs {
-		if !suppressed(f) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return slices.DeleteFunc(fs, suppressed)
 }
 
 var ruleInvalidSuppression = &Rule{
