@@ -432,27 +432,24 @@ func fidSameSet(a, b []string) bool {
 }
 
 // TestFidelityPlans applies ddlbot's own plans on the server: for every
-// fixture testdata/plans/<case>/ with declarative versions v1/ and v2/, the
+// fixture testdata/plans/<case>.txtar with declarative versions v1/ and v2/, the
 // server goes empty → v1 → v2 → empty → v2 → v1 by running the statements
 // schemadiff.Compute returns, and after each step its schema read back must
 // equal the version in memory. The fixtures hold foreign-key cycles, whose
 // plans create or drop the cycle's keys in separate ALTER TABLE statements.
 func TestFidelityPlans(t *testing.T) {
-	dirs, err := filepath.Glob(filepath.Join("testdata", "plans", "*"))
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no plan fixtures under testdata/plans: %v", err)
-	}
+	plans := readPlanFixtures(t)
 	srv := fidConnect(t)
 	env := fidEnv(t)
-	for _, dir := range dirs {
-		t.Run(filepath.Base(dir), func(t *testing.T) {
+	for _, plan := range plans {
+		t.Run(plan.name, func(t *testing.T) {
 			empty, err := env.LoadCreateStatements(nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			versions := map[string]*schemadiff.Schema{"empty": empty}
 			for _, v := range []string{"v1", "v2"} {
-				s, err := env.LoadDeclarative(os.DirFS(dir), v)
+				s, err := env.LoadDeclarative(plan.fsys, v)
 				if err != nil {
 					t.Fatalf("%s: %v", v, err)
 				}

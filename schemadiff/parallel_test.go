@@ -68,8 +68,8 @@ func TestLeanSamePlan(t *testing.T) {
 			return s, err
 		}
 	}
-	declarative := func(dir string) side {
-		return func(env *schemadiff.Env) (*schemadiff.Schema, error) { return env.LoadDeclarative(os.DirFS(dir), ".") }
+	declarative := func(fsys fs.FS, dir string) side {
+		return func(env *schemadiff.Env) (*schemadiff.Schema, error) { return env.LoadDeclarative(fsys, dir) }
 	}
 	sql := func(text string) side {
 		return func(env *schemadiff.Env) (*schemadiff.Schema, error) { return env.LoadSQL("s.sql", text) }
@@ -79,9 +79,9 @@ func TestLeanSamePlan(t *testing.T) {
 		"fk-cycles":  {sql(testgen.GenerateCyclicSchema(60, 1, 1)), sql(testgen.GenerateCyclicSchema(60, 1, 2))},
 		"from-empty": {sql(""), sql(testgen.GenerateSchema(50, 2))},
 	}
-	plans, _ := filepath.Glob(filepath.Join("testdata", "plans", "*"))
+	plans := readPlanFixtures(t)
 	for _, p := range plans {
-		cases["plans/"+filepath.Base(p)] = [2]side{declarative(filepath.Join(p, "v1")), declarative(filepath.Join(p, "v2"))}
+		cases["plans/"+p.name] = [2]side{declarative(p.fsys, "v1"), declarative(p.fsys, "v2")}
 	}
 	formats, _ := filepath.Glob(filepath.Join("testdata", "migrations", "*"))
 	for _, p := range formats {
