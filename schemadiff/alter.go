@@ -1,6 +1,7 @@
 package schemadiff
 
 import (
+	"slices"
 	"strings"
 
 	vsd "vitess.io/vitess/go/vt/schemadiff"
@@ -183,26 +184,13 @@ func (b *Builder) followRenamedColumn(table string, from, to sqlparser.Identifie
 		if other == nil {
 			continue
 		}
-		var stmt *sqlparser.CreateTable
-		for i, cons := range other.TableSpec.Constraints {
-			fk, ok := cons.Details.(*sqlparser.ForeignKeyDefinition)
-			if !ok || fk.ReferenceDefinition == nil || fk.ReferenceDefinition.ReferencedTable.Name.String() != table {
-				continue
-			}
-			for _, c := range fk.ReferenceDefinition.ReferencedColumns {
-				if c.Equal(from) {
-					if stmt == nil {
-						stmt = sqlparser.Clone(other.CreateTable)
-					}
-					renameColumns(stmt.TableSpec.Constraints[i].Details.(*sqlparser.ForeignKeyDefinition).ReferenceDefinition.ReferencedColumns, from, to)
-					break
-				}
-			}
+		names := func(ref *sqlparser.ReferenceDefinition) bool {
+			return slices.ContainsFunc(ref.ReferencedColumns, from.Equal)
 		}
-		if stmt != nil {
-			if nt, err := vsd.NewCreateTableEntity(b.s.env.vitess, stmt); err == nil {
-				changed[name] = nt
-			}
+		if nt := b.withReferences(other, table, names, func(ref *sqlparser.ReferenceDefinition) {
+			renameColumns(ref.ReferencedColumns, from, to)
+		}); nt != nil {
+			changed[name] = nt
 		}
 	}
 }

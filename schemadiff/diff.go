@@ -138,6 +138,27 @@ func (d *Diff) DropsData() bool {
 	return false
 }
 
+// Without returns d without the changes drop reports: d itself when it drops
+// none, nil for a nil d. The rest keep their order; the caller answers for
+// the rest applying without the changes left out.
+func (d *Diff) Without(drop func(*Change) bool) *Diff {
+	if d == nil {
+		return nil
+	}
+	keep := make([]*Change, 0, len(d.Changes))
+	for _, c := range d.Changes {
+		if !drop(c) {
+			keep = append(keep, c)
+		}
+	}
+	if len(keep) == len(d.Changes) {
+		return d
+	}
+	out := *d
+	out.Changes = keep
+	return &out
+}
+
 // Statements returns the ordered DDL.
 func (d *Diff) Statements() []string {
 	out := make([]string, 0, len(d.Changes))

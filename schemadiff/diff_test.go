@@ -238,3 +238,20 @@ func TestEnumChanges(t *testing.T) {
 		t.Errorf("appending: removed %v, moved %v", removed, moved)
 	}
 }
+
+func TestDiffWithout(t *testing.T) {
+	d := &Diff{MySQLVersion: "8.0", Changes: []*Change{{Entity: "a"}, {Entity: "b"}, {Entity: "c"}}}
+	if got := d.Without(func(*Change) bool { return false }); got != d {
+		t.Errorf("dropping nothing: got a copy %+v, want d itself", got)
+	}
+	got := d.Without(func(c *Change) bool { return c.Entity == "b" })
+	if got.MySQLVersion != "8.0" || len(got.Changes) != 2 || got.Changes[0].Entity != "a" || got.Changes[1].Entity != "c" {
+		t.Errorf("dropping b: %+v", got)
+	}
+	if len(d.Changes) != 3 || d.Changes[1].Entity != "b" {
+		t.Errorf("d changed: %+v", d.Changes)
+	}
+	if (*Diff)(nil).Without(func(*Change) bool { return true }) != nil {
+		t.Error("a nil diff gave a diff")
+	}
+}

@@ -65,6 +65,19 @@ var (
 	reDbmateUp      = regexp.MustCompile(`(?mi)^--\s*migrate:up\b`)
 )
 
+// versionedNames holds the formats whose file names alone say what a file is:
+// up matches the files that make the schema's history (the version its first
+// group), other the files of the format that do not (golang-migrate's down
+// files, Flyway's undo and repeatable ones); bad is the error for a name that
+// is neither.
+var versionedNames = map[Format]struct {
+	up, other *regexp.Regexp
+	bad       string
+}{
+	FormatGolangMigrate: {reGolangMigrate, reGolangDown, "not a golang-migrate file name (want N_name.up.sql or N_name.down.sql)"},
+	FormatFlyway:        {reFlyway, reFlywayOther, "not a Flyway file name (want V<version>__<description>.sql)"},
+}
+
 // ReadMigrations reads the migration files of dir in fsys in the given format
 // (FormatAuto detects it) and returns them in apply order with the format used.
 func ReadMigrations(fsys fs.FS, dir string, format Format) ([]MigrationFile, Format, error) {
@@ -186,24 +199,14 @@ func readMigration(p, name, text string, format Format) (MigrationFile, bool, er
 	src := NewSource(p, text)
 	m := MigrationFile{Path: p, Source: src}
 	switch format {
-	case FormatGolangMigrate:
-		if reGolangDown.MatchString(name) {
+	case FormatGolangMigrate, FormatFlyway:
+		n := versionedNames[format]
+		if n.other.MatchString(name) {
 			return m, false, nil
 		}
-		sm := reGolangMigrate.FindStringSubmatch(name)
+		sm := n.up.FindStringSubmatch(name)
 		if sm == nil {
-			return m, false, fmt.Errorf("%s: not a golang-migrate file name (want N_name.up.sql or N_name.down.sql)", p)
-		}
-		m.Version = sm[1]
-		m.Chunks = src.Split()
-	case FormatFlyway:
-		if reFlywayOther.MatchString(name) {
-			// Undo (U) and repeatable (R) migrations do not define the schema's history.
-			return m, false, nil
-		}
-		sm := reFlyway.FindStringSubmatch(name)
-		if sm == nil {
-			return m, false, fmt.Errorf("%s: not a Flyway file name (want V<version>__<description>.sql)", p)
+			return m, false, fmt.Errorf("%s: %s", p, n.bad)
 		}
 		m.Version = sm[1]
 		m.Chunks = src.Split()

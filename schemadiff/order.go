@@ -133,42 +133,40 @@ func newOrderGraph(from, to *side, diffs []vsd.EntityDiff) *orderGraph {
 			add(orderEdge{before: ds[k-1], after: ds[k]})
 		}
 	}
+	// onlyIn calls fn for each foreign key that a table of a has and the
+	// same table of b lacks, where both the table and the key's parent are
+	// in the group.
+	onlyIn := func(a, b *side, fn func(table string, fk fkRef)) {
+		for _, t := range a.Tables() {
+			if len(byName[t.Name()]) == 0 {
+				continue
+			}
+			bt := b.Table(t.Name())
+			for _, fk := range tableForeignKeys(t) {
+				if !hasKey(bt, fk.text) && len(byName[fk.parent]) > 0 {
+					fn(t.Name(), fk)
+				}
+			}
+		}
+	}
 	// A key the target adds needs its parent created, or altered first when
 	// the ALTER changes what the key references.
-	for _, t := range to.Tables() {
-		if len(byName[t.Name()]) == 0 {
-			continue
+	onlyIn(to, from, func(table string, fk fkRef) {
+		pd := diffs[last(fk.parent)]
+		_, created := pd.(*vsd.CreateTableEntityDiff)
+		if created || touches(pd.Statement(), fk.cols) {
+			add(orderEdge{before: last(fk.parent), after: first(table), fk: &fk, added: true})
 		}
-		ft := from.Table(t.Name())
-		for _, fk := range tableForeignKeys(t) {
-			if hasKey(ft, fk.text) || len(byName[fk.parent]) == 0 {
-				continue
-			}
-			pd := diffs[last(fk.parent)]
-			_, created := pd.(*vsd.CreateTableEntityDiff)
-			if created || touches(pd.Statement(), fk.cols) {
-				add(orderEdge{before: last(fk.parent), after: first(t.Name()), fk: &fk, added: true})
-			}
-		}
-	}
+	})
 	// A key the target removes must go before its parent is dropped, or
 	// altered in what the key references.
-	for _, t := range from.Tables() {
-		if len(byName[t.Name()]) == 0 {
-			continue
+	onlyIn(from, to, func(table string, fk fkRef) {
+		pd := diffs[first(fk.parent)]
+		_, dropped := pd.(*vsd.DropTableEntityDiff)
+		if dropped || touches(pd.Statement(), fk.cols) {
+			add(orderEdge{before: last(table), after: first(fk.parent), fk: &fk})
 		}
-		tt := to.Table(t.Name())
-		for _, fk := range tableForeignKeys(t) {
-			if hasKey(tt, fk.text) || len(byName[fk.parent]) == 0 {
-				continue
-			}
-			pd := diffs[first(fk.parent)]
-			_, dropped := pd.(*vsd.DropTableEntityDiff)
-			if dropped || touches(pd.Statement(), fk.cols) {
-				add(orderEdge{before: last(t.Name()), after: first(fk.parent), fk: &fk})
-			}
-		}
-	}
+	})
 	// A view created or changed comes after what it reads is created or
 	// changed; a view dropped or changed goes before what it read is dropped.
 	for _, v := range to.Views() {
@@ -346,24 +344,12 @@ type side struct {
 
 // Tables returns the side's tables in order.
 func (s *side) Tables() []*vsd.CreateTableEntity {
-	var out []*vsd.CreateTableEntity
-	for _, e := range s.sorted {
-		if t, ok := e.(*vsd.CreateTableEntity); ok {
-			out = append(out, t)
-		}
-	}
-	return out
+	return ofType[*vsd.CreateTableEntity](slices.Values(s.sorted))
 }
 
 // Views returns the side's views in order.
 func (s *side) Views() []*vsd.CreateViewEntity {
-	var out []*vsd.CreateViewEntity
-	for _, e := range s.sorted {
-		if v, ok := e.(*vsd.CreateViewEntity); ok {
-			out = append(out, v)
-		}
-	}
-	return out
+	return ofType[*vsd.CreateViewEntity](slices.Values(s.sorted))
 }
 
 // Table returns a table by name (nil when absent).
@@ -403,62 +389,60 @@ func (s *Schema) groupSide(names []string, without map[string]map[string]bool) *
 func (s *side) sort() {
 	const unknown, visiting, cyclic = -1, -2, -3
 	level := make(map[string]int, len(s.named))
-	var tableLevel func(name string) int
-	tableLevel = func(name string) int {
+	// walk gives name 1 + the highest level of what it depends on (deps; ok
+	// false when name is not of deps' kind: its level is then absent), 0
+	// without any, cyclic within or above a cycle.
+	var walk func(name string, deps func(name string) ([]string, bool), absent int) int
+	walk = func(name string, deps func(string) ([]string, bool), absent int) int {
 		switch l, ok := level[name]; {
 		case ok && l == visiting:
 			return cyclic
 		case ok:
 			return l
 		}
-		t, ok := s.named[name].(*vsd.CreateTableEntity)
+		on, ok := deps(name)
 		if !ok {
-			return cyclic // a missing parent or a view: Vitess never places it
+			return absent
 		}
 		level[name] = visiting
 		l := 0
-		for _, fk := range tableForeignKeys(t) {
-			pl := tableLevel(fk.parent)
-			if pl == cyclic {
-				l = cyclic
-				break
-			}
-			l = max(l, pl+1)
-		}
-		level[name] = l
-		return l
-	}
-	var viewLevel func(name string) int
-	viewLevel = func(name string) int {
-		switch l, ok := level[name]; {
-		case ok && l == visiting:
-			return cyclic
-		case ok:
-			return l
-		}
-		v, ok := s.named[name].(*vsd.CreateViewEntity)
-		if !ok {
-			if _, isTable := s.named[name].(*vsd.CreateTableEntity); isTable {
-				return -1 // any table sorts before any view
-			}
-			return -1 // dual or unknown: Vitess' load has judged it
-		}
-		level[name] = visiting
-		l := 0
-		for _, r := range references(v) {
-			if r == name {
+		for _, d := range on {
+			if d == name {
 				continue
 			}
-			rl := viewLevel(r)
-			if rl == cyclic {
+			dl := walk(d, deps, absent)
+			if dl == cyclic {
 				l = cyclic
 				break
 			}
-			l = max(l, rl+1)
+			l = max(l, dl+1)
 		}
 		level[name] = l
 		return l
 	}
+	parents := func(name string) ([]string, bool) {
+		t, ok := s.named[name].(*vsd.CreateTableEntity)
+		if !ok {
+			return nil, false
+		}
+		var out []string
+		for _, fk := range tableForeignKeys(t) {
+			out = append(out, fk.parent)
+		}
+		return out, true
+	}
+	reads := func(name string) ([]string, bool) {
+		v, ok := s.named[name].(*vsd.CreateViewEntity)
+		if !ok {
+			return nil, false
+		}
+		return references(v), true
+	}
+	// A missing parent or a view: Vitess never places it.
+	tableLevel := func(name string) int { return walk(name, parents, cyclic) }
+	// A table or dual or unknown name the view reads: any table sorts before
+	// any view, and Vitess' load has judged the rest.
+	viewLevel := func(name string) int { return walk(name, reads, -1) }
 	type ranked struct {
 		e           vsd.Entity
 		view, level int

@@ -229,32 +229,18 @@ func MarkdownEscape(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
-		case '\\', '`', '*', '_', '{', '}', '[', ']', '(', ')', '#', '+', '-', '!', '|', '~', '>', '<', '&', '@', ':':
-			if r == '<' {
-				b.WriteString("&lt;")
-				continue
-			}
-			if r == '>' {
-				b.WriteString("&gt;")
-				continue
-			}
-			if r == '&' {
-				b.WriteString("&amp;")
-				continue
-			}
-			if r == '|' {
-				b.WriteString("\\|")
-				continue
-			}
-			if r == '@' {
-				// Break @mentions without a visible change.
-				b.WriteString("@\u200b")
-				continue
-			}
-			if r == ':' {
-				b.WriteRune(r)
-				continue
-			}
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case '|':
+			b.WriteString("\\|")
+		case '@':
+			// Break @mentions without a visible change.
+			b.WriteString("@\u200b")
+		case '\\', '`', '*', '_', '{', '}', '[', ']', '(', ')', '#', '+', '-', '!', '~':
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		case '\n', '\r':

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"path"
 	"reflect"
 	"regexp"
@@ -106,22 +107,28 @@ func (s *Schema) View(name string) *vsd.CreateViewEntity {
 }
 
 // Tables returns the tables in definition order.
-func (s *Schema) Tables() []*vsd.CreateTableEntity {
-	var out []*vsd.CreateTableEntity
-	for _, n := range s.order {
-		if t, ok := s.entities[n].(*vsd.CreateTableEntity); ok {
-			out = append(out, t)
-		}
-	}
-	return out
-}
+func (s *Schema) Tables() []*vsd.CreateTableEntity { return ofType[*vsd.CreateTableEntity](s.all()) }
 
 // Views returns the views in definition order.
-func (s *Schema) Views() []*vsd.CreateViewEntity {
-	var out []*vsd.CreateViewEntity
-	for _, n := range s.order {
-		if v, ok := s.entities[n].(*vsd.CreateViewEntity); ok {
-			out = append(out, v)
+func (s *Schema) Views() []*vsd.CreateViewEntity { return ofType[*vsd.CreateViewEntity](s.all()) }
+
+// all yields the entities in definition order.
+func (s *Schema) all() iter.Seq[vsd.Entity] {
+	return func(yield func(vsd.Entity) bool) {
+		for _, n := range s.order {
+			if !yield(s.entities[n]) {
+				return
+			}
+		}
+	}
+}
+
+// ofType returns the entities of type E in seq, in order.
+func ofType[E vsd.Entity](seq iter.Seq[vsd.Entity]) []E {
+	var out []E
+	for e := range seq {
+		if x, ok := e.(E); ok {
+			out = append(out, x)
 		}
 	}
 	return out
@@ -357,6 +364,31 @@ func (b *Builder) remove(name string) {
 	}
 }
 
+// drop applies DROP TABLE (views false) or DROP VIEW (views true) of names,
+// in order. A name the schema holds no such entity of is an error, or with
+// IF EXISTS skipped.
+func (b *Builder) drop(names sqlparser.TableNames, views, ifExists bool, at Origin) error {
+	for _, tn := range names {
+		name := tn.Name.String()
+		var missing error
+		switch {
+		case views && b.s.View(name) == nil:
+			missing = &vsd.ApplyViewNotFoundError{View: name}
+		case !views && b.s.Table(name) == nil:
+			missing = &vsd.ApplyTableNotFoundError{Table: name}
+		}
+		if missing != nil {
+			if ifExists {
+				continue
+			}
+			return missing
+		}
+		b.remove(name)
+		b.s.dropped[name] = at
+	}
+	return nil
+}
+
 func (b *Builder) applyAST(st Statement) error {
 	env := b.s.env.vitess
 	switch s := st.AST.(type) {
@@ -427,17 +459,7 @@ func (b *Builder) applyAST(st Statement) error {
 		}
 		b.put(name, e, st.Origin, false)
 	case *sqlparser.DropTable:
-		for _, tn := range s.FromTables {
-			name := tn.Name.String()
-			if b.s.Table(name) == nil {
-				if s.IfExists {
-					continue
-				}
-				return &vsd.ApplyTableNotFoundError{Table: name}
-			}
-			b.remove(name)
-			b.s.dropped[name] = st.Origin
-		}
+		return b.drop(s.FromTables, false, s.IfExists, st.Origin)
 	case *sqlparser.RenameTable:
 		for _, p := range s.TablePairs {
 			from, to := p.FromTable.Name.String(), p.ToTable.Name.String()
@@ -482,17 +504,7 @@ func (b *Builder) applyAST(st Statement) error {
 		}
 		b.put(name, v, st.Origin, false)
 	case *sqlparser.DropView:
-		for _, tn := range s.FromTables {
-			name := tn.Name.String()
-			if b.s.View(name) == nil {
-				if s.IfExists {
-					continue
-				}
-				return &vsd.ApplyViewNotFoundError{View: name}
-			}
-			b.remove(name)
-			b.s.dropped[name] = st.Origin
-		}
+		return b.drop(s.FromTables, true, s.IfExists, st.Origin)
 	default:
 		return fmt.Errorf("statement type %T is not handled", s)
 	}
@@ -541,23 +553,38 @@ func (b *Builder) followRenamedTable(from, to string, at Origin) {
 		if t == nil {
 			continue
 		}
-		var stmt *sqlparser.CreateTable
-		for i, cons := range t.TableSpec.Constraints {
-			fk, ok := cons.Details.(*sqlparser.ForeignKeyDefinition)
-			if !ok || fk.ReferenceDefinition == nil || fk.ReferenceDefinition.ReferencedTable.Name.String() != from {
-				continue
-			}
-			if stmt == nil {
-				stmt = sqlparser.Clone(t.CreateTable)
-			}
-			stmt.TableSpec.Constraints[i].Details.(*sqlparser.ForeignKeyDefinition).ReferenceDefinition.ReferencedTable.Name = sqlparser.NewIdentifierCS(to)
-		}
-		if stmt != nil {
-			if nt, err := vsd.NewCreateTableEntity(b.s.env.vitess, stmt); err == nil {
-				b.put(name, nt, at, false)
-			}
+		all := func(*sqlparser.ReferenceDefinition) bool { return true }
+		if nt := b.withReferences(t, from, all, func(ref *sqlparser.ReferenceDefinition) {
+			ref.ReferencedTable.Name = sqlparser.NewIdentifierCS(to)
+		}); nt != nil {
+			b.put(name, nt, at, false)
 		}
 	}
+}
+
+// withReferences returns a copy of t in which edit has changed each foreign
+// key into parent that match selects, or nil when none is selected (or the
+// copy does not make a valid table).
+func (b *Builder) withReferences(t *vsd.CreateTableEntity, parent string, match func(*sqlparser.ReferenceDefinition) bool, edit func(*sqlparser.ReferenceDefinition)) *vsd.CreateTableEntity {
+	var stmt *sqlparser.CreateTable
+	for i, cons := range t.TableSpec.Constraints {
+		fk, ok := cons.Details.(*sqlparser.ForeignKeyDefinition)
+		if !ok || fk.ReferenceDefinition == nil || fk.ReferenceDefinition.ReferencedTable.Name.String() != parent || !match(fk.ReferenceDefinition) {
+			continue
+		}
+		if stmt == nil {
+			stmt = sqlparser.Clone(t.CreateTable)
+		}
+		edit(stmt.TableSpec.Constraints[i].Details.(*sqlparser.ForeignKeyDefinition).ReferenceDefinition)
+	}
+	if stmt == nil {
+		return nil
+	}
+	nt, err := vsd.NewCreateTableEntity(b.s.env.vitess, stmt)
+	if err != nil {
+		return nil
+	}
+	return nt
 }
 
 // Finish validates the entities as a whole schema (foreign keys, view

@@ -412,21 +412,17 @@ func columnTypePositions(toks []sqlToken) []int {
 				if j+1 < len(toks) {
 					out = append(out, j+1)
 				}
-			case "modify":
+			case "modify", "change":
+				names := 1 // MODIFY [COLUMN] name, CHANGE [COLUMN] old new
+				if t.word == "change" {
+					names = 2
+				}
 				j := i + 1
 				if j < len(toks) && toks[j].word == "column" {
 					j++
 				}
-				if j+1 < len(toks) {
-					out = append(out, j+1)
-				}
-			case "change":
-				j := i + 1
-				if j < len(toks) && toks[j].word == "column" {
-					j++
-				}
-				if j+2 < len(toks) {
-					out = append(out, j+2)
+				if j+names < len(toks) {
+					out = append(out, j+names)
 				}
 			}
 		}
