@@ -22,21 +22,8 @@ func newDropWorld(t *testing.T, cfgExtra string, mutate ...func(*localscale.Conf
 	fast := func(c *localscale.Config) {
 		c.BackupStartDelay, c.BackupDuration, c.BackupSize = time.Second, 4*time.Second, 3<<20
 	}
-	w := newWorld(t, appConfig+"    drop-column: warning\n"+cfgExtra, map[string]string{"db/schema/users.sql": baseSchema}, append([]func(*localscale.Config){fast}, mutate...)...)
-	w.seed("app", "db/schema")
-	cg := newCommandGitHub(w.gh)
-	cg.perms["dev"] = "write"
-	cg.perms["reader"] = "read"
-	cg.perms["boss"] = "admin"
-	cps := &countingPS{Client: w.client}
-	w.engine.GitHub, w.engine.PlanetScale = cg, cps
-	w.engine.Options.FollowTimeout = 2 * time.Hour
-	w.gh.pr.Author = "dev"
-	w.push("head1", map[string]string{"db/schema/users.sql": strings.Replace(baseSchema, "  email varchar(255) NOT NULL,\n", "", 1)})
-	if out := w.run("opened"); out.Decision != DecisionPlanned {
-		t.Fatalf("plan: %+v", out)
-	}
-	return &deployWorld{world: w, gh: cg, cps: cps}
+	head := strings.Replace(baseSchema, "  email varchar(255) NOT NULL,\n", "", 1)
+	return newPlannedWorld(t, appConfig+"    drop-column: warning\n"+cfgExtra, head, map[string]string{"boss": "admin"}, append([]func(*localscale.Config){fast}, mutate...)...)
 }
 
 func (d *deployWorld) backups() []ps.Backup {

@@ -23,17 +23,29 @@ type deployWorld struct {
 
 func newDeployWorld(t *testing.T, cfgExtra string, mutate ...func(*localscale.Config)) *deployWorld {
 	t.Helper()
-	w := newWorld(t, appConfig+cfgExtra, map[string]string{"db/schema/users.sql": baseSchema}, mutate...)
+	head := strings.Replace(baseSchema, "  PRIMARY KEY", "  nick varchar(40) DEFAULT NULL,\n  PRIMARY KEY", 1)
+	return newPlannedWorld(t, appConfig+cfgExtra, head, map[string]string{"lead": "maintain"}, mutate...)
+}
+
+// newPlannedWorld is a pull request by "dev" that changes the users table of
+// database "app" from baseSchema to head, planned with config cfg and
+// commands enabled. "dev" may write, "reader" read, and more holds other
+// users and their permission.
+func newPlannedWorld(t *testing.T, cfg, head string, more map[string]string, mutate ...func(*localscale.Config)) *deployWorld {
+	t.Helper()
+	w := newWorld(t, cfg, map[string]string{"db/schema/users.sql": baseSchema}, mutate...)
 	w.seed("app", "db/schema")
 	cg := newCommandGitHub(w.gh)
 	cg.perms["dev"] = "write"
 	cg.perms["reader"] = "read"
-	cg.perms["lead"] = "maintain"
+	for user, perm := range more {
+		cg.perms[user] = perm
+	}
 	cps := &countingPS{Client: w.client}
 	w.engine.GitHub, w.engine.PlanetScale = cg, cps
 	w.engine.Options.FollowTimeout = 2 * time.Hour
 	w.gh.pr.Author = "dev"
-	w.push("head1", map[string]string{"db/schema/users.sql": strings.Replace(baseSchema, "  PRIMARY KEY", "  nick varchar(40) DEFAULT NULL,\n  PRIMARY KEY", 1)})
+	w.push("head1", map[string]string{"db/schema/users.sql": head})
 	if out := w.run("opened"); out.Decision != DecisionPlanned {
 		t.Fatalf("plan: %+v", out)
 	}

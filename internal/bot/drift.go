@@ -35,15 +35,11 @@ func (e *Engine) drift(ctx context.Context, org, db, production string, res *che
 	if res.Base == nil || res.BaseErr != nil || res.Base.Vitess() == nil {
 		return nil, nil
 	}
-	prod, err := e.branchSchema(ctx, org, db, production, res.Env)
+	prod, d, err := e.managedDiff(ctx, org, db, production, res, res.Base, "compare production branch "+production+" with the base")
 	if err != nil {
 		return nil, err
 	}
-	d, err := schemadiff.Compute(ctx, prod, res.Base, schemadiff.DiffOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("compare production branch %s with the base: %w", production, err)
-	}
-	changes := res.Unmanaged.Filter(d).Changes
+	changes := d.Changes
 	var own map[string]bool
 	if len(changes) > 0 {
 		if own, err = e.ownDeployed(ctx, org, db, production, prod, res, repo, number); err != nil {
@@ -148,21 +144,7 @@ func unknownDrop(res *check.Result, c *schemadiff.Change) bool {
 // had: those are not the change's to lint; the drift gate asks for them
 // explicitly (deploy.drop_unknown_tables, /deploy --drop-unknown-tables).
 func withoutUnknownDrops(res *check.Result, d *schemadiff.Diff) *schemadiff.Diff {
-	if d == nil {
-		return nil
-	}
-	keep := make([]*schemadiff.Change, 0, len(d.Changes))
-	for _, c := range d.Changes {
-		if !unknownDrop(res, c) {
-			keep = append(keep, c)
-		}
-	}
-	if len(keep) == len(d.Changes) {
-		return d
-	}
-	out := *d
-	out.Changes = keep
-	return &out
+	return d.Without(func(c *schemadiff.Change) bool { return unknownDrop(res, c) })
 }
 
 // unacknowledged says what of the drift still needs someone's say-so before

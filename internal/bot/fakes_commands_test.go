@@ -78,22 +78,18 @@ func (c *commandGitHub) EditComment(_ context.Context, _, _ string, id int64, bo
 	return fmt.Errorf("no comment %d", id)
 }
 
-func (c *commandGitHub) lastReply() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.replies) == 0 {
-		return ""
-	}
-	return c.replies[len(c.replies)-1]
-}
+func (c *commandGitHub) lastReply() string { return c.last(&c.replies) }
 
-func (c *commandGitHub) lastReaction() string {
+func (c *commandGitHub) lastReaction() string { return c.last(&c.reactions) }
+
+// last returns the latest entry of a list c records ("" when it is empty).
+func (c *commandGitHub) last(list *[]string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.reactions) == 0 {
+	if len(*list) == 0 {
 		return ""
 	}
-	return c.reactions[len(c.reactions)-1]
+	return (*list)[len(*list)-1]
 }
 
 // countingPS counts the deploy calls that reach PlanetScale.

@@ -567,17 +567,10 @@ func (e *Engine) ensureBranch(ctx context.Context, org, db, branch, parent strin
 // converge brings the branch to the head schema: read its schema, apply the
 // ordered DDL, read it back and verify.
 func (e *Engine) converge(ctx context.Context, org, db, branch string, res *check.Result) ([]string, error) {
-	current, err := e.branchSchema(ctx, org, db, branch, res.Env)
+	_, d, err := e.managedDiff(ctx, org, db, branch, res, res.Head, "diff branch "+branch+" with the pull request")
 	if err != nil {
 		return nil, err
 	}
-	d, err := schemadiff.Compute(ctx, current, res.Head, schemadiff.DiffOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("diff branch %s with the pull request: %w", branch, err)
-	}
-	// The branch keeps what the repository does not manage (tracking tables,
-	// ignore_tables), so the deploy request never drops it in production.
-	d = res.Unmanaged.Filter(d)
 	if d.Empty() {
 		return nil, nil
 	}
@@ -586,19 +579,30 @@ func (e *Engine) converge(ctx context.Context, org, db, branch string, res *chec
 	if _, err := e.PlanetScale.ApplyDDL(ctx, org, db, branch, stmts, ps.ApplyOptions{}); err != nil {
 		return nil, fmt.Errorf("apply the pull request's schema to branch %s: %w", branch, err)
 	}
-	after, err := e.branchSchema(ctx, org, db, branch, res.Env)
+	_, left, err := e.managedDiff(ctx, org, db, branch, res, res.Head, "verify branch "+branch)
 	if err != nil {
 		return nil, err
 	}
-	left, err := schemadiff.Compute(ctx, after, res.Head, schemadiff.DiffOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("verify branch %s: %w", branch, err)
-	}
-	left = res.Unmanaged.Filter(left)
 	if !left.Empty() {
 		return nil, fmt.Errorf("branch %s does not match the pull request after applying its DDL; still different: %s", branch, strings.Join(left.Statements(), "; "))
 	}
 	return stmts, nil
+}
+
+// managedDiff reads branch's schema and returns it with the changes that take
+// it to want, less those to what the repository does not manage (tracking
+// tables, ignore_tables): a branch keeps those, so a deploy request never
+// drops them in production. step names the comparison in its error.
+func (e *Engine) managedDiff(ctx context.Context, org, db, branch string, res *check.Result, want *schemadiff.Schema, step string) (*schemadiff.Schema, *schemadiff.Diff, error) {
+	have, err := e.branchSchema(ctx, org, db, branch, res.Env)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := schemadiff.Compute(ctx, have, want, schemadiff.DiffOptions{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", step, err)
+	}
+	return have, res.Unmanaged.Filter(d), nil
 }
 
 func (e *Engine) branchSchema(ctx context.Context, org, db, branch string, env *schemadiff.Env) (*schemadiff.Schema, error) {

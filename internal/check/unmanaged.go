@@ -85,22 +85,9 @@ func (u Unmanaged) Contains(table string) bool {
 // there are none). Those tables are standalone by nature (nothing the
 // repository defines refers to them), so the rest keeps its order.
 func (u Unmanaged) Filter(d *schemadiff.Diff) *schemadiff.Diff {
-	if d == nil {
-		return nil
-	}
-	keep := make([]*schemadiff.Change, 0, len(d.Changes))
-	for _, c := range d.Changes {
-		if u.Contains(c.Entity) || (c.NewName != "" && u.Contains(c.NewName)) {
-			continue
-		}
-		keep = append(keep, c)
-	}
-	if len(keep) == len(d.Changes) {
-		return d
-	}
-	out := *d
-	out.Changes = keep
-	return &out
+	return d.Without(func(c *schemadiff.Change) bool {
+		return u.Contains(c.Entity) || (c.NewName != "" && u.Contains(c.NewName))
+	})
 }
 
 // statementTable names the table a DDL statement changes ("" when none).
