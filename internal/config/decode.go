@@ -406,19 +406,29 @@ func (d *decoder) database(n *yaml.Node, where string) (Database, *yaml.Node, bo
 	return db, nameNode, ok
 }
 
-// lint decodes the lint section into l, which holds the defaults.
-func (d *decoder) lint(n *yaml.Node, l *Lint) {
+// section returns the pairs of the top-level section name that set a value:
+// a null section or value keeps the defaults. A section that is not a
+// mapping is an error naming its keys (hint) and yields no pairs.
+func (d *decoder) section(n *yaml.Node, name, hint string, known []string) []pair {
 	if isNull(n) {
-		return
+		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "lint: expected a mapping (rules, fail_on), got %s", describe(n))
-		return
+		d.errorf(n, "%s: expected a mapping (%s), got %s", name, hint, describe(n))
+		return nil
 	}
-	for _, p := range d.pairs(n, "in lint", lintKeys, "") {
-		if isNull(p.value) {
-			continue
+	var out []pair
+	for _, p := range d.pairs(n, "in "+name, known, "") {
+		if !isNull(p.value) {
+			out = append(out, p)
 		}
+	}
+	return out
+}
+
+// lint decodes the lint section into l, which holds the defaults.
+func (d *decoder) lint(n *yaml.Node, l *Lint) {
+	for _, p := range d.section(n, "lint", "rules, fail_on", lintKeys) {
 		switch p.key.Value {
 		case "rules":
 			l.Rules = d.rules(p.value)
@@ -469,18 +479,8 @@ func (d *decoder) rules(n *yaml.Node) []RuleOverride {
 
 // deploy decodes the deploy section into dp, which holds the defaults.
 func (d *decoder) deploy(n *yaml.Node, dp *Deploy) {
-	if isNull(n) {
-		return
-	}
-	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "deploy: expected a mapping (min_permission, allowed_teams, ...), got %s", describe(n))
-		return
-	}
-	for _, p := range d.pairs(n, "in deploy", deployKeys, "") {
+	for _, p := range d.section(n, "deploy", "min_permission, allowed_teams, ...", deployKeys) {
 		field := "deploy." + p.key.Value
-		if isNull(p.value) {
-			continue
-		}
 		switch p.key.Value {
 		case "min_permission":
 			if s, ok := d.enum(p.value, field, Permissions()); ok {
@@ -524,18 +524,8 @@ func (d *decoder) deploy(n *yaml.Node, dp *Deploy) {
 
 // limits decodes the limits section into l, which holds the defaults.
 func (d *decoder) limits(n *yaml.Node, l *schemadiff.Limits) {
-	if isNull(n) {
-		return
-	}
-	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "limits: expected a mapping (%s), got %s", strings.Join(limitsKeys, ", "), describe(n))
-		return
-	}
-	for _, p := range d.pairs(n, "in limits", limitsKeys, "") {
+	for _, p := range d.section(n, "limits", strings.Join(limitsKeys, ", "), limitsKeys) {
 		field := "limits." + p.key.Value
-		if isNull(p.value) {
-			continue
-		}
 		switch p.key.Value {
 		case "max_file_size":
 			if v, ok := d.size(p.value, field); ok {
