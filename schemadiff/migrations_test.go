@@ -22,6 +22,7 @@ func TestReadMigrations(t *testing.T) {
 		want   Format
 		order  []string // versions in apply order
 		stmts  []string // first word of each statement, in order, across files
+		err    string   // when set, ReadMigrations fails with an error containing it
 	}{
 		{
 			name:  "plain numbered, natural order",
@@ -55,10 +56,22 @@ func TestReadMigrations(t *testing.T) {
 			files:  map[string]string{"m/1_a.up.sql": "SELECT 1;"},
 			format: FormatPlain, want: FormatPlain, order: []string{"1"}, stmts: []string{"SELECT 1"},
 		},
+		{name: "missing folder", files: map[string]string{"x/1.sql": ""}, err: `read migrations folder "m"`},
+		{name: "goose without up", files: map[string]string{"m/1_a.sql": "SELECT 1;"}, format: FormatGoose, err: `m/1_a.sql:1:1: no "-- +goose Up" annotation`},
+		{name: "goose unterminated block", files: map[string]string{"m/1_a.sql": "-- +goose Up\n-- +goose StatementBegin\nSELECT 1;\n"}, format: FormatGoose, err: "StatementBegin without StatementEnd"},
+		{name: "dbmate without up", files: map[string]string{"m/1_a.sql": "SELECT 1;"}, format: FormatDbmate, err: `no "-- migrate:up" marker`},
+		{name: "duplicate version", files: map[string]string{"m/1_a.up.sql": "", "m/01_b.up.sql": ""}, format: FormatGolangMigrate, err: "duplicate migration version"},
+		{name: "bad flyway name", files: map[string]string{"m/V1__a.sql": "", "m/init.sql": ""}, format: FormatFlyway, err: "not a Flyway file name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			files, got, err := ReadMigrations(mapFS(tt.files), "m", tt.format)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,30 +90,6 @@ func TestReadMigrations(t *testing.T) {
 			}
 			if strings.Join(stmts, "|") != strings.Join(tt.stmts, "|") {
 				t.Errorf("statements %q, want %q", stmts, tt.stmts)
-			}
-		})
-	}
-}
-
-func TestReadMigrationsErrors(t *testing.T) {
-	tests := []struct {
-		name   string
-		files  map[string]string
-		format Format
-		want   string
-	}{
-		{"missing folder", map[string]string{"x/1.sql": ""}, "", `read migrations folder "m"`},
-		{"goose without up", map[string]string{"m/1_a.sql": "SELECT 1;"}, FormatGoose, `m/1_a.sql:1:1: no "-- +goose Up" annotation`},
-		{"goose unterminated block", map[string]string{"m/1_a.sql": "-- +goose Up\n-- +goose StatementBegin\nSELECT 1;\n"}, FormatGoose, "StatementBegin without StatementEnd"},
-		{"dbmate without up", map[string]string{"m/1_a.sql": "SELECT 1;"}, FormatDbmate, `no "-- migrate:up" marker`},
-		{"duplicate version", map[string]string{"m/1_a.up.sql": "", "m/01_b.up.sql": ""}, FormatGolangMigrate, "duplicate migration version"},
-		{"bad flyway name", map[string]string{"m/V1__a.sql": "", "m/init.sql": ""}, FormatFlyway, "not a Flyway file name"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := ReadMigrations(mapFS(tt.files), "m", tt.format)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
 		})
 	}

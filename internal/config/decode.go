@@ -323,7 +323,11 @@ func (d *decoder) database(n *yaml.Node, where string) (Database, *yaml.Node, bo
 	}
 	var nameNode, databaseNode, schemaKey, migrationsKey, formatKey *yaml.Node
 	ok := true
-	check := func(good bool) { ok = ok && good }
+	// check passes on what an identifier read gave, noting a failure.
+	check := func(s string, good bool) string {
+		ok = ok && good
+		return s
+	}
 	for _, p := range d.pairs(n, "in "+where, databaseKeys, "") {
 		field := where + "." + p.key.Value
 		if isNull(p.value) {
@@ -331,18 +335,12 @@ func (d *decoder) database(n *yaml.Node, where string) (Database, *yaml.Node, bo
 		}
 		switch p.key.Value {
 		case "name":
-			var good bool
-			db.Name, good = d.identifier(p.value, field, false)
-			check(good)
+			db.Name = check(d.identifier(p.value, field, false))
 			nameNode = p.value
 		case "organization":
-			var good bool
-			db.Organization, good = d.identifier(p.value, field, true)
-			check(good)
+			db.Organization = check(d.identifier(p.value, field, true))
 		case "database":
-			var good bool
-			db.Database, good = d.identifier(p.value, field, false)
-			check(good)
+			db.Database = check(d.identifier(p.value, field, false))
 			databaseNode = p.value
 		case "production_branch":
 			db.ProductionBranch, _ = d.identifier(p.value, field, false)
@@ -491,12 +489,8 @@ func (d *decoder) deploy(n *yaml.Node, dp *Deploy) {
 		case "allow_forks":
 			dp.AllowForks, _ = d.boolean(p.value, field)
 		case "required_approvals":
-			if v, ok := d.integer(p.value, field); ok {
-				if v < 0 {
-					d.errorf(p.value, "%s: must be 0 or more, got %d", field, v)
-				} else {
-					dp.RequiredApprovals = v
-				}
+			if v, ok := d.atLeast(p.value, field, 0); ok {
+				dp.RequiredApprovals = v
 			}
 		case "gated":
 			dp.Gated, _ = d.boolean(p.value, field)
@@ -536,12 +530,8 @@ func (d *decoder) limits(n *yaml.Node, l *schemadiff.Limits) {
 				l.MaxTotalSize = v
 			}
 		case "max_files":
-			if v, ok := d.integer(p.value, field); ok {
-				if v < 1 {
-					d.errorf(p.value, "%s: must be 1 or more, got %d", field, v)
-				} else {
-					l.MaxFiles = v
-				}
+			if v, ok := d.atLeast(p.value, field, 1); ok {
+				l.MaxFiles = v
 			}
 		}
 	}
@@ -581,6 +571,29 @@ func (d *decoder) gitBranches(n *yaml.Node, field string) []string {
 // patterns reads a list of distinct path.Match patterns that valid accepts
 // too: what names the list in an error, one names an item.
 func (d *decoder) patterns(n *yaml.Node, field, what, one string, valid func(string) bool) []string {
+	return d.distinct(n, field, what, "", func(item *yaml.Node, f string) (string, bool) {
+		s, ok := d.str(item, f)
+		if !ok {
+			return "", false
+		}
+		if _, err := path.Match(s, ""); err != nil || s == "" || !valid(s) {
+			d.errorf(item, "%s: %s is not %s", f, quote(s), one)
+			return "", false
+		}
+		return s, true
+	})
+}
+
+func (d *decoder) teams(n *yaml.Node, field string) []string {
+	return d.distinct(n, field, "team slugs", "team ", func(item *yaml.Node, f string) (string, bool) {
+		return d.identifier(item, f, false)
+	})
+}
+
+// distinct reads a list (of what) of values that read decodes and checks,
+// reporting what it refuses; a value given twice is an error naming the line
+// of the first, worded as kind (such as "team ") and the quoted value.
+func (d *decoder) distinct(n *yaml.Node, field, what, kind string, read func(item *yaml.Node, field string) (string, bool)) []string {
 	if n.Kind != yaml.SequenceNode {
 		d.errorf(n, "%s: expected a list of %s, got %s", field, what, describe(n))
 		return nil
@@ -590,43 +603,16 @@ func (d *decoder) patterns(n *yaml.Node, field, what, one string, valid func(str
 	for i, item := range n.Content {
 		item = resolve(item)
 		f := fmt.Sprintf("%s[%d]", field, i)
-		s, ok := d.str(item, f)
+		s, ok := read(item, f)
 		if !ok {
 			continue
 		}
-		if _, err := path.Match(s, ""); err != nil || s == "" || !valid(s) {
-			d.errorf(item, "%s: %s is not %s", f, quote(s), one)
-			continue
-		}
 		if line, dup := seen[s]; dup {
-			d.errorf(item, "%s: %s is listed twice (first at line %d)", f, quote(s), line)
+			d.errorf(item, "%s: %s%s is listed twice (first at line %d)", f, kind, quote(s), line)
 			continue
 		}
 		seen[s] = item.Line
 		out = append(out, s)
-	}
-	return out
-}
-
-func (d *decoder) teams(n *yaml.Node, field string) []string {
-	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "%s: expected a list of team slugs, got %s", field, describe(n))
-		return nil
-	}
-	var out []string
-	seen := map[string]int{}
-	for i, item := range n.Content {
-		item = resolve(item)
-		slug, ok := d.identifier(item, fmt.Sprintf("%s[%d]", field, i), false)
-		if !ok {
-			continue
-		}
-		if line, dup := seen[slug]; dup {
-			d.errorf(item, "%s[%d]: team %s is listed twice (first at line %d)", field, i, quote(slug), line)
-			continue
-		}
-		seen[slug] = item.Line
-		out = append(out, slug)
 	}
 	return out
 }
@@ -707,28 +693,45 @@ func (d *decoder) folder(n *yaml.Node, field string) (string, bool) {
 	return c, true
 }
 
+// scalar decodes n into a T when it is a scalar of the YAML tag: is false
+// when it is not one, err says why one does not fit a T.
+func scalar[T any](n *yaml.Node, tag string) (v T, is bool, err error) {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != tag {
+		return v, false, nil
+	}
+	err = n.Decode(&v)
+	return v, true, err
+}
+
 func (d *decoder) boolean(n *yaml.Node, field string) (bool, bool) {
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!bool" {
-		var b bool
-		if err := n.Decode(&b); err == nil {
-			return b, true
-		}
+	if b, is, err := scalar[bool](n, "!!bool"); is && err == nil {
+		return b, true
 	}
 	d.errorf(n, "%s: expected true or false, got %s", field, describe(n))
 	return false, false
 }
 
 func (d *decoder) integer(n *yaml.Node, field string) (int, bool) {
-	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!int" {
-		var v int
-		if err := n.Decode(&v); err == nil {
-			return v, true
-		}
+	v, is, err := scalar[int](n, "!!int")
+	switch {
+	case !is:
+		d.errorf(n, "%s: expected a whole number, got %s", field, describe(n))
+	case err != nil:
 		d.errorf(n, "%s: %s is out of range", field, n.Value)
+	default:
+		return v, true
+	}
+	return 0, false
+}
+
+// atLeast reads a whole number no smaller than least.
+func (d *decoder) atLeast(n *yaml.Node, field string, least int) (int, bool) {
+	v, ok := d.integer(n, field)
+	if ok && v < least {
+		d.errorf(n, "%s: must be %d or more, got %d", field, least, v)
 		return 0, false
 	}
-	d.errorf(n, "%s: expected a whole number, got %s", field, describe(n))
-	return 0, false
+	return v, ok
 }
 
 func (d *decoder) enum(n *yaml.Node, field string, allowed []string) (string, bool) {
