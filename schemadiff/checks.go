@@ -154,17 +154,7 @@ func columnChecks(toks []sqlToken, from, to int) [][2]int {
 		} else if k-2 >= from && toks[k-2].word == "constraint" && (toks[k-1].word != "" || toks[k-1].quoted) {
 			start = k - 2
 		}
-		end := k + 1
-		for d := 0; end < to; end++ {
-			if toks[end].punct == '(' {
-				d++
-			} else if toks[end].punct == ')' {
-				d--
-				if d == 0 {
-					break
-				}
-			}
-		}
+		end := closeParen(toks, k+1, to)
 		if end >= to {
 			return out // unbalanced: leave it to the parser
 		}

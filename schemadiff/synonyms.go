@@ -297,16 +297,7 @@ func synonymAt(sql string, toks []sqlToken, i int) (typeEdit, bool) {
 			// The length, if any, stays where it is; the charset goes after it.
 			j := last + 1
 			if j < len(toks) && toks[j].punct == '(' {
-				for depth := 0; j < len(toks); j++ {
-					if toks[j].punct == '(' {
-						depth++
-					} else if toks[j].punct == ')' {
-						depth--
-						if depth == 0 {
-							break
-						}
-					}
-				}
+				j = closeParen(toks, j, len(toks))
 				if j < len(toks) {
 					e.end = toks[j].end
 					e.repl = s.canon + sql[toks[last].end:toks[j].end]
@@ -317,6 +308,23 @@ func synonymAt(sql string, toks []sqlToken, i int) (typeEdit, bool) {
 		return e, true
 	}
 	return typeEdit{}, false
+}
+
+// closeParen returns the index of the ')' that closes the '(' at open, looking
+// no further than to (to itself when it is not closed before).
+func closeParen(toks []sqlToken, open, to int) int {
+	depth := 0
+	for i := open; i < to; i++ {
+		switch toks[i].punct {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return to
 }
 
 // columnTypePositions returns the index of the first type token of every
