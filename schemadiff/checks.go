@@ -46,22 +46,12 @@ func rewriteColumnChecks(sql string) []typeEdit {
 			return nil
 		}
 		elemStart := i + 1
-		depth := 0
-	elements:
-		for k := i; k < len(toks); k++ {
+		for k := i + 1; k < len(toks); k++ {
 			switch toks[k].punct {
 			case '(':
-				depth++
+				k = closeParen(toks, k, len(toks)) // within an element
 				continue
-			case ')':
-				depth--
-				if depth > 0 {
-					continue
-				}
-			case ',':
-				if depth != 1 {
-					continue
-				}
+			case ',', ')':
 			default:
 				continue
 			}
@@ -79,12 +69,11 @@ func rewriteColumnChecks(sql string) []typeEdit {
 				}
 			}
 			elemStart = k + 1
-			if depth == 0 {
-				break elements
+			if toks[k].punct == ')' {
+				break
 			}
 		}
 	case "alter":
-		depth := 0
 		clause := -1 // the first token of the current ADD/MODIFY/CHANGE column clause
 		flush := func(end int) {
 			if clause < 0 {
@@ -108,10 +97,7 @@ func rewriteColumnChecks(sql string) []typeEdit {
 			t := toks[k]
 			switch {
 			case t.punct == '(':
-				depth++
-			case t.punct == ')':
-				depth--
-			case depth != 0:
+				k = closeParen(toks, k, len(toks)) // a type's length, a CHECK's condition
 			case t.punct == ',':
 				flush(k)
 			case clause < 0 && (t.word == "add" || t.word == "modify" || t.word == "change"):
@@ -135,17 +121,12 @@ func rewriteColumnChecks(sql string) []typeEdit {
 // keyword (when named) to its closing parenthesis or [NOT] ENFORCED.
 func columnChecks(toks []sqlToken, from, to int) [][2]int {
 	var out [][2]int
-	depth := 0
 	for k := from; k < to; k++ {
-		switch toks[k].punct {
-		case '(':
-			depth++
-			continue
-		case ')':
-			depth--
+		if toks[k].punct == '(' {
+			k = closeParen(toks, k, to) // a type's length, a DEFAULT expression
 			continue
 		}
-		if depth != 0 || toks[k].word != "check" || k+1 >= to || toks[k+1].punct != '(' {
+		if toks[k].word != "check" || k+1 >= to || toks[k+1].punct != '(' {
 			continue
 		}
 		start := k
