@@ -1,11 +1,8 @@
 package schemadiff
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"golang.org/x/tools/txtar"
 )
 
 // Issue 16 item 3: conditional DDL is evaluated against the schema being built.
@@ -16,20 +13,12 @@ import (
 // (optional) every problem, one a line, as "line:col kind message-prefix".
 func TestConditionalDDL(t *testing.T) {
 	const base = "CREATE TABLE t (id int PRIMARY KEY, a int, KEY idx_a (a));\n"
-	paths, err := filepath.Glob(filepath.Join("testdata", "conditional", "*.txtar"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no cases under testdata/conditional: %v", err)
-	}
 	type testCase struct {
 		name, sql, want string
 		problems        []string
 	}
 	var tests []testCase
-	for _, p := range paths {
-		a, err := txtar.ParseFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, a := range ReadTestArchives(t, "conditional") {
 		tc := testCase{name: strings.TrimSpace(string(a.Comment))}
 		for _, f := range a.Files {
 			switch f.Name {
@@ -40,11 +29,11 @@ func TestConditionalDDL(t *testing.T) {
 			case "problems":
 				tc.problems = strings.Split(strings.TrimSpace(string(f.Data)), "\n")
 			default:
-				t.Fatalf("%s: unexpected file %q (want m.sql, want, problems)", p, f.Name)
+				t.Fatalf("%s: unexpected file %q (want m.sql, want, problems)", a.Path, f.Name)
 			}
 		}
 		if tc.name == "" || tc.sql == "" || tc.want == "" {
-			t.Fatalf("%s: want a comment naming the case, m.sql and want", p)
+			t.Fatalf("%s: want a comment naming the case, m.sql and want", a.Path)
 		}
 		tests = append(tests, tc)
 	}

@@ -1,12 +1,11 @@
 package schemadiff_test
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
-	"golang.org/x/tools/txtar"
+	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
 // planFixture is one testdata/plans/<case>.txtar: two declarative versions
@@ -22,16 +21,9 @@ type planFixture struct {
 // written once; the archive's comment says what the case is about.
 func readPlanFixtures(t *testing.T) []planFixture {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("testdata", "plans", "*.txtar"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no plan fixtures under testdata/plans: %v", err)
-	}
 	var out []planFixture
-	for _, p := range paths {
-		a, err := txtar.ParseFile(p)
-		if err != nil {
-			t.Fatalf("read plan fixture: %v", err)
-		}
+	for _, a := range schemadiff.ReadTestArchives(t, "plans") {
+		p := a.Path
 		fsys := fstest.MapFS{}
 		add := func(name string, data []byte) {
 			if _, dup := fsys[name]; dup {
@@ -50,7 +42,7 @@ func readPlanFixtures(t *testing.T) []planFixture {
 				t.Fatalf("%s: file %q: want v1/<name>, v2/<name> or both/<name>", p, f.Name)
 			}
 		}
-		out = append(out, planFixture{strings.TrimSuffix(filepath.Base(p), ".txtar"), fsys})
+		out = append(out, planFixture{a.Name, fsys})
 	}
 	return out
 }
