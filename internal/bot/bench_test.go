@@ -21,9 +21,7 @@ import (
 // engine's own work plus the in-process emulator answering it.
 func BenchmarkHandlePullRequest(b *testing.B) {
 	schema := testgen.GenerateSchema(200, 1)
-	t := &testing.T{}
-	w := newWorld(t, "databases:\n  - name: app\n    organization: acme\n    schema: db/schema\n", map[string]string{"db/schema/schema.sql": schema})
-	w.t = t
+	w := newWorld(b, "databases:\n  - name: app\n    organization: acme\n    schema: db/schema\n", map[string]string{"db/schema/schema.sql": schema})
 	w.seed("app", "db/schema")
 	ctx := context.Background()
 	b.ResetTimer()

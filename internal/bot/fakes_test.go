@@ -175,7 +175,7 @@ func (f fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 // world is an engine wired to a fake GitHub and an in-process localscale
 // (real HTTP and MySQL on loopback, fake clock).
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	gh     *fakeGitHub
 	ls     *localscale.Server
 	clock  *localscale.FakeClock
@@ -185,7 +185,7 @@ type world struct {
 
 const baseSchema = "CREATE TABLE users (\n  id bigint NOT NULL AUTO_INCREMENT,\n  email varchar(255) NOT NULL,\n  PRIMARY KEY (id)\n);\n"
 
-func newWorld(t *testing.T, cfgYAML string, files map[string]string, mutate ...func(*localscale.Config)) *world {
+func newWorld(t testing.TB, cfgYAML string, files map[string]string, mutate ...func(*localscale.Config)) *world {
 	t.Helper()
 	clock := localscale.NewFakeClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 	cfg := localscale.Config{Org: "acme", Clock: clock, TokenID: "tid", Token: "tok"}
