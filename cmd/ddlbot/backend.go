@@ -80,9 +80,10 @@ func (p *plan) startLocalscale(ctx context.Context, a *app, logger *slog.Logger,
 		_ = ls.Close()
 		return nil, nil, fmt.Errorf("localscale: %w", err)
 	}
-	hs, _ := serveLocalscale(ls, ln, logger)
+	hs, served := serveLocalscale(ls, ln, logger)
 	stop := func() {
 		_ = hs.Close()
+		<-served // Serve has returned: nothing of the emulator outlives the command
 		_ = ls.Close()
 	}
 	for _, d := range p.cfg.Databases {
