@@ -65,29 +65,11 @@ func renderAnomaly(a *anomaly, now time.Time) ps.Anomaly {
 }
 
 func (s *Server) listAnomalies(now time.Time, c *reqCtx) (int, any, *apiError) {
-	if aerr := s.forbidden(ps.AccessReadDatabase); aerr != nil {
-		return 0, nil, aerr
-	}
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
-	items := []ps.Anomaly{}
-	for i := len(b.Anomalies) - 1; i >= 0; i-- { // newest first
-		items = append(items, renderAnomaly(b.Anomalies[i], now))
-	}
-	l, aerr := paginate(c, items)
-	return http.StatusOK, l, aerr
+	return listed(c, newestFirst(c.branch.Anomalies), func(a *anomaly) ps.Anomaly { return renderAnomaly(a, now) })
 }
 
 func (s *Server) getAnomaly(now time.Time, c *reqCtx) (int, any, *apiError) {
-	if aerr := s.forbidden(ps.AccessReadDatabase); aerr != nil {
-		return 0, nil, aerr
-	}
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	b := c.branch
 	for _, a := range b.Anomalies {
 		if a.ID == c.path("id") {
 			out := renderAnomaly(a, now)

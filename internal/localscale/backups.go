@@ -148,29 +148,11 @@ func renderBackup(b *branch, bk *backup) ps.Backup {
 }
 
 func (s *Server) listBackups(now time.Time, c *reqCtx) (int, any, *apiError) {
-	if aerr := s.forbidden(ps.AccessReadBackups); aerr != nil {
-		return 0, nil, aerr
-	}
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
-	items := []ps.Backup{}
-	for i := len(b.Backups) - 1; i >= 0; i-- { // newest first
-		items = append(items, renderBackup(b, b.Backups[i]))
-	}
-	l, aerr := paginate(c, items)
-	return http.StatusOK, l, aerr
+	return listed(c, newestFirst(c.branch.Backups), func(bk *backup) ps.Backup { return renderBackup(c.branch, bk) })
 }
 
 func (s *Server) createBackup(now time.Time, c *reqCtx) (int, any, *apiError) {
-	if aerr := s.forbidden(ps.AccessWriteBackups); aerr != nil {
-		return 0, nil, aerr
-	}
-	d, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d, b := c.db, c.branch
 	var body struct {
 		Name           string `json:"name"`
 		RetentionUnit  string `json:"retention_unit"`
@@ -224,10 +206,7 @@ func (s *Server) createBackup(now time.Time, c *reqCtx) (int, any, *apiError) {
 }
 
 func (s *Server) findBackup(c *reqCtx) (*branch, int, *apiError) {
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return nil, 0, aerr
-	}
+	b := c.branch
 	for i, bk := range b.Backups {
 		if bk.ID == c.path("id") {
 			return b, i, nil
@@ -237,9 +216,6 @@ func (s *Server) findBackup(c *reqCtx) (*branch, int, *apiError) {
 }
 
 func (s *Server) getBackup(now time.Time, c *reqCtx) (int, any, *apiError) {
-	if aerr := s.forbidden(ps.AccessReadBackups); aerr != nil {
-		return 0, nil, aerr
-	}
 	b, i, aerr := s.findBackup(c)
 	if aerr != nil {
 		return 0, nil, aerr
@@ -248,9 +224,6 @@ func (s *Server) getBackup(now time.Time, c *reqCtx) (int, any, *apiError) {
 }
 
 func (s *Server) deleteBackup(now time.Time, c *reqCtx) (int, any, *apiError) {
-	if aerr := s.forbidden(ps.AccessDeleteBackups); aerr != nil {
-		return 0, nil, aerr
-	}
 	b, i, aerr := s.findBackup(c)
 	if aerr != nil {
 		return 0, nil, aerr
