@@ -29,14 +29,11 @@ func (s *Server) Slowdown(org, db, branchName string, d time.Duration) (ps.Anoma
 		return out, fmt.Errorf("localscale: a slowdown needs a positive duration, not %s", d)
 	}
 	s.update(func(now time.Time) {
-		dbase := s.database(org, db)
-		if dbase == nil {
-			err = fmt.Errorf("localscale: database %s/%s not found", org, db)
-			return
-		}
-		b := dbase.branch(branchName)
-		if b == nil {
-			err = fmt.Errorf("localscale: branch %s of %s/%s not found", branchName, org, db)
+		var (
+			dbase *database
+			b     *branch
+		)
+		if dbase, b, err = s.findBranch(org, db, branchName); err != nil {
 			return
 		}
 		a := &anomaly{ID: randString(12), Start: now, End: now.Add(d)}

@@ -1,7 +1,6 @@
 package localscale
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -78,14 +77,8 @@ func (s *Server) Backups(org, db, branchName string) ([]ps.Backup, error) {
 	var out []ps.Backup
 	var err error
 	s.update(func(now time.Time) {
-		d := s.database(org, db)
-		if d == nil {
-			err = fmt.Errorf("localscale: database %s/%s not found", org, db)
-			return
-		}
-		b := d.branch(branchName)
-		if b == nil {
-			err = fmt.Errorf("localscale: branch %s of %s/%s not found", branchName, org, db)
+		var b *branch
+		if _, b, err = s.findBranch(org, db, branchName); err != nil {
 			return
 		}
 		for _, bk := range b.Backups {
