@@ -433,29 +433,33 @@ func (p *parser) parameters(op *Operation) error {
 	for startsParam(p.pos) {
 		p.pos++
 		var prm Parameter
-		err := p.mapping(p.paramKey, func(k string) error {
-			var err error
-			switch k {
-			case "name":
-				prm.Name = p.text()
-			case "in":
-				prm.In = p.text()
-			case "required":
-				prm.Required = p.tok(p.pos) == "true"
-				p.pos++
-			case "schema":
-				prm.Schema, err = p.schema()
-			default:
-				p.text()
-			}
-			return err
-		})
-		if err != nil {
+		if err := p.parameter(&prm); err != nil {
 			return err
 		}
 		op.Parameters = append(op.Parameters, prm)
 	}
 	return nil
+}
+
+// parameter reads the fields of one parameter into prm.
+func (p *parser) parameter(prm *Parameter) error {
+	return p.mapping(p.paramKey, func(k string) error {
+		var err error
+		switch k {
+		case "name":
+			prm.Name = p.text()
+		case "in":
+			prm.In = p.text()
+		case "required":
+			prm.Required = p.tok(p.pos) == "true"
+			p.pos++
+		case "schema":
+			prm.Schema, err = p.schema()
+		default:
+			p.text()
+		}
+		return err
+	})
 }
 
 func (p *parser) requestBody() (*Schema, error) {
@@ -483,10 +487,7 @@ func (p *parser) requestBody() (*Schema, error) {
 		}
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return body, nil
+	return body, err
 }
 
 // mediaAt reports whether token i is a media type key such as application/json:.
@@ -581,40 +582,44 @@ func (p *parser) responses(op *Operation) error {
 		}
 		p.pos++
 		r := OperationResponse{Status: status}
-		fits := func(i int, k string) bool {
-			switch k {
-			case "content":
-				return p.mediaAt(i + 1)
-			case "description":
-				return p.tok(i+1) != "" && !isKey(p.tok(i+1))
-			case "headers", "links":
-				// {} or a map, not "headers: type: object", a property.
-				return p.tok(i+1) == "{}" || isKey(p.tok(i+1)) && !p.startsSchema(i+1)
-			}
-			return false
-		}
-		err := p.mapping(fits, func(k string) error {
-			var err error
-			switch k {
-			case "description":
-				r.Description = p.text()
-			case "content":
-				r.Schema, err = p.content()
-			default: // headers, links: {} or a map we do not need
-				if p.tok(p.pos) == "{}" {
-					p.pos++
-				} else {
-					p.text()
-				}
-			}
-			return err
-		})
-		if err != nil {
+		if err := p.response(&r); err != nil {
 			return err
 		}
 		op.Responses = append(op.Responses, r)
 	}
 	return nil
+}
+
+// response reads the fields of one response into r.
+func (p *parser) response(r *OperationResponse) error {
+	fits := func(i int, k string) bool {
+		switch k {
+		case "content":
+			return p.mediaAt(i + 1)
+		case "description":
+			return p.tok(i+1) != "" && !isKey(p.tok(i+1))
+		case "headers", "links":
+			// {} or a map, not "headers: type: object", a property.
+			return p.tok(i+1) == "{}" || isKey(p.tok(i+1)) && !p.startsSchema(i+1)
+		}
+		return false
+	}
+	return p.mapping(fits, func(k string) error {
+		var err error
+		switch k {
+		case "description":
+			r.Description = p.text()
+		case "content":
+			r.Schema, err = p.content()
+		default: // headers, links: {} or a map we do not need
+			if p.tok(p.pos) == "{}" {
+				p.pos++
+			} else {
+				p.text()
+			}
+		}
+		return err
+	})
 }
 
 // schemaBuilder is a schema being read, with the keywords it has used.
