@@ -1,7 +1,8 @@
 package githubfake
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -442,12 +443,7 @@ func (rs *repoState) snapshotLocked(ref string) *snapshot {
 			}
 		}
 	}
-	nums := make([]int, 0, len(rs.prs))
-	for n := range rs.prs {
-		nums = append(nums, n)
-	}
-	sort.Ints(nums)
-	for _, n := range nums {
+	for _, n := range slices.Sorted(maps.Keys(rs.prs)) {
 		pr := rs.prs[n]
 		if pr.HeadRef == ref && rs.snapshots[pr.HeadSHA] != nil {
 			return rs.snapshots[pr.HeadSHA]
