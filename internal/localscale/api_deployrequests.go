@@ -75,10 +75,16 @@ func (s *Server) createDeployRequest(now time.Time, c *reqCtx) (int, any, *apiEr
 		D: deployment{ID: randString(12), State: ps.StatePending, StateAt: now, ChecksDueAt: &due, AutoCutover: autoCutover,
 			AutoDeleteBranch: body.AutoDeleteBranch, CreatedAt: now, UpdatedAt: now}}
 	d.DeployRequests = append(d.DeployRequests, dr)
+	return s.announce(http.StatusCreated, ps.EventDeployRequestOpened, dr, now, c)
+}
+
+// announce answers a change to deploy request dr of the request's database
+// (status and dr as it now stands) and sends the event's webhook.
+func (s *Server) announce(status int, event string, dr *deployRequest, now time.Time, c *reqCtx) (int, any, *apiError) {
 	s.dirty = true
-	out := s.renderDR(d, dr, now, c.api)
-	s.emit(d, ps.EventDeployRequestOpened, now, out)
-	return http.StatusCreated, out, nil
+	out := s.renderDR(c.db, dr, now, c.api)
+	s.emit(c.db, event, now, out)
+	return status, out, nil
 }
 
 func (s *Server) getDeployRequest(now time.Time, c *reqCtx) (int, any, *apiError) {
@@ -113,10 +119,7 @@ func (s *Server) closeDeployRequest(now time.Time, c *reqCtx) (int, any, *apiErr
 	dr.ClosedBy = c.actor
 	dr.UpdatedAt = now
 	dr.D.ChecksDueAt = nil
-	s.dirty = true
-	out := s.renderDR(d, dr, now, c.api)
-	s.emit(d, ps.EventDeployRequestClosed, now, out)
-	return http.StatusOK, out, nil
+	return s.announce(http.StatusOK, ps.EventDeployRequestClosed, dr, now, c)
 }
 
 func (s *Server) deployHandler(now time.Time, c *reqCtx) (int, any, *apiError) {
@@ -166,10 +169,7 @@ func (s *Server) deployHandler(now time.Time, c *reqCtx) (int, any, *apiError) {
 	dep.CheckErrors = nil
 	setState(dr, ps.StateQueued, now)
 	d.Queue = append(d.Queue, dr.Number)
-	s.dirty = true
-	out := s.renderDR(d, dr, now, c.api)
-	s.emit(d, ps.EventDeployRequestQueued, now, out)
-	return http.StatusOK, out, nil
+	return s.announce(http.StatusOK, ps.EventDeployRequestQueued, dr, now, c)
 }
 
 // deployAction changes a deploy request's deployment (cutover, cancel,
