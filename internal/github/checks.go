@@ -204,21 +204,21 @@ func (c *Client) addAnnotations(ctx context.Context, owner, repo string, cr *gh.
 func (c *Client) FindCheckRun(ctx context.Context, owner, repo, sha, name string) (*CheckRun, error) {
 	what := fmt.Sprintf("find check run %q on %s in %s", name, sha, repoName(owner, repo))
 	opt := &gh.ListCheckRunsOptions{CheckName: &name, ListOptions: gh.ListOptions{PerPage: perPage}}
-	var best *gh.CheckRun
-	for {
+	runs, err := allPages(&opt.Page, func() ([]*gh.CheckRun, *gh.Response, error) {
 		res, resp, err := c.gh.Checks.ListCheckRunsForRef(ctx, owner, repo, sha, opt)
 		if err != nil {
-			return nil, wrapErr(what, err)
+			return nil, resp, err
 		}
-		for _, cr := range res.CheckRuns {
-			if cr.GetName() == name && (best == nil || cr.GetID() > best.GetID()) {
-				best = cr
-			}
+		return res.CheckRuns, resp, nil
+	})
+	if err != nil {
+		return nil, wrapErr(what, err)
+	}
+	var best *gh.CheckRun
+	for _, cr := range runs {
+		if cr.GetName() == name && (best == nil || cr.GetID() > best.GetID()) {
+			best = cr
 		}
-		if resp.NextPage == 0 {
-			break
-		}
-		opt.Page = resp.NextPage
 	}
 	if best == nil {
 		return nil, nil
