@@ -100,11 +100,7 @@ func (c *Client) CreateCheckRun(ctx context.Context, owner, repo string, opts Ch
 	if opts.Name == "" || opts.HeadSHA == "" {
 		return CheckRun{}, fmt.Errorf("%s: name and head sha are required", what)
 	}
-	status, err := checkStatus(opts.Status, opts.Conclusion)
-	if err != nil {
-		return CheckRun{}, fmt.Errorf("%s: %w", what, err)
-	}
-	anns, err := toAnnotations(opts.Annotations)
+	status, anns, err := opts.check()
 	if err != nil {
 		return CheckRun{}, fmt.Errorf("%s: %w", what, err)
 	}
@@ -135,11 +131,7 @@ func (c *Client) CreateCheckRun(ctx context.Context, owner, repo string, opts Ch
 // run first (one more request).
 func (c *Client) UpdateCheckRun(ctx context.Context, owner, repo string, id int64, opts CheckRunOptions) (CheckRun, error) {
 	what := fmt.Sprintf("update check run %d on %s", id, repoName(owner, repo))
-	status, err := checkStatus(opts.Status, opts.Conclusion)
-	if err != nil {
-		return CheckRun{}, fmt.Errorf("%s: %w", what, err)
-	}
-	anns, err := toAnnotations(opts.Annotations)
+	status, anns, err := opts.check()
 	if err != nil {
 		return CheckRun{}, fmt.Errorf("%s: %w", what, err)
 	}
@@ -225,6 +217,21 @@ func (c *Client) FindCheckRun(ctx context.Context, owner, repo, sha, name string
 	}
 	cr := fromCheckRun(best)
 	return &cr, nil
+}
+
+// check validates the status, conclusion and annotations of a create or
+// update, and returns the status to send and the annotations as GitHub takes
+// them.
+func (opts CheckRunOptions) check() (string, []*gh.CheckRunAnnotation, error) {
+	status, err := checkStatus(opts.Status, opts.Conclusion)
+	if err != nil {
+		return "", nil, err
+	}
+	anns, err := toAnnotations(opts.Annotations)
+	if err != nil {
+		return "", nil, err
+	}
+	return status, anns, nil
 }
 
 func checkStatus(status, conclusion string) (string, error) {
