@@ -7,14 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -216,7 +214,7 @@ func (s *Server) Counts() map[string]int {
 // test logs.
 func (s *Server) CountsString() string {
 	c := s.Counts()
-	keys := slices.Sorted(maps.Keys(c))
+	keys := sortedKeys(c)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf("%s=%d", k, c[k])

@@ -3,8 +3,6 @@ package githubfake
 import (
 	"encoding/base64"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 )
@@ -530,7 +528,7 @@ func (s *Server) checkRunJSON(rs *repoState, c *CheckRun) map[string]any {
 		details = html
 	}
 	var prs []any
-	for _, n := range slices.Sorted(maps.Keys(rs.prs)) {
+	for _, n := range sortedKeys(rs.prs) {
 		pr := rs.prs[n]
 		if pr.HeadSHA != c.HeadSHA || pr.Fork || pr.State != "open" {
 			continue

@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -134,7 +132,7 @@ func parseSpec(data []byte) (*Spec, error) {
 		return c.Compile(u)
 	}
 	spec := &Spec{Source: raw.Info.Source}
-	for _, tmpl := range slices.Sorted(maps.Keys(raw.Paths)) {
+	for _, tmpl := range sortedKeys(raw.Paths) {
 		item := raw.Paths[tmpl]
 		rt, err := newRoute(tmpl)
 		if err != nil {
@@ -403,7 +401,7 @@ func (p *param) check(v string) string {
 func (op *Operation) CheckResponse(status int, body []byte) string {
 	code := strconv.Itoa(status)
 	if !op.statuses[code] {
-		docs := slices.Sorted(maps.Keys(op.statuses))
+		docs := sortedKeys(op.statuses)
 		return fmt.Sprintf("status %d is not documented (documented: %s)", status, strings.Join(docs, ", "))
 	}
 	sch := op.responses[code]

@@ -1,8 +1,6 @@
 package githubfake
 
 import (
-	"maps"
-	"slices"
 	"strings"
 	"time"
 )
@@ -443,7 +441,7 @@ func (rs *repoState) snapshotLocked(ref string) *snapshot {
 			}
 		}
 	}
-	for _, n := range slices.Sorted(maps.Keys(rs.prs)) {
+	for _, n := range sortedKeys(rs.prs) {
 		pr := rs.prs[n]
 		if pr.HeadRef == ref && rs.snapshots[pr.HeadSHA] != nil {
 			return rs.snapshots[pr.HeadSHA]
