@@ -100,11 +100,7 @@ func (c *Client) CreateCheckRun(ctx context.Context, owner, repo string, opts Ch
 	if opts.Name == "" || opts.HeadSHA == "" {
 		return CheckRun{}, fmt.Errorf("%s: name and head sha are required", what)
 	}
-	status, err := checkStatus(opts.Status, opts.Conclusion)
-	if err != nil {
-		return CheckRun{}, fmt.Errorf("%s: %w", what, err)
-	}
-	anns, err := toAnnotations(opts.Annotations)
+	status, anns, err := opts.check()
 	if err != nil {
 		return CheckRun{}, fmt.Errorf("%s: %w", what, err)
 	}
@@ -135,11 +131,7 @@ func (c *Client) CreateCheckRun(ctx context.Context, owner, repo string, opts Ch
 // run first (one more request).
 func (c *Client) UpdateCheckRun(ctx context.Context, owner, repo string, id int64, opts CheckRunOptions) (CheckRun, error) {
 	what := fmt.Sprintf("update check run %d on %s", id, repoName(owner, repo))
-	status, err := checkStatus(opts.Status, opts.Conclusion)
-	if err != nil {
-		return CheckRun{}, fmt.Errorf("%s: %w", what, err)
-	}
-	anns, err := toAnnotations(opts.Annotations)
+	status, anns, err := opts.check()
 	if err != nil {
 		return CheckRun{}, fmt.Errorf("%s: %w", what, err)
 	}
@@ -204,27 +196,42 @@ func (c *Client) addAnnotations(ctx context.Context, owner, repo string, cr *gh.
 func (c *Client) FindCheckRun(ctx context.Context, owner, repo, sha, name string) (*CheckRun, error) {
 	what := fmt.Sprintf("find check run %q on %s in %s", name, sha, repoName(owner, repo))
 	opt := &gh.ListCheckRunsOptions{CheckName: &name, ListOptions: gh.ListOptions{PerPage: perPage}}
-	var best *gh.CheckRun
-	for {
+	runs, err := allPages(&opt.Page, func() ([]*gh.CheckRun, *gh.Response, error) {
 		res, resp, err := c.gh.Checks.ListCheckRunsForRef(ctx, owner, repo, sha, opt)
 		if err != nil {
-			return nil, wrapErr(what, err)
+			return nil, resp, err
 		}
-		for _, cr := range res.CheckRuns {
-			if cr.GetName() == name && (best == nil || cr.GetID() > best.GetID()) {
-				best = cr
-			}
+		return res.CheckRuns, resp, nil
+	})
+	if err != nil {
+		return nil, wrapErr(what, err)
+	}
+	var best *gh.CheckRun
+	for _, cr := range runs {
+		if cr.GetName() == name && (best == nil || cr.GetID() > best.GetID()) {
+			best = cr
 		}
-		if resp.NextPage == 0 {
-			break
-		}
-		opt.Page = resp.NextPage
 	}
 	if best == nil {
 		return nil, nil
 	}
 	cr := fromCheckRun(best)
 	return &cr, nil
+}
+
+// check validates the status, conclusion and annotations of a create or
+// update, and returns the status to send and the annotations as GitHub takes
+// them.
+func (opts CheckRunOptions) check() (string, []*gh.CheckRunAnnotation, error) {
+	status, err := checkStatus(opts.Status, opts.Conclusion)
+	if err != nil {
+		return "", nil, err
+	}
+	anns, err := toAnnotations(opts.Annotations)
+	if err != nil {
+		return "", nil, err
+	}
+	return status, anns, nil
 }
 
 func checkStatus(status, conclusion string) (string, error) {

@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	gh "github.com/google/go-github/v66/github"
+
+	"github.com/ddlbot/ddlbot/internal/syncbuf"
 )
 
 const testToken = "ghp_TESTsecretTOKEN0123456789abcdefXYZ"
@@ -156,7 +158,7 @@ func TestAppAuth(t *testing.T) {
 	key, pemKey := testKey(t)
 	f.appKey, f.appID, f.appSlug, f.instToken = &key.PublicKey, 4242, "ddlbot-test", testInstallToken
 	f.pulls[7] = map[string]any{"number": 7, "state": "open"}
-	var logBuf syncBuffer
+	var logBuf syncbuf.Buffer
 	rec := &recorder{}
 	c, err := New(ctx, Config{AppID: 4242, InstallationID: 99, PrivateKey: pemKey, BaseURL: f.baseURL(),
 		Sleep: rec.sleep, Logger: slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))})

@@ -23,6 +23,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ddlbot/ddlbot/internal/syncbuf"
 )
 
 // The fake serves the GitHub REST endpoints this package calls, under
@@ -227,7 +229,7 @@ type recorder struct {
 	mu     sync.Mutex
 	now    time.Time
 	sleeps []time.Duration
-	log    syncBuffer
+	log    syncbuf.Buffer
 }
 
 func (r *recorder) clock() time.Time {
@@ -247,23 +249,6 @@ func (r *recorder) slept() []time.Duration {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]time.Duration(nil), r.sleeps...)
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -60,20 +60,34 @@ func (c *Client) PullRequest(ctx context.Context, owner, repo string, number int
 // (Merged, MergedBy are never set; they matter only once closed): read one
 // with PullRequest to act on it.
 func (c *Client) OpenPullRequests(ctx context.Context, owner, repo string) ([]PullRequest, error) {
-	var out []PullRequest
 	opt := &gh.PullRequestListOptions{State: "open", ListOptions: gh.ListOptions{PerPage: perPage}}
+	prs, err := allPages(&opt.Page, func() ([]*gh.PullRequest, *gh.Response, error) {
+		return c.gh.PullRequests.List(ctx, owner, repo, opt)
+	})
+	if err != nil {
+		return nil, wrapErr(fmt.Sprintf("list the open pull requests of %s", repoName(owner, repo)), err)
+	}
+	var out []PullRequest
+	for _, pr := range prs {
+		out = append(out, fromPullRequest(pr, owner, repo))
+	}
+	return out, nil
+}
+
+// allPages calls list for each page in turn, setting *page (the list
+// options' Page) to the next one, and returns the items of all pages.
+func allPages[T any](page *int, list func() ([]T, *gh.Response, error)) ([]T, error) {
+	var all []T
 	for {
-		prs, resp, err := c.gh.PullRequests.List(ctx, owner, repo, opt)
+		items, resp, err := list()
 		if err != nil {
-			return nil, wrapErr(fmt.Sprintf("list the open pull requests of %s", repoName(owner, repo)), err)
+			return nil, err
 		}
-		for _, pr := range prs {
-			out = append(out, fromPullRequest(pr, owner, repo))
-		}
+		all = append(all, items...)
 		if resp.NextPage == 0 {
-			return out, nil
+			return all, nil
 		}
-		opt.Page = resp.NextPage
+		*page = resp.NextPage
 	}
 }
 
@@ -116,20 +130,13 @@ type ChangedFile struct {
 // request). When GitHub's list is cut at MaxChangedFiles it returns the files
 // it got and an error wrapping ErrChangedFilesTruncated.
 func (c *Client) ChangedFiles(ctx context.Context, owner, repo string, number int) ([]ChangedFile, error) {
-	var out []ChangedFile
-	opt := &gh.ListOptions{PerPage: perPage}
-	for {
-		files, resp, err := c.gh.PullRequests.ListFiles(ctx, owner, repo, number, opt)
-		if err != nil {
-			return nil, wrapErr(fmt.Sprintf("list changed files of pull request %s#%d", repoName(owner, repo), number), err)
-		}
-		for _, f := range files {
-			out = append(out, ChangedFile{Path: f.GetFilename(), PreviousPath: f.GetPreviousFilename(), Status: f.GetStatus()})
-		}
-		if resp.NextPage == 0 {
-			break
-		}
-		opt.Page = resp.NextPage
+	out, err := pullRequestList("changed files", owner, repo, number, func(opt *gh.ListOptions) ([]*gh.CommitFile, *gh.Response, error) {
+		return c.gh.PullRequests.ListFiles(ctx, owner, repo, number, opt)
+	}, func(f *gh.CommitFile) ChangedFile {
+		return ChangedFile{Path: f.GetFilename(), PreviousPath: f.GetPreviousFilename(), Status: f.GetStatus()}
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(out) >= MaxChangedFiles {
 		return out, fmt.Errorf("list changed files of pull request %s#%d: %w", repoName(owner, repo), number, ErrChangedFilesTruncated)
@@ -154,26 +161,32 @@ type Review struct {
 
 // Reviews lists every review of a pull request, oldest first (all pages).
 func (c *Client) Reviews(ctx context.Context, owner, repo string, number int) ([]Review, error) {
-	var out []Review
+	return pullRequestList("reviews", owner, repo, number, func(opt *gh.ListOptions) ([]*gh.PullRequestReview, *gh.Response, error) {
+		return c.gh.PullRequests.ListReviews(ctx, owner, repo, number, opt)
+	}, func(r *gh.PullRequestReview) Review {
+		return Review{
+			ID:                r.GetID(),
+			User:              r.GetUser().GetLogin(),
+			State:             r.GetState(),
+			CommitID:          r.GetCommitID(),
+			SubmittedAt:       r.GetSubmittedAt().Time,
+			AuthorAssociation: r.GetAuthorAssociation(),
+		}
+	})
+}
+
+// pullRequestList lists what (its name in errors: "reviews") of pull
+// request number, every page (list gets the page opt asks for), each item
+// turned into ours by convert.
+func pullRequestList[T, U any](what, owner, repo string, number int, list func(opt *gh.ListOptions) ([]T, *gh.Response, error), convert func(T) U) ([]U, error) {
 	opt := &gh.ListOptions{PerPage: perPage}
-	for {
-		rs, resp, err := c.gh.PullRequests.ListReviews(ctx, owner, repo, number, opt)
-		if err != nil {
-			return nil, wrapErr(fmt.Sprintf("list reviews of pull request %s#%d", repoName(owner, repo), number), err)
-		}
-		for _, r := range rs {
-			out = append(out, Review{
-				ID:                r.GetID(),
-				User:              r.GetUser().GetLogin(),
-				State:             r.GetState(),
-				CommitID:          r.GetCommitID(),
-				SubmittedAt:       r.GetSubmittedAt().Time,
-				AuthorAssociation: r.GetAuthorAssociation(),
-			})
-		}
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opt.Page = resp.NextPage
+	items, err := allPages(&opt.Page, func() ([]T, *gh.Response, error) { return list(opt) })
+	if err != nil {
+		return nil, wrapErr(fmt.Sprintf("list %s of pull request %s#%d", what, repoName(owner, repo), number), err)
 	}
+	var out []U
+	for _, x := range items {
+		out = append(out, convert(x))
+	}
+	return out, nil
 }

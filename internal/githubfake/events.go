@@ -40,23 +40,7 @@ func (s *Server) PullRequestEvent(t testing.TB, action, owner, repo string, numb
 		p + "merged":                   pr.Merged,
 		p + "user.login":               pr.Author,
 		p + "user.id":                  s.userID(pr.Author),
-		p + "head.sha":                 pr.HeadSHA,
-		p + "head.ref":                 pr.HeadRef,
-		p + "head.label":               head.Owner + ":" + pr.HeadRef,
-		p + "head.user.login":          head.Owner,
-		p + "head.repo.id":             head.id,
-		p + "head.repo.name":           head.Name,
-		p + "head.repo.full_name":      head.fullName(),
-		p + "head.repo.owner.login":    head.Owner,
 		p + "head.repo.fork":           head.fork,
-		p + "base.sha":                 pr.BaseSHA,
-		p + "base.ref":                 pr.BaseRef,
-		p + "base.label":               rs.Owner + ":" + pr.BaseRef,
-		p + "base.user.login":          rs.Owner,
-		p + "base.repo.id":             rs.id,
-		p + "base.repo.name":           rs.Name,
-		p + "base.repo.full_name":      rs.fullName(),
-		p + "base.repo.owner.login":    rs.Owner,
 		p + "base.repo.private":        rs.Private,
 		p + "base.repo.default_branch": rs.DefaultBranch,
 		"sender.login":                 pr.Author,
@@ -64,6 +48,8 @@ func (s *Server) PullRequestEvent(t testing.TB, action, owner, repo string, numb
 	} {
 		edits[k] = v
 	}
+	refEdits(edits, p+"head.", head, pr.HeadRef, pr.HeadSHA)
+	refEdits(edits, p+"base.", rs, pr.BaseRef, pr.BaseSHA)
 	if pr.State == "closed" {
 		edits[p+"closed_at"] = ts(pr.updatedAt)
 		if pr.Merged {
@@ -81,6 +67,23 @@ func (s *Server) PullRequestEvent(t testing.TB, action, owner, repo string, numb
 		edits[k] = v
 	}
 	return AdaptWebhook(t, loadVariant(t, "pull_request."+action, org), edits)
+}
+
+// refEdits adds the edits of a pull request's head or base (at prefix,
+// such as "pull_request.head."): a branch of a repository at a commit.
+func refEdits(edits map[string]any, prefix string, rs *repoState, ref, sha string) {
+	for k, v := range map[string]any{
+		"sha":              sha,
+		"ref":              ref,
+		"label":            rs.Owner + ":" + ref,
+		"user.login":       rs.Owner,
+		"repo.id":          rs.id,
+		"repo.name":        rs.Name,
+		"repo.full_name":   rs.fullName(),
+		"repo.owner.login": rs.Owner,
+	} {
+		edits[prefix+k] = v
+	}
 }
 
 // CommentEvent returns a real issue_comment payload (action created,

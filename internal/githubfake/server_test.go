@@ -39,6 +39,15 @@ func client(t *testing.T, s *Server, token string) *github.Client {
 	return c
 }
 
+// noViolations checks that every request the fake served so far, and its
+// answer, conformed to GitHub's OpenAPI description.
+func noViolations(t *testing.T, s *Server) {
+	t.Helper()
+	if v := s.Violations(); len(v) != 0 {
+		t.Errorf("violations: %v", v)
+	}
+}
+
 // seeded is a fake with one organization repository, pull request 7 and
 // files at its base and head.
 func seeded(t *testing.T, opts ...Option) *Server {
@@ -192,9 +201,7 @@ func TestPullRequestReads(t *testing.T) {
 	if err != nil || rl.GetCore().Limit != 5000 || rl.GetCore().Remaining >= 5000 {
 		t.Errorf("rate limit = %+v, %v", rl, err)
 	}
-	if len(s.Violations()) != 0 {
-		t.Errorf("violations: %v", s.Violations())
-	}
+	noViolations(t, s)
 }
 
 func TestCommentsAndReactions(t *testing.T) {
@@ -252,9 +259,7 @@ func TestCommentsAndReactions(t *testing.T) {
 	if n := s.Count("issues/create-comment"); n != 4 { // 4 requests, 3 comments
 		t.Errorf("create-comment count = %d", n)
 	}
-	if len(s.Violations()) != 0 {
-		t.Errorf("violations: %v", s.Violations())
-	}
+	noViolations(t, s)
 }
 
 func TestCheckRuns(t *testing.T) {

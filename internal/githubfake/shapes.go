@@ -3,7 +3,6 @@ package githubfake
 import (
 	"encoding/base64"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -93,6 +92,18 @@ func (s *Server) ownerJSON(rs *repoState) map[string]any {
 }
 
 // repoJSON is a repository; full adds the fields of full-repository.
+// prRefJSON is a pull request's head or base: a branch of a repository at
+// a commit.
+func (s *Server) prRefJSON(rs *repoState, ref, sha string) map[string]any {
+	return map[string]any{
+		"label": rs.Owner + ":" + ref,
+		"ref":   ref,
+		"sha":   sha,
+		"user":  s.ownerJSON(rs),
+		"repo":  s.repoJSON(rs, false, nil),
+	}
+}
+
 func (s *Server) repoJSON(rs *repoState, full bool, who *identity) map[string]any {
 	fn := rs.fullName()
 	a := s.api("/repos/%s", fn)
@@ -220,6 +231,18 @@ func (s *Server) openPRs(rs *repoState) int {
 		}
 	}
 	return n
+}
+
+// association is the author_association GitHub gives login's reviews in
+// rs: OWNER, COLLABORATOR (write or admin access), else NONE.
+func (s *Server) association(rs *repoState, login string) string {
+	switch {
+	case strings.EqualFold(login, rs.Owner):
+		return "OWNER"
+	case legacyPermission(s.roleOf(rs, login)) == "write" || legacyPermission(s.roleOf(rs, login)) == "admin":
+		return "COLLABORATOR"
+	}
+	return "NONE"
 }
 
 // roleOf is the role name of user on the repository.
@@ -361,20 +384,8 @@ func (s *Server) prJSON(rs *repoState, pr *prState) map[string]any {
 		"assignees":           []any{},
 		"requested_reviewers": []any{},
 		"requested_teams":     []any{},
-		"head": map[string]any{
-			"label": head.Owner + ":" + pr.HeadRef,
-			"ref":   pr.HeadRef,
-			"sha":   pr.HeadSHA,
-			"user":  s.ownerJSON(head),
-			"repo":  s.repoJSON(head, false, nil),
-		},
-		"base": map[string]any{
-			"label": rs.Owner + ":" + pr.BaseRef,
-			"ref":   pr.BaseRef,
-			"sha":   pr.BaseSHA,
-			"user":  s.ownerJSON(rs),
-			"repo":  s.repoJSON(rs, false, nil),
-		},
+		"head":                s.prRefJSON(head, pr.HeadRef, pr.HeadSHA),
+		"base":                s.prRefJSON(rs, pr.BaseRef, pr.BaseSHA),
 		"_links": map[string]any{
 			"self":            link(self),
 			"html":            link(html),
@@ -450,14 +461,9 @@ func (s *Server) commentJSON(rs *repoState, c *Comment) map[string]any {
 	}
 	counts["total_count"] = len(c.Reactions)
 	counts["url"] = fmt.Sprintf("%s/issues/comments/%d/reactions", a, c.ID)
-	assoc := "NONE"
-	switch {
-	case strings.EqualFold(c.User, rs.Owner):
-		assoc = "OWNER"
-	case isBotLogin(c.User):
-		assoc = "NONE"
-	case legacyPermission(s.roleOf(rs, c.User)) == "write" || legacyPermission(s.roleOf(rs, c.User)) == "admin":
-		assoc = "COLLABORATOR"
+	assoc := s.association(rs, c.User)
+	if assoc == "COLLABORATOR" && isBotLogin(c.User) {
+		assoc = "NONE" // an App comments with its installation's access, not as a collaborator
 	}
 	out := map[string]any{
 		"id":                       c.ID,
@@ -522,12 +528,7 @@ func (s *Server) checkRunJSON(rs *repoState, c *CheckRun) map[string]any {
 		details = html
 	}
 	var prs []any
-	nums := make([]int, 0, len(rs.prs))
-	for n := range rs.prs {
-		nums = append(nums, n)
-	}
-	sort.Ints(nums)
-	for _, n := range nums {
+	for _, n := range sortedKeys(rs.prs) {
 		pr := rs.prs[n]
 		if pr.HeadSHA != c.HeadSHA || pr.Fork || pr.State != "open" {
 			continue
@@ -587,13 +588,7 @@ func (s *Server) reviewJSON(rs *repoState, pr *prState, rv *Review) map[string]a
 	a := s.api("/repos/%s", rs.fullName())
 	html := fmt.Sprintf("%s/%s/pull/%d#pullrequestreview-%d", webURL, rs.fullName(), pr.Number, rv.ID)
 	prURL := fmt.Sprintf("%s/pulls/%d", a, pr.Number)
-	assoc := "NONE"
-	switch {
-	case strings.EqualFold(rv.User, rs.Owner):
-		assoc = "OWNER"
-	case legacyPermission(s.roleOf(rs, rv.User)) == "write" || legacyPermission(s.roleOf(rs, rv.User)) == "admin":
-		assoc = "COLLABORATOR"
-	}
+	assoc := s.association(rs, rv.User)
 	out := map[string]any{
 		"id":                 rv.ID,
 		"node_id":            nodeID("PRR", rv.ID),

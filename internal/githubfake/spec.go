@@ -132,12 +132,7 @@ func parseSpec(data []byte) (*Spec, error) {
 		return c.Compile(u)
 	}
 	spec := &Spec{Source: raw.Info.Source}
-	templates := make([]string, 0, len(raw.Paths))
-	for t := range raw.Paths {
-		templates = append(templates, t)
-	}
-	sort.Strings(templates)
-	for _, tmpl := range templates {
+	for _, tmpl := range sortedKeys(raw.Paths) {
 		item := raw.Paths[tmpl]
 		rt, err := newRoute(tmpl)
 		if err != nil {
@@ -406,11 +401,7 @@ func (p *param) check(v string) string {
 func (op *Operation) CheckResponse(status int, body []byte) string {
 	code := strconv.Itoa(status)
 	if !op.statuses[code] {
-		var docs []string
-		for s := range op.statuses {
-			docs = append(docs, s)
-		}
-		sort.Strings(docs)
+		docs := sortedKeys(op.statuses)
 		return fmt.Sprintf("status %d is not documented (documented: %s)", status, strings.Join(docs, ", "))
 	}
 	sch := op.responses[code]

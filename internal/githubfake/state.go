@@ -1,7 +1,6 @@
 package githubfake
 
 import (
-	"sort"
 	"strings"
 	"time"
 )
@@ -442,12 +441,7 @@ func (rs *repoState) snapshotLocked(ref string) *snapshot {
 			}
 		}
 	}
-	nums := make([]int, 0, len(rs.prs))
-	for n := range rs.prs {
-		nums = append(nums, n)
-	}
-	sort.Ints(nums)
-	for _, n := range nums {
+	for _, n := range sortedKeys(rs.prs) {
 		pr := rs.prs[n]
 		if pr.HeadRef == ref && rs.snapshots[pr.HeadSHA] != nil {
 			return rs.snapshots[pr.HeadSHA]

@@ -101,9 +101,7 @@ func TestEveryOperationAnswersToSchema(t *testing.T) {
 			t.Errorf("operation %s not exercised", op.ID)
 		}
 	}
-	if len(s.Violations()) != 0 {
-		t.Errorf("violations: %v", s.Violations())
-	}
+	noViolations(t, s)
 	if _, resp, err := gh.Repositories.GetPullRequestReviewEnforcement(ctx, owner, name, "main"); err == nil || resp.StatusCode != http.StatusForbidden {
 		t.Errorf("review protection with an installation token: %v", err)
 	}

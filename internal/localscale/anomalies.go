@@ -29,14 +29,11 @@ func (s *Server) Slowdown(org, db, branchName string, d time.Duration) (ps.Anoma
 		return out, fmt.Errorf("localscale: a slowdown needs a positive duration, not %s", d)
 	}
 	s.update(func(now time.Time) {
-		dbase := s.database(org, db)
-		if dbase == nil {
-			err = fmt.Errorf("localscale: database %s/%s not found", org, db)
-			return
-		}
-		b := dbase.branch(branchName)
-		if b == nil {
-			err = fmt.Errorf("localscale: branch %s of %s/%s not found", branchName, org, db)
+		var (
+			dbase *database
+			b     *branch
+		)
+		if dbase, b, err = s.findBranch(org, db, branchName); err != nil {
 			return
 		}
 		a := &anomaly{ID: randString(12), Start: now, End: now.Add(d)}
@@ -65,29 +62,11 @@ func renderAnomaly(a *anomaly, now time.Time) ps.Anomaly {
 }
 
 func (s *Server) listAnomalies(now time.Time, c *reqCtx) (int, any, *apiError) {
-	if aerr := s.forbidden(ps.AccessReadDatabase); aerr != nil {
-		return 0, nil, aerr
-	}
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
-	items := []ps.Anomaly{}
-	for i := len(b.Anomalies) - 1; i >= 0; i-- { // newest first
-		items = append(items, renderAnomaly(b.Anomalies[i], now))
-	}
-	l, aerr := paginate(c, items)
-	return http.StatusOK, l, aerr
+	return listed(c, newestFirst(c.branch.Anomalies), func(a *anomaly) ps.Anomaly { return renderAnomaly(a, now) })
 }
 
 func (s *Server) getAnomaly(now time.Time, c *reqCtx) (int, any, *apiError) {
-	if aerr := s.forbidden(ps.AccessReadDatabase); aerr != nil {
-		return 0, nil, aerr
-	}
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	b := c.branch
 	for _, a := range b.Anomalies {
 		if a.ID == c.path("id") {
 			out := renderAnomaly(a, now)

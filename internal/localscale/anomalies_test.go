@@ -2,7 +2,6 @@ package localscale
 
 import (
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,12 +12,7 @@ import (
 // the branch.anomaly webhook.
 func TestSlowdown(t *testing.T) {
 	h := newHarness(t)
-	var secret atomic.Value
-	secret.Store("")
-	srv, ch := receiver(t, &secret, nil)
-	var w ps.Webhook
-	h.must("POST", dbPath+"/webhooks", map[string]any{"url": srv.URL, "events": []string{ps.EventBranchAnomaly}}, 201, &w)
-	secret.Store(w.Secret)
+	_, ch := h.subscribe(nil, ps.EventBranchAnomaly)
 
 	start := h.clock.Now()
 	a, err := h.s.Slowdown("acme", "app", "main", 10*time.Minute)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,20 +56,31 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// reqCtx is what a handler knows about its request.
+// reqCtx is what a handler knows about its request: the request, and the
+// organization, database, branch or deploy request its path names, looked
+// up (see resolve) before the handler runs.
 type reqCtx struct {
 	r     *http.Request
 	api   string // the API root as the client reached it, e.g. http://127.0.0.1:8345/v1
 	actor string
+
+	org    *orgState      // a path with {org} but no {db}
+	db     *database      // a path with {db}
+	branch *branch        // a path with {branch}
+	dr     *deployRequest // a path with {number}
 }
 
 func (c *reqCtx) path(name string) string { return c.r.PathValue(name) }
 
-// handlerFunc runs under the server lock with the state advanced to now.
+// handlerFunc runs under the server lock with the state advanced to now,
+// once what the path names exists.
 type handlerFunc func(now time.Time, c *reqCtx) (int, any, *apiError)
 
-// handle adapts a handlerFunc to HTTP.
-func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
+// handle adapts a handlerFunc to HTTP. A call that needs a service token
+// access (access, if not "") that DenyAccess took away is refused with 403
+// before anything is looked up; one whose path names something that does
+// not exist is a 404.
+func (s *Server) handle(access string, fn handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -92,6 +104,12 @@ func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 		)
 		s.update(func(now time.Time) {
 			s.apiURL = c.api
+			if aerr = s.forbidden(access); aerr != nil {
+				return
+			}
+			if aerr = s.resolve(c); aerr != nil {
+				return
+			}
 			status, body, aerr = fn(now, c)
 		})
 		if aerr != nil {
@@ -113,49 +131,50 @@ func (s *Server) routes() http.Handler {
 	routes := []struct {
 		pattern string
 		fn      handlerFunc
+		access  string // the service token access the call needs (see DenyAccess), if any
 	}{
-		{"GET " + org + "/databases", s.listDatabases},
-		{"POST " + org + "/databases", s.createDatabase},
-		{"GET " + db, s.getDatabase},
-		{"GET " + db + "/branches", s.listBranches},
-		{"POST " + db + "/branches", s.createBranch},
-		{"GET " + br, s.getBranch},
-		{"DELETE " + br, s.deleteBranchHandler},
-		{"GET " + br + "/schema", s.branchSchema},
-		{"GET " + br + "/diff", s.branchDiff},
-		{"GET " + br + "/passwords", s.listPasswords},
-		{"POST " + br + "/passwords", s.createPassword},
-		{"GET " + br + "/passwords/{id}", s.getPassword},
-		{"DELETE " + br + "/passwords/{id}", s.deletePassword},
-		{"GET " + br + "/backups", s.listBackups},
-		{"POST " + br + "/backups", s.createBackup},
-		{"GET " + br + "/backups/{id}", s.getBackup},
-		{"DELETE " + br + "/backups/{id}", s.deleteBackup},
-		{"GET " + br + "/insights/anomalies", s.listAnomalies},
-		{"GET " + br + "/insights/anomalies/{id}", s.getAnomaly},
-		{"GET " + db + "/deploy-requests", s.listDeployRequests},
-		{"POST " + db + "/deploy-requests", s.createDeployRequest},
-		{"GET " + dr, s.getDeployRequest},
-		{"PATCH " + dr, s.closeDeployRequest},
-		{"POST " + dr + "/deploy", s.deployHandler},
-		{"POST " + dr + "/apply-deploy", s.applyDeploy},
-		{"POST " + dr + "/cancel", s.cancelDeploy},
-		{"POST " + dr + "/revert", s.revertDeploy},
-		{"POST " + dr + "/skip-revert", s.skipRevert},
-		{"POST " + dr + "/complete-deploy", s.completeDeploy},
-		{"GET " + dr + "/deployment", s.getDeployment},
-		{"GET " + dr + "/operations", s.listOperations},
-		{"GET " + dr + "/diff", s.deployRequestDiff},
-		{"GET " + dr + "/reviews", s.listReviews},
-		{"POST " + dr + "/reviews", s.createReview},
-		{"GET " + db + "/webhooks", s.listWebhooks},
-		{"POST " + db + "/webhooks", s.createWebhook},
-		{"GET " + db + "/webhooks/{id}", s.getWebhook},
-		{"DELETE " + db + "/webhooks/{id}", s.deleteWebhook},
-		{"POST " + db + "/webhooks/{id}/test", s.testWebhook},
+		{"GET " + org + "/databases", s.listDatabases, ""},
+		{"POST " + org + "/databases", s.createDatabase, ""},
+		{"GET " + db, s.getDatabase, ""},
+		{"GET " + db + "/branches", s.listBranches, ""},
+		{"POST " + db + "/branches", s.createBranch, ""},
+		{"GET " + br, s.getBranch, ""},
+		{"DELETE " + br, s.deleteBranchHandler, ""},
+		{"GET " + br + "/schema", s.branchSchema, ""},
+		{"GET " + br + "/diff", s.branchDiff, ""},
+		{"GET " + br + "/passwords", s.listPasswords, ""},
+		{"POST " + br + "/passwords", s.createPassword, ""},
+		{"GET " + br + "/passwords/{id}", s.getPassword, ""},
+		{"DELETE " + br + "/passwords/{id}", s.deletePassword, ""},
+		{"GET " + br + "/backups", s.listBackups, ps.AccessReadBackups},
+		{"POST " + br + "/backups", s.createBackup, ps.AccessWriteBackups},
+		{"GET " + br + "/backups/{id}", s.getBackup, ps.AccessReadBackups},
+		{"DELETE " + br + "/backups/{id}", s.deleteBackup, ps.AccessDeleteBackups},
+		{"GET " + br + "/insights/anomalies", s.listAnomalies, ps.AccessReadDatabase},
+		{"GET " + br + "/insights/anomalies/{id}", s.getAnomaly, ps.AccessReadDatabase},
+		{"GET " + db + "/deploy-requests", s.listDeployRequests, ""},
+		{"POST " + db + "/deploy-requests", s.createDeployRequest, ""},
+		{"GET " + dr, s.getDeployRequest, ""},
+		{"PATCH " + dr, s.closeDeployRequest, ""},
+		{"POST " + dr + "/deploy", s.deployHandler, ""},
+		{"POST " + dr + "/apply-deploy", s.act(s.applyDeploy), ""},
+		{"POST " + dr + "/cancel", s.act(s.cancelDeploy), ""},
+		{"POST " + dr + "/revert", s.act(s.revertDeploy), ""},
+		{"POST " + dr + "/skip-revert", s.act(s.skipRevert), ""},
+		{"POST " + dr + "/complete-deploy", s.act(s.completeDeploy), ""},
+		{"GET " + dr + "/deployment", s.getDeployment, ""},
+		{"GET " + dr + "/operations", s.listOperations, ""},
+		{"GET " + dr + "/diff", s.deployRequestDiff, ""},
+		{"GET " + dr + "/reviews", s.listReviews, ""},
+		{"POST " + dr + "/reviews", s.createReview, ""},
+		{"GET " + db + "/webhooks", s.listWebhooks, ""},
+		{"POST " + db + "/webhooks", s.createWebhook, ""},
+		{"GET " + db + "/webhooks/{id}", s.getWebhook, ""},
+		{"DELETE " + db + "/webhooks/{id}", s.deleteWebhook, ""},
+		{"POST " + db + "/webhooks/{id}/test", s.testWebhook, ""},
 	}
 	for _, rt := range routes {
-		mux.Handle(rt.pattern, s.handle(rt.fn))
+		mux.Handle(rt.pattern, s.handle(rt.access, rt.fn))
 	}
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern == "" {
@@ -264,6 +283,31 @@ func pageParams(r *http.Request) (page, perPage int, aerr *apiError) {
 	return page, perPage, nil
 }
 
+// list answers a list call: items cut into the page the request asks for.
+func list[T any](c *reqCtx, items []T) (int, any, *apiError) {
+	l, aerr := paginate(c, items)
+	if aerr != nil {
+		return 0, nil, aerr
+	}
+	return http.StatusOK, l, nil
+}
+
+// listed answers a list call with every item rendered by render, in order.
+func listed[E, T any](c *reqCtx, items []E, render func(E) T) (int, any, *apiError) {
+	out := make([]T, 0, len(items))
+	for _, x := range items {
+		out = append(out, render(x))
+	}
+	return list(c, out)
+}
+
+// newestFirst is items (kept oldest first) in the order list calls show them.
+func newestFirst[E any](items []E) []E {
+	out := slices.Clone(items)
+	slices.Reverse(out)
+	return out
+}
+
 // paginate cuts items into PlanetScale's list envelope.
 func paginate[T any](c *reqCtx, items []T) (ps.List[T], *apiError) {
 	page, perPage, aerr := pageParams(c.r)
@@ -295,6 +339,23 @@ func paginate[T any](c *reqCtx, items []T) (ps.List[T], *apiError) {
 }
 
 // lookups (under the lock)
+
+// resolve looks up the deepest thing the request's path names (a deploy
+// request, else a branch, else a database, else an organization) and what
+// holds it, into c.
+func (s *Server) resolve(c *reqCtx) (aerr *apiError) {
+	switch {
+	case c.path("number") != "":
+		c.db, c.dr, aerr = s.drOf(c)
+	case c.path("branch") != "":
+		c.db, c.branch, aerr = s.branchOf(c)
+	case c.path("db") != "":
+		c.db, aerr = s.dbOf(c)
+	default:
+		c.org, aerr = s.orgOf(c)
+	}
+	return aerr
+}
 
 func (s *Server) orgOf(c *reqCtx) (*orgState, *apiError) {
 	o := s.st.Orgs[c.path("org")]

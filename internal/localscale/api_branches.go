@@ -9,10 +9,7 @@ import (
 )
 
 func (s *Server) listBranches(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, aerr := s.dbOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d := c.db
 	q := c.r.URL.Query()
 	filter := strings.ToLower(q.Get("q"))
 	prod := q.Get("production")
@@ -29,15 +26,11 @@ func (s *Server) listBranches(now time.Time, c *reqCtx) (int, any, *apiError) {
 		}
 		items = append(items, s.renderBranch(d, b, now, c.api))
 	}
-	l, aerr := paginate(c, items)
-	return http.StatusOK, l, aerr
+	return list(c, items)
 }
 
 func (s *Server) createBranch(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, aerr := s.dbOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d := c.db
 	var body struct {
 		Name         *string `json:"name"`
 		ParentBranch *string `json:"parent_branch"`
@@ -73,18 +66,12 @@ func (s *Server) createBranch(now time.Time, c *reqCtx) (int, any, *apiError) {
 }
 
 func (s *Server) getBranch(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d, b := c.db, c.branch
 	return http.StatusOK, s.renderBranch(d, b, now, c.api), nil
 }
 
 func (s *Server) deleteBranchHandler(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d, b := c.db, c.branch
 	if b.Production {
 		return 0, nil, errUnprocessable("branch %q is a production branch and cannot be deleted", b.Name)
 	}
@@ -101,10 +88,7 @@ func schemaTable(name, raw string) ps.SchemaTable {
 }
 
 func (s *Server) branchSchema(now time.Time, c *reqCtx) (int, any, *apiError) {
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	b := c.branch
 	sch := s.sch.get(b.Schema)
 	tables, views := entityNames(sch)
 	out := schemaList{Data: []ps.SchemaTable{}}
@@ -116,10 +100,7 @@ func (s *Server) branchSchema(now time.Time, c *reqCtx) (int, any, *apiError) {
 }
 
 func (s *Server) branchDiff(now time.Time, c *reqCtx) (int, any, *apiError) {
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	b := c.branch
 	out := schemaList{Data: []ps.SchemaTable{}}
 	diff, err := computeDiff(s.sch.get(b.Base), s.sch.get(b.Schema))
 	if err != nil {

@@ -8,23 +8,11 @@ import (
 )
 
 func (s *Server) listDatabases(now time.Time, c *reqCtx) (int, any, *apiError) {
-	o, aerr := s.orgOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
-	var items []ps.Database
-	for _, name := range sortedKeys(o.Databases) {
-		items = append(items, s.renderDatabase(o.Databases[name], c.api))
-	}
-	l, aerr := paginate(c, items)
-	return http.StatusOK, l, aerr
+	return listed(c, sortedKeys(c.org.Databases), func(name string) ps.Database { return s.renderDatabase(c.org.Databases[name], c.api) })
 }
 
 func (s *Server) createDatabase(now time.Time, c *reqCtx) (int, any, *apiError) {
-	o, aerr := s.orgOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	o := c.org
 	var body struct {
 		Name            *string `json:"name"`
 		Region          string  `json:"region"`
@@ -64,10 +52,7 @@ func (s *Server) createDatabase(now time.Time, c *reqCtx) (int, any, *apiError) 
 }
 
 func (s *Server) getDatabase(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, aerr := s.dbOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d := c.db
 	return http.StatusOK, s.renderDatabase(d, c.api), nil
 }
 

@@ -8,10 +8,7 @@ import (
 )
 
 func (s *Server) listDeployRequests(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, aerr := s.dbOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d := c.db
 	q := c.r.URL.Query()
 	state, br, into := q.Get("state"), q.Get("branch"), q.Get("into_branch")
 	switch state {
@@ -31,15 +28,11 @@ func (s *Server) listDeployRequests(now time.Time, c *reqCtx) (int, any, *apiErr
 		}
 		items = append(items, s.renderDR(d, dr, now, c.api))
 	}
-	l, aerr := paginate(c, items)
-	return http.StatusOK, l, aerr
+	return list(c, items)
 }
 
 func (s *Server) createDeployRequest(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, aerr := s.dbOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d := c.db
 	var body struct {
 		Branch           *string `json:"branch"`
 		IntoBranch       *string `json:"into_branch"`
@@ -82,25 +75,25 @@ func (s *Server) createDeployRequest(now time.Time, c *reqCtx) (int, any, *apiEr
 		D: deployment{ID: randString(12), State: ps.StatePending, StateAt: now, ChecksDueAt: &due, AutoCutover: autoCutover,
 			AutoDeleteBranch: body.AutoDeleteBranch, CreatedAt: now, UpdatedAt: now}}
 	d.DeployRequests = append(d.DeployRequests, dr)
+	return s.announce(http.StatusCreated, ps.EventDeployRequestOpened, dr, now, c)
+}
+
+// announce answers a change to deploy request dr of the request's database
+// (status and dr as it now stands) and sends the event's webhook.
+func (s *Server) announce(status int, event string, dr *deployRequest, now time.Time, c *reqCtx) (int, any, *apiError) {
 	s.dirty = true
-	out := s.renderDR(d, dr, now, c.api)
-	s.emit(d, ps.EventDeployRequestOpened, now, out)
-	return http.StatusCreated, out, nil
+	out := s.renderDR(c.db, dr, now, c.api)
+	s.emit(c.db, event, now, out)
+	return status, out, nil
 }
 
 func (s *Server) getDeployRequest(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d, dr := c.db, c.dr
 	return http.StatusOK, s.renderDR(d, dr, now, c.api), nil
 }
 
 func (s *Server) closeDeployRequest(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d, dr := c.db, c.dr
 	var body struct {
 		State *string `json:"state"`
 	}
@@ -126,17 +119,11 @@ func (s *Server) closeDeployRequest(now time.Time, c *reqCtx) (int, any, *apiErr
 	dr.ClosedBy = c.actor
 	dr.UpdatedAt = now
 	dr.D.ChecksDueAt = nil
-	s.dirty = true
-	out := s.renderDR(d, dr, now, c.api)
-	s.emit(d, ps.EventDeployRequestClosed, now, out)
-	return http.StatusOK, out, nil
+	return s.announce(http.StatusOK, ps.EventDeployRequestClosed, dr, now, c)
 }
 
 func (s *Server) deployHandler(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d, dr := c.db, c.dr
 	var body struct {
 		InstantDDL bool `json:"instant_ddl"`
 	}
@@ -182,127 +169,111 @@ func (s *Server) deployHandler(now time.Time, c *reqCtx) (int, any, *apiError) {
 	dep.CheckErrors = nil
 	setState(dr, ps.StateQueued, now)
 	d.Queue = append(d.Queue, dr.Number)
-	s.dirty = true
-	out := s.renderDR(d, dr, now, c.api)
-	s.emit(d, ps.EventDeployRequestQueued, now, out)
-	return http.StatusOK, out, nil
+	return s.announce(http.StatusOK, ps.EventDeployRequestQueued, dr, now, c)
 }
 
-func (s *Server) applyDeploy(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
+// deployAction changes a deploy request's deployment (cutover, cancel,
+// revert, ...) or says why it cannot; act answers the call with the deploy
+// request as it then stands.
+type deployAction func(now time.Time, actor string, d *database, dr *deployRequest) *apiError
+
+// act adapts a deployAction to a handler.
+func (s *Server) act(fn deployAction) handlerFunc {
+	return func(now time.Time, c *reqCtx) (int, any, *apiError) {
+		if aerr := fn(now, c.actor, c.db, c.dr); aerr != nil {
+			return 0, nil, aerr
+		}
+		s.dirty = true
+		return http.StatusOK, s.renderDR(c.db, c.dr, now, c.api), nil
 	}
+}
+
+func (s *Server) applyDeploy(now time.Time, actor string, d *database, dr *deployRequest) *apiError {
 	if dr.D.State != ps.StatePendingCutover {
-		return 0, nil, errUnprocessable("deploy request #%d is not waiting for cutover (%s)", dr.Number, dr.D.State)
+		return errUnprocessable("deploy request #%d is not waiting for cutover (%s)", dr.Number, dr.D.State)
 	}
 	dr.D.CutoverAt = &now
-	dr.D.CutoverActor = c.actor
+	dr.D.CutoverActor = actor
 	setState(dr, ps.StateInProgressCutover, now)
-	s.dirty = true
-	return http.StatusOK, s.renderDR(d, dr, now, c.api), nil
+	return nil
 }
 
-func (s *Server) cancelDeploy(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+func (s *Server) cancelDeploy(now time.Time, actor string, d *database, dr *deployRequest) *apiError {
 	switch dr.D.State {
 	case ps.StateQueued:
 		d.removeFromQueue(dr.Number)
 	case ps.StateSubmitting, ps.StateInProgress, ps.StatePendingCutover:
 	default:
-		return 0, nil, errUnprocessable("deploy request #%d has no queued or running deployment to cancel (%s)", dr.Number, dr.D.State)
+		return errUnprocessable("deploy request #%d has no queued or running deployment to cancel (%s)", dr.Number, dr.D.State)
 	}
 	dr.D.CancelledAt = &now
-	dr.D.CancelledActor = c.actor
+	dr.D.CancelledActor = actor
 	setState(dr, ps.StateInProgressCancel, now)
-	s.dirty = true
-	return http.StatusOK, s.renderDR(d, dr, now, c.api), nil
+	return nil
 }
 
-func (s *Server) revertDeploy(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+// inRevertWindow refuses a revert or a skip-revert outside dr's revert
+// window. An instant deployment has none; instant says what that means for
+// the call.
+func inRevertWindow(dr *deployRequest, instant string) *apiError {
 	if dr.D.InstantDDL {
-		return 0, nil, errUnprocessable("deploy request #%d was deployed with instant DDL, which cannot be reverted", dr.Number)
+		return errUnprocessable("deploy request #%d was deployed with instant DDL%s", dr.Number, instant)
 	}
 	if dr.D.State != ps.StateCompletePendingRevert {
-		return 0, nil, errUnprocessable("deploy request #%d is not in its revert window (%s)", dr.Number, dr.D.State)
+		return errUnprocessable("deploy request #%d is not in its revert window (%s)", dr.Number, dr.D.State)
+	}
+	return nil
+}
+
+func (s *Server) revertDeploy(now time.Time, actor string, d *database, dr *deployRequest) *apiError {
+	if aerr := inRevertWindow(dr, ", which cannot be reverted"); aerr != nil {
+		return aerr
 	}
 	into := d.branch(dr.IntoBranch)
 	if into == nil || into.Schema != dr.D.Result {
-		return 0, nil, errUnprocessable("deploy request #%d cannot be reverted: %s changed since it was deployed", dr.Number, dr.IntoBranch)
+		return errUnprocessable("deploy request #%d cannot be reverted: %s changed since it was deployed", dr.Number, dr.IntoBranch)
 	}
 	if h := holder(d); h != nil {
-		return 0, nil, errUnprocessable("deploy request #%d cannot be reverted while deploy request #%d is deploying", dr.Number, h.Number)
+		return errUnprocessable("deploy request #%d cannot be reverted while deploy request #%d is deploying", dr.Number, h.Number)
 	}
 	dr.D.HoldsSlot = true
-	dr.D.Actor = c.actor
+	dr.D.Actor = actor
 	dr.D.RevertState = "in_progress"
 	setState(dr, ps.StateInProgressRevert, now)
-	s.dirty = true
-	return http.StatusOK, s.renderDR(d, dr, now, c.api), nil
+	return nil
 }
 
-func (s *Server) skipRevert(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
-	if dr.D.InstantDDL {
-		return 0, nil, errUnprocessable("deploy request #%d was deployed with instant DDL: there is no revert window", dr.Number)
-	}
-	if dr.D.State != ps.StateCompletePendingRevert {
-		return 0, nil, errUnprocessable("deploy request #%d is not in its revert window (%s)", dr.Number, dr.D.State)
+func (s *Server) skipRevert(now time.Time, actor string, d *database, dr *deployRequest) *apiError {
+	if aerr := inRevertWindow(dr, ": there is no revert window"); aerr != nil {
+		return aerr
 	}
 	dr.D.FinishedAt = &now
 	dr.D.RevertState = "skipped"
 	setState(dr, ps.StateComplete, now)
 	s.autoDeleteBranch(d, dr, now)
-	s.dirty = true
-	return http.StatusOK, s.renderDR(d, dr, now, c.api), nil
+	return nil
 }
 
-func (s *Server) completeDeploy(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+func (s *Server) completeDeploy(now time.Time, actor string, d *database, dr *deployRequest) *apiError {
 	if dr.D.State != ps.StateCompleteError {
-		return 0, nil, errUnprocessable("deploy request #%d has no errored deployment to complete (%s)", dr.Number, dr.D.State)
+		return errUnprocessable("deploy request #%d has no errored deployment to complete (%s)", dr.Number, dr.D.State)
 	}
 	release(d, dr, now)
 	dr.D.UpdatedAt = now
-	s.dirty = true
-	return http.StatusOK, s.renderDR(d, dr, now, c.api), nil
+	return nil
 }
 
 func (s *Server) getDeployment(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d, dr := c.db, c.dr
 	return http.StatusOK, s.renderDeployment(d, dr, now), nil
 }
 
 func (s *Server) listOperations(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
-	l, aerr := paginate(c, s.renderOperations(d, dr, now))
-	return http.StatusOK, l, aerr
+	return list(c, s.renderOperations(c.db, c.dr, now))
 }
 
 func (s *Server) deployRequestDiff(now time.Time, c *reqCtx) (int, any, *apiError) {
-	_, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	dr := c.dr
 	out := schemaList{Data: []ps.SchemaTable{}}
 	for _, o := range dr.D.Ops {
 		out.Data = append(out.Data, schemaTable(o.Table, o.Raw))
@@ -311,23 +282,11 @@ func (s *Server) deployRequestDiff(now time.Time, c *reqCtx) (int, any, *apiErro
 }
 
 func (s *Server) listReviews(now time.Time, c *reqCtx) (int, any, *apiError) {
-	_, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
-	items := []ps.Review{}
-	for _, r := range dr.Reviews {
-		items = append(items, renderReview(r))
-	}
-	l, aerr := paginate(c, items)
-	return http.StatusOK, l, aerr
+	return listed(c, c.dr.Reviews, renderReview)
 }
 
 func (s *Server) createReview(now time.Time, c *reqCtx) (int, any, *apiError) {
-	_, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	dr := c.dr
 	var body struct {
 		State string `json:"state"`
 		Body  string `json:"body"`

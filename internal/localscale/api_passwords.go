@@ -11,10 +11,7 @@ import (
 var roles = []string{ps.RoleReader, ps.RoleWriter, ps.RoleAdmin, ps.RoleReadWriter}
 
 func (s *Server) createPassword(now time.Time, c *reqCtx) (int, any, *apiError) {
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	b := c.branch
 	var body struct {
 		Name         string   `json:"name"`
 		Role         string   `json:"role"`
@@ -54,16 +51,7 @@ func (s *Server) createPassword(now time.Time, c *reqCtx) (int, any, *apiError) 
 }
 
 func (s *Server) listPasswords(now time.Time, c *reqCtx) (int, any, *apiError) {
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
-	items := []ps.Password{}
-	for _, p := range b.Passwords {
-		items = append(items, s.renderPassword(b, p, now, false))
-	}
-	l, aerr := paginate(c, items)
-	return http.StatusOK, l, aerr
+	return listed(c, c.branch.Passwords, func(p *password) ps.Password { return s.renderPassword(c.branch, p, now, false) })
 }
 
 func findPassword(b *branch, id string) (int, *password) {
@@ -76,10 +64,7 @@ func findPassword(b *branch, id string) (int, *password) {
 }
 
 func (s *Server) getPassword(now time.Time, c *reqCtx) (int, any, *apiError) {
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	b := c.branch
 	_, p := findPassword(b, c.path("id"))
 	if p == nil {
 		return 0, nil, errNotFound()
@@ -88,10 +73,7 @@ func (s *Server) getPassword(now time.Time, c *reqCtx) (int, any, *apiError) {
 }
 
 func (s *Server) deletePassword(now time.Time, c *reqCtx) (int, any, *apiError) {
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	b := c.branch
 	i, p := findPassword(b, c.path("id"))
 	if p == nil {
 		return 0, nil, errNotFound()

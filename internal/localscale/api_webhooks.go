@@ -9,23 +9,11 @@ import (
 )
 
 func (s *Server) listWebhooks(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, aerr := s.dbOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
-	items := []ps.Webhook{}
-	for _, w := range d.Webhooks {
-		items = append(items, renderWebhook(w))
-	}
-	l, aerr := paginate(c, items)
-	return http.StatusOK, l, aerr
+	return listed(c, c.db.Webhooks, renderWebhook)
 }
 
 func (s *Server) createWebhook(now time.Time, c *reqCtx) (int, any, *apiError) {
-	d, aerr := s.dbOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d := c.db
 	var body struct {
 		URL     *string  `json:"url"`
 		Enabled *bool    `json:"enabled"`
@@ -67,15 +55,11 @@ func findWebhookIn(d *database, id string) (int, *webhook) {
 
 // webhookOf is the database and webhook (with its index) a request names.
 func (s *Server) webhookOf(c *reqCtx) (*database, int, *webhook, *apiError) {
-	d, aerr := s.dbOf(c)
-	if aerr != nil {
-		return nil, 0, nil, aerr
-	}
-	i, w := findWebhookIn(d, c.path("id"))
+	i, w := findWebhookIn(c.db, c.path("id"))
 	if w == nil {
 		return nil, 0, nil, errNotFound()
 	}
-	return d, i, w, nil
+	return c.db, i, w, nil
 }
 
 func (s *Server) getWebhook(now time.Time, c *reqCtx) (int, any, *apiError) {

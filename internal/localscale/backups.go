@@ -1,7 +1,6 @@
 package localscale
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -78,14 +77,8 @@ func (s *Server) Backups(org, db, branchName string) ([]ps.Backup, error) {
 	var out []ps.Backup
 	var err error
 	s.update(func(now time.Time) {
-		d := s.database(org, db)
-		if d == nil {
-			err = fmt.Errorf("localscale: database %s/%s not found", org, db)
-			return
-		}
-		b := d.branch(branchName)
-		if b == nil {
-			err = fmt.Errorf("localscale: branch %s of %s/%s not found", branchName, org, db)
+		var b *branch
+		if _, b, err = s.findBranch(org, db, branchName); err != nil {
 			return
 		}
 		for _, bk := range b.Backups {
@@ -148,29 +141,11 @@ func renderBackup(b *branch, bk *backup) ps.Backup {
 }
 
 func (s *Server) listBackups(now time.Time, c *reqCtx) (int, any, *apiError) {
-	if aerr := s.forbidden(ps.AccessReadBackups); aerr != nil {
-		return 0, nil, aerr
-	}
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
-	items := []ps.Backup{}
-	for i := len(b.Backups) - 1; i >= 0; i-- { // newest first
-		items = append(items, renderBackup(b, b.Backups[i]))
-	}
-	l, aerr := paginate(c, items)
-	return http.StatusOK, l, aerr
+	return listed(c, newestFirst(c.branch.Backups), func(bk *backup) ps.Backup { return renderBackup(c.branch, bk) })
 }
 
 func (s *Server) createBackup(now time.Time, c *reqCtx) (int, any, *apiError) {
-	if aerr := s.forbidden(ps.AccessWriteBackups); aerr != nil {
-		return 0, nil, aerr
-	}
-	d, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return 0, nil, aerr
-	}
+	d, b := c.db, c.branch
 	var body struct {
 		Name           string `json:"name"`
 		RetentionUnit  string `json:"retention_unit"`
@@ -224,10 +199,7 @@ func (s *Server) createBackup(now time.Time, c *reqCtx) (int, any, *apiError) {
 }
 
 func (s *Server) findBackup(c *reqCtx) (*branch, int, *apiError) {
-	_, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return nil, 0, aerr
-	}
+	b := c.branch
 	for i, bk := range b.Backups {
 		if bk.ID == c.path("id") {
 			return b, i, nil
@@ -237,9 +209,6 @@ func (s *Server) findBackup(c *reqCtx) (*branch, int, *apiError) {
 }
 
 func (s *Server) getBackup(now time.Time, c *reqCtx) (int, any, *apiError) {
-	if aerr := s.forbidden(ps.AccessReadBackups); aerr != nil {
-		return 0, nil, aerr
-	}
 	b, i, aerr := s.findBackup(c)
 	if aerr != nil {
 		return 0, nil, aerr
@@ -248,9 +217,6 @@ func (s *Server) getBackup(now time.Time, c *reqCtx) (int, any, *apiError) {
 }
 
 func (s *Server) deleteBackup(now time.Time, c *reqCtx) (int, any, *apiError) {
-	if aerr := s.forbidden(ps.AccessDeleteBackups); aerr != nil {
-		return 0, nil, aerr
-	}
 	b, i, aerr := s.findBackup(c)
 	if aerr != nil {
 		return 0, nil, aerr

@@ -1,7 +1,6 @@
 package localscale
 
 import (
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,15 +57,10 @@ func TestRealClockBackgroundLoop(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var secret atomic.Value
-	secret.Store("")
-	srv, ch := receiver(t, &secret, nil)
 	h := &harness{t: t, s: s, id: s.cfg.TokenID, tok: s.cfg.Token}
 	h.ts = newTestServer(t, s)
 	h.must("POST", "/organizations/acme/databases", map[string]any{"name": "app"}, 201, nil)
-	var w ps.Webhook
-	h.must("POST", dbPath+"/webhooks", map[string]any{"url": srv.URL}, 201, &w)
-	secret.Store(w.Secret)
+	_, ch := h.subscribe(nil)
 	h.must("POST", dbPath+"/branches", map[string]any{"name": "feat", "parent_branch": "main"}, 201, nil)
 	if r := next(t, ch); r.event.Event != ps.EventBranchReady || !r.sigOK {
 		t.Fatalf("got %+v", r)

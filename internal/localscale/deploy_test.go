@@ -22,14 +22,23 @@ func (h *harness) deployable(branchName string, extra map[string]any, stmts ...s
 	return dr
 }
 
-func TestThreeWayDiff(t *testing.T) {
-	h := newHarness(t)
-	h.branch("add-col")
-	h.mustDDL("add-col", "ALTER TABLE users ADD COLUMN nick varchar(50)")
-	// Production gains a table after the branch was cut.
-	h.deployable("add-table", nil, "CREATE TABLE tags (id bigint NOT NULL, name varchar(50), PRIMARY KEY (id))")
+// behindProduction cuts branch name from main and changes it with stmts;
+// then production moves on: branch other's change (otherStmts) is deployed
+// to main by deploy request #1.
+func (h *harness) behindProduction(name string, stmts []string, other string, otherStmts ...string) {
+	h.t.Helper()
+	h.branch(name)
+	h.mustDDL(name, stmts...)
+	h.deployable(other, nil, otherStmts...)
 	h.action(1, "deploy", nil)
 	h.clock.Advance(time.Minute)
+}
+
+func TestThreeWayDiff(t *testing.T) {
+	h := newHarness(t)
+	// Production gains a table after the branch was cut.
+	h.behindProduction("add-col", []string{"ALTER TABLE users ADD COLUMN nick varchar(50)"},
+		"add-table", "CREATE TABLE tags (id bigint NOT NULL, name varchar(50), PRIMARY KEY (id))")
 	h.action(1, "skip-revert", nil)
 	if _, ok := h.schema("main")["tags"]; !ok {
 		t.Fatal("tags not deployed")
@@ -62,11 +71,8 @@ func TestThreeWayDiff(t *testing.T) {
 
 func TestThreeWayConflict(t *testing.T) {
 	h := newHarness(t)
-	h.branch("b1")
-	h.mustDDL("b1", "ALTER TABLE users ADD COLUMN nick varchar(50)")
-	h.deployable("b2", nil, "ALTER TABLE users ADD COLUMN nick varchar(20)")
-	h.action(1, "deploy", nil)
-	h.clock.Advance(time.Minute)
+	h.behindProduction("b1", []string{"ALTER TABLE users ADD COLUMN nick varchar(50)"},
+		"b2", "ALTER TABLE users ADD COLUMN nick varchar(20)")
 	dr := h.openDR("b1", nil)
 	if dr.DeploymentState != ps.StateError || dr.Deployment.DeployCheckErrors == nil {
 		t.Fatalf("state %s", dr.DeploymentState)
@@ -520,12 +526,9 @@ func TestBranchFromBranchKeepsBase(t *testing.T) {
 
 func TestThreeWaySameChangeOnBothSides(t *testing.T) {
 	h := newHarness(t)
-	h.branch("late")
-	h.mustDDL("late", "ALTER TABLE users ADD COLUMN nick varchar(50)", "ALTER TABLE users ADD COLUMN bio text")
 	// Production gets nick (identically) and another column of the same table.
-	h.deployable("early", nil, "ALTER TABLE users ADD COLUMN nick varchar(50)", "ALTER TABLE users ADD COLUMN age int")
-	h.action(1, "deploy", nil)
-	h.clock.Advance(time.Minute)
+	h.behindProduction("late", []string{"ALTER TABLE users ADD COLUMN nick varchar(50)", "ALTER TABLE users ADD COLUMN bio text"},
+		"early", "ALTER TABLE users ADD COLUMN nick varchar(50)", "ALTER TABLE users ADD COLUMN age int")
 	dr := h.openDR("late", nil)
 	if dr.DeploymentState != ps.StateReady {
 		t.Fatalf("state %s: %v", dr.DeploymentState, dr.Deployment.DeployCheckErrors)

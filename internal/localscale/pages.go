@@ -79,13 +79,18 @@ func (s *Server) pages(api http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) page(build func(now time.Time, c *reqCtx) (*page, *apiError)) http.HandlerFunc {
+func (s *Server) page(build func(now time.Time, c *reqCtx) *page) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var (
 			p    *page
 			aerr *apiError
 		)
-		s.update(func(now time.Time) { p, aerr = build(now, &reqCtx{r: r}) })
+		s.update(func(now time.Time) {
+			c := &reqCtx{r: r}
+			if aerr = s.resolve(c); aerr == nil {
+				p = build(now, c)
+			}
+		})
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 		if aerr != nil {
@@ -98,11 +103,8 @@ func (s *Server) page(build func(now time.Time, c *reqCtx) (*page, *apiError)) h
 	}
 }
 
-func (s *Server) databasePage(now time.Time, c *reqCtx) (*page, *apiError) {
-	d, aerr := s.dbOf(c)
-	if aerr != nil {
-		return nil, aerr
-	}
+func (s *Server) databasePage(now time.Time, c *reqCtx) *page {
+	d := c.db
 	p := &page{Title: d.Org + "/" + d.Name}
 	for _, b := range d.Branches {
 		role := "development"
@@ -114,24 +116,18 @@ func (s *Server) databasePage(now time.Time, c *reqCtx) (*page, *apiError) {
 	for _, dr := range d.DeployRequests {
 		p.Facts = append(p.Facts, [2]string{fmt.Sprintf("deploy request #%d", dr.Number), dr.Branch + " → " + dr.IntoBranch + ": " + dr.State + ", " + dr.D.State})
 	}
-	return p, nil
+	return p
 }
 
-func (s *Server) branchPage(now time.Time, c *reqCtx) (*page, *apiError) {
-	d, b, aerr := s.branchOf(c)
-	if aerr != nil {
-		return nil, aerr
-	}
+func (s *Server) branchPage(now time.Time, c *reqCtx) *page {
+	d, b := c.db, c.branch
 	p := &page{Title: d.Org + "/" + d.Name + " · branch " + b.Name}
 	p.Facts = append(p.Facts, [2]string{"parent", b.Parent}, [2]string{"production", fmt.Sprint(b.Production)})
-	return p, nil
+	return p
 }
 
-func (s *Server) deployRequestPage(now time.Time, c *reqCtx) (*page, *apiError) {
-	d, dr, aerr := s.drOf(c)
-	if aerr != nil {
-		return nil, aerr
-	}
+func (s *Server) deployRequestPage(now time.Time, c *reqCtx) *page {
+	d, dr := c.db, c.dr
 	p := &page{Title: fmt.Sprintf("%s/%s · deploy request #%d", d.Org, d.Name, dr.Number)}
 	p.Facts = append(p.Facts,
 		[2]string{"branch", dr.Branch + " → " + dr.IntoBranch},
@@ -150,5 +146,5 @@ func (s *Server) deployRequestPage(now time.Time, c *reqCtx) (*page, *apiError) 
 	if ddl.Len() > 0 {
 		p.Sections = append(p.Sections, pageSection{"Schema diff", ddl.String()})
 	}
-	return p, nil
+	return p
 }

@@ -236,9 +236,8 @@ func (s *Server) MySQLAddr() string {
 func (s *Server) SetRequireApproval(org, db string, on bool) error {
 	var err error
 	s.update(func(now time.Time) {
-		d := s.database(org, db)
-		if d == nil {
-			err = fmt.Errorf("localscale: database %s/%s not found", org, db)
+		var d *database
+		if d, err = s.findDatabase(org, db); err != nil {
 			return
 		}
 		d.RequireApproval = on
@@ -265,6 +264,29 @@ func (s *Server) database(org, db string) *database {
 		return nil
 	}
 	return o.Databases[db]
+}
+
+// findDatabase is database for the methods tests call: an error names what
+// does not exist.
+func (s *Server) findDatabase(org, db string) (*database, error) {
+	d := s.database(org, db)
+	if d == nil {
+		return nil, fmt.Errorf("localscale: database %s/%s not found", org, db)
+	}
+	return d, nil
+}
+
+// findBranch is findDatabase for a branch of the database.
+func (s *Server) findBranch(org, db, name string) (*database, *branch, error) {
+	d, err := s.findDatabase(org, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	b := d.branch(name)
+	if b == nil {
+		return nil, nil, fmt.Errorf("localscale: branch %s of %s/%s not found", name, org, db)
+	}
+	return d, b, nil
 }
 
 // update runs fn under the lock with every state machine advanced to now,

@@ -22,7 +22,7 @@ type received struct {
 
 // receiver is a webhook endpoint; fail decides, per attempt number (from 1),
 // whether to answer 500.
-func receiver(t *testing.T, secret *atomic.Value, fail func(n int) bool) (*httptest.Server, chan received) {
+func receiver(t testing.TB, secret *atomic.Value, fail func(n int) bool) (*httptest.Server, chan received) {
 	t.Helper()
 	ch := make(chan received, 100)
 	var n atomic.Int32
@@ -44,6 +44,25 @@ func receiver(t *testing.T, secret *atomic.Value, fail func(n int) bool) (*httpt
 	return srv, ch
 }
 
+// subscribe registers a webhook of the database for events (all when none)
+// with a receiver that fails the deliveries fail says (nil: none), and
+// returns the webhook and what the receiver gets, signatures checked with
+// the webhook's secret.
+func (h *harness) subscribe(fail func(n int) bool, events ...string) (ps.Webhook, chan received) {
+	h.t.Helper()
+	var secret atomic.Value
+	secret.Store("")
+	srv, ch := receiver(h.t, &secret, fail)
+	body := map[string]any{"url": srv.URL}
+	if len(events) > 0 {
+		body["events"] = events
+	}
+	var w ps.Webhook
+	h.must("POST", dbPath+"/webhooks", body, 201, &w)
+	secret.Store(w.Secret)
+	return w, ch
+}
+
 func next(t *testing.T, ch chan received) received {
 	t.Helper()
 	select {
@@ -57,12 +76,7 @@ func next(t *testing.T, ch chan received) received {
 
 func TestWebhooksFollowTheDeployment(t *testing.T) {
 	h := newHarness(t)
-	var secret atomic.Value
-	secret.Store("")
-	srv, ch := receiver(t, &secret, nil)
-	var w ps.Webhook
-	h.must("POST", dbPath+"/webhooks", map[string]any{"url": srv.URL}, 201, &w)
-	secret.Store(w.Secret)
+	w, ch := h.subscribe(nil)
 
 	h.must("POST", dbPath+"/branches", map[string]any{"name": "feat", "parent_branch": "main"}, 201, nil)
 	// No request after this: the clock alone makes the branch ready and the webhook fire.
@@ -107,12 +121,7 @@ func TestWebhooksFollowTheDeployment(t *testing.T) {
 
 func TestWebhookRetry(t *testing.T) {
 	h := newHarness(t)
-	var secret atomic.Value
-	secret.Store("")
-	srv, ch := receiver(t, &secret, func(n int) bool { return n == 1 })
-	var w ps.Webhook
-	h.must("POST", dbPath+"/webhooks", map[string]any{"url": srv.URL, "events": []string{"branch.ready"}}, 201, &w)
-	secret.Store(w.Secret)
+	_, ch := h.subscribe(func(n int) bool { return n == 1 }, "branch.ready")
 	h.must("POST", dbPath+"/branches", map[string]any{"name": "feat", "parent_branch": "main"}, 201, nil)
 	h.clock.Advance(2 * time.Second)
 	first := next(t, ch)
@@ -134,10 +143,7 @@ func TestWebhookRetry(t *testing.T) {
 
 func TestWebhookGivesUpAfterRetries(t *testing.T) {
 	h := newHarness(t)
-	var secret atomic.Value
-	secret.Store("")
-	srv, ch := receiver(t, &secret, func(int) bool { return true })
-	h.must("POST", dbPath+"/webhooks", map[string]any{"url": srv.URL, "events": []string{"branch.ready"}}, 201, nil)
+	_, ch := h.subscribe(func(int) bool { return true }, "branch.ready")
 	h.must("POST", dbPath+"/branches", map[string]any{"name": "feat", "parent_branch": "main"}, 201, nil)
 	h.clock.Advance(2 * time.Second)
 	next(t, ch)

@@ -52,10 +52,6 @@ func (c *Client) ListAnomalies(ctx context.Context, org, db, branch string) ([]A
 
 // GetAnomaly returns one anomaly with its correlated queries.
 func (c *Client) GetAnomaly(ctx context.Context, org, db, branch, id string) (*Anomaly, error) {
-	var a Anomaly
 	op := fmt.Sprintf("get anomaly %q of branch %q", id, branch)
-	if err := c.do(ctx, &request{op: op, method: http.MethodGet, path: anomaliesPath(org, db, branch) + "/" + url.PathEscape(id), out: &a, access: AccessReadDatabase}); err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return fetch[Anomaly](ctx, c, &request{op: op, method: http.MethodGet, path: anomaliesPath(org, db, branch) + "/" + url.PathEscape(id), access: AccessReadDatabase})
 }

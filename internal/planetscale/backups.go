@@ -47,12 +47,7 @@ func backupsPath(org, db, branch string) string { return branchPath(org, db, bra
 func (c *Client) CreateBackup(ctx context.Context, org, db, branch string, req CreateBackupRequest) (*Backup, error) {
 	op := fmt.Sprintf("create backup %q of branch %q", req.Name, branch)
 	create := func() (*Backup, error) {
-		var b Backup
-		err := c.do(ctx, &request{op: op, method: http.MethodPost, path: backupsPath(org, db, branch), body: req, out: &b, policy: retryRefused, access: AccessWriteBackups})
-		if err != nil {
-			return nil, err
-		}
-		return &b, nil
+		return fetch[Backup](ctx, c, &request{op: op, method: http.MethodPost, path: backupsPath(org, db, branch), body: req, policy: retryRefused, access: AccessWriteBackups})
 	}
 	if req.Name == "" {
 		return create()
@@ -74,12 +69,8 @@ func (c *Client) CreateBackup(ctx context.Context, org, db, branch string, req C
 // GetBackup returns a backup of a branch; IsNotFound(err) when there is none
 // with that id.
 func (c *Client) GetBackup(ctx context.Context, org, db, branch, id string) (*Backup, error) {
-	var b Backup
 	op := fmt.Sprintf("get backup %q of branch %q", id, branch)
-	if err := c.do(ctx, &request{op: op, method: http.MethodGet, path: backupsPath(org, db, branch) + "/" + url.PathEscape(id), out: &b, access: AccessReadBackups}); err != nil {
-		return nil, err
-	}
-	return &b, nil
+	return fetch[Backup](ctx, c, &request{op: op, method: http.MethodGet, path: backupsPath(org, db, branch) + "/" + url.PathEscape(id), access: AccessReadBackups})
 }
 
 // ListBackups returns the backups of a branch (all pages).

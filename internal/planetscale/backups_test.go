@@ -16,70 +16,60 @@ const backupJSON = `{"id":"bk1","name":"ddlbot-pr-7-dr-3","state":"running","siz
 
 func TestBackupEndpoints(t *testing.T) {
 	const br = "/v1/organizations/my-org/databases/my-db/branches/main/backups"
-	tests := []struct {
-		name         string
-		call         func(context.Context, *Client) (any, error)
-		method, path string
-		query, body  string
-		status       int
-		resp         string
-	}{
-		{"create", func(ctx context.Context, c *Client) (any, error) {
-			return c.CreateBackup(ctx, "my-org", "my-db", "main", CreateBackupRequest{Name: "ddlbot-pr-7-dr-3", RetentionUnit: RetentionDay, RetentionValue: 7})
-		}, "POST", br, "", `{"name":"ddlbot-pr-7-dr-3","retention_unit":"day","retention_value":7}`, 201, backupJSON},
-		{"get", func(ctx context.Context, c *Client) (any, error) {
-			return c.GetBackup(ctx, "my-org", "my-db", "main", "bk1")
+	testEndpoints(t, []endpointCase{
+		{
+			name: "create",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.CreateBackup(ctx, "my-org", "my-db", "main", CreateBackupRequest{Name: "ddlbot-pr-7-dr-3", RetentionUnit: RetentionDay, RetentionValue: 7})
+			},
+			method: "POST", path: br, body: `{"name":"ddlbot-pr-7-dr-3","retention_unit":"day","retention_value":7}`, status: 201, resp: backupJSON,
+			check: func(t *testing.T, v any) { checkBackup(t, v.(*Backup)) },
 		},
-			"GET", br + "/bk1", "", "", 200, backupJSON},
-		{"list", func(ctx context.Context, c *Client) (any, error) {
-			return c.ListBackups(ctx, "my-org", "my-db", "main")
+		{
+			name: "get",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.GetBackup(ctx, "my-org", "my-db", "main", "bk1")
+			},
+			method: "GET", path: br + "/bk1", status: 200, resp: backupJSON,
+			check: func(t *testing.T, v any) { checkBackup(t, v.(*Backup)) },
 		},
-			"GET", br, "page=1&per_page=100", "", 200, `{"type":"list","current_page":1,"next_page":null,"data":[` + backupJSON + `]}`},
-		{"delete", func(ctx context.Context, c *Client) (any, error) {
-			return nil, c.DeleteBackup(ctx, "my-org", "my-db", "main", "bk1")
-		},
-			"DELETE", br + "/bk1", "", "", 204, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t, func(w http.ResponseWriter, r *http.Request, n int) { reply(w, tt.status, tt.resp) }, nil)
-			v, err := tt.call(context.Background(), h.c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			reqs := h.requests()
-			if len(reqs) != 1 || reqs[0].Method != tt.method || reqs[0].Path != tt.path || reqs[0].Query != tt.query || !jsonEqual(t, reqs[0].Body, tt.body) {
-				t.Fatalf("requests %+v, want one %s %s?%s %s", reqs, tt.method, tt.path, tt.query, tt.body)
-			}
-			var b *Backup
-			switch v := v.(type) {
-			case *Backup:
-				b = v
-			case []Backup:
-				if len(v) != 1 {
-					t.Fatalf("%d backups", len(v))
+		{
+			name: "list",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.ListBackups(ctx, "my-org", "my-db", "main")
+			},
+			method: "GET", path: br, query: "page=1&per_page=100", status: 200, resp: `{"type":"list","current_page":1,"next_page":null,"data":[` + backupJSON + `]}`,
+			check: func(t *testing.T, v any) {
+				bs := v.([]Backup)
+				if len(bs) != 1 {
+					t.Fatalf("%d backups", len(bs))
 				}
-				b = &v[0]
-			default:
-				return
-			}
-			if b.ID != "bk1" || b.State != BackupRunning || b.Size != 2048 || b.ExpiresAt == nil || b.CompletedAt != nil || b.DatabaseBranch.Name != "main" || b.Done() {
-				t.Errorf("backup = %+v", b)
-			}
-		})
+				checkBackup(t, &bs[0])
+			},
+		},
+		{
+			name: "delete",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return nil, c.DeleteBackup(ctx, "my-org", "my-db", "main", "bk1")
+			},
+			method: "DELETE", path: br + "/bk1", status: 204, noResponse: true,
+		},
+	})
+}
+
+// checkBackup checks a backup decoded from backupJSON.
+func checkBackup(t *testing.T, b *Backup) {
+	t.Helper()
+	if b.ID != "bk1" || b.State != BackupRunning || b.Size != 2048 || b.ExpiresAt == nil || b.CompletedAt != nil || b.DatabaseBranch.Name != "main" || b.Done() {
+		t.Errorf("backup = %+v", b)
 	}
 }
 
 // A lost create response is looked up by name, not repeated.
 func TestCreateBackupRecheck(t *testing.T) {
-	h := newHarness(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		switch r.Method {
-		case "POST":
-			reply(w, 500, `{}`)
-		case "GET":
-			reply(w, 200, `{"type":"list","current_page":1,"next_page":null,"data":[`+backupJSON+`]}`)
-		}
-	}, nil)
+	h := lostCreates(t, func(w http.ResponseWriter, r *http.Request) {
+		reply(w, 200, `{"type":"list","current_page":1,"next_page":null,"data":[`+backupJSON+`]}`)
+	})
 	b, err := h.c.CreateBackup(context.Background(), "o", "d", "main", CreateBackupRequest{Name: "ddlbot-pr-7-dr-3"})
 	if err != nil {
 		t.Fatal(err)

@@ -28,12 +28,7 @@ func (c *Client) CreateBranch(ctx context.Context, org, db string, req CreateBra
 	op := fmt.Sprintf("create branch %q", req.Name)
 	return retryAmbiguous(ctx, c, op,
 		func() (*Branch, error) {
-			var b Branch
-			err := c.do(ctx, &request{op: op, method: http.MethodPost, path: dbPath(org, db) + "/branches", body: req, out: &b, policy: retryRefused})
-			if err != nil {
-				return nil, err
-			}
-			return &b, nil
+			return fetch[Branch](ctx, c, &request{op: op, method: http.MethodPost, path: dbPath(org, db) + "/branches", body: req, policy: retryRefused})
 		},
 		func() (*Branch, bool, error) {
 			b, err := c.GetBranch(ctx, org, db, req.Name)
@@ -50,12 +45,8 @@ func (c *Client) CreateBranch(ctx context.Context, org, db string, req CreateBra
 
 // GetBranch returns a branch; IsNotFound(err) when it does not exist.
 func (c *Client) GetBranch(ctx context.Context, org, db, branch string) (*Branch, error) {
-	var b Branch
 	op := fmt.Sprintf("get branch %q", branch)
-	if err := c.do(ctx, &request{op: op, method: http.MethodGet, path: branchPath(org, db, branch), out: &b}); err != nil {
-		return nil, err
-	}
-	return &b, nil
+	return fetch[Branch](ctx, c, &request{op: op, method: http.MethodGet, path: branchPath(org, db, branch)})
 }
 
 // ListBranches returns every branch of the database (all pages).
@@ -72,15 +63,20 @@ func (c *Client) DeleteBranch(ctx context.Context, org, db, branch string) error
 
 // BranchSchema returns the branch's tables, one CREATE statement each (Raw).
 func (c *Client) BranchSchema(ctx context.Context, org, db, branch string) ([]SchemaTable, error) {
-	var out struct {
+	return c.schemaTables(ctx, fmt.Sprintf("get schema of branch %q", branch), branchPath(org, db, branch)+"/schema")
+}
+
+// schemaTables gets a list of tables (a branch's schema, a deploy request's
+// diff): never nil.
+func (c *Client) schemaTables(ctx context.Context, op, path string) ([]SchemaTable, error) {
+	out, err := fetch[struct {
 		Data []SchemaTable `json:"data"`
-	}
-	op := fmt.Sprintf("get schema of branch %q", branch)
-	if err := c.do(ctx, &request{op: op, method: http.MethodGet, path: branchPath(org, db, branch) + "/schema", out: &out}); err != nil {
+	}](ctx, c, &request{op: op, method: http.MethodGet, path: path})
+	if err != nil {
 		return nil, err
 	}
 	if out.Data == nil {
-		out.Data = []SchemaTable{}
+		return []SchemaTable{}, nil
 	}
 	return out.Data, nil
 }

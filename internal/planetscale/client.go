@@ -530,6 +530,16 @@ func listAll[T any](ctx context.Context, c *Client, op, path string, query url.V
 	return listAllNeeding[T](ctx, c, op, path, query, "")
 }
 
+// fetch sends r and decodes the answer into a new T.
+func fetch[T any](ctx context.Context, c *Client, r *request) (*T, error) {
+	var out T
+	r.out = &out
+	if err := c.do(ctx, r); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // listAllNeeding is listAll for a list that needs a service token access
 // (named by a 403).
 func listAllNeeding[T any](ctx context.Context, c *Client, op, path string, query url.Values, access string) ([]T, error) {

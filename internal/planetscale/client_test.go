@@ -1,11 +1,9 @@
 package planetscale
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ddlbot/ddlbot/internal/retry"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ddlbot/ddlbot/internal/retry"
+	"github.com/ddlbot/ddlbot/internal/syncbuf"
 )
 
 // Credentials used by every test; tests scan errors and logs for them.
@@ -54,24 +55,6 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // harness is a Client talking to a loopback fake API, with recorded
 // requests, sleeps and logs.
 type harness struct {
@@ -79,7 +62,7 @@ type harness struct {
 	c      *Client
 	srv    *httptest.Server
 	clock  *fakeClock
-	logs   *syncBuffer
+	logs   *syncbuf.Buffer
 	mu     sync.Mutex
 	reqs   []recorded
 	sleeps []time.Duration
@@ -89,7 +72,7 @@ type harness struct {
 // number of the request). mod may adjust the Config before New.
 func newHarness(t *testing.T, handler func(w http.ResponseWriter, r *http.Request, n int), mod func(*Config)) *harness {
 	t.Helper()
-	h := &harness{t: t, clock: &fakeClock{t: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}, logs: &syncBuffer{}}
+	h := &harness{t: t, clock: &fakeClock{t: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}, logs: &syncbuf.Buffer{}}
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		h.mu.Lock()

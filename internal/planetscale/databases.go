@@ -25,22 +25,14 @@ type CreateDatabaseRequest struct {
 // database costs money, so an ambiguous failure is returned to the caller
 // (check with GetDatabase).
 func (c *Client) CreateDatabase(ctx context.Context, org string, req CreateDatabaseRequest) (*Database, error) {
-	var d Database
 	op := fmt.Sprintf("create database %q", req.Name)
 	path := "/organizations/" + url.PathEscape(org) + "/databases"
-	if err := c.do(ctx, &request{op: op, method: http.MethodPost, path: path, body: req, out: &d, policy: retryRefused}); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return fetch[Database](ctx, c, &request{op: op, method: http.MethodPost, path: path, body: req, policy: retryRefused})
 }
 
 // GetDatabase returns a database; IsNotFound(err) when it does not exist
 // (or the token may not see it).
 func (c *Client) GetDatabase(ctx context.Context, org, db string) (*Database, error) {
-	var d Database
 	op := fmt.Sprintf("get database %q", db)
-	if err := c.do(ctx, &request{op: op, method: http.MethodGet, path: dbPath(org, db), out: &d}); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return fetch[Database](ctx, c, &request{op: op, method: http.MethodGet, path: dbPath(org, db)})
 }

@@ -65,12 +65,7 @@ func (c *Client) CreateDeployRequest(ctx context.Context, org, db string, req Cr
 	op := fmt.Sprintf("create deploy request %q into %q", req.Branch, req.IntoBranch)
 	return retryAmbiguous(ctx, c, op,
 		func() (*DeployRequest, error) {
-			var dr DeployRequest
-			err := c.do(ctx, &request{op: op, method: http.MethodPost, path: dbPath(org, db) + "/deploy-requests", body: req, out: &dr, policy: retryRefused})
-			if err != nil {
-				return nil, err
-			}
-			return &dr, nil
+			return fetch[DeployRequest](ctx, c, &request{op: op, method: http.MethodPost, path: dbPath(org, db) + "/deploy-requests", body: req, policy: retryRefused})
 		},
 		func() (*DeployRequest, bool, error) {
 			drs, err := c.ListDeployRequests(ctx, org, db, ListDeployRequestsOptions{State: DeployRequestOpen, Branch: req.Branch, IntoBranch: req.IntoBranch})
@@ -84,12 +79,8 @@ func (c *Client) CreateDeployRequest(ctx context.Context, org, db string, req Cr
 
 // GetDeployRequest returns deploy request number.
 func (c *Client) GetDeployRequest(ctx context.Context, org, db string, number int) (*DeployRequest, error) {
-	var dr DeployRequest
 	op := fmt.Sprintf("get deploy request #%d", number)
-	if err := c.do(ctx, &request{op: op, method: http.MethodGet, path: drPath(org, db, number), out: &dr}); err != nil {
-		return nil, err
-	}
-	return &dr, nil
+	return fetch[DeployRequest](ctx, c, &request{op: op, method: http.MethodGet, path: drPath(org, db, number)})
 }
 
 // ListDeployRequests returns the deploy requests matching opts (all pages).
@@ -158,12 +149,7 @@ func closed(dr *DeployRequest) bool { return dr.State == DeployRequestClosed }
 func (c *Client) transition(ctx context.Context, op, method, org, db string, number int, suffix string, body any, done func(*DeployRequest) bool) (*DeployRequest, error) {
 	return retryAmbiguous(ctx, c, op,
 		func() (*DeployRequest, error) {
-			var dr DeployRequest
-			err := c.do(ctx, &request{op: op, method: method, path: drPath(org, db, number) + suffix, body: body, out: &dr, policy: retryRefused})
-			if err != nil {
-				return nil, err
-			}
-			return &dr, nil
+			return fetch[DeployRequest](ctx, c, &request{op: op, method: method, path: drPath(org, db, number) + suffix, body: body, policy: retryRefused})
 		},
 		func() (*DeployRequest, bool, error) {
 			dr, err := c.GetDeployRequest(ctx, org, db, number)
@@ -216,12 +202,8 @@ func (c *Client) SkipRevert(ctx context.Context, org, db string, number int) (*D
 
 // GetDeployment returns the deployment of deploy request number.
 func (c *Client) GetDeployment(ctx context.Context, org, db string, number int) (*Deployment, error) {
-	var d Deployment
 	op := fmt.Sprintf("get deployment of deploy request #%d", number)
-	if err := c.do(ctx, &request{op: op, method: http.MethodGet, path: drPath(org, db, number) + "/deployment", out: &d}); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return fetch[Deployment](ctx, c, &request{op: op, method: http.MethodGet, path: drPath(org, db, number) + "/deployment"})
 }
 
 // ListDeployOperations returns the per-table operations of deploy request
@@ -233,29 +215,15 @@ func (c *Client) ListDeployOperations(ctx context.Context, org, db string, numbe
 // DeployRequestDiff returns the schema diff of deploy request number, one
 // entry per table; Raw holds the lines prefixed with + and -.
 func (c *Client) DeployRequestDiff(ctx context.Context, org, db string, number int) ([]SchemaTable, error) {
-	var out struct {
-		Data []SchemaTable `json:"data"`
-	}
-	op := fmt.Sprintf("get diff of deploy request #%d", number)
-	if err := c.do(ctx, &request{op: op, method: http.MethodGet, path: drPath(org, db, number) + "/diff", out: &out}); err != nil {
-		return nil, err
-	}
-	if out.Data == nil {
-		out.Data = []SchemaTable{}
-	}
-	return out.Data, nil
+	return c.schemaTables(ctx, fmt.Sprintf("get diff of deploy request #%d", number), drPath(org, db, number)+"/diff")
 }
 
 // CreateReview reviews deploy request number (201). It is not repeated
 // after a 5xx or a network error (a second review would be visible); only
 // 429s are retried.
 func (c *Client) CreateReview(ctx context.Context, org, db string, number int, req ReviewRequest) (*Review, error) {
-	var r Review
 	op := fmt.Sprintf("review deploy request #%d", number)
-	if err := c.do(ctx, &request{op: op, method: http.MethodPost, path: drPath(org, db, number) + "/reviews", body: req, out: &r, policy: retryRefused}); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return fetch[Review](ctx, c, &request{op: op, method: http.MethodPost, path: drPath(org, db, number) + "/reviews", body: req, policy: retryRefused})
 }
 
 // ListReviews returns the reviews of deploy request number (all pages).

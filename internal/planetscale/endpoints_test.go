@@ -38,18 +38,7 @@ func TestEndpoints(t *testing.T) {
 	listOf := func(item string) string { return strings.Replace(list, "%s", item, 1) }
 	const pwJSON = `{"id":"pw1","name":"n","role":"admin","username":"u1","plain_text":"pscale_pw_x","access_host_url":"aws.connect.psdb.cloud","ttl_seconds":600,"database_branch":{"name":"ddlbot-pr-7","id":"br1","production":false,"mysql_edge_address":"e"},"created_at":"2025-01-02T03:04:05Z"}`
 	const depJSON = `{"id":"dep1","state":"in_progress","deploy_request_number":7,"deploy_operations":[{"id":"op1","state":"in_progress","table_name":"t","progress_percentage":42.5,"eta_seconds":12,"can_drop_data":true}]}`
-	tests := []struct {
-		name       string
-		call       func(context.Context, *Client) (any, error)
-		method     string
-		path       string
-		query      string
-		body       string
-		status     int
-		resp       string
-		check      func(t *testing.T, v any)
-		noResponse bool
-	}{
+	testEndpoints(t, []endpointCase{
 		{
 			name: "create branch",
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -307,7 +296,28 @@ func TestEndpoints(t *testing.T) {
 			call:   func(ctx context.Context, c *Client) (any, error) { return c.GetDatabase(ctx, "my-org", "my-db") },
 			method: "GET", path: db, status: 200, resp: `{"id":"db1","name":"my-db","ready":true,"default_branch":"main"}`,
 		},
-	}
+	})
+}
+
+// endpointCase is one call of the client against a fake API that answers
+// status and resp: the one request it must send, and what to check of the
+// result.
+type endpointCase struct {
+	name       string
+	call       func(context.Context, *Client) (any, error)
+	method     string
+	path       string
+	query      string
+	body       string
+	status     int
+	resp       string
+	check      func(t *testing.T, v any)
+	noResponse bool
+}
+
+// testEndpoints runs each case against its own fake API.
+func testEndpoints(t *testing.T, tests []endpointCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, func(w http.ResponseWriter, r *http.Request, n int) { reply(w, tt.status, tt.resp) }, nil)
@@ -522,19 +532,27 @@ func TestCreateReviewNotRepeated(t *testing.T) {
 	}
 }
 
-func TestCreateDeployRequestRecheck(t *testing.T) {
-	h := newHarness(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		switch r.Method {
-		case "POST":
+// lostCreates is a harness whose API fails every create (POST) with a 500,
+// as when a create's response is lost, and answers the other calls (the
+// client's re-check) with list.
+func lostCreates(t *testing.T, list http.HandlerFunc) *harness {
+	return newHarness(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.Method == "POST" {
 			reply(w, 500, `{}`)
-		case "GET":
-			q := r.URL.Query()
-			if q.Get("branch") != "ddlbot-pr-7" || q.Get("into_branch") != "main" || q.Get("state") != "open" {
-				t.Errorf("re-check query %q", r.URL.RawQuery)
-			}
-			reply(w, 200, `{"type":"list","next_page":null,"data":[{"number":3,"branch":"ddlbot-pr-7"},{"number":9,"branch":"ddlbot-pr-7"}]}`)
+			return
 		}
+		list(w, r)
 	}, nil)
+}
+
+func TestCreateDeployRequestRecheck(t *testing.T) {
+	h := lostCreates(t, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if q.Get("branch") != "ddlbot-pr-7" || q.Get("into_branch") != "main" || q.Get("state") != "open" {
+			t.Errorf("re-check query %q", r.URL.RawQuery)
+		}
+		reply(w, 200, `{"type":"list","next_page":null,"data":[{"number":3,"branch":"ddlbot-pr-7"},{"number":9,"branch":"ddlbot-pr-7"}]}`)
+	})
 	dr, err := h.c.CreateDeployRequest(context.Background(), "o", "d", CreateDeployRequestRequest{Branch: "ddlbot-pr-7", IntoBranch: "main"})
 	if err != nil {
 		t.Fatal(err)

@@ -28,12 +28,7 @@ type CreatePasswordRequest struct {
 func (c *Client) CreatePassword(ctx context.Context, org, db, branch string, req CreatePasswordRequest) (*Password, error) {
 	op := fmt.Sprintf("create password on branch %q", branch)
 	create := func() (*Password, error) {
-		var p Password
-		err := c.do(ctx, &request{op: op, method: http.MethodPost, path: branchPath(org, db, branch) + "/passwords", body: req, out: &p, policy: retryRefused})
-		if err != nil {
-			return nil, err
-		}
-		return &p, nil
+		return fetch[Password](ctx, c, &request{op: op, method: http.MethodPost, path: branchPath(org, db, branch) + "/passwords", body: req, policy: retryRefused})
 	}
 	if req.Name == "" {
 		return create()

@@ -28,11 +28,7 @@ type CreateWebhookRequest struct {
 // CreateWebhook creates a database webhook (201); Webhook.Secret signs the
 // deliveries. Only 429s are retried.
 func (c *Client) CreateWebhook(ctx context.Context, org, db string, req CreateWebhookRequest) (*Webhook, error) {
-	var w Webhook
-	if err := c.do(ctx, &request{op: "create webhook", method: http.MethodPost, path: dbPath(org, db) + "/webhooks", body: req, out: &w, policy: retryRefused}); err != nil {
-		return nil, err
-	}
-	return &w, nil
+	return fetch[Webhook](ctx, c, &request{op: "create webhook", method: http.MethodPost, path: dbPath(org, db) + "/webhooks", body: req, policy: retryRefused})
 }
 
 // DeleteWebhook deletes a database webhook (204).

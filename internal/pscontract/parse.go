@@ -327,19 +327,40 @@ func (p *parser) rootKeyAt(i int) bool {
 	case "components", "webhooks":
 		return isKey(p.tok(i + 1))
 	default:
-		return httpMethods[k] && p.opKeyAt(i+1, map[string]bool{})
+		return httpMethods[k] && p.keyAt(i+1, p.opKey)
 	}
 }
 
-func (p *parser) opKeyAt(i int, seen map[string]bool) bool {
+// keyAt reports whether token i is a key that fits (see mapping).
+func (p *parser) keyAt(i int, fits func(i int, k string) bool) bool {
 	t := p.tok(i)
-	if !isKey(t) {
-		return false
+	return isKey(t) && fits(i, keyName(t))
+}
+
+// mapping reads the keys of a mapping, each at most once, while they fit:
+// fits says whether key k at token i (its value from token i+1) continues
+// the mapping, and read reads the value of key k from p.pos. The keys that
+// fit are structural while it reads (see pushStructural).
+func (p *parser) mapping(fits func(i int, k string) bool, read func(k string) error) error {
+	seen := map[string]bool{}
+	accept := func(i int) bool {
+		return p.keyAt(i, func(i int, k string) bool { return !seen[k] && fits(i, k) })
 	}
-	k := keyName(t)
-	if seen[k] {
-		return false
+	p.pushStructural(accept)
+	defer p.pop()
+	for accept(p.pos) {
+		k := keyName(p.tok(p.pos))
+		seen[k] = true
+		p.pos++
+		if err := read(k); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// opKey reports whether key k at token i continues an operation.
+func (p *parser) opKey(i int, k string) bool {
 	next := p.tok(i + 1)
 	switch k {
 	case "tags", "parameters", "security", "servers":
@@ -363,14 +384,7 @@ func (p *parser) opKeyAt(i int, seen map[string]bool) bool {
 }
 
 func (p *parser) operation(op *Operation) error {
-	seen := map[string]bool{}
-	accept := func(i int) bool { return p.opKeyAt(i, seen) }
-	p.pushStructural(accept)
-	defer p.pop()
-	for accept(p.pos) {
-		k := keyName(p.tok(p.pos))
-		seen[k] = true
-		p.pos++
+	return p.mapping(p.opKey, func(k string) error {
 		var err error
 		switch k {
 		case "summary":
@@ -388,22 +402,12 @@ func (p *parser) operation(op *Operation) error {
 		default:
 			p.text()
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }
 
-func (p *parser) paramKeyAt(i int, seen map[string]bool) bool {
-	t := p.tok(i)
-	if !isKey(t) {
-		return false
-	}
-	k := keyName(t)
-	if seen[k] {
-		return false
-	}
+// paramKey reports whether key k at token i continues a parameter.
+func (p *parser) paramKey(i int, k string) bool {
 	next := p.tok(i + 1)
 	switch k {
 	case "name", "in", "description", "example", "style":
@@ -422,53 +426,45 @@ func (p *parser) parameters(op *Operation) error {
 		return nil
 	}
 	startsParam := func(i int) bool {
-		return p.tok(i) == "-" && p.paramKeyAt(i+1, map[string]bool{})
+		return p.tok(i) == "-" && p.keyAt(i+1, p.paramKey)
 	}
 	p.pushStructural(startsParam)
 	defer p.pop()
 	for startsParam(p.pos) {
 		p.pos++
 		var prm Parameter
-		seen := map[string]bool{}
-		accept := func(i int) bool { return p.paramKeyAt(i, seen) }
-		p.pushStructural(accept)
-		for accept(p.pos) {
-			k := keyName(p.tok(p.pos))
-			seen[k] = true
-			p.pos++
-			switch k {
-			case "name":
-				prm.Name = p.text()
-			case "in":
-				prm.In = p.text()
-			case "required":
-				prm.Required = p.tok(p.pos) == "true"
-				p.pos++
-			case "schema":
-				s, err := p.schema()
-				if err != nil {
-					p.pop()
-					return err
-				}
-				prm.Schema = s
-			default:
-				p.text()
-			}
+		if err := p.parameter(&prm); err != nil {
+			return err
 		}
-		p.pop()
 		op.Parameters = append(op.Parameters, prm)
 	}
 	return nil
 }
 
-func (p *parser) requestBody() (*Schema, error) {
-	seen := map[string]bool{}
-	accept := func(i int) bool {
-		t := p.tok(i)
-		if !isKey(t) || seen[keyName(t)] {
-			return false
+// parameter reads the fields of one parameter into prm.
+func (p *parser) parameter(prm *Parameter) error {
+	return p.mapping(p.paramKey, func(k string) error {
+		var err error
+		switch k {
+		case "name":
+			prm.Name = p.text()
+		case "in":
+			prm.In = p.text()
+		case "required":
+			prm.Required = p.tok(p.pos) == "true"
+			p.pos++
+		case "schema":
+			prm.Schema, err = p.schema()
+		default:
+			p.text()
 		}
-		switch keyName(t) {
+		return err
+	})
+}
+
+func (p *parser) requestBody() (*Schema, error) {
+	fits := func(i int, k string) bool {
+		switch k {
 		case "content":
 			return p.mediaAt(i + 1)
 		case "required":
@@ -478,27 +474,20 @@ func (p *parser) requestBody() (*Schema, error) {
 		}
 		return false
 	}
-	p.pushStructural(accept)
-	defer p.pop()
 	var body *Schema
-	for accept(p.pos) {
-		k := keyName(p.tok(p.pos))
-		seen[k] = true
-		p.pos++
+	err := p.mapping(fits, func(k string) error {
+		var err error
 		switch k {
 		case "content":
-			s, err := p.content()
-			if err != nil {
-				return nil, err
-			}
-			body = s
+			body, err = p.content()
 		case "required":
 			p.pos++
 		default:
 			p.text()
 		}
-	}
-	return body, nil
+		return err
+	})
+	return body, err
 }
 
 // mediaAt reports whether token i is a media type key such as application/json:.
@@ -515,13 +504,8 @@ func (p *parser) content() (*Schema, error) {
 	for p.mediaAt(p.pos) {
 		media := keyName(p.tok(p.pos))
 		p.pos++
-		seen := map[string]bool{}
-		accept := func(i int) bool {
-			t := p.tok(i)
-			if !isKey(t) || seen[keyName(t)] {
-				return false
-			}
-			switch keyName(t) {
+		fits := func(i int, k string) bool {
+			switch k {
 			case "schema":
 				return p.startsSchema(i+1) || p.tok(i+1) == "{}"
 			case "example", "examples", "encoding":
@@ -530,31 +514,28 @@ func (p *parser) content() (*Schema, error) {
 			}
 			return false
 		}
-		p.pushStructural(accept)
-		for accept(p.pos) {
-			k := keyName(p.tok(p.pos))
-			seen[k] = true
-			p.pos++
+		err := p.mapping(fits, func(k string) error {
 			if k != "schema" {
 				p.text()
-				continue
+				return nil
 			}
-			var s *Schema
+			s := &Schema{}
 			if p.tok(p.pos) == "{}" {
 				p.pos++
-				s = &Schema{}
 			} else {
 				var err error
 				if s, err = p.schema(); err != nil {
-					p.pop()
-					return nil, err
+					return err
 				}
 			}
 			if chosen == nil && (media == "application/json" || strings.HasSuffix(media, "+json")) {
 				chosen = s
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		p.pop()
 	}
 	return chosen, nil
 }
@@ -601,50 +582,44 @@ func (p *parser) responses(op *Operation) error {
 		}
 		p.pos++
 		r := OperationResponse{Status: status}
-		seen := map[string]bool{}
-		accept := func(i int) bool {
-			t := p.tok(i)
-			if !isKey(t) || seen[keyName(t)] {
-				return false
-			}
-			switch keyName(t) {
-			case "content":
-				return p.mediaAt(i + 1)
-			case "description":
-				return p.tok(i+1) != "" && !isKey(p.tok(i+1))
-			case "headers", "links":
-				// {} or a map, not "headers: type: object", a property.
-				return p.tok(i+1) == "{}" || isKey(p.tok(i+1)) && !p.startsSchema(i+1)
-			}
-			return false
+		if err := p.response(&r); err != nil {
+			return err
 		}
-		p.pushStructural(accept)
-		for accept(p.pos) {
-			k := keyName(p.tok(p.pos))
-			seen[k] = true
-			p.pos++
-			switch k {
-			case "description":
-				r.Description = p.text()
-			case "content":
-				s, err := p.content()
-				if err != nil {
-					p.pop()
-					return err
-				}
-				r.Schema = s
-			default: // headers, links: {} or a map we do not need
-				if p.tok(p.pos) == "{}" {
-					p.pos++
-				} else {
-					p.text()
-				}
-			}
-		}
-		p.pop()
 		op.Responses = append(op.Responses, r)
 	}
 	return nil
+}
+
+// response reads the fields of one response into r.
+func (p *parser) response(r *OperationResponse) error {
+	fits := func(i int, k string) bool {
+		switch k {
+		case "content":
+			return p.mediaAt(i + 1)
+		case "description":
+			return p.tok(i+1) != "" && !isKey(p.tok(i+1))
+		case "headers", "links":
+			// {} or a map, not "headers: type: object", a property.
+			return p.tok(i+1) == "{}" || isKey(p.tok(i+1)) && !p.startsSchema(i+1)
+		}
+		return false
+	}
+	return p.mapping(fits, func(k string) error {
+		var err error
+		switch k {
+		case "description":
+			r.Description = p.text()
+		case "content":
+			r.Schema, err = p.content()
+		default: // headers, links: {} or a map we do not need
+			if p.tok(p.pos) == "{}" {
+				p.pos++
+			} else {
+				p.text()
+			}
+		}
+		return err
+	})
 }
 
 // schemaBuilder is a schema being read, with the keywords it has used.

@@ -35,6 +35,7 @@ import (
 	"github.com/ddlbot/ddlbot/internal/githubfake"
 	"github.com/ddlbot/ddlbot/internal/localscale"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
+	"github.com/ddlbot/ddlbot/internal/syncbuf"
 	vtlog "vitess.io/vitess/go/vt/log"
 )
 
@@ -130,7 +131,7 @@ func benchUsers(n int) string {
 func BenchmarkWebhookToComment(b *testing.B) {
 	const org = "acme"
 	vtlog.SwapLogger(slog.New(slog.DiscardHandler))
-	var logBuf lockedLog
+	var logBuf syncbuf.Buffer
 	logger := slog.New(slog.NewTextHandler(&logBuf, nil))
 	gh := githubfake.New(b)
 	app := gh.App()
@@ -288,24 +289,6 @@ func deployRequestOf(b *testing.B, cs []githubfake.Comment) int {
 	}
 	b.Fatal("no deployment in the sticky comment")
 	return 0
-}
-
-// lockedLog is a log buffer the server's goroutines share.
-type lockedLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }
 
 func containsAny(s string, subs []string) bool {

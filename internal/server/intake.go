@@ -14,6 +14,7 @@ import (
 
 	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/logsafe"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // MaxBody is the largest webhook body accepted (GitHub caps deliveries at
@@ -60,21 +61,28 @@ type intake struct {
 }
 
 func (in *intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	answer(w, r, in.serve, in.metrics.deliveries, in.metrics.intakeSeconds)
+}
+
+// answer writes what serve says of a webhook delivery (status and a line
+// for the sender's delivery log), counted by status in deliveries and timed
+// in seconds: each webhook endpoint has its pair of metrics.
+func answer(w http.ResponseWriter, r *http.Request, serve func(*http.Request) (int, string), deliveries *prometheus.CounterVec, seconds prometheus.Histogram) {
 	start := time.Now()
-	code, msg := in.serve(r)
-	in.metrics.deliveries.WithLabelValues(fmt.Sprint(code)).Inc()
-	in.metrics.intakeSeconds.Observe(time.Since(start).Seconds())
+	code, msg := serve(r)
+	deliveries.WithLabelValues(fmt.Sprint(code)).Inc()
+	seconds.Observe(time.Since(start).Seconds())
 	http.Error(w, msg, code)
 }
+
+// storeDown is the answer when the store fails: the sender delivers again.
+const storeDown = "the store is unavailable: deliver again later"
 
 func (in *intake) serve(r *http.Request) (int, string) {
 	if r.Method != http.MethodPost {
 		return http.StatusMethodNotAllowed, "POST a GitHub webhook delivery here"
 	}
-	if !in.ready() {
-		return http.StatusServiceUnavailable, "draining: deliver again later"
-	}
-	body, code, msg := readBody(r, MaxBody)
+	body, code, msg := readDelivery(r, in.ready, MaxBody)
 	if code != 0 {
 		return code, msg
 	}
@@ -97,7 +105,7 @@ func (in *intake) serve(r *http.Request) (int, string) {
 		// GitHub's delivery log what was wrong.
 		in.log.Warn("webhook payload refused", "event", event, "delivery", logsafe.Line(delivery), "err", err)
 		if _, serr := in.store.Enqueue(r.Context(), Job{Delivery: delivery, Event: event, Key: "invalid:" + delivery, Payload: body, Error: err.Error()}, time.Now()); serr != nil {
-			return http.StatusServiceUnavailable, "the store is unavailable: deliver again later"
+			return http.StatusServiceUnavailable, storeDown
 		}
 		return http.StatusBadRequest, "the payload is not a usable " + event + " event: " + err.Error()
 	}
@@ -105,7 +113,7 @@ func (in *intake) serve(r *http.Request) (int, string) {
 	inserted, err := in.store.Enqueue(r.Context(), j, time.Time{})
 	if err != nil {
 		in.log.Error("store a delivery", "delivery", logsafe.Line(delivery), "err", err)
-		return http.StatusServiceUnavailable, "the store is unavailable: deliver again later"
+		return http.StatusServiceUnavailable, storeDown
 	}
 	if !inserted {
 		return http.StatusOK, "already received"
@@ -127,9 +135,14 @@ func jobKey(ev bot.Event) string {
 	return ev.Name
 }
 
-// readBody reads a delivery's body, at most limit bytes; code is 0 when it
-// could be read, else the status (413 over the limit) and msg why.
-func readBody(r *http.Request, limit int64) (body []byte, code int, msg string) {
+// readDelivery reads a delivery's body, at most limit bytes, on a server
+// that is ready (running, not draining); code is 0 when it could be read,
+// else the status and msg why: 503 while draining (the sender delivers
+// again later, to a replica that runs), 413 over the limit.
+func readDelivery(r *http.Request, ready func() bool, limit int64) (body []byte, code int, msg string) {
+	if !ready() {
+		return nil, http.StatusServiceUnavailable, "draining: deliver again later"
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
 	if err != nil {
 		var tooBig *http.MaxBytesError

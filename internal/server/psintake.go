@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -37,11 +36,7 @@ type psIntake struct {
 }
 
 func (in *psIntake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	code, msg := in.serve(r)
-	in.metrics.psDeliveries.WithLabelValues(fmt.Sprint(code)).Inc()
-	in.metrics.psIntakeSeconds.Observe(time.Since(start).Seconds())
-	http.Error(w, msg, code)
+	answer(w, r, in.serve, in.metrics.psDeliveries, in.metrics.psIntakeSeconds)
 }
 
 func (in *psIntake) serve(r *http.Request) (int, string) {
@@ -51,10 +46,7 @@ func (in *psIntake) serve(r *http.Request) (int, string) {
 	if len(in.secrets) == 0 {
 		return http.StatusServiceUnavailable, "PlanetScale webhooks are not set up on this server: set DDLBOT_PLANETSCALE_WEBHOOK_SECRET to the webhook's secret (until then deployments are followed by polling)"
 	}
-	if !in.ready() {
-		return http.StatusServiceUnavailable, "draining: deliver again later"
-	}
-	body, code, msg := readBody(r, MaxPlanetScaleBody)
+	body, code, msg := readDelivery(r, in.ready, MaxPlanetScaleBody)
 	if code != 0 {
 		return code, msg
 	}
@@ -83,7 +75,7 @@ func (in *psIntake) serve(r *http.Request) (int, string) {
 		}
 		if d, err = in.store.LookupDeployment(ctx, ev.Organization, ev.Database, int(n)); err != nil {
 			in.log.Error("look up a deployment", "err", err)
-			return http.StatusServiceUnavailable, "the store is unavailable: deliver again later"
+			return http.StatusServiceUnavailable, storeDown
 		}
 	case ev.Event == ps.EventBranchAnomaly:
 		// The anomaly names no deploy request: the database's latest
@@ -91,7 +83,7 @@ func (in *psIntake) serve(r *http.Request) (int, string) {
 		// it may be about; Refresh decides whether to post it.
 		if d, err = in.store.LookupDeployment(ctx, ev.Organization, ev.Database, 0); err != nil {
 			in.log.Error("look up a deployment", "err", err)
-			return http.StatusServiceUnavailable, "the store is unavailable: deliver again later"
+			return http.StatusServiceUnavailable, storeDown
 		}
 		if d != nil {
 			if followed, _ := bot.Followed(d.State); !followed {
@@ -119,7 +111,7 @@ func (in *psIntake) serve(r *http.Request) (int, string) {
 	}
 	if err != nil {
 		in.log.Error("wake the follow-up", "repository", logsafe.Line(d.Repo), "err", err)
-		return http.StatusServiceUnavailable, "the store is unavailable: deliver again later"
+		return http.StatusServiceUnavailable, storeDown
 	}
 	in.log.Info("PlanetScale webhook: following", "event", logsafe.Line(ev.Event), "repository", logsafe.Line(d.Repo),
 		"pull_request", d.PullRequest, "deploy_request", d.Number)

@@ -140,19 +140,32 @@ func FuzzVerifySignature(f *testing.F) {
 	})
 }
 
+// runServer runs s on a loopback port the OS picks, at url, until stop,
+// which waits for Run to end and fails the test if it ended in an error.
+func runServer(t *testing.T, s *Server) (url string, stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ended := make(chan error, 1)
+	go func() { ended <- s.Run(ctx, ln) }()
+	return "http://" + ln.Addr().String(), func() {
+		t.Helper()
+		cancel()
+		if err := <-ended; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestServerRunsJobs: deliveries become jobs that run once each, a failing
 // job runs again, and a stop drains: /readyz and the intake say so.
 func TestServerRunsJobs(t *testing.T) {
 	run := &recorder{done: make(chan string, 10), fail: 1}
 	s, _ := newTestServer(t, run)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	ended := make(chan error, 1)
-	go func() { ended <- s.Run(ctx, ln) }()
-	url := "http://" + ln.Addr().String()
+	url, stop := runServer(t, s)
 	post := func(delivery, body string) int {
 		req, _ := http.NewRequest(http.MethodPost, url+"/webhooks/github", strings.NewReader(body))
 		req.Header.Set("X-GitHub-Event", "pull_request")
@@ -197,9 +210,6 @@ func TestServerRunsJobs(t *testing.T) {
 		t.Errorf("/metrics %d:\n%s", code, body)
 	}
 	stop()
-	if err := <-ended; err != nil {
-		t.Fatal(err)
-	}
 	run.mu.Lock()
 	defer run.mu.Unlock()
 	if len(run.ran) != 2 {
@@ -230,13 +240,7 @@ func (r *followRunner) Run(_ context.Context, j *Job) (*FollowUp, error) {
 func TestFollowUpsDoNotDouble(t *testing.T) {
 	run := &followRunner{}
 	s, st := newTestServer(t, run)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	ended := make(chan error, 1)
-	go func() { ended <- s.Run(ctx, ln) }()
+	_, stop := runServer(t, s)
 	h := s.Handler()
 	deliver(t, h, "pull_request", "a", prPayload, signed)
 	deliver(t, h, "pull_request", "b", strings.Replace(prPayload, `"number":7`, `"number":8`, 1), signed)
@@ -255,9 +259,6 @@ func TestFollowUpsDoNotDouble(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	stop()
-	if err := <-ended; err != nil {
-		t.Fatal(err)
-	}
 	if c, _ := st.Counts(context.Background()); c[stateQueued] != 1 {
 		t.Fatalf("%d follow-ups wait, want 1 (%v)", c[stateQueued], c)
 	}

@@ -41,10 +41,16 @@ var stores = []struct {
 	{"mysql", openMySQLTestStore},
 }
 
-func TestStoreQueue(t *testing.T) {
+// eachStore runs test against each of the stores, as a subtest named after
+// the store.
+func eachStore(t *testing.T, test func(*testing.T, Store)) {
 	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) { testStoreQueue(t, st.open(t)) })
+		t.Run(st.name, func(t *testing.T) { test(t, st.open(t)) })
 	}
+}
+
+func TestStoreQueue(t *testing.T) {
+	eachStore(t, testStoreQueue)
 }
 
 func testStoreQueue(t *testing.T, s Store) {
@@ -135,9 +141,7 @@ func testStoreQueue(t *testing.T, s Store) {
 }
 
 func TestStoreDeployments(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) { testStoreDeployments(t, st.open(t)) })
-	}
+	eachStore(t, testStoreDeployments)
 }
 
 func testStoreDeployments(t *testing.T, s Store) {
@@ -169,9 +173,7 @@ func testStoreDeployments(t *testing.T, s Store) {
 }
 
 func TestStoreWake(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) { testStoreWake(t, st.open(t)) })
-	}
+	eachStore(t, testStoreWake)
 }
 
 func testStoreWake(t *testing.T, s Store) {
@@ -207,9 +209,7 @@ func testStoreWake(t *testing.T, s Store) {
 // once, never two jobs of one pull request at a time, and a pull request's
 // jobs in the order they came, retries included.
 func TestStoreConcurrentClaims(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) { testConcurrentClaims(t, st.open(t)) })
-	}
+	eachStore(t, testConcurrentClaims)
 }
 
 // run is a job a worker of testConcurrentClaims holds; ending once the
@@ -324,9 +324,7 @@ func testConcurrentClaims(t *testing.T, s Store) {
 }
 
 func TestStorePrune(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) { testStorePrune(t, st.open(t)) })
-	}
+	eachStore(t, testStorePrune)
 }
 
 // testStorePrune: ended jobs and quiet deployments older than the cutoff go;
