@@ -32,9 +32,7 @@ func TestCommandAnomalyInRevertWindow(t *testing.T) {
 		}
 		return out
 	}
-	r, id := w.command("bob", "/plan", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
+	r := w.done("bob", "/plan", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 	got := anomalyComments()
 	if len(got) != 1 {
 		t.Fatalf("%d anomaly comments, want 1", len(got))

@@ -65,12 +65,7 @@ func TestMergeWithoutOnMerge(t *testing.T) {
 	}
 
 	// /deploy on the merged pull request deploys its deploy request.
-	r, id := w.command("alice", "/deploy", nil)
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
+	w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 	if !w.productionHas("app", "users", "nick") {
 		t.Fatal("production lacks nick after /deploy on the merged pull request")
 	}

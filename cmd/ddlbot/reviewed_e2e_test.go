@@ -43,8 +43,7 @@ func TestTwoRepositoriesOneDatabase(t *testing.T) {
 		t.Fatalf("admin's deploy request #2: branch %s, %s", dr.Branch, dr.DeploymentState)
 	}
 
-	r, _ = w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outDRNumber: "1", outBranch: actBranch})
+	r = w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "1", outBranch: actBranch})
 	if !w.productionHas("app", "users", "nick") || w.productionHas("app", "users", "age") {
 		t.Fatal("production does not hold exactly shop#7's change")
 	}
@@ -99,8 +98,7 @@ func TestLegacyBranchState(t *testing.T) {
 		t.Parallel()
 		w := newCmdWorld(t)
 		legacyPlanned(t, w)
-		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outDRNumber: "1", outBranch: legacy})
+		w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "1", outBranch: legacy})
 		if !w.productionHas("app", "users", "nick") {
 			t.Fatal("not deployed")
 		}
@@ -133,8 +131,7 @@ func TestLegacyBranchState(t *testing.T) {
 		if dr := w.deployRequest("app", 1); dr.State != ps.DeployRequestClosed {
 			t.Fatalf("deploy request #1 is %s", dr.State)
 		}
-		r, _ = w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outDRNumber: "2"})
+		r = w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "2"})
 		if !w.productionHas("app", "users", "nick") || strings.Contains(w.sticky("app"), `"branch":"`+legacy) {
 			t.Fatal("not deployed from the new branch")
 		}
@@ -153,10 +150,7 @@ func TestDeployRefusesTamperedBranch(t *testing.T) {
 	if _, err := w.ps.ApplyDDL(context.Background(), actOwner, "app", actBranch, []string{"ALTER TABLE `users` ADD COLUMN `evil` int"}, ps.ApplyOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	r, id := w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonNotReviewed})
-	wantReactions(t, w.reactions(id), "eyes", "-1")
-	contains(t, "reply", w.lastReply("alice"), "what deploy request #1 would deploy is not what was reviewed, so nothing was deployed",
+	w.refused("alice", "/deploy", bot.ReasonNotReviewed, "what deploy request #1 would deploy is not what was reviewed, so nothing was deployed",
 		"branch `"+actBranch+"` does not hold the schema of the head", "DROP COLUMN `evil`", "`/plan`")
 	if n := w.psCount.deployCalls(); n != 0 {
 		t.Fatalf("%d deploy calls", n)
@@ -168,8 +162,7 @@ func TestDeployRefusesTamperedBranch(t *testing.T) {
 	if r, _ := w.command("alice", "/plan", nil); r.code != 0 {
 		t.Fatal(r)
 	}
-	r, _ = w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 	if w.productionHas("app", "users", "evil") || !w.productionHas("app", "users", "nick") {
 		t.Fatal("production does not hold exactly the reviewed head")
 	}
@@ -222,8 +215,7 @@ func TestPushAfterDeploy(t *testing.T) {
 		t.Parallel()
 		w := newCmdWorld(t)
 		head := w.planned(actConfig)
-		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+		r := w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 		// The same head planned again (a re-run) finds it deployed: nothing new.
 		r = w.run("synchronize (same head)", "pull_request", w.prEvent("synchronize"), nil)
 		wantOutputs(t, r, map[string]any{outDRNumber: "1", outBranch: actBranch, outDeploymentSt: ps.StateCompletePendingRevert})
@@ -238,8 +230,7 @@ func TestPushAfterDeploy(t *testing.T) {
 		if w.branchHas(actBranch, "age") {
 			t.Fatal("the deployed branch was changed")
 		}
-		r, _ = w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outDRNumber: "2", outReasonCode: ps.StateCompletePendingRevert})
+		r = w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "2", outReasonCode: ps.StateCompletePendingRevert})
 		if !w.productionHas("app", "users", "age") {
 			t.Fatal("the push never reached production")
 		}
@@ -264,8 +255,7 @@ func TestPushAfterDeploy(t *testing.T) {
 		}
 		// /cancel still reaches the running deployment of #1, though the
 		// plan now names #2.
-		r, _ = w.command("alice", "/cancel", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompleteCancel, outDRNumber: "1"})
+		r = w.done("alice", "/cancel", nil, map[string]any{outReasonCode: ps.StateCompleteCancel, outDRNumber: "1"})
 		if dr := w.deployRequest("app", 2); dr.DeploymentState != ps.StateReady {
 			t.Fatalf("deploy request #2 is %s", dr.DeploymentState)
 		}
@@ -368,9 +358,7 @@ func TestConfigFromDefaultBranch(t *testing.T) {
 	t.Run("the default branch's permissions govern", func(t *testing.T) {
 		t.Parallel()
 		w := sidePR(t, strict)
-		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
-		contains(t, "reply", w.lastReply("alice"), "it needs at least admin permission")
+		w.refused("alice", "/deploy", bot.ReasonPermission, "it needs at least admin permission")
 		if n := w.psCount.deployCalls(); n != 0 || w.productionHas("app", "users", "nick") {
 			t.Fatalf("deployed (%d deploy calls)", n)
 		}
@@ -379,10 +367,7 @@ func TestConfigFromDefaultBranch(t *testing.T) {
 		t.Parallel()
 		w := sidePR(t, actConfig)
 		contains(t, "sticky comment", visible(w.sticky("app")), "`/deploy` is not available: this pull request goes into `side`, not the default branch `main`")
-		r, id := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBaseBranch})
-		wantReactions(t, w.reactions(id), "eyes", "-1")
-		contains(t, "reply", w.lastReply("alice"), "this pull request goes into `side`, not the default branch `main`", "`deploy.base_branches`")
+		w.refused("alice", "/deploy", bot.ReasonBaseBranch, "this pull request goes into `side`, not the default branch `main`", "`deploy.base_branches`")
 		if n := w.psCount.deployCalls(); n != 0 || w.productionHas("app", "users", "nick") {
 			t.Fatalf("deployed (%d deploy calls)", n)
 		}
@@ -390,8 +375,7 @@ func TestConfigFromDefaultBranch(t *testing.T) {
 	t.Run("unless the default branch lists it", func(t *testing.T) {
 		t.Parallel()
 		w := sidePR(t, strings.Replace(actConfig, "lint:", "deploy:\n  base_branches: [side]\nlint:", 1))
-		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+		w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 		if !w.productionHas("app", "users", "nick") {
 			t.Fatal("not deployed")
 		}
