@@ -185,18 +185,8 @@ func newActWorld(t *testing.T, mutate ...func(*localscale.Config)) *actWorld {
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	ls, err := localscale.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ls.ListenMySQL("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	w.ls = ls
-	w.psCount = &psCounter{h: ls.Handler()}
-	srv := httptest.NewServer(w.psCount)
-	t.Cleanup(func() { srv.Close(); _ = ls.Close() })
-	w.psURL = srv.URL + "/v1"
+	w.ls, w.psCount, w.psURL = startLocalscaleAPI(t, cfg)
+	var err error
 	w.ps, err = ps.New(ps.Config{BaseURL: w.psURL, ServiceTokenID: w.psID, ServiceToken: w.psSecret})
 	if err != nil {
 		t.Fatal(err)
@@ -208,6 +198,24 @@ func newActWorld(t *testing.T, mutate ...func(*localscale.Config)) *actWorld {
 		}
 	})
 	return w
+}
+
+// startLocalscaleAPI starts an in-process localscale with its MySQL
+// protocol on a loopback port and its API behind a psCounter; it returns
+// the API's base URL. Both stop when the test ends.
+func startLocalscaleAPI(t *testing.T, cfg localscale.Config) (*localscale.Server, *psCounter, string) {
+	t.Helper()
+	ls, err := localscale.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ls.ListenMySQL("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	count := &psCounter{h: ls.Handler()}
+	srv := httptest.NewServer(count)
+	t.Cleanup(func() { srv.Close(); _ = ls.Close() })
+	return ls, count, srv.URL + "/v1"
 }
 
 func randHex(t *testing.T, n int) string {

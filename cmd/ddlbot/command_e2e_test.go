@@ -46,12 +46,19 @@ func newCmdWorld(t *testing.T, mutate ...func(*localscale.Config)) *actWorld {
 	return w
 }
 
-// openPR commits the base (cfg, users) and a head (adding the column nick,
-// plus headChanges), seeds production with the base, opens pull request #7
-// by alice (edit changes it first) and plans it through the binary.
+// openPR opens the pull request addPR makes and plans it through the binary.
 func (w *actWorld) openPR(cfg string, headChanges map[string]string, edit func(*githubfake.PR)) (head string, plan actResult) {
 	w.t.Helper()
-	base := w.commit(sha("base"), "", map[string]string{".ddlbot.yml": cfg, "db/schema/users.sql": actUsers})
+	_, head = w.addPR(cfg, headChanges, edit)
+	return head, w.run("opened", "pull_request", w.prEvent("opened"), nil)
+}
+
+// addPR commits the base (cfg, users) and a head (adding the column nick,
+// plus headChanges), seeds production with the base and adds pull request #7
+// by alice (edit changes it first).
+func (w *actWorld) addPR(cfg string, headChanges map[string]string, edit func(*githubfake.PR)) (base, head string) {
+	w.t.Helper()
+	base = w.commit(sha("base"), "", map[string]string{".ddlbot.yml": cfg, "db/schema/users.sql": actUsers})
 	changes := map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")}
 	for p, c := range headChanges {
 		changes[p] = c
@@ -63,7 +70,7 @@ func (w *actWorld) openPR(cfg string, headChanges map[string]string, edit func(*
 		edit(&pr)
 	}
 	w.gh.AddPullRequest(actOwner, w.repoName(), pr)
-	return head, w.run("opened", "pull_request", w.prEvent("opened"), nil)
+	return base, head
 }
 
 // planned opens the standard pull request and checks it was planned.
@@ -682,10 +689,7 @@ func TestCommandInputsApply(t *testing.T) {
 	t.Parallel()
 	w := newCmdWorld(t)
 	cfg := "databases:\n  - name: shop\n    schema: db/schema\nlint:\n  rules:\n    not-instant: off\n" // no organization, database "shop"
-	base := w.commit(sha("base4"), "", map[string]string{".ddlbot.yml": cfg, "db/schema/users.sql": actUsers})
-	head := w.commit(sha("head4"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
-	w.seed("app", base, "db/schema")
-	w.gh.AddPullRequest(actOwner, actRepo, githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+	w.addPR(cfg, nil, nil)
 	inputs := map[string]string{inOrganization: actOwner, inDatabase: "app"}
 	if r := w.run("opened (inputs)", "pull_request", w.prEvent("opened"), inputs); r.out[outDecision] != string(bot.DecisionPlanned) {
 		t.Fatal(r)

@@ -5,7 +5,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -210,21 +209,13 @@ func startTerminalPS(t *testing.T, seed fs.FS, mutate func(*localscale.Config)) 
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	ls, err := localscale.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ls.ListenMySQL("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
+	var ls *localscale.Server
+	ls, p.count, p.url = startLocalscaleAPI(t, cfg)
 	if err := ls.SeedDatabase("example", "shop", seed, "schema"); err != nil {
 		t.Fatal(err)
 	}
-	p.count = &psCounter{h: ls.Handler()}
-	srv := httptest.NewServer(p.count)
-	t.Cleanup(func() { srv.Close(); _ = ls.Close() })
-	p.url = srv.URL + "/v1"
 	p.env = []string{"PLANETSCALE_SERVICE_TOKEN_ID=" + p.id, "PLANETSCALE_SERVICE_TOKEN=" + p.secret, "PLANETSCALE_API_URL=" + p.url, "PLANETSCALE_OAUTH_TOKEN=", "PLANETSCALE_ORG=", "NO_COLOR=1"}
+	var err error
 	if p.client, err = ps.New(ps.Config{BaseURL: p.url, ServiceTokenID: p.id, ServiceToken: p.secret}); err != nil {
 		t.Fatal(err)
 	}

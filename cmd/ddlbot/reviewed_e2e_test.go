@@ -63,10 +63,7 @@ func TestTwoRepositoriesOneDatabase(t *testing.T) {
 func legacyPlanned(t *testing.T, w *actWorld) (head string) {
 	t.Helper()
 	ctx := context.Background()
-	base := w.commit(sha("base"), "", map[string]string{".ddlbot.yml": actConfig, "db/schema/users.sql": actUsers})
-	head = w.commit(sha("head1"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
-	w.seed("app", base, "db/schema")
-	w.gh.AddPullRequest(actOwner, actRepo, githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+	_, head = w.addPR(actConfig, nil, nil)
 	legacy := bot.LegacyBranchName(actPR)
 	if _, err := w.ps.CreateBranch(ctx, actOwner, "app", ps.CreateBranchRequest{Name: legacy, ParentBranch: "main"}); err != nil {
 		t.Fatal(err)

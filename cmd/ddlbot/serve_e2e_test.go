@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ddlbot/ddlbot/internal/githubfake"
 	"github.com/ddlbot/ddlbot/internal/planetscale"
 	"github.com/ddlbot/ddlbot/internal/server"
 )
@@ -147,10 +146,7 @@ func waitFor(t *testing.T, what string, cond func() bool, p *serveProc) {
 // writer is deployed once and followed to its end; SIGTERM stops it.
 func TestServe(t *testing.T) {
 	w := newCmdWorld(t)
-	base := w.commit(sha("base"), "", map[string]string{".ddlbot.yml": actConfig, "db/schema/users.sql": actUsers})
-	head := w.commit(sha("head1"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
-	w.seed("app", base, "db/schema")
-	w.gh.AddPullRequest(actOwner, w.repoName(), githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+	_, head := w.addPR(actConfig, nil, nil)
 	p := startServe(t, w)
 	if got := p.get("/healthz"); got != "200 ok\n" {
 		t.Fatalf("/healthz: %q", got)

@@ -15,10 +15,7 @@ import (
 // request closes the deploy request and deletes the branch.
 func TestServePushAndClose(t *testing.T) {
 	w := newCmdWorld(t)
-	base := w.commit(sha("base"), "", map[string]string{".ddlbot.yml": actConfig, "db/schema/users.sql": actUsers})
-	head := w.commit(sha("head1"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
-	w.seed("app", base, "db/schema")
-	w.gh.AddPullRequest(actOwner, w.repoName(), githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+	base, head := w.addPR(actConfig, nil, nil)
 	p := startServe(t, w)
 	if code := p.deliver("pull_request", "", w.prEvent("opened"), p.sign); code != http.StatusAccepted {
 		t.Fatalf("opened: %d", code)
