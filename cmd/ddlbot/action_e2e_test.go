@@ -252,6 +252,14 @@ func (w *actWorld) commit(id, from string, changes map[string]string) string {
 	return id
 }
 
+// push commits changes on top of from (as commit does) under the id of
+// label, and makes it the pull request's head; it returns the new head.
+func (w *actWorld) push(label, from string, changes map[string]string) string {
+	head := w.commit(sha(label), from, changes)
+	w.gh.UpdatePullRequest(actOwner, w.repoName(), actPR, func(p *githubfake.PR) { p.HeadSHA = head })
+	return head
+}
+
 // seed creates a PlanetScale database from a folder of a commit.
 func (w *actWorld) seed(db, commit, dir string) {
 	w.t.Helper()
@@ -565,8 +573,7 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 	}
 
 	// A push: the same comment edited, the same deploy request, a new check run.
-	head2 := w.commit(sha("head2"), head, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
-	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = head2 })
+	head2 := w.push("head2", head, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
 	r = w.run("synchronize", "pull_request", w.prEvent("synchronize"), nil)
 	if r.code != 0 {
 		t.Fatal(r)
@@ -632,8 +639,7 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 func TestActionLintError(t *testing.T) {
 	w := newActWorld(t)
 	base, _ := w.standard()
-	bad := w.commit(sha("bad"), base, map[string]string{"db/schema/events.sql": "-- events\nCREATE TABLE events (payload json);\n"})
-	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = bad })
+	bad := w.push("bad", base, map[string]string{"db/schema/events.sql": "-- events\nCREATE TABLE events (payload json);\n"})
 	r := w.run("opened (lint error)", "pull_request", w.prEvent("opened"), nil)
 	if r.code != 1 {
 		t.Fatalf("want exit 1: %s", r)
@@ -665,8 +671,7 @@ func TestActionLintError(t *testing.T) {
 	contains(t, "job summary", r.summary, visible(cs[0].Body))
 
 	// With fail-on: warning a warning fails too (a FLOAT column).
-	warn := w.commit(sha("warn"), base, map[string]string{"db/schema/users.sql": actUsersWith("  score float DEFAULT NULL,\n")})
-	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = warn })
+	warn := w.push("warn", base, map[string]string{"db/schema/users.sql": actUsersWith("  score float DEFAULT NULL,\n")})
 	r = w.run("synchronize (fail-on)", "pull_request", w.prEvent("synchronize"), map[string]string{inFailOn: "warning"})
 	if r.code != 1 || r.out[outLintWarnings] == "0" || r.out[outDecision] != string(bot.DecisionFailed) {
 		t.Fatalf("fail-on warning: %s", r)
@@ -684,8 +689,7 @@ func TestActionLintError(t *testing.T) {
 func TestActionNoSchemaChange(t *testing.T) {
 	w := newActWorld(t)
 	base, _ := w.standard()
-	docs := w.commit(sha("docs"), base, map[string]string{"README.md": "shop, documented\n"})
-	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = docs })
+	docs := w.push("docs", base, map[string]string{"README.md": "shop, documented\n"})
 	r := w.run("opened (docs only)", "pull_request", w.prEvent("opened"), nil)
 	if r.code != 0 {
 		t.Fatal(r)
@@ -883,15 +887,8 @@ func TestActionLocalCheckout(t *testing.T) {
 		t.Fatal(r)
 	}
 	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "1", outBranch: actBranch})
-	for _, c := range r.ghCalls {
-		if strings.HasSuffix(c.Path, "/contents/.ddlbot.yml") && c.Query.Get("ref") == "main" {
-			// The configuration governs from the default branch, named
-			// by branch: never from a checkout, whose branches are not GitHub's.
-			continue
-		}
-		if strings.Contains(c.Path, "/contents/") || strings.Contains(c.Path, "/git/") {
-			t.Errorf("read through the API although the commit is checked out: %s %s", c.Method, c.Path)
-		}
+	for _, c := range fileReads(r.ghCalls) {
+		t.Errorf("read through the API although the commit is checked out: %s %s", c.Method, c.Path)
 	}
 	if dr, err := w.ps.GetDeployRequest(context.Background(), actOwner, "app", 1); err != nil || dr.Branch != actBranch {
 		t.Fatalf("deploy request in the database named by the input: %+v %v", dr, err)
@@ -901,22 +898,15 @@ func TestActionLocalCheckout(t *testing.T) {
 
 	// A push that is not in the checkout: the head is read through the API,
 	// the base still from git.
-	head2 := w.commit(sha("pushed"), head, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
-	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = head2 })
+	w.push("pushed", head, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
 	r = w.run("synchronize (head not local)", "pull_request", w.prEvent("synchronize"), inputs)
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	var apiReads []string
-	for _, c := range r.ghCalls {
-		if strings.HasSuffix(c.Path, "/contents/.ddlbot.yml") && c.Query.Get("ref") == "main" {
-			continue // the configuration, from the default branch
-		}
-		if strings.Contains(c.Path, "/contents/") || strings.Contains(c.Path, "/git/") {
-			apiReads = append(apiReads, c.Path)
-			if strings.Contains(c.Path, base) || strings.Contains(c.Query.Get("ref"), base) {
-				t.Errorf("the base commit read through the API: %s", c.Path)
-			}
+	apiReads := fileReads(r.ghCalls)
+	for _, c := range apiReads {
+		if strings.Contains(c.Path, base) || strings.Contains(c.Query.Get("ref"), base) {
+			t.Errorf("the base commit read through the API: %s", c.Path)
 		}
 	}
 	if len(apiReads) == 0 {
@@ -926,6 +916,23 @@ func TestActionLocalCheckout(t *testing.T) {
 		t.Errorf("GitHub calls: %d from the checkout, %d with the API fallback", localCalls, r.ghTotal)
 	}
 	contains(t, "comment", w.comments()[0].Body, "`age`")
+}
+
+// fileReads are the calls that read a commit's files through the API
+// (contents, git objects), but for the configuration's read from the
+// default branch: it governs from there, named by branch, never from a
+// checkout, whose branches are not GitHub's.
+func fileReads(calls []githubfake.Call) []githubfake.Call {
+	var out []githubfake.Call
+	for _, c := range calls {
+		if strings.HasSuffix(c.Path, "/contents/.ddlbot.yml") && c.Query.Get("ref") == "main" {
+			continue
+		}
+		if strings.Contains(c.Path, "/contents/") || strings.Contains(c.Path, "/git/") {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func revParse(t *testing.T, dir, ref string) string {

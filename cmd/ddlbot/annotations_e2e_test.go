@@ -7,7 +7,6 @@ import (
 
 	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/github"
-	"github.com/ddlbot/ddlbot/internal/githubfake"
 )
 
 // A change with hundreds of findings gets at most github.MaxAnnotations
@@ -22,8 +21,7 @@ func TestActionAnnotationsCapped(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&b, "CREATE TABLE events_%03d (payload json);\n", i)
 	}
-	bad := w.commit(sha("many"), base, map[string]string{"db/schema/events.sql": b.String()})
-	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = bad })
+	bad := w.push("many", base, map[string]string{"db/schema/events.sql": b.String()})
 	r := w.run("opened (450 lint errors)", "pull_request", w.prEvent("opened"), nil)
 	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionFailed, outLintErrors: fmt.Sprint(n)})
 	cr := w.checkRun(bad, "ddlbot/app")

@@ -182,8 +182,7 @@ func (w *actWorld) startDeploy(n int) {
 // push moves pull request #7 to a new head that also adds age.
 func (w *actWorld) pushAge(from string) string {
 	w.t.Helper()
-	head := w.commit(sha("head-age"), from, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
-	w.gh.UpdatePullRequest(actOwner, w.repoName(), actPR, func(p *githubfake.PR) { p.HeadSHA = head })
+	head := w.push("head-age", from, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
 	return head
 }
 
