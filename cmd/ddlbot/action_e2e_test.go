@@ -866,11 +866,8 @@ func TestActionBranchNeverReady(t *testing.T) {
 // organization and database inputs override the configuration.
 func TestActionLocalCheckout(t *testing.T) {
 	w := newActWorld(t)
-	git(t, w.ws, "init", "-q", "-b", "main")
 	cfg := "databases:\n  - name: shop\n    schema: db/schema\nlint:\n  rules:\n    not-instant: off\n" // no organization
-	write(t, w.ws, map[string]string{".ddlbot.yml": cfg, "db/schema/users.sql": actUsers})
-	git(t, w.ws, "add", "-A")
-	git(t, w.ws, "commit", "-qm", "base")
+	gitRepo(t, w.ws, map[string]string{".ddlbot.yml": cfg, "db/schema/users.sql": actUsers})
 	base := revParse(t, w.ws, "HEAD")
 	write(t, w.ws, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
 	git(t, w.ws, "commit", "-qam", "nick")

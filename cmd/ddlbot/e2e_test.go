@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/ddlbot/ddlbot/internal/gittest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -112,14 +114,22 @@ func write(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
-func git(t *testing.T, dir string, args ...string) {
+// git runs git in dir (gittest.Run).
+var git = gittest.Run
+
+// gitRepo makes a git repository at dir (a new temporary folder if dir is
+// "") whose branch main holds one commit, "base": base's files and whatever
+// dir held already. It returns dir.
+func gitRepo(t *testing.T, dir string, base map[string]string) string {
 	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
+	if dir == "" {
+		dir = t.TempDir()
 	}
+	git(t, t.TempDir(), "init", "-q", "-b", "main", dir)
+	write(t, dir, base)
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-qm", "base")
+	return dir
 }
 
 func TestReadmeQuickStart(t *testing.T) {
@@ -165,15 +175,11 @@ func TestReadmeQuickStart(t *testing.T) {
 }
 
 func TestLintBaseInGitRepo(t *testing.T) {
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	write(t, dir, map[string]string{
+	dir := gitRepo(t, "", map[string]string{
 		".ddlbot.yml":                 "databases:\n  - name: app\n    migrations: db/migrations\nlint:\n  rules:\n    not-instant: off\n    drop-column: warning\n",
 		"db/migrations/001_init.sql":  "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  email varchar(255) NOT NULL,\n  nick varchar(40)\n);\n",
 		"db/migrations/002_index.sql": "-- an old migration with a style problem the change must not be blamed for\nALTER TABLE users ADD COLUMN score float;\n",
 	})
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-qm", "base")
 	write(t, dir, map[string]string{
 		"db/migrations/003_change.sql": "ALTER TABLE users\n  DROP COLUMN nick,\n  ADD COLUMN age int NOT NULL;\n\n-- ddlbot:ignore add-unique-key -- emails were deduplicated in #12\nCREATE UNIQUE INDEX uk_email ON users (email);\n",
 	})

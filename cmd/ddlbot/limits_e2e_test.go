@@ -102,11 +102,8 @@ func TestSchemaLimits(t *testing.T) {
 // before git is asked for any file's content.
 func TestSchemaLimitsAtARef(t *testing.T) {
 	repo := t.TempDir()
-	git(t, repo, "init", "-q", "-b", "main")
-	write(t, repo, map[string]string{"db/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
 	huge := sparseFile(t, filepath.Join(repo, "db", "002_dump.sql"), 2<<20)
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-qm", "a dump")
+	gitRepo(t, repo, map[string]string{"db/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
 	if err := os.Remove(huge); err != nil { // the work tree is small again: only the ref holds it
 		t.Fatal(err)
 	}
@@ -133,12 +130,9 @@ func TestSchemaLimitsAtARef(t *testing.T) {
 func TestPlanLimitAtARef(t *testing.T) {
 	noPlanetScale(t)
 	repo := t.TempDir()
-	git(t, repo, "init", "-q", "-b", "main")
-	write(t, repo, map[string]string{".ddlbot.yml": "databases:\n  - name: app\n    migrations: db\nlimits:\n  max_file_size: 1MiB\n",
-		"db/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
 	huge := sparseFile(t, filepath.Join(repo, "db", "002_dump.sql"), 2<<20)
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-qm", "a dump")
+	gitRepo(t, repo, map[string]string{".ddlbot.yml": "databases:\n  - name: app\n    migrations: db\nlimits:\n  max_file_size: 1MiB\n",
+		"db/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
 	if err := os.Remove(huge); err != nil {
 		t.Fatal(err)
 	}

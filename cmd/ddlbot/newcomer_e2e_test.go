@@ -78,13 +78,9 @@ lint:
 // or ../other-repo) is linted as it is from inside, with --base comparing
 // within the repository that holds it.
 func TestLintAnyPath(t *testing.T) {
-	repo := filepath.Join(t.TempDir(), "other-repo")
-	git(t, t.TempDir(), "init", "-q", "-b", "main", repo)
-	write(t, repo, map[string]string{
+	repo := gitRepo(t, filepath.Join(t.TempDir(), "other-repo"), map[string]string{
 		"db/migrations/001_init.sql": "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  nick varchar(40)\n);\n",
 	})
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-qm", "base")
 	write(t, repo, map[string]string{"db/migrations/002_drop.sql": "ALTER TABLE users DROP COLUMN nick;\n"})
 	elsewhere := filepath.Join(filepath.Dir(repo), "elsewhere")
 	write(t, elsewhere, map[string]string{"README": "not a repository\n"})
@@ -143,16 +139,12 @@ func TestFreshRepository(t *testing.T) {
 // ../db/migrations (its folders are relative to its own folder, and may climb
 // to the repository root but not past it).
 func TestConfigFoundUpwards(t *testing.T) {
-	repo := filepath.Join(t.TempDir(), "shop")
-	git(t, t.TempDir(), "init", "-q", "-b", "main", repo)
-	write(t, repo, map[string]string{
+	repo := gitRepo(t, filepath.Join(t.TempDir(), "shop"), map[string]string{
 		".ddlbot.yml":                "databases:\n  - name: shop\n    migrations: db/migrations\nlint:\n  rules:\n    drop-column: error\n",
 		".github/ddlbot.yml":         "databases:\n  - name: shop\n    migrations: ../db/migrations\nlint:\n  rules:\n    drop-column: notice\n",
 		".github/bad.yml":            "databases:\n  - name: shop\n    migrations: ../../db/migrations\n",
 		"db/migrations/001_init.sql": "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  nick varchar(40)\n);\n",
 	})
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-qm", "base")
 	write(t, repo, map[string]string{"db/migrations/002_drop.sql": "ALTER TABLE users DROP COLUMN nick;\n"})
 	sub := filepath.Join(repo, "db", "migrations")
 

@@ -51,16 +51,12 @@ func TestTrackingTableSurvivesDeploy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
-			dir := t.TempDir()
-			git(t, dir, "init", "-q", "-b", "main")
 			files := map[string]string{".ddlbot.yml": "databases:\n  - name: shop\n    organization: example\n    migrations: db/migrations\n    migration_format: " + tt.format +
 				"\n    ignore_tables: [\"tmp_*\"]\nlint:\n  rules:\n    not-instant: off\n"}
 			for n, s := range tt.first {
 				files["db/migrations/"+n] = s
 			}
-			write(t, dir, files)
-			git(t, dir, "add", "-A")
-			git(t, dir, "commit", "-qm", "base")
+			dir := gitRepo(t, "", files)
 
 			// Production: the base schema, the tool's tracking table and a table ignore_tables matches.
 			seed := t.TempDir()
