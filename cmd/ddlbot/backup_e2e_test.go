@@ -137,8 +137,7 @@ func TestCommandBackupRefusals(t *testing.T) {
 // and --skip-backup deploys without.
 func TestDeployTerminalBackup(t *testing.T) {
 	noPlanetScale(t)
-	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	dir := folder(t, map[string]string{
 		".ddlbot.yml":         "databases:\n  - name: app\n    schema: db/schema\nlint:\n  rules:\n    drop-column: warning\n    not-instant: off\n",
 		"db/schema/users.sql": strings.Replace(actUsers, "  email varchar(255) NOT NULL,\n", "", 1),
 		"base/users.sql":      actUsers,

@@ -117,6 +117,14 @@ func write(t *testing.T, dir string, files map[string]string) {
 // git runs git in dir (gittest.Run).
 var git = gittest.Run
 
+// folder makes a temporary folder holding files.
+func folder(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	write(t, dir, files)
+	return dir
+}
+
 // gitRepo makes a git repository at dir (a new temporary folder if dir is
 // "") whose branch main holds one commit, "base": base's files and whatever
 // dir held already. It returns dir.
@@ -227,8 +235,7 @@ func TestLintBaseInGitRepo(t *testing.T) {
 }
 
 func TestLintErrors(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	dir := folder(t, map[string]string{
 		"bad.sql":      "CREATE TABLE t (\n  id int PRIMARY KEY,\n  x varchar(10) NOT NUL\n);\nCREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.x = 'a';\nCREATE TABLE nopk (a int);\n",
 		"bad.yml":      "databases:\n  - name: app\n    shema: db\n",
 		"schema/a.sql": "CREATE TABLE a (id int PRIMARY KEY);\n",

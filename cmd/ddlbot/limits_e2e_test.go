@@ -43,8 +43,7 @@ func wantExit2(t *testing.T, r result, wants ...string) {
 // is parsed: a sparse 100 MB file (no disk written, never read), a folder
 // with more files than allowed, and a limit set in .ddlbot.yml.
 func TestSchemaLimits(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, map[string]string{"small/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
+	dir := folder(t, map[string]string{"small/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
 	sparseFile(t, filepath.Join(dir, "huge", "dump.sql"), 100<<20)
 	many := map[string]string{}
 	for i := range 101 {

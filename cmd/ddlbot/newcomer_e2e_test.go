@@ -49,8 +49,7 @@ func TestUnknownFlagSuggests(t *testing.T) {
 // unknown rule id, an abbreviated severity, and a boolean where a severity
 // belongs.
 func TestConfigRuleSuggestions(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	dir := folder(t, map[string]string{
 		"schema/t.sql": "CREATE TABLE t (id bigint unsigned NOT NULL PRIMARY KEY);\n",
 		".ddlbot.yml": `databases:
   - name: app
@@ -168,8 +167,7 @@ func TestConfigFoundUpwards(t *testing.T) {
 		t.Errorf("plan from a subfolder: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// Outside a repository the search stops at the current folder.
-	loose := t.TempDir()
-	write(t, loose, map[string]string{"x/a.sql": "CREATE TABLE t (id int PRIMARY KEY);\n"})
+	loose := folder(t, map[string]string{"x/a.sql": "CREATE TABLE t (id int PRIMARY KEY);\n"})
 	if r := ddlbot(t, filepath.Join(loose, "x"), "lint"); r.code != 2 || !strings.Contains(r.stderr, "nothing to lint") {
 		t.Errorf("no configuration outside a repository: exit %d\n%s", r.code, r.stderr)
 	}
@@ -179,8 +177,7 @@ func TestConfigFoundUpwards(t *testing.T) {
 // ignore_tables are left out (the terminal used to build its own target and
 // forgot them).
 func TestLintHonoursIgnoreTables(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	dir := folder(t, map[string]string{
 		".ddlbot.yml":    "databases:\n  - name: app\n    schema: db\n    ignore_tables: [\"tmp_*\"]\n",
 		"db/users.sql":   "CREATE TABLE users (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY);\n",
 		"db/scratch.sql": "CREATE TABLE tmp_scratch (a float);\n",

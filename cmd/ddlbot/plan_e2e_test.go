@@ -159,8 +159,7 @@ func TestPlanUsageErrors(t *testing.T) {
 		"alone/x.yml":   "databases:\n  - name: x\n    schema: s\n",
 		"alone/s/a.sql": "CREATE TABLE a (id bigint PRIMARY KEY);\n",
 	})
-	nogit := t.TempDir()
-	write(t, nogit, map[string]string{".ddlbot.yml": "databases:\n  - name: x\n    schema: s\n", "s/a.sql": "CREATE TABLE a (id int PRIMARY KEY);\n"})
+	nogit := folder(t, map[string]string{".ddlbot.yml": "databases:\n  - name: x\n    schema: s\n", "s/a.sql": "CREATE TABLE a (id int PRIMARY KEY);\n"})
 	for _, tc := range []struct {
 		dir  string
 		args []string

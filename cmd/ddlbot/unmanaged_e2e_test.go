@@ -59,8 +59,7 @@ func TestTrackingTableSurvivesDeploy(t *testing.T) {
 			dir := gitRepo(t, "", files)
 
 			// Production: the base schema, the tool's tracking table and a table ignore_tables matches.
-			seed := t.TempDir()
-			write(t, seed, map[string]string{"schema/users.sql": users, "schema/tracking.sql": tt.ddl + ";\n",
+			seed := folder(t, map[string]string{"schema/users.sql": users, "schema/tracking.sql": tt.ddl + ";\n",
 				"schema/tmp.sql": "CREATE TABLE tmp_import (id int NOT NULL, PRIMARY KEY (id));\n"})
 			p := startTerminalPS(t, os.DirFS(seed), func(c *localscale.Config) {
 				c.MigrationTableName, c.MigrationFramework = tt.copying, map[bool]string{true: "other"}[tt.copying != ""]
