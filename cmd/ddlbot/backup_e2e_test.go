@@ -69,9 +69,7 @@ func TestCommandBackupBeforeDroppingDeploy(t *testing.T) {
 	if n := len(w.checkRunsOn(head)); n != 2 {
 		t.Errorf("%d check runs on the head, want 2 (the plan's, the backup's and deployment's)", n)
 	}
-	if n := w.psCount.deployCalls(); n != 1 {
-		t.Errorf("%d deploy calls", n)
-	}
+	w.wantDeployCalls(1)
 	wantNoViolations(t, w)
 }
 

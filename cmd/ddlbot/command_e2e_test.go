@@ -219,6 +219,14 @@ func (w *actWorld) wantCheckRun(head, db, conclusion, title string) *githubfake.
 	return cr
 }
 
+// wantDeployCalls checks how many deploy calls reached PlanetScale.
+func (w *actWorld) wantDeployCalls(n int) {
+	w.t.Helper()
+	if got := w.psCount.deployCalls(); got != n {
+		w.t.Errorf("%d deploy calls, want %d", got, n)
+	}
+}
+
 func wantNoViolations(t *testing.T, w *actWorld) {
 	t.Helper()
 	if v := w.gh.Violations(); len(v) != 0 {
@@ -278,9 +286,7 @@ func TestCommandDeployHappyPath(t *testing.T) {
 	if s := w.deployRequest("app", 1).DeploymentState; s != ps.StateComplete {
 		t.Fatalf("after skip-revert: %s", s)
 	}
-	if n := w.psCount.deployCalls(); n != 1 {
-		t.Errorf("%d deploy calls", n)
-	}
+	w.wantDeployCalls(1)
 	wantNoViolations(t, w)
 }
 
@@ -317,9 +323,7 @@ func TestCommandGatedCutoverRevert(t *testing.T) {
 	if w.productionHas("app", "users", "nick") {
 		t.Fatal("the revert left the column in production")
 	}
-	if n := w.psCount.deployCalls(); n != 1 {
-		t.Errorf("%d deploy calls", n)
-	}
+	w.wantDeployCalls(1)
 	wantNoViolations(t, w)
 }
 

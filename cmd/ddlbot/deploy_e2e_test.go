@@ -95,38 +95,47 @@ func TestDeployExample(t *testing.T) {
 	}
 }
 
+// TestDeployGated: a gated deploy stops at its cutover, as localscale ends
+// with the command; with --cutover (issue 15) it cuts over from the terminal.
 func TestDeployGated(t *testing.T) {
 	noPlanetScale(t)
-	r := ddlbot(t, repoRoot(t), append(exampleArgs, "--gated")...)
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	mustContain(t, "stderr", r.stderr,
-		"  Deploy request #1 was replaced by the gated deploy request #2.\n",
-		"ddlbot deploy: Deploy request #2 is pending cutover (took ",
-		"ddlbot deploy: shop: deploy request #2 waits for its cutover (give --cutover with --gated, or answer the prompt on a terminal, to cut over from here): localscale stops with this command, so this gated deployment ends here, without a cutover.\n")
-	blocks := progressBlocks(r.stderr)
-	if len(blocks) == 0 || !strings.HasPrefix(blocks[len(blocks)-1], "deploy request #2: pending cutover\n") {
-		t.Errorf("progress display: %q", blocks)
-	}
-	if strings.Contains(r.stderr, "/cutover") {
-		t.Errorf("a pull request hint in a terminal:\n%s", r.stderr)
-	}
-}
-
-// Issue 15: a gated deploy cuts over from the terminal with --cutover.
-func TestDeployGatedCutover(t *testing.T) {
-	noPlanetScale(t)
-	r := ddlbot(t, repoRoot(t), append(exampleArgs, "--gated", "--cutover")...)
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	mustContain(t, "stderr", r.stderr,
-		"ddlbot deploy: Deploy request #2 is pending cutover (took ",
-		"ddlbot deploy: shop: cutting over deploy request #2\n",
-		"ddlbot deploy: shop: deployed; the revert window is open until ")
-	if strings.Index(r.stderr, "cutting over") > strings.Index(r.stderr, "complete pending revert") {
-		t.Errorf("the deployment completed before the cutover:\n%s", r.stderr)
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		stderr []string
+		check  func(t *testing.T, r result)
+	}{
+		{"stops at the cutover", []string{"--gated"}, []string{
+			"  Deploy request #1 was replaced by the gated deploy request #2.\n",
+			"ddlbot deploy: Deploy request #2 is pending cutover (took ",
+			"ddlbot deploy: shop: deploy request #2 waits for its cutover (give --cutover with --gated, or answer the prompt on a terminal, to cut over from here): localscale stops with this command, so this gated deployment ends here, without a cutover.\n",
+		}, func(t *testing.T, r result) {
+			blocks := progressBlocks(r.stderr)
+			if len(blocks) == 0 || !strings.HasPrefix(blocks[len(blocks)-1], "deploy request #2: pending cutover\n") {
+				t.Errorf("progress display: %q", blocks)
+			}
+			if strings.Contains(r.stderr, "/cutover") {
+				t.Errorf("a pull request hint in a terminal:\n%s", r.stderr)
+			}
+		}},
+		{"--cutover", []string{"--gated", "--cutover"}, []string{
+			"ddlbot deploy: Deploy request #2 is pending cutover (took ",
+			"ddlbot deploy: shop: cutting over deploy request #2\n",
+			"ddlbot deploy: shop: deployed; the revert window is open until ",
+		}, func(t *testing.T, r result) {
+			if strings.Index(r.stderr, "cutting over") > strings.Index(r.stderr, "complete pending revert") {
+				t.Errorf("the deployment completed before the cutover:\n%s", r.stderr)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := ddlbot(t, repoRoot(t), append(exampleArgs, tc.args...)...)
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			mustContain(t, "stderr", r.stderr, tc.stderr...)
+			tc.check(t, r)
+		})
 	}
 	if r := ddlbot(t, repoRoot(t), append(exampleArgs, "--cutover")...); r.code != 2 || !strings.Contains(r.stderr, "--cutover goes with --gated") {
 		t.Errorf("--cutover alone: exit %d\n%s", r.code, r.stderr)

@@ -10,11 +10,16 @@ import (
 )
 
 // merge marks pull request #7 merged by user and runs the binary on its
-// closed event.
-func (w *actWorld) merge(user string) actResult {
+// closed event, which must exit 0 with the outputs of want.
+func (w *actWorld) merge(user string, want map[string]any) actResult {
 	w.t.Helper()
 	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.State, p.Merged, p.MergedBy = "closed", true, user })
-	return w.run("closed (merged by "+user+")", "pull_request", w.prEvent("closed"), nil)
+	r := w.run("closed (merged by "+user+")", "pull_request", w.prEvent("closed"), nil)
+	if r.code != 0 {
+		w.t.Fatal(r)
+	}
+	wantOutputs(w.t, r, want)
+	return r
 }
 
 // TestMergeWithoutOnMerge: merging a pull request whose change was never
@@ -26,11 +31,7 @@ func TestMergeWithoutOnMerge(t *testing.T) {
 	t.Parallel()
 	w := newCmdWorld(t)
 	head := w.planned(actConfig)
-	r := w.merge("bob")
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionClosed, outReasonCode: bot.ReasonMergedNotDeployed, outDRNumber: "1", outDeploymentSt: ps.StateReady})
+	r := w.merge("bob", map[string]any{outDecision: bot.DecisionClosed, outReasonCode: bot.ReasonMergedNotDeployed, outDRNumber: "1", outDeploymentSt: ps.StateReady})
 	sticky := w.sticky("app")
 	contains(t, "sticky comment", sticky, "**Merged, not deployed.** Production does not have this change: deploy request [#1](",
 		"comment `/deploy` on this pull request", "`deploy.on_merge: true` deploys on merge", "ADD COLUMN `nick`", `"deploy_request":1`)
@@ -43,7 +44,7 @@ func TestMergeWithoutOnMerge(t *testing.T) {
 	}
 	// The same delivery again: nothing new.
 	before := len(w.comments())
-	if r = w.merge("bob"); r.code != 0 || len(w.comments()) != before {
+	if r = w.merge("bob", nil); len(w.comments()) != before {
 		t.Fatalf("duplicate merge delivery: %d comments, was %d\n%s", len(w.comments()), before, r)
 	}
 
@@ -89,11 +90,7 @@ func TestMergeOnMerge(t *testing.T) {
 		w.gh.RequireReviews(actOwner, actRepo, "main", 1, true)
 		head := w.planned(cfg)
 		contains(t, "plan", w.sticky("app"), "needs 1 approving review of head", "or merge the pull request (`deploy.on_merge` deploys it then")
-		r := w.merge("bob")
-		if r.code != 0 {
-			t.Fatal(r)
-		}
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
+		w.merge("bob", map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
 		if !w.productionHas("app", "users", "nick") {
 			t.Fatal("production lacks nick after the merge")
 		}
@@ -111,11 +108,7 @@ func TestMergeOnMerge(t *testing.T) {
 		t.Parallel()
 		w := newCmdWorld(t)
 		head := w.planned(cfg)
-		r := w.merge("bob")
-		if r.code != 0 {
-			t.Fatal(r)
-		}
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonApprovals, outDRNumber: "1"})
+		w.merge("bob", map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonApprovals, outDRNumber: "1"})
 		contains(t, "reply", w.lastReply("bob"), "The merge did not deploy (`deploy.on_merge`): it needs 1 approving review(s) on the merged head",
 			"the merge counts as approval only where the protection of `main` requires 1")
 		sticky := w.sticky("app")
@@ -137,8 +130,7 @@ func TestMergeOnMerge(t *testing.T) {
 		w := newCmdWorld(t)
 		w.gh.RequireReviews(actOwner, actRepo, "main", 1, true)
 		w.planned(cfg)
-		r := w.merge("carol")
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
+		w.merge("carol", map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
 		if w.productionHas("app", "users", "nick") {
 			t.Fatal("production changed")
 		}

@@ -206,9 +206,7 @@ func TestServe(t *testing.T) {
 		t.Fatalf("/deploy delivery: %d", code)
 	}
 	waitFor(t, "the deploy's reply", func() bool { return strings.Contains(w.lastReply("alice"), "complete pending revert") }, p)
-	if n := w.psCount.deployCalls(); n != 1 {
-		t.Errorf("%d deploy calls, want 1", n)
-	}
+	w.wantDeployCalls(1)
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 
 	// SIGTERM: drained and stopped.

@@ -234,9 +234,7 @@ func TestServePlanetScaleWebhooks(t *testing.T) {
 	if cr := w.checkRun(head, "ddlbot/app"); cr == nil || cr.Conclusion != "success" || !strings.Contains(cr.Title, "complete") {
 		t.Errorf("check run: %+v", cr)
 	}
-	if n := w.psCount.deployCalls(); n != 1 {
-		t.Errorf("%d deploy calls, want 1", n)
-	}
+	w.wantDeployCalls(1)
 
 	done := p.metric(`ddlbot_jobs_total{result="done"}`)
 
