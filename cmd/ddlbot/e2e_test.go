@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ddlbot/ddlbot/internal/gittest"
+	goldenfile "github.com/ddlbot/ddlbot/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -74,22 +75,10 @@ func runCmd(t *testing.T, cmd *exec.Cmd) result {
 	return result{out.String(), errb.String(), code}
 }
 
+// golden compares got with testdata/name (golden.Check).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run `go test ./cmd/ddlbot/ -update` to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run `go test ./cmd/ddlbot/ -update` after checking):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), []byte(got), *update, "go test ./cmd/ddlbot/ -update")
 }
 
 func repoRoot(t *testing.T) string {
