@@ -31,7 +31,7 @@ func TestMergeWithoutOnMerge(t *testing.T) {
 	t.Parallel()
 	w := newCmdWorld(t)
 	head := w.planned(actConfig)
-	r := w.merge("bob", map[string]any{outDecision: bot.DecisionClosed, outReasonCode: bot.ReasonMergedNotDeployed, outDRNumber: "1", outDeploymentSt: ps.StateReady})
+	w.merge("bob", map[string]any{outDecision: bot.DecisionClosed, outReasonCode: bot.ReasonMergedNotDeployed, outDRNumber: "1", outDeploymentSt: ps.StateReady})
 	sticky := w.sticky("app")
 	contains(t, "sticky comment", sticky, "**Merged, not deployed.** Production does not have this change: deploy request [#1](",
 		"comment `/deploy` on this pull request", "`deploy.on_merge: true` deploys on merge", "ADD COLUMN `nick`", `"deploy_request":1`)
@@ -44,7 +44,7 @@ func TestMergeWithoutOnMerge(t *testing.T) {
 	}
 	// The same delivery again: nothing new.
 	before := len(w.comments())
-	if r = w.merge("bob", nil); len(w.comments()) != before {
+	if r := w.merge("bob", nil); len(w.comments()) != before {
 		t.Fatalf("duplicate merge delivery: %d comments, was %d\n%s", len(w.comments()), before, r)
 	}
 
@@ -52,7 +52,7 @@ func TestMergeWithoutOnMerge(t *testing.T) {
 	merged := w.commit(sha("merged main"), head, nil)
 	next := w.commit(sha("next head"), merged, map[string]string{"db/schema/orders.sql": "CREATE TABLE orders (id bigint NOT NULL, PRIMARY KEY (id));\n"})
 	w.gh.AddPullRequest(actOwner, actRepo, githubfake.PR{Number: 8, BaseSHA: merged, HeadSHA: next, Author: "carol"})
-	r = w.run("opened #8", "pull_request", w.gh.PullRequestEvent(t, "opened", actOwner, actRepo, 8, nil), nil)
+	r := w.run("opened #8", "pull_request", w.gh.PullRequestEvent(t, "opened", actOwner, actRepo, 8, nil), nil)
 	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outReasonCode: bot.ReasonDrift})
 	var plan8 string
 	for _, c := range w.gh.Comments(actOwner, actRepo, 8) {

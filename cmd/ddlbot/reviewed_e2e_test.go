@@ -43,7 +43,7 @@ func TestTwoRepositoriesOneDatabase(t *testing.T) {
 		t.Fatalf("admin's deploy request #2: branch %s, %s", dr.Branch, dr.DeploymentState)
 	}
 
-	r = w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "1", outBranch: actBranch})
+	w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "1", outBranch: actBranch})
 	if !w.productionHas("app", "users", "nick") || w.productionHas("app", "users", "age") {
 		t.Fatal("production does not hold exactly shop#7's change")
 	}
@@ -128,7 +128,7 @@ func TestLegacyBranchState(t *testing.T) {
 		if dr := w.deployRequest("app", 1); dr.State != ps.DeployRequestClosed {
 			t.Fatalf("deploy request #1 is %s", dr.State)
 		}
-		r = w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "2"})
+		w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "2"})
 		if !w.productionHas("app", "users", "nick") || strings.Contains(w.sticky("app"), `"branch":"`+legacy) {
 			t.Fatal("not deployed from the new branch")
 		}
@@ -211,9 +211,9 @@ func TestPushAfterDeploy(t *testing.T) {
 		t.Parallel()
 		w := newCmdWorld(t)
 		head := w.planned(actConfig)
-		r := w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
+		w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 		// The same head planned again (a re-run) finds it deployed: nothing new.
-		r = w.run("synchronize (same head)", "pull_request", w.prEvent("synchronize"), nil)
+		r := w.run("synchronize (same head)", "pull_request", w.prEvent("synchronize"), nil)
 		wantOutputs(t, r, map[string]any{outDRNumber: "1", outBranch: actBranch, outDeploymentSt: ps.StateCompletePendingRevert})
 		if drs, err := w.ps.ListDeployRequests(context.Background(), actOwner, "app", ps.ListDeployRequestsOptions{}); err != nil || len(drs) != 1 {
 			t.Fatalf("a re-run of a deployed head opened a deploy request: %d %v", len(drs), err)
@@ -226,7 +226,7 @@ func TestPushAfterDeploy(t *testing.T) {
 		if w.branchHas(actBranch, "age") {
 			t.Fatal("the deployed branch was changed")
 		}
-		r = w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "2", outReasonCode: ps.StateCompletePendingRevert})
+		w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "2", outReasonCode: ps.StateCompletePendingRevert})
 		if !w.productionHas("app", "users", "age") {
 			t.Fatal("the push never reached production")
 		}
@@ -251,7 +251,7 @@ func TestPushAfterDeploy(t *testing.T) {
 		}
 		// /cancel still reaches the running deployment of #1, though the
 		// plan now names #2.
-		r = w.done("alice", "/cancel", nil, map[string]any{outReasonCode: ps.StateCompleteCancel, outDRNumber: "1"})
+		w.done("alice", "/cancel", nil, map[string]any{outReasonCode: ps.StateCompleteCancel, outDRNumber: "1"})
 		if dr := w.deployRequest("app", 2); dr.DeploymentState != ps.StateReady {
 			t.Fatalf("deploy request #2 is %s", dr.DeploymentState)
 		}
