@@ -260,6 +260,12 @@ func (w *actWorld) push(label, from string, changes map[string]string) string {
 	return head
 }
 
+// pushAge moves the pull request to a new head, on top of from, whose users
+// table has the columns nick and age.
+func (w *actWorld) pushAge(from string) string {
+	return w.push("head-age", from, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
+}
+
 // seed creates a PlanetScale database from a folder of a commit.
 func (w *actWorld) seed(db, commit, dir string) {
 	w.t.Helper()
@@ -280,6 +286,13 @@ func (w *actWorld) standard() (base, head string) {
 	w.seed("app", base, "db/schema")
 	w.gh.AddPullRequest(actOwner, w.repoName(), githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
 	return base, head
+}
+
+// standardAt is the standard repository with the pull request's head at
+// base plus changes instead (label names the commit).
+func (w *actWorld) standardAt(label string, changes map[string]string) (base, head string) {
+	base, _ = w.standard()
+	return base, w.push(label, base, changes)
 }
 
 type actResult struct {
@@ -573,7 +586,7 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 	}
 
 	// A push: the same comment edited, the same deploy request, a new check run.
-	head2 := w.push("head2", head, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
+	head2 := w.pushAge(head)
 	r = w.run("synchronize", "pull_request", w.prEvent("synchronize"), nil)
 	if r.code != 0 {
 		t.Fatal(r)
@@ -638,8 +651,7 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 // annotation at the statement's line, and the step exits 1.
 func TestActionLintError(t *testing.T) {
 	w := newActWorld(t)
-	base, _ := w.standard()
-	bad := w.push("bad", base, map[string]string{"db/schema/events.sql": "-- events\nCREATE TABLE events (payload json);\n"})
+	base, bad := w.standardAt("bad", map[string]string{"db/schema/events.sql": "-- events\nCREATE TABLE events (payload json);\n"})
 	r := w.run("opened (lint error)", "pull_request", w.prEvent("opened"), nil)
 	if r.code != 1 {
 		t.Fatalf("want exit 1: %s", r)
@@ -688,8 +700,7 @@ func TestActionLintError(t *testing.T) {
 // TestActionNoSchemaChange: one neutral check, no comment, no branch.
 func TestActionNoSchemaChange(t *testing.T) {
 	w := newActWorld(t)
-	base, _ := w.standard()
-	docs := w.push("docs", base, map[string]string{"README.md": "shop, documented\n"})
+	_, docs := w.standardAt("docs", map[string]string{"README.md": "shop, documented\n"})
 	r := w.run("opened (docs only)", "pull_request", w.prEvent("opened"), nil)
 	if r.code != 0 {
 		t.Fatal(r)
@@ -895,7 +906,7 @@ func TestActionLocalCheckout(t *testing.T) {
 
 	// A push that is not in the checkout: the head is read through the API,
 	// the base still from git.
-	w.push("pushed", head, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
+	w.pushAge(head)
 	r = w.run("synchronize (head not local)", "pull_request", w.prEvent("synchronize"), inputs)
 	if r.code != 0 {
 		t.Fatal(r)

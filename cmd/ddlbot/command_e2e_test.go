@@ -447,7 +447,7 @@ func TestCommandStalePlan(t *testing.T) {
 	t.Parallel()
 	w := newCmdWorld(t)
 	head := w.planned(actConfig)
-	head2 := w.push("head2", head, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
+	head2 := w.pushAge(head)
 
 	w.refused("alice", "/deploy", bot.ReasonStalePlan, "the plan was made for `"+head[:7]+"` but the pull request is now at `"+head2[:7]+"`. I re-planned")
 	contains(t, "sticky comment", w.sticky("app"), `"head_sha":"`+head2+`"`, "`age`")

@@ -179,13 +179,6 @@ func (w *actWorld) startDeploy(n int) {
 	w.waitDeployState("app", n, ps.StateInProgress)
 }
 
-// push moves pull request #7 to a new head that also adds age.
-func (w *actWorld) pushAge(from string) string {
-	w.t.Helper()
-	head := w.push("head-age", from, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
-	return head
-}
-
 // branchHas reports whether a branch's users table has a column.
 func (w *actWorld) branchHas(branch, column string) bool {
 	w.t.Helper()

@@ -32,7 +32,7 @@ func TestServePushAndClose(t *testing.T) {
 	p := startServe(t, w)
 	p.plan(w, "opened", head)
 
-	head2 := w.push("head2", base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n  age int DEFAULT NULL,\n")})
+	head2 := w.pushAge(base)
 	p.plan(w, "synchronize", head2)
 	sticky := w.sticky("app") // exactly one
 	if !strings.Contains(sticky, "Deploy request [#1](") || !strings.Contains(sticky, "ADD COLUMN `age` int") {
