@@ -9,35 +9,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/ddlbot/ddlbot/internal/syncbuf"
 )
-
-// lockedBuffer is a bytes.Buffer safe for the goroutines of a running command.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // startLocalscale runs `ddlbot localscale` in-process and returns the
 // exported variables, a stop function and the exit code channel.
-func startLocalscale(t *testing.T, dir string, args ...string) (map[string]string, context.CancelFunc, chan int, *lockedBuffer) {
+func startLocalscale(t *testing.T, dir string, args ...string) (map[string]string, context.CancelFunc, chan int, *syncbuf.Buffer) {
 	t.Helper()
 	pr, pw := io.Pipe()
-	stderr := &lockedBuffer{}
+	stderr := &syncbuf.Buffer{}
 	a := &app{stdout: pw, stderr: stderr, dir: dir, getenv: func(string) string { return "" }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ddlbot/ddlbot/internal/planetscale"
 	"github.com/ddlbot/ddlbot/internal/server"
+	"github.com/ddlbot/ddlbot/internal/syncbuf"
 )
 
 // serveProc is a running `ddlbot serve`.
@@ -24,7 +25,7 @@ type serveProc struct {
 	cmd    *exec.Cmd
 	url    string
 	secret []byte
-	stderr *lockedBuffer
+	stderr *syncbuf.Buffer
 	n      int // deliveries sent
 }
 
@@ -54,7 +55,7 @@ func startServeWith(t *testing.T, w *actWorld, o serveOptions) *serveProc {
 	if o.store == "" {
 		o.store = filepath.Join(t.TempDir(), "ddlbot.db")
 	}
-	p := &serveProc{t: t, secret: o.secret, stderr: &lockedBuffer{}}
+	p := &serveProc{t: t, secret: o.secret, stderr: &syncbuf.Buffer{}}
 	p.cmd = exec.Command(binary, append([]string{"serve", "--workers", "2", "--drain", "20s"}, o.args...)...)
 	p.cmd.Env = append(os.Environ(), "DDLBOT_WEBHOOK_SECRET="+string(p.secret), fmt.Sprintf("DDLBOT_APP_ID=%d", app.ID),
 		"DDLBOT_PRIVATE_KEY="+string(app.PrivateKeyPEM), "DDLBOT_LISTEN=127.0.0.1:0", "DDLBOT_STORE="+o.store,
