@@ -75,9 +75,7 @@ func TestCommandBackupBeforeDroppingDeploy(t *testing.T) {
 
 func TestCommandBackupRefusals(t *testing.T) {
 	t.Parallel()
-	t.Run("never", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "never", func(t *testing.T, w *actWorld) {
 		w.droppingPR(backupConfig + "deploy:\n  backup: never\n")
 		w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 		if n := len(w.backups()); n != 0 || strings.Contains(w.sticky("app"), "Backup of") {
@@ -88,9 +86,7 @@ func TestCommandBackupRefusals(t *testing.T) {
 		}
 		wantNoViolations(t, w)
 	})
-	t.Run("failing backup, then skip-backup", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "failing backup, then skip-backup", func(t *testing.T, w *actWorld) {
 		head := w.droppingPR(backupConfig)
 		w.ls.FailBackups(1)
 		name := bot.BackupName(bot.Repo{Owner: actOwner, Name: actRepo}, actPR, 1)
@@ -118,9 +114,7 @@ func TestCommandBackupRefusals(t *testing.T) {
 		contains(t, "sticky comment", w.sticky("app"), "#### Backup of `main`: skipped", "@erin skipped the backup (`/deploy --skip-backup`), though the change drops column `users.email`")
 		wantNoViolations(t, w)
 	})
-	t.Run("token without backup access", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "token without backup access", func(t *testing.T, w *actWorld) {
 		w.droppingPR(backupConfig)
 		w.ls.DenyAccess(ps.AccessWriteBackups)
 		w.refused("alice", "/deploy", bot.ReasonBackupFailed, "the PlanetScale service token lacks the `write_backups` access. Add `write_backups` (and `read_backups`) to the token in PlanetScale's organization settings")

@@ -46,6 +46,14 @@ func newCmdWorld(t *testing.T, mutate ...func(*localscale.Config)) *actWorld {
 	return w
 }
 
+// cmdSubtest runs body as a parallel subtest on its own command world.
+func cmdSubtest(t *testing.T, name string, body func(t *testing.T, w *actWorld)) {
+	t.Run(name, func(t *testing.T) {
+		t.Parallel()
+		body(t, newCmdWorld(t))
+	})
+}
+
 // openPR opens the pull request addPR makes and plans it through the binary.
 func (w *actWorld) openPR(cfg string, headChanges map[string]string, edit func(*githubfake.PR)) (head string, plan actResult) {
 	w.t.Helper()
@@ -469,9 +477,7 @@ func TestCommandStalePlan(t *testing.T) {
 // TestCommandRefusals: who may deploy, and when.
 func TestCommandRefusals(t *testing.T) {
 	t.Parallel()
-	t.Run("permission", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "permission", func(t *testing.T, w *actWorld) {
 		w.planned(actConfig)
 		r := w.refused("carol", "/deploy", bot.ReasonPermission, "`/deploy` was not run: it needs at least write permission on this repository, and @carol has read.")
 		wantOutputs(t, r, map[string]any{outDeploymentSt: ""})
@@ -505,9 +511,7 @@ func TestCommandRefusals(t *testing.T) {
 			wantOutputs(w.t, plan, map[string]any{outDecision: bot.DecisionFailed, outReasonCode: "check-failed", outLintErrors: "1", outDRNumber: ""})
 		}, bot.ReasonLintErrors, "the change has 1 lint error(s); see the plan comment."},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			w := newCmdWorld(t)
+		cmdSubtest(t, tc.name, func(t *testing.T, w *actWorld) {
 			tc.open(w)
 			if r := w.refused("alice", "/deploy", tc.reason, tc.reply); r.psCalls != 0 || w.psCount.deployCalls() != 0 {
 				t.Errorf("refused (%s), yet %d PlanetScale calls, %d deploy calls", tc.name, r.psCalls, w.psCount.deployCalls())
@@ -515,9 +519,7 @@ func TestCommandRefusals(t *testing.T) {
 			wantNoViolations(t, w)
 		})
 	}
-	t.Run("approvals", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "approvals", func(t *testing.T, w *actWorld) {
 		head := w.planned(actConfig + "deploy:\n  required_approvals: 1\n")
 		w.gh.AddReview(actOwner, actRepo, actPR, githubfake.Review{User: "alice", State: "APPROVED"})                         // the author
 		w.gh.AddReview(actOwner, actRepo, actPR, githubfake.Review{User: "carol", State: "APPROVED"})                         // read permission

@@ -84,9 +84,7 @@ func TestMergeOnMerge(t *testing.T) {
 	t.Parallel()
 	cfg := actConfig + "deploy:\n  on_merge: true\n  required_approvals: 1\n"
 
-	t.Run("protected", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "protected", func(t *testing.T, w *actWorld) {
 		w.gh.RequireReviews(actOwner, actRepo, "main", 1, true)
 		head := w.planned(cfg)
 		contains(t, "plan", w.sticky("app"), "needs 1 approving review of head", "or merge the pull request (`deploy.on_merge` deploys it then")
@@ -104,9 +102,7 @@ func TestMergeOnMerge(t *testing.T) {
 		wantNoViolations(t, w)
 	})
 
-	t.Run("unprotected", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "unprotected", func(t *testing.T, w *actWorld) {
 		head := w.planned(cfg)
 		w.merge("bob", map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonApprovals, outDRNumber: "1"})
 		contains(t, "reply", w.lastReply("bob"), "The merge did not deploy (`deploy.on_merge`): it needs 1 approving review(s) on the merged head",
@@ -125,9 +121,7 @@ func TestMergeOnMerge(t *testing.T) {
 		}
 	})
 
-	t.Run("merged by a reader", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "merged by a reader", func(t *testing.T, w *actWorld) {
 		w.gh.RequireReviews(actOwner, actRepo, "main", 1, true)
 		w.planned(cfg)
 		w.merge("carol", map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})

@@ -91,18 +91,14 @@ func legacyPlanned(t *testing.T, w *actWorld) (head string) {
 func TestLegacyBranchState(t *testing.T) {
 	t.Parallel()
 	legacy := bot.LegacyBranchName(actPR)
-	t.Run("deploy", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "deploy", func(t *testing.T, w *actWorld) {
 		legacyPlanned(t, w)
 		w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "1", outBranch: legacy})
 		if !w.productionHas("app", "users", "nick") {
 			t.Fatal("not deployed")
 		}
 	})
-	t.Run("close", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "close", func(t *testing.T, w *actWorld) {
 		legacyPlanned(t, w)
 		w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.State = "closed" })
 		r := w.run("closed", "pull_request", w.prEvent("closed"), nil)
@@ -115,9 +111,7 @@ func TestLegacyBranchState(t *testing.T) {
 			t.Fatalf("deploy request #1 is %s", dr.State)
 		}
 	})
-	t.Run("replan", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "replan", func(t *testing.T, w *actWorld) {
 		legacyPlanned(t, w)
 		r := w.run("synchronize", "pull_request", w.prEvent("synchronize"), nil)
 		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "2", outBranch: actBranch})
@@ -200,9 +194,7 @@ func (w *actWorld) branchHas(branch, column string) bool {
 func TestPushAfterDeploy(t *testing.T) {
 	t.Parallel()
 	gen2 := actBranch + "-2"
-	t.Run("deployed", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "deployed", func(t *testing.T, w *actWorld) {
 		head := w.planned(actConfig)
 		w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 		// The same head planned again (a re-run) finds it deployed: nothing new.
