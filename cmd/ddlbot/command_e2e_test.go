@@ -159,6 +159,16 @@ func (w *actWorld) done(user, body string, inputs map[string]string, want map[st
 	return r
 }
 
+// deploys has alice comment /deploy, which must complete (pending revert)
+// with column in production's users table.
+func (w *actWorld) deploys(column string) {
+	w.t.Helper()
+	w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
+	if !w.productionHas("app", "users", column) {
+		w.t.Fatalf("after /deploy production's users table lacks %s", column)
+	}
+}
+
 // sticky is the sticky comment of a database; there must be exactly one.
 func (w *actWorld) sticky(db string) string {
 	w.t.Helper()
@@ -467,10 +477,7 @@ func TestCommandStalePlan(t *testing.T) {
 		t.Fatalf("the deploy request was not brought to the new head: %+v %v", diff, err)
 	}
 
-	w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
-	if !w.productionHas("app", "users", "age") {
-		t.Fatal("the new head was not deployed")
-	}
+	w.deploys("age")
 	wantNoViolations(t, w)
 }
 
@@ -529,10 +536,7 @@ func TestCommandRefusals(t *testing.T) {
 			t.Fatal("deployed without approval")
 		}
 		w.gh.AddReview(actOwner, actRepo, actPR, githubfake.Review{User: "bob", State: "APPROVED"}) // on the head
-		w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
-		if !w.productionHas("app", "users", "nick") {
-			t.Fatal("not deployed")
-		}
+		w.deploys("nick")
 		wantNoViolations(t, w)
 	})
 }
