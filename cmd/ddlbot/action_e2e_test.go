@@ -185,18 +185,8 @@ func newActWorld(t *testing.T, mutate ...func(*localscale.Config)) *actWorld {
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	ls, err := localscale.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ls.ListenMySQL("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	w.ls = ls
-	w.psCount = &psCounter{h: ls.Handler()}
-	srv := httptest.NewServer(w.psCount)
-	t.Cleanup(func() { srv.Close(); _ = ls.Close() })
-	w.psURL = srv.URL + "/v1"
+	w.ls, w.psCount, w.psURL = startLocalscaleAPI(t, cfg)
+	var err error
 	w.ps, err = ps.New(ps.Config{BaseURL: w.psURL, ServiceTokenID: w.psID, ServiceToken: w.psSecret})
 	if err != nil {
 		t.Fatal(err)
@@ -208,6 +198,24 @@ func newActWorld(t *testing.T, mutate ...func(*localscale.Config)) *actWorld {
 		}
 	})
 	return w
+}
+
+// startLocalscaleAPI starts an in-process localscale with its MySQL
+// protocol on a loopback port and its API behind a psCounter; it returns
+// the API's base URL. Both stop when the test ends.
+func startLocalscaleAPI(t *testing.T, cfg localscale.Config) (*localscale.Server, *psCounter, string) {
+	t.Helper()
+	ls, err := localscale.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ls.ListenMySQL("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	count := &psCounter{h: ls.Handler()}
+	srv := httptest.NewServer(count)
+	t.Cleanup(func() { srv.Close(); _ = ls.Close() })
+	return ls, count, srv.URL + "/v1"
 }
 
 func randHex(t *testing.T, n int) string {
@@ -244,6 +252,20 @@ func (w *actWorld) commit(id, from string, changes map[string]string) string {
 	return id
 }
 
+// push commits changes on top of from (as commit does) under the id of
+// label, and makes it the pull request's head; it returns the new head.
+func (w *actWorld) push(label, from string, changes map[string]string) string {
+	head := w.commit(sha(label), from, changes)
+	w.gh.UpdatePullRequest(actOwner, w.repoName(), actPR, func(p *githubfake.PR) { p.HeadSHA = head })
+	return head
+}
+
+// pushAge moves the pull request to a new head, on top of from, whose users
+// table has the columns nick and age.
+func (w *actWorld) pushAge(from string) string {
+	return w.push("head-age", from, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
+}
+
 // seed creates a PlanetScale database from a folder of a commit.
 func (w *actWorld) seed(db, commit, dir string) {
 	w.t.Helper()
@@ -264,6 +286,13 @@ func (w *actWorld) standard() (base, head string) {
 	w.seed("app", base, "db/schema")
 	w.gh.AddPullRequest(actOwner, w.repoName(), githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
 	return base, head
+}
+
+// standardAt is the standard repository with the pull request's head at
+// base plus changes instead (label names the commit).
+func (w *actWorld) standardAt(label string, changes map[string]string) (base, head string) {
+	base, _ = w.standard()
+	return base, w.push(label, base, changes)
 }
 
 type actResult struct {
@@ -557,8 +586,7 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 	}
 
 	// A push: the same comment edited, the same deploy request, a new check run.
-	head2 := w.commit(sha("head2"), head, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
-	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = head2 })
+	head2 := w.pushAge(head)
 	r = w.run("synchronize", "pull_request", w.prEvent("synchronize"), nil)
 	if r.code != 0 {
 		t.Fatal(r)
@@ -623,9 +651,7 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 // annotation at the statement's line, and the step exits 1.
 func TestActionLintError(t *testing.T) {
 	w := newActWorld(t)
-	base, _ := w.standard()
-	bad := w.commit(sha("bad"), base, map[string]string{"db/schema/events.sql": "-- events\nCREATE TABLE events (payload json);\n"})
-	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = bad })
+	base, bad := w.standardAt("bad", map[string]string{"db/schema/events.sql": "-- events\nCREATE TABLE events (payload json);\n"})
 	r := w.run("opened (lint error)", "pull_request", w.prEvent("opened"), nil)
 	if r.code != 1 {
 		t.Fatalf("want exit 1: %s", r)
@@ -657,8 +683,7 @@ func TestActionLintError(t *testing.T) {
 	contains(t, "job summary", r.summary, visible(cs[0].Body))
 
 	// With fail-on: warning a warning fails too (a FLOAT column).
-	warn := w.commit(sha("warn"), base, map[string]string{"db/schema/users.sql": actUsersWith("  score float DEFAULT NULL,\n")})
-	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = warn })
+	warn := w.push("warn", base, map[string]string{"db/schema/users.sql": actUsersWith("  score float DEFAULT NULL,\n")})
 	r = w.run("synchronize (fail-on)", "pull_request", w.prEvent("synchronize"), map[string]string{inFailOn: "warning"})
 	if r.code != 1 || r.out[outLintWarnings] == "0" || r.out[outDecision] != string(bot.DecisionFailed) {
 		t.Fatalf("fail-on warning: %s", r)
@@ -675,9 +700,7 @@ func TestActionLintError(t *testing.T) {
 // TestActionNoSchemaChange: one neutral check, no comment, no branch.
 func TestActionNoSchemaChange(t *testing.T) {
 	w := newActWorld(t)
-	base, _ := w.standard()
-	docs := w.commit(sha("docs"), base, map[string]string{"README.md": "shop, documented\n"})
-	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = docs })
+	_, docs := w.standardAt("docs", map[string]string{"README.md": "shop, documented\n"})
 	r := w.run("opened (docs only)", "pull_request", w.prEvent("opened"), nil)
 	if r.code != 0 {
 		t.Fatal(r)
@@ -854,11 +877,8 @@ func TestActionBranchNeverReady(t *testing.T) {
 // organization and database inputs override the configuration.
 func TestActionLocalCheckout(t *testing.T) {
 	w := newActWorld(t)
-	git(t, w.ws, "init", "-q", "-b", "main")
 	cfg := "databases:\n  - name: shop\n    schema: db/schema\nlint:\n  rules:\n    not-instant: off\n" // no organization
-	write(t, w.ws, map[string]string{".ddlbot.yml": cfg, "db/schema/users.sql": actUsers})
-	git(t, w.ws, "add", "-A")
-	git(t, w.ws, "commit", "-qm", "base")
+	gitRepo(t, w.ws, map[string]string{".ddlbot.yml": cfg, "db/schema/users.sql": actUsers})
 	base := revParse(t, w.ws, "HEAD")
 	write(t, w.ws, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
 	git(t, w.ws, "commit", "-qam", "nick")
@@ -875,15 +895,8 @@ func TestActionLocalCheckout(t *testing.T) {
 		t.Fatal(r)
 	}
 	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "1", outBranch: actBranch})
-	for _, c := range r.ghCalls {
-		if strings.HasSuffix(c.Path, "/contents/.ddlbot.yml") && c.Query.Get("ref") == "main" {
-			// The configuration governs from the default branch, named
-			// by branch: never from a checkout, whose branches are not GitHub's.
-			continue
-		}
-		if strings.Contains(c.Path, "/contents/") || strings.Contains(c.Path, "/git/") {
-			t.Errorf("read through the API although the commit is checked out: %s %s", c.Method, c.Path)
-		}
+	for _, c := range fileReads(r.ghCalls) {
+		t.Errorf("read through the API although the commit is checked out: %s %s", c.Method, c.Path)
 	}
 	if dr, err := w.ps.GetDeployRequest(context.Background(), actOwner, "app", 1); err != nil || dr.Branch != actBranch {
 		t.Fatalf("deploy request in the database named by the input: %+v %v", dr, err)
@@ -893,22 +906,15 @@ func TestActionLocalCheckout(t *testing.T) {
 
 	// A push that is not in the checkout: the head is read through the API,
 	// the base still from git.
-	head2 := w.commit(sha("pushed"), head, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
-	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = head2 })
+	w.pushAge(head)
 	r = w.run("synchronize (head not local)", "pull_request", w.prEvent("synchronize"), inputs)
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	var apiReads []string
-	for _, c := range r.ghCalls {
-		if strings.HasSuffix(c.Path, "/contents/.ddlbot.yml") && c.Query.Get("ref") == "main" {
-			continue // the configuration, from the default branch
-		}
-		if strings.Contains(c.Path, "/contents/") || strings.Contains(c.Path, "/git/") {
-			apiReads = append(apiReads, c.Path)
-			if strings.Contains(c.Path, base) || strings.Contains(c.Query.Get("ref"), base) {
-				t.Errorf("the base commit read through the API: %s", c.Path)
-			}
+	apiReads := fileReads(r.ghCalls)
+	for _, c := range apiReads {
+		if strings.Contains(c.Path, base) || strings.Contains(c.Query.Get("ref"), base) {
+			t.Errorf("the base commit read through the API: %s", c.Path)
 		}
 	}
 	if len(apiReads) == 0 {
@@ -918,6 +924,23 @@ func TestActionLocalCheckout(t *testing.T) {
 		t.Errorf("GitHub calls: %d from the checkout, %d with the API fallback", localCalls, r.ghTotal)
 	}
 	contains(t, "comment", w.comments()[0].Body, "`age`")
+}
+
+// fileReads are the calls that read a commit's files through the API
+// (contents, git objects), but for the configuration's read from the
+// default branch: it governs from there, named by branch, never from a
+// checkout, whose branches are not GitHub's.
+func fileReads(calls []githubfake.Call) []githubfake.Call {
+	var out []githubfake.Call
+	for _, c := range calls {
+		if strings.HasSuffix(c.Path, "/contents/.ddlbot.yml") && c.Query.Get("ref") == "main" {
+			continue
+		}
+		if strings.Contains(c.Path, "/contents/") || strings.Contains(c.Path, "/git/") {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func revParse(t *testing.T, dir, ref string) string {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/github"
-	"github.com/ddlbot/ddlbot/internal/githubfake"
 )
 
 // A change with hundreds of findings gets at most github.MaxAnnotations
@@ -15,15 +14,13 @@ import (
 // check run says how many more there are and lists them; a second delivery
 // writes nothing new.
 func TestActionAnnotationsCapped(t *testing.T) {
-	w := newActWorld(t)
-	base, _ := w.standard()
 	const n = 450
 	var b strings.Builder
 	for i := range n {
 		fmt.Fprintf(&b, "CREATE TABLE events_%03d (payload json);\n", i)
 	}
-	bad := w.commit(sha("many"), base, map[string]string{"db/schema/events.sql": b.String()})
-	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = bad })
+	w := newActWorld(t)
+	_, bad := w.standardAt("many", map[string]string{"db/schema/events.sql": b.String()})
 	r := w.run("opened (450 lint errors)", "pull_request", w.prEvent("opened"), nil)
 	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionFailed, outLintErrors: fmt.Sprint(n)})
 	cr := w.checkRun(bad, "ddlbot/app")

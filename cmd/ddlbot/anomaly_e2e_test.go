@@ -32,9 +32,7 @@ func TestCommandAnomalyInRevertWindow(t *testing.T) {
 		}
 		return out
 	}
-	r, id := w.command("bob", "/plan", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
+	w.done("bob", "/plan", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 	got := anomalyComments()
 	if len(got) != 1 {
 		t.Fatalf("%d anomaly comments, want 1", len(got))
@@ -48,7 +46,7 @@ func TestCommandAnomalyInRevertWindow(t *testing.T) {
 	if cr == nil || cr.Conclusion != "neutral" || !strings.HasSuffix(cr.Title, "after the cutover of deploy request #1: /revert?") {
 		t.Fatalf("check run %+v", cr)
 	}
-	r, _ = w.command("bob", "/plan", nil)
+	r, _ := w.command("bob", "/plan", nil)
 	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone})
 	if n := len(anomalyComments()); n != 1 {
 		t.Fatalf("%d anomaly comments after the next run, want still 1", n)

@@ -43,12 +43,7 @@ func TestCommandBackupBeforeDroppingDeploy(t *testing.T) {
 	t.Parallel()
 	w := newCmdWorld(t)
 	head := w.droppingPR(backupConfig)
-	r, id := w.command("alice", "/deploy", nil)
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
+	w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 	bks := w.backups()
 	name := bot.BackupName(bot.Repo{Owner: actOwner, Name: actRepo}, actPR, 1)
 	if len(bks) != 1 || bks[0].Name != name || bks[0].State != ps.BackupSuccess || bks[0].CompletedAt == nil {
@@ -74,20 +69,15 @@ func TestCommandBackupBeforeDroppingDeploy(t *testing.T) {
 	if n := len(w.checkRunsOn(head)); n != 2 {
 		t.Errorf("%d check runs on the head, want 2 (the plan's, the backup's and deployment's)", n)
 	}
-	if n := w.psCount.deployCalls(); n != 1 {
-		t.Errorf("%d deploy calls", n)
-	}
+	w.wantDeployCalls(1)
 	wantNoViolations(t, w)
 }
 
 func TestCommandBackupRefusals(t *testing.T) {
 	t.Parallel()
-	t.Run("never", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "never", func(t *testing.T, w *actWorld) {
 		w.droppingPR(backupConfig + "deploy:\n  backup: never\n")
-		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+		w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 		if n := len(w.backups()); n != 0 || strings.Contains(w.sticky("app"), "Backup of") {
 			t.Fatalf("%d backups with deploy.backup: never", n)
 		}
@@ -96,16 +86,11 @@ func TestCommandBackupRefusals(t *testing.T) {
 		}
 		wantNoViolations(t, w)
 	})
-	t.Run("failing backup, then skip-backup", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "failing backup, then skip-backup", func(t *testing.T, w *actWorld) {
 		head := w.droppingPR(backupConfig)
 		w.ls.FailBackups(1)
-		r, id := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBackupFailed})
-		wantReactions(t, w.reactions(id), "eyes", "-1")
 		name := bot.BackupName(bot.Repo{Owner: actOwner, Name: actRepo}, actPR, 1)
-		contains(t, "reply", w.lastReply("alice"), "`/deploy` was not run: the backup `"+name+"` of `main` failed, so deploy request #1 was not deployed",
+		w.refused("alice", "/deploy", bot.ReasonBackupFailed, "`/deploy` was not run: the backup `"+name+"` of `main` failed, so deploy request #1 was not deployed",
 			"PlanetScale reports it failed", "`/deploy --skip-backup` (admins only)")
 		if n := w.psCount.deployCalls(); n != 0 || !w.productionHas("app", "users", "email") || w.deployRequest("app", 1).DeploymentState != ps.StateReady {
 			t.Fatalf("%d deploy calls after a failed backup", n)
@@ -114,18 +99,12 @@ func TestCommandBackupRefusals(t *testing.T) {
 		contains(t, "sticky comment", w.sticky("app"), "| failed |", "**Not deployed:**")
 
 		// --skip-backup: a reader may not deploy at all, a writer may not skip, an admin may.
-		r, _ = w.command("carol", "/deploy --skip-backup", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
-		contains(t, "reply", w.lastReply("carol"), "@carol has read")
-		r, _ = w.command("alice", "/deploy --skip-backup", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
-		contains(t, "reply", w.lastReply("alice"), "`--skip-backup` needs admin permission on this repository, and @alice has write.")
+		w.refused("carol", "/deploy --skip-backup", bot.ReasonPermission, "@carol has read")
+		w.refused("alice", "/deploy --skip-backup", bot.ReasonPermission, "`--skip-backup` needs admin permission on this repository, and @alice has write.")
 		if w.psCount.deployCalls() != 0 {
 			t.Fatal("deployed")
 		}
-		r, id = w.command("erin", "/deploy --skip-backup", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
-		wantReactions(t, w.reactions(id), "eyes", "rocket")
+		w.done("erin", "/deploy --skip-backup", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 		if bks := w.backups(); len(bks) != 1 || bks[0].State != ps.BackupFailed {
 			t.Fatalf("backups %+v: --skip-backup made one", bks)
 		}
@@ -135,14 +114,10 @@ func TestCommandBackupRefusals(t *testing.T) {
 		contains(t, "sticky comment", w.sticky("app"), "#### Backup of `main`: skipped", "@erin skipped the backup (`/deploy --skip-backup`), though the change drops column `users.email`")
 		wantNoViolations(t, w)
 	})
-	t.Run("token without backup access", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "token without backup access", func(t *testing.T, w *actWorld) {
 		w.droppingPR(backupConfig)
 		w.ls.DenyAccess(ps.AccessWriteBackups)
-		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBackupFailed})
-		contains(t, "reply", w.lastReply("alice"), "the PlanetScale service token lacks the `write_backups` access. Add `write_backups` (and `read_backups`) to the token in PlanetScale's organization settings")
+		w.refused("alice", "/deploy", bot.ReasonBackupFailed, "the PlanetScale service token lacks the `write_backups` access. Add `write_backups` (and `read_backups`) to the token in PlanetScale's organization settings")
 		if w.psCount.deployCalls() != 0 || !w.productionHas("app", "users", "email") {
 			t.Fatal("deployed without a backup")
 		}
@@ -154,8 +129,7 @@ func TestCommandBackupRefusals(t *testing.T) {
 // and --skip-backup deploys without.
 func TestDeployTerminalBackup(t *testing.T) {
 	noPlanetScale(t)
-	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	dir := folder(t, map[string]string{
 		".ddlbot.yml":         "databases:\n  - name: app\n    schema: db/schema\nlint:\n  rules:\n    drop-column: warning\n    not-instant: off\n",
 		"db/schema/users.sql": strings.Replace(actUsers, "  email varchar(255) NOT NULL,\n", "", 1),
 		"base/users.sql":      actUsers,

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ddlbot/ddlbot/internal/bot"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
@@ -23,22 +21,9 @@ func TestCleanup(t *testing.T) {
 	dir := planRepo(t)
 	env, stop, done, lsErr := startLocalscale(t, dir, "--listen", "127.0.0.1:0", "--mysql-listen", "127.0.0.1:0",
 		"--org", "acme", "--db", "app", "--seed", "db/schema", "--branch-ready-delay", "1ms")
-	defer func() {
-		stop()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("localscale did not stop")
-		}
-	}()
+	defer stopLocalscale(t, stop, done)
 	env["PLANETSCALE_ORG"] = "acme"
-	run := func(args ...string) (int, string, string) {
-		t.Helper()
-		var out, errb bytes.Buffer
-		a := &app{stdout: &out, stderr: &errb, dir: dir, getenv: func(k string) string { return env[k] }}
-		code := a.main(context.Background(), args)
-		return code, out.String(), errb.String()
-	}
+	run := func(args ...string) (int, string, string) { return inProcess(dir, env, args...) }
 	client, err := ps.New(ps.ConfigFromEnv(func(k string) string { return env[k] }))
 	if err != nil {
 		t.Fatal(err)

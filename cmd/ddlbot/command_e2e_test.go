@@ -46,12 +46,27 @@ func newCmdWorld(t *testing.T, mutate ...func(*localscale.Config)) *actWorld {
 	return w
 }
 
-// openPR commits the base (cfg, users) and a head (adding the column nick,
-// plus headChanges), seeds production with the base, opens pull request #7
-// by alice (edit changes it first) and plans it through the binary.
+// cmdSubtest runs body as a parallel subtest on its own command world.
+func cmdSubtest(t *testing.T, name string, body func(t *testing.T, w *actWorld)) {
+	t.Run(name, func(t *testing.T) {
+		t.Parallel()
+		body(t, newCmdWorld(t))
+	})
+}
+
+// openPR opens the pull request addPR makes and plans it through the binary.
 func (w *actWorld) openPR(cfg string, headChanges map[string]string, edit func(*githubfake.PR)) (head string, plan actResult) {
 	w.t.Helper()
-	base := w.commit(sha("base"), "", map[string]string{".ddlbot.yml": cfg, "db/schema/users.sql": actUsers})
+	_, head = w.addPR(cfg, headChanges, edit)
+	return head, w.run("opened", "pull_request", w.prEvent("opened"), nil)
+}
+
+// addPR commits the base (cfg, users) and a head (adding the column nick,
+// plus headChanges), seeds production with the base and adds pull request #7
+// by alice (edit changes it first).
+func (w *actWorld) addPR(cfg string, headChanges map[string]string, edit func(*githubfake.PR)) (base, head string) {
+	w.t.Helper()
+	base = w.commit(sha("base"), "", map[string]string{".ddlbot.yml": cfg, "db/schema/users.sql": actUsers})
 	changes := map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")}
 	for p, c := range headChanges {
 		changes[p] = c
@@ -63,7 +78,7 @@ func (w *actWorld) openPR(cfg string, headChanges map[string]string, edit func(*
 		edit(&pr)
 	}
 	w.gh.AddPullRequest(actOwner, w.repoName(), pr)
-	return head, w.run("opened", "pull_request", w.prEvent("opened"), nil)
+	return base, head
 }
 
 // planned opens the standard pull request and checks it was planned.
@@ -116,6 +131,42 @@ func (w *actWorld) lastReply(user string) string {
 		}
 	}
 	return ""
+}
+
+// refused posts a command as user that must be refused for reason: the
+// run's outputs say so, the comment gets 👀 then 👎, and ddlbot's reply to
+// user contains each of replies.
+func (w *actWorld) refused(user, body string, reason bot.ReasonCode, replies ...string) actResult {
+	w.t.Helper()
+	r, id := w.command(user, body, nil)
+	wantOutputs(w.t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: reason})
+	wantReactions(w.t, w.reactions(id), "eyes", "-1")
+	contains(w.t, "reply", w.lastReply(user), replies...)
+	return r
+}
+
+// done posts a command as user that must succeed: exit 0, the decision
+// done with the other outputs of want, and 👀 then 🚀 on the comment.
+func (w *actWorld) done(user, body string, inputs map[string]string, want map[string]any) actResult {
+	w.t.Helper()
+	r, id := w.command(user, body, inputs)
+	if r.code != 0 {
+		w.t.Fatal(r)
+	}
+	wantOutputs(w.t, r, map[string]any{outDecision: bot.DecisionDone})
+	wantOutputs(w.t, r, want)
+	wantReactions(w.t, w.reactions(id), "eyes", "rocket")
+	return r
+}
+
+// deploys has alice comment /deploy, which must complete (pending revert)
+// with column in production's users table.
+func (w *actWorld) deploys(column string) {
+	w.t.Helper()
+	w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
+	if !w.productionHas("app", "users", column) {
+		w.t.Fatalf("after /deploy production's users table lacks %s", column)
+	}
 }
 
 // sticky is the sticky comment of a database; there must be exactly one.
@@ -186,6 +237,14 @@ func (w *actWorld) wantCheckRun(head, db, conclusion, title string) *githubfake.
 	return cr
 }
 
+// wantDeployCalls checks how many deploy calls reached PlanetScale.
+func (w *actWorld) wantDeployCalls(n int) {
+	w.t.Helper()
+	if got := w.psCount.deployCalls(); got != n {
+		w.t.Errorf("%d deploy calls, want %d", got, n)
+	}
+}
+
 func wantNoViolations(t *testing.T, w *actWorld) {
 	t.Helper()
 	if v := w.gh.Violations(); len(v) != 0 {
@@ -214,13 +273,8 @@ func TestCommandDeployHappyPath(t *testing.T) {
 	w := newCmdWorld(t)
 	head := w.planned(actConfig)
 
-	r, id := w.command("alice", "/deploy", nil)
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert,
+	r := w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert,
 		outDeploymentSt: ps.StateCompletePendingRevert, outDRNumber: "1", outBranch: actBranch})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	contains(t, "reply", w.lastReply("alice"), "Deploy request [#1](https://app.planetscale.com/acme/app/deploy-requests/1) is **complete pending revert** (took ",
 		"`/revert`", "`/skip-revert`")
 	sticky := w.sticky("app")
@@ -243,21 +297,14 @@ func TestCommandDeployHappyPath(t *testing.T) {
 	t.Logf("/deploy: %d GitHub calls (%d writes) in %s; the deployment took %s at PlanetScale (polling every 20-50 ms, editing at most every 50 ms)",
 		r.ghTotal, r.ghWriteCalls, r.took.Round(time.Millisecond), took.Round(time.Millisecond))
 
-	r, id = w.command("alice", "/skip-revert", nil)
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateComplete, outDeploymentSt: ps.StateComplete, outDRNumber: "1"})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
+	r = w.done("alice", "/skip-revert", nil, map[string]any{outReasonCode: ps.StateComplete, outDeploymentSt: ps.StateComplete, outDRNumber: "1"})
 	contains(t, "reply", w.lastReply("alice"), "is **complete** (took ")
 	contains(t, "sticky comment", w.sticky("app"), ": complete\n", "Deployed.")
 	w.wantCheckRun(head, "app", "success", "Deploy request #1: complete")
 	if s := w.deployRequest("app", 1).DeploymentState; s != ps.StateComplete {
 		t.Fatalf("after skip-revert: %s", s)
 	}
-	if n := w.psCount.deployCalls(); n != 1 {
-		t.Errorf("%d deploy calls", n)
-	}
+	w.wantDeployCalls(1)
 	wantNoViolations(t, w)
 }
 
@@ -269,13 +316,8 @@ func TestCommandGatedCutoverRevert(t *testing.T) {
 	w := newCmdWorld(t)
 	head := w.planned(actConfig)
 
-	r, id := w.command("alice", "/deploy --gated", nil)
-	if r.code != 0 {
-		t.Fatal(r)
-	}
 	// The deploy request cut over by itself: it was replaced by a gated one.
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StatePendingCutover, outDeploymentSt: ps.StatePendingCutover, outDRNumber: "2"})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
+	w.done("alice", "/deploy --gated", nil, map[string]any{outReasonCode: ps.StatePendingCutover, outDeploymentSt: ps.StatePendingCutover, outDRNumber: "2"})
 	contains(t, "reply", w.lastReply("alice"), "is **pending cutover**", "`/cutover`")
 	contains(t, "sticky comment", w.sticky("app"), ": pending cutover", `"deploy_request":2`, "comment `/cutover` to finish")
 	w.wantCheckRun(head, "app", "neutral", "Deploy request #2: pending cutover")
@@ -286,35 +328,20 @@ func TestCommandGatedCutoverRevert(t *testing.T) {
 		t.Fatal("a gated deploy changed production before the cutover")
 	}
 
-	r, id = w.command("alice", "/revert", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWrongState})
-	wantReactions(t, w.reactions(id), "eyes", "-1")
-	contains(t, "reply", w.lastReply("alice"), "`/revert` was not run: deploy request #2 is pending cutover; `/revert` works when it is complete_pending_revert.")
+	w.refused("alice", "/revert", bot.ReasonWrongState, "`/revert` was not run: deploy request #2 is pending cutover; `/revert` works when it is complete_pending_revert.")
 
-	r, id = w.command("bob", "/cutover", nil)
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "2"})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
+	w.done("bob", "/cutover", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "2"})
 	if !w.productionHas("app", "users", "nick") {
 		t.Fatal("cutover did not change production")
 	}
 
-	r, id = w.command("alice", "/revert", nil)
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompleteRevert, outDeploymentSt: ps.StateCompleteRevert})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
+	w.done("alice", "/revert", nil, map[string]any{outReasonCode: ps.StateCompleteRevert, outDeploymentSt: ps.StateCompleteRevert})
 	contains(t, "reply", w.lastReply("alice"), "is **complete revert**", "production is back to its previous schema")
 	w.wantCheckRun(head, "app", "neutral", "Deploy request #2: complete revert")
 	if w.productionHas("app", "users", "nick") {
 		t.Fatal("the revert left the column in production")
 	}
-	if n := w.psCount.deployCalls(); n != 1 {
-		t.Errorf("%d deploy calls", n)
-	}
+	w.wantDeployCalls(1)
 	wantNoViolations(t, w)
 }
 
@@ -324,19 +351,11 @@ func TestCommandRevertWindowEnds(t *testing.T) {
 	t.Parallel()
 	w := newCmdWorld(t, func(c *localscale.Config) { c.RevertWindow = 500 * time.Millisecond })
 	head := w.planned(actConfig)
-	r, _ := w.command("alice", "/deploy", nil)
-	if r.code != 0 || r.out[outDecision] != string(bot.DecisionDone) {
-		t.Fatal(r)
-	}
+	w.done("alice", "/deploy", nil, nil)
 	w.waitDeployState("app", 1, ps.StateComplete)
-	r, id := w.command("alice", "/revert", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWrongState})
-	wantReactions(t, w.reactions(id), "eyes", "-1")
-	contains(t, "reply", w.lastReply("alice"), "deploy request #1 is complete; `/revert` works when it is complete_pending_revert")
+	w.refused("alice", "/revert", bot.ReasonWrongState, "deploy request #1 is complete; `/revert` works when it is complete_pending_revert")
 
-	r, id = w.command("carol", "/plan", nil) // read permission is enough
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateComplete, outDeploymentSt: ps.StateComplete})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
+	w.done("carol", "/plan", nil, map[string]any{outReasonCode: ps.StateComplete, outDeploymentSt: ps.StateComplete}) // read permission is enough
 	contains(t, "sticky comment", w.sticky("app"), ": complete\n")
 	w.wantCheckRun(head, "app", "success", "Deploy request #1: complete")
 	if !w.productionHas("app", "users", "nick") {
@@ -367,12 +386,7 @@ func TestCommandCancelWhileRunning(t *testing.T) {
 		t.Errorf("the deployment's check run %+v", cr)
 	}
 
-	r, id = w.command("bob", "/cancel", nil)
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompleteCancel, outDeploymentSt: ps.StateCompleteCancel})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
+	r = w.done("bob", "/cancel", nil, map[string]any{outReasonCode: ps.StateCompleteCancel, outDeploymentSt: ps.StateCompleteCancel})
 	contains(t, "reply", w.lastReply("bob"), "is **complete cancel**", "nothing changed in production")
 	contains(t, "sticky comment", w.sticky("app"), ": complete cancel")
 	w.wantCheckRun(head, "app", "neutral", "Deploy request #1: complete cancel")
@@ -404,13 +418,8 @@ func TestCommandJobKilledThenPlan(t *testing.T) {
 	}
 	wantReactions(t, w.reactions(id), "eyes")
 
-	r, id = w.command("carol", "/plan", nil)
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert,
+	r = w.done("carol", "/plan", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert,
 		outDeploymentSt: ps.StateCompletePendingRevert, outDRNumber: "1"})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
 	contains(t, "reply", w.lastReply("carol"), "is **complete pending revert**")
 	contains(t, "sticky comment", w.sticky("app"), ": complete pending revert", "| `users` | ALTER · complete |")
 	w.wantCheckRun(head, "app", "success", "Deploy request #1: complete pending revert")
@@ -456,13 +465,9 @@ func TestCommandStalePlan(t *testing.T) {
 	t.Parallel()
 	w := newCmdWorld(t)
 	head := w.planned(actConfig)
-	head2 := w.commit(sha("head2"), head, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
-	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.HeadSHA = head2 })
+	head2 := w.pushAge(head)
 
-	r, id := w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonStalePlan})
-	wantReactions(t, w.reactions(id), "eyes", "-1")
-	contains(t, "reply", w.lastReply("alice"), "the plan was made for `"+head[:7]+"` but the pull request is now at `"+head2[:7]+"`. I re-planned")
+	w.refused("alice", "/deploy", bot.ReasonStalePlan, "the plan was made for `"+head[:7]+"` but the pull request is now at `"+head2[:7]+"`. I re-planned")
 	contains(t, "sticky comment", w.sticky("app"), `"head_sha":"`+head2+`"`, "`age`")
 	w.wantCheckRun(head2, "app", "success", "Deploy request #1 is ready")
 	if n := w.psCount.deployCalls(); n != 0 {
@@ -472,104 +477,66 @@ func TestCommandStalePlan(t *testing.T) {
 		t.Fatalf("the deploy request was not brought to the new head: %+v %v", diff, err)
 	}
 
-	r, _ = w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
-	if !w.productionHas("app", "users", "age") {
-		t.Fatal("the new head was not deployed")
-	}
+	w.deploys("age")
 	wantNoViolations(t, w)
 }
 
 // TestCommandRefusals: who may deploy, and when.
 func TestCommandRefusals(t *testing.T) {
 	t.Parallel()
-	t.Run("permission", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "permission", func(t *testing.T, w *actWorld) {
 		w.planned(actConfig)
-		r, id := w.command("carol", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission, outDeploymentSt: ""})
-		wantReactions(t, w.reactions(id), "eyes", "-1")
-		contains(t, "reply", w.lastReply("carol"), "`/deploy` was not run: it needs at least write permission on this repository, and @carol has read.")
-		r, _ = w.command("dave", "/deploy", nil) // triage is below write
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
-		contains(t, "reply", w.lastReply("dave"), "@dave has triage")
+		r := w.refused("carol", "/deploy", bot.ReasonPermission, "`/deploy` was not run: it needs at least write permission on this repository, and @carol has read.")
+		wantOutputs(t, r, map[string]any{outDeploymentSt: ""})
+		w.refused("dave", "/deploy", bot.ReasonPermission, "@dave has triage") // triage is below write
 		// A malformed command gets the help; /help needs only read.
-		r, _ = w.command("alice", "/deploy --force", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBadCommand})
-		contains(t, "reply", w.lastReply("alice"), "`/deploy` does not take `--force` (it takes --db, --gated, --instant, --accept-drift, --drop-unknown-tables, --skip-backup)", "`/skip-revert [--db NAME]`")
-		r, id = w.command("carol", "/help", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: "help"})
-		wantReactions(t, w.reactions(id), "eyes", "rocket")
+		w.refused("alice", "/deploy --force", bot.ReasonBadCommand, "`/deploy` does not take `--force` (it takes --db, --gated, --instant, --accept-drift, --drop-unknown-tables, --skip-backup)", "`/skip-revert [--db NAME]`")
+		w.done("carol", "/help", nil, map[string]any{outReasonCode: "help"})
 		if n := w.psCount.deployCalls(); n != 0 || w.deployRequest("app", 1).DeploymentState != ps.StateReady {
 			t.Fatalf("%d deploy calls", n)
 		}
 		wantNoViolations(t, w)
 	})
-	t.Run("draft", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
-		w.planned(actConfig)
-		w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.Draft = true })
-		r, id := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonDraft})
-		wantReactions(t, w.reactions(id), "eyes", "-1")
-		contains(t, "reply", w.lastReply("alice"), "the pull request is a draft: mark it ready for review first.")
-		if w.psCount.deployCalls() != 0 {
-			t.Fatal("deployed a draft")
-		}
-		wantNoViolations(t, w)
-	})
-	t.Run("fork", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
-		_, plan := w.openPR(actConfig, nil, func(p *githubfake.PR) { p.Fork = true })
-		wantOutputs(t, plan, map[string]any{outDecision: bot.DecisionLintOnly, outReasonCode: "fork"})
+	// Pull requests that /deploy refuses as they stand.
+	for _, tc := range []struct {
+		name   string
+		open   func(w *actWorld)
+		reason bot.ReasonCode
+		reply  string
+	}{
+		{"draft", func(w *actWorld) {
+			w.planned(actConfig)
+			w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.Draft = true })
+		}, bot.ReasonDraft, "the pull request is a draft: mark it ready for review first."},
 		// issue_comment runs in the base repository, with its secrets: the engine refuses.
-		r, id := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonFork})
-		wantReactions(t, w.reactions(id), "eyes", "-1")
-		contains(t, "reply", w.lastReply("alice"), "the pull request comes from a fork, and `deploy.allow_forks` is off.")
-		if r.psCalls != 0 {
-			t.Errorf("%d PlanetScale calls for a refused fork", r.psCalls)
-		}
-		wantNoViolations(t, w)
-	})
-	t.Run("lint errors", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
-		_, plan := w.openPR(actConfig, map[string]string{"db/schema/events.sql": "CREATE TABLE events (payload json);\n"}, nil)
-		wantOutputs(t, plan, map[string]any{outDecision: bot.DecisionFailed, outReasonCode: "check-failed", outLintErrors: "1", outDRNumber: ""})
-		r, id := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonLintErrors})
-		wantReactions(t, w.reactions(id), "eyes", "-1")
-		contains(t, "reply", w.lastReply("alice"), "the change has 1 lint error(s); see the plan comment.")
-		if w.psCount.deployCalls() != 0 {
-			t.Fatal("deployed a change with lint errors")
-		}
-		wantNoViolations(t, w)
-	})
-	t.Run("approvals", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+		{"fork", func(w *actWorld) {
+			_, plan := w.openPR(actConfig, nil, func(p *githubfake.PR) { p.Fork = true })
+			wantOutputs(w.t, plan, map[string]any{outDecision: bot.DecisionLintOnly, outReasonCode: "fork"})
+		}, bot.ReasonFork, "the pull request comes from a fork, and `deploy.allow_forks` is off."},
+		{"lint errors", func(w *actWorld) {
+			_, plan := w.openPR(actConfig, map[string]string{"db/schema/events.sql": "CREATE TABLE events (payload json);\n"}, nil)
+			wantOutputs(w.t, plan, map[string]any{outDecision: bot.DecisionFailed, outReasonCode: "check-failed", outLintErrors: "1", outDRNumber: ""})
+		}, bot.ReasonLintErrors, "the change has 1 lint error(s); see the plan comment."},
+	} {
+		cmdSubtest(t, tc.name, func(t *testing.T, w *actWorld) {
+			tc.open(w)
+			if r := w.refused("alice", "/deploy", tc.reason, tc.reply); r.psCalls != 0 || w.psCount.deployCalls() != 0 {
+				t.Errorf("refused (%s), yet %d PlanetScale calls, %d deploy calls", tc.name, r.psCalls, w.psCount.deployCalls())
+			}
+			wantNoViolations(t, w)
+		})
+	}
+	cmdSubtest(t, "approvals", func(t *testing.T, w *actWorld) {
 		head := w.planned(actConfig + "deploy:\n  required_approvals: 1\n")
 		w.gh.AddReview(actOwner, actRepo, actPR, githubfake.Review{User: "alice", State: "APPROVED"})                         // the author
 		w.gh.AddReview(actOwner, actRepo, actPR, githubfake.Review{User: "carol", State: "APPROVED"})                         // read permission
 		w.gh.AddReview(actOwner, actRepo, actPR, githubfake.Review{User: "bob", State: "APPROVED", CommitID: sha("earlier")}) // an older head
-		r, id := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonApprovals})
-		wantReactions(t, w.reactions(id), "eyes", "-1")
-		contains(t, "reply", w.lastReply("alice"), "it needs 1 approving review(s) on the current head `"+head[:7]+"` from someone other than the author with write permission; it has 0.")
+		w.refused("alice", "/deploy", bot.ReasonApprovals, "it needs 1 approving review(s) on the current head `"+head[:7]+"` from someone other than the author with write permission; it has 0.")
 		if w.psCount.deployCalls() != 0 {
 			t.Fatal("deployed without approval")
 		}
 		w.gh.AddReview(actOwner, actRepo, actPR, githubfake.Review{User: "bob", State: "APPROVED"}) // on the head
-		r, id = w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
-		wantReactions(t, w.reactions(id), "eyes", "rocket")
-		if !w.productionHas("app", "users", "nick") {
-			t.Fatal("not deployed")
-		}
+		w.deploys("nick")
 		wantNoViolations(t, w)
 	})
 }
@@ -590,17 +557,12 @@ func TestCommandTwoDatabases(t *testing.T) {
 	if r := w.run("opened (two databases)", "pull_request", w.prEvent("opened"), nil); r.out[outDecision] != string(bot.DecisionPlanned) {
 		t.Fatal(r)
 	}
-	r, id := w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWhichDatabase})
-	wantReactions(t, w.reactions(id), "eyes", "-1")
-	contains(t, "reply", w.lastReply("alice"), "this repository has several databases: say which with `--db NAME` (app, billing).")
-	r, _ = w.command("alice", "/deploy --db nope", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonWhichDatabase})
+	w.refused("alice", "/deploy", bot.ReasonWhichDatabase, "this repository has several databases: say which with `--db NAME` (app, billing).")
+	w.refused("alice", "/deploy --db nope", bot.ReasonWhichDatabase)
 	if w.psCount.deployCalls() != 0 {
 		t.Fatal("deployed without --db")
 	}
-	r, _ = w.command("alice", "/deploy --db billing", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	w.done("alice", "/deploy --db billing", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 	contains(t, "billing sticky comment", w.sticky("billing"), "#### Deployment of [#1](https://app.planetscale.com/acme/billing/deploy-requests/1): complete pending revert")
 	if strings.Contains(w.sticky("app"), "#### Deployment") {
 		t.Error("the app comment shows billing's deployment")
@@ -698,8 +660,7 @@ func TestCommandCallRate(t *testing.T) {
 	if r := w.run("opened (three tables)", "pull_request", w.prEvent("opened"), nil); r.out[outDecision] != string(bot.DecisionPlanned) {
 		t.Fatal(r)
 	}
-	r, _ := w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	r := w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 	dr := w.deployRequest("app", 1)
 	if n := len(dr.Deployment.DeployOperations); n != 3 {
 		t.Fatalf("%d operations", n)
@@ -737,20 +698,12 @@ func TestCommandInputsApply(t *testing.T) {
 	t.Parallel()
 	w := newCmdWorld(t)
 	cfg := "databases:\n  - name: shop\n    schema: db/schema\nlint:\n  rules:\n    not-instant: off\n" // no organization, database "shop"
-	base := w.commit(sha("base4"), "", map[string]string{".ddlbot.yml": cfg, "db/schema/users.sql": actUsers})
-	head := w.commit(sha("head4"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
-	w.seed("app", base, "db/schema")
-	w.gh.AddPullRequest(actOwner, actRepo, githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+	w.addPR(cfg, nil, nil)
 	inputs := map[string]string{inOrganization: actOwner, inDatabase: "app"}
 	if r := w.run("opened (inputs)", "pull_request", w.prEvent("opened"), inputs); r.out[outDecision] != string(bot.DecisionPlanned) {
 		t.Fatal(r)
 	}
-	r, id := w.command("alice", "/deploy", inputs)
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
+	w.done("alice", "/deploy", inputs, map[string]any{outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
 	if !w.productionHas("app", "users", "nick") {
 		t.Fatal("not deployed to the database the input names")
 	}

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -97,38 +95,47 @@ func TestDeployExample(t *testing.T) {
 	}
 }
 
+// TestDeployGated: a gated deploy stops at its cutover, as localscale ends
+// with the command; with --cutover (issue 15) it cuts over from the terminal.
 func TestDeployGated(t *testing.T) {
 	noPlanetScale(t)
-	r := ddlbot(t, repoRoot(t), append(exampleArgs, "--gated")...)
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	mustContain(t, "stderr", r.stderr,
-		"  Deploy request #1 was replaced by the gated deploy request #2.\n",
-		"ddlbot deploy: Deploy request #2 is pending cutover (took ",
-		"ddlbot deploy: shop: deploy request #2 waits for its cutover (give --cutover with --gated, or answer the prompt on a terminal, to cut over from here): localscale stops with this command, so this gated deployment ends here, without a cutover.\n")
-	blocks := progressBlocks(r.stderr)
-	if len(blocks) == 0 || !strings.HasPrefix(blocks[len(blocks)-1], "deploy request #2: pending cutover\n") {
-		t.Errorf("progress display: %q", blocks)
-	}
-	if strings.Contains(r.stderr, "/cutover") {
-		t.Errorf("a pull request hint in a terminal:\n%s", r.stderr)
-	}
-}
-
-// Issue 15: a gated deploy cuts over from the terminal with --cutover.
-func TestDeployGatedCutover(t *testing.T) {
-	noPlanetScale(t)
-	r := ddlbot(t, repoRoot(t), append(exampleArgs, "--gated", "--cutover")...)
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	mustContain(t, "stderr", r.stderr,
-		"ddlbot deploy: Deploy request #2 is pending cutover (took ",
-		"ddlbot deploy: shop: cutting over deploy request #2\n",
-		"ddlbot deploy: shop: deployed; the revert window is open until ")
-	if strings.Index(r.stderr, "cutting over") > strings.Index(r.stderr, "complete pending revert") {
-		t.Errorf("the deployment completed before the cutover:\n%s", r.stderr)
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		stderr []string
+		check  func(t *testing.T, r result)
+	}{
+		{"stops at the cutover", []string{"--gated"}, []string{
+			"  Deploy request #1 was replaced by the gated deploy request #2.\n",
+			"ddlbot deploy: Deploy request #2 is pending cutover (took ",
+			"ddlbot deploy: shop: deploy request #2 waits for its cutover (give --cutover with --gated, or answer the prompt on a terminal, to cut over from here): localscale stops with this command, so this gated deployment ends here, without a cutover.\n",
+		}, func(t *testing.T, r result) {
+			blocks := progressBlocks(r.stderr)
+			if len(blocks) == 0 || !strings.HasPrefix(blocks[len(blocks)-1], "deploy request #2: pending cutover\n") {
+				t.Errorf("progress display: %q", blocks)
+			}
+			if strings.Contains(r.stderr, "/cutover") {
+				t.Errorf("a pull request hint in a terminal:\n%s", r.stderr)
+			}
+		}},
+		{"--cutover", []string{"--gated", "--cutover"}, []string{
+			"ddlbot deploy: Deploy request #2 is pending cutover (took ",
+			"ddlbot deploy: shop: cutting over deploy request #2\n",
+			"ddlbot deploy: shop: deployed; the revert window is open until ",
+		}, func(t *testing.T, r result) {
+			if strings.Index(r.stderr, "cutting over") > strings.Index(r.stderr, "complete pending revert") {
+				t.Errorf("the deployment completed before the cutover:\n%s", r.stderr)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := ddlbot(t, repoRoot(t), append(exampleArgs, tc.args...)...)
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			mustContain(t, "stderr", r.stderr, tc.stderr...)
+			tc.check(t, r)
+		})
 	}
 	if r := ddlbot(t, repoRoot(t), append(exampleArgs, "--cutover")...); r.code != 2 || !strings.Contains(r.stderr, "--cutover goes with --gated") {
 		t.Errorf("--cutover alone: exit %d\n%s", r.code, r.stderr)
@@ -189,65 +196,93 @@ func TestDeployRefusedAndUsage(t *testing.T) {
 	}
 }
 
+// terminalPS is a localscale for `ddlbot plan` and `deploy` run with
+// credentials, as on a developer's machine: the organization example, its
+// database shop.
+type terminalPS struct {
+	id, secret string
+	url        string // the API's base URL
+	env        []string
+	count      *psCounter
+	client     *ps.Client
+}
+
+// startTerminalPS starts one, seeding shop from the schema folder of seed;
+// mutate, if set, adjusts the configuration.
+func startTerminalPS(t *testing.T, seed fs.FS, mutate func(*localscale.Config)) *terminalPS {
+	t.Helper()
+	vtQuiet.Do(func() { vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil))) })
+	p := &terminalPS{id: "pscale_tkn_" + randHex(t, 6), secret: "pscale_tkn_" + randHex(t, 16)}
+	cfg := localscale.Config{Org: "example", TokenID: p.id, Token: p.secret, BranchReadyDelay: time.Microsecond, CheckDelay: time.Microsecond, Speed: 50,
+		AppURL: "https://app.planetscale.com"}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	var ls *localscale.Server
+	ls, p.count, p.url = startLocalscaleAPI(t, cfg)
+	if err := ls.SeedDatabase("example", "shop", seed, "schema"); err != nil {
+		t.Fatal(err)
+	}
+	p.env = []string{"PLANETSCALE_SERVICE_TOKEN_ID=" + p.id, "PLANETSCALE_SERVICE_TOKEN=" + p.secret, "PLANETSCALE_API_URL=" + p.url, "PLANETSCALE_OAUTH_TOKEN=", "PLANETSCALE_ORG=", "NO_COLOR=1"}
+	var err error
+	if p.client, err = ps.New(ps.Config{BaseURL: p.url, ServiceTokenID: p.id, ServiceToken: p.secret}); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// run runs the binary in dir with the credentials and stdin as its input;
+// the secrets must not appear in its output.
+func (p *terminalPS) run(t *testing.T, dir, stdin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir, cmd.Env, cmd.Stdin = dir, append(os.Environ(), p.env...), strings.NewReader(stdin)
+	r := runCmd(t, cmd)
+	for _, s := range []string{p.id, p.secret} {
+		if strings.Contains(r.stdout+r.stderr, s) {
+			t.Error("a secret in the output")
+		}
+	}
+	return r
+}
+
+// production is the schema of shop's production branch: its tables'
+// CREATE statements, one after the other.
+func (p *terminalPS) production(t *testing.T) string {
+	t.Helper()
+	tables, err := p.client.BranchSchema(context.Background(), "example", "shop", "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prod []string
+	for _, tb := range tables {
+		prod = append(prod, tb.Raw)
+	}
+	return strings.Join(prod, "\n")
+}
+
 // TestDeployToPlanetScaleConfirms: with credentials ddlbot deploys to the
 // API they name (here a localscale in the test) and asks for the database's
 // name first, unless --yes.
 func TestDeployToPlanetScaleConfirms(t *testing.T) {
-	vtQuiet.Do(func() { vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil))) })
 	root := repoRoot(t)
-	id, secret := "pscale_tkn_"+randHex(t, 6), "pscale_tkn_"+randHex(t, 16)
-	ls, err := localscale.New(localscale.Config{Org: "example", TokenID: id, Token: secret, BranchReadyDelay: time.Microsecond, CheckDelay: time.Microsecond, Speed: 50,
-		AppURL: "https://app.planetscale.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ls.ListenMySQL("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	if err := ls.SeedDatabase("example", "shop", os.DirFS(filepath.Join(root, "examples", "shop")), "schema"); err != nil {
-		t.Fatal(err)
-	}
-	counter := &psCounter{h: ls.Handler()}
-	srv := httptest.NewServer(counter)
-	t.Cleanup(func() { srv.Close(); _ = ls.Close() })
-	env := []string{"PLANETSCALE_SERVICE_TOKEN_ID=" + id, "PLANETSCALE_SERVICE_TOKEN=" + secret, "PLANETSCALE_API_URL=" + srv.URL + "/v1", "PLANETSCALE_OAUTH_TOKEN=", "PLANETSCALE_ORG="}
-	client, err := ps.New(ps.Config{BaseURL: srv.URL + "/v1", ServiceTokenID: id, ServiceToken: secret})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := startTerminalPS(t, os.DirFS(filepath.Join(root, "examples", "shop")), nil)
 	run := func(stdin string, extra ...string) result {
 		t.Helper()
-		cmd := exec.Command(binary, append([]string{"deploy", "--config", "examples/shop/ddlbot-schema.yml", "--base-dir", "examples/shop/schema"}, extra...)...)
-		cmd.Dir, cmd.Env, cmd.Stdin = root, append(append(os.Environ(), "NO_COLOR=1"), env...), strings.NewReader(stdin)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
-		code := 0
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range []string{id, secret} {
-			if strings.Contains(out.String()+errb.String(), s) {
-				t.Error("a secret in the output")
-			}
-		}
-		return result{out.String(), errb.String(), code}
+		return p.run(t, root, stdin, append([]string{"deploy", "--config", "examples/shop/ddlbot-schema.yml", "--base-dir", "examples/shop/schema"}, extra...)...)
 	}
 
 	r := run("shopp\n")
 	if r.code != 1 {
 		t.Fatalf("wrong name: exit %d, want 1\n%s", r.code, r.stderr)
 	}
-	mustContain(t, "stderr", r.stderr, "ddlbot deploy: PlanetScale: "+srv.URL+"/v1 (service token)",
+	mustContain(t, "stderr", r.stderr, "ddlbot deploy: PlanetScale: "+p.url+" (service token)",
 		"ddlbot deploy: this deploys deploy request #1 (https://app.planetscale.com/example/shop/deploy-requests/1) to the production branch main of the PlanetScale database example/shop.\n",
 		"ddlbot deploy: type the database name (shop) to confirm: ", "ddlbot deploy: not confirmed: nothing was deployed\n")
-	if counter.deployCalls() != 0 {
+	if p.count.deployCalls() != 0 {
 		t.Fatal("deployed without confirmation")
 	}
-	if r = run(""); r.code != 1 || counter.deployCalls() != 0 {
+	if r = run(""); r.code != 1 || p.count.deployCalls() != 0 {
 		t.Fatalf("no answer: exit %d\n%s", r.code, r.stderr)
 	}
 
@@ -258,19 +293,11 @@ func TestDeployToPlanetScaleConfirms(t *testing.T) {
 	mustContain(t, "stderr", r.stderr,
 		"ddlbot deploy: shop: deployed; the revert window is open until ",
 		"revert or end it in PlanetScale's web UI, with `pscale deploy-request revert shop 1 --org example` or `pscale deploy-request skip-revert shop 1 --org example`, or with /revert or /skip-revert on the pull request.\n")
-	dr, err := client.GetDeployRequest(context.Background(), "example", "shop", 1)
+	dr, err := p.client.GetDeployRequest(context.Background(), "example", "shop", 1)
 	if err != nil || dr.DeploymentState != ps.StateCompletePendingRevert {
 		t.Fatalf("deploy request %+v %v", dr, err)
 	}
-	tables, err := client.BranchSchema(context.Background(), "example", "shop", "main")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var prod []string
-	for _, tb := range tables {
-		prod = append(prod, tb.Raw)
-	}
-	if all := strings.Join(prod, "\n"); !strings.Contains(all, "CREATE TABLE `products`") || !strings.Contains(all, "`last_login_at` datetime") {
+	if all := p.production(t); !strings.Contains(all, "CREATE TABLE `products`") || !strings.Contains(all, "`last_login_at` datetime") {
 		t.Fatalf("production:\n%s", all)
 	}
 
@@ -280,7 +307,7 @@ func TestDeployToPlanetScaleConfirms(t *testing.T) {
 	if r.code != 0 || strings.Contains(r.stderr, "to confirm") || !strings.Contains(r.stderr, "shop: nothing to deploy: production already has this schema") {
 		t.Fatalf("--yes: exit %d\n%s", r.code, r.stderr)
 	}
-	if n := counter.deployCalls(); n != 1 {
+	if n := p.count.deployCalls(); n != 1 {
 		t.Fatalf("%d deploy calls", n)
 	}
 }

@@ -31,23 +31,18 @@ Exit status: 0 (or, with --exit-code, 0 no differences and 1 differences),
 2 usage problem or a schema that does not load.`
 
 func runDiff(ctx context.Context, a *app, args []string) int {
+	tuneGC()
 	fset := a.newFlagSet("diff", "ddlbot diff FROM TO [--format sql|diff|markdown|json]", diffDescription)
 	format := fset.String("format", "sql", "output format: sql, diff, markdown or json")
 	mysqlVersion := fset.String("mysql-version", "", "MySQL version to parse and analyse for (default "+schemadiff.DefaultMySQLVersion+")")
 	migrationFormat := fset.String("migration-format", "auto", "format of migrations folders: auto, plain, golang-migrate, goose, dbmate or flyway")
 	renames := fset.Bool("detect-renames", false, "detect renamed tables and columns instead of showing drop + add")
 	exitCode := fset.Bool("exit-code", false, "exit with 1 when the schemas differ")
-	prof := addProfileFlags(fset)
 	limitsFlags := addLimitFlags(fset, false)
-	args, err := parseFlags(fset, args)
-	if err != nil {
-		return a.flagError(fset, err)
+	args, code, ok := a.parseProfiled(fset, args)
+	if !ok {
+		return code
 	}
-	tuneGC()
-	if err := prof.start(); err != nil {
-		return a.fail(usageError{err.Error()})
-	}
-	defer prof.stop(a)
 	if len(args) != 2 {
 		code := a.fail(usageError{fmt.Sprintf("diff takes FROM and TO, got %d argument(s)", len(args))})
 		a.helpHint(fset)

@@ -74,14 +74,10 @@ func TestActionDriftWarning(t *testing.T) {
 		t.Errorf("the tracking table is listed as drift, or the unknown table's drop as a lint finding:\n%s", got)
 	}
 
-	r, id := w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonUnknownTables})
-	wantReactions(t, w.reactions(id), "eyes", "-1")
-	contains(t, "reply", w.lastReply("alice"), "production differs from `main` in `users`", "`/deploy --accept-drift`",
+	w.refused("alice", "/deploy", bot.ReasonUnknownTables, "production differs from `main` in `users`", "`/deploy --accept-drift`",
 		"drops `audit`, which the repository never had", "`/deploy --drop-unknown-tables`")
 
-	r, _ = w.command("alice", "/deploy --accept-drift", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonUnknownTables})
+	w.refused("alice", "/deploy --accept-drift", bot.ReasonUnknownTables)
 	if reply := w.lastReply("alice"); strings.Contains(reply, "in `users`") || !strings.Contains(reply, "drops `audit`") {
 		t.Errorf("reply to /deploy --accept-drift: %s", reply)
 	}
@@ -92,12 +88,7 @@ func TestActionDriftWarning(t *testing.T) {
 		t.Fatalf("production changed before any deploy: %v", tables)
 	}
 
-	r, id = w.command("alice", "/deploy --accept-drift --drop-unknown-tables", nil)
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
+	w.done("alice", "/deploy --accept-drift --drop-unknown-tables", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 	tables := w.productionTables("app")
 	if tables["audit"] != "" || strings.Contains(tables["users"], "legacy_username") || !strings.Contains(tables["users"], "email_idx") || tables["schema_migrations"] == "" {
 		t.Fatalf("production after the deploy: %v", tables)

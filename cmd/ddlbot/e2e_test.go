@@ -12,6 +12,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/ddlbot/ddlbot/internal/gittest"
+	goldenfile "github.com/ddlbot/ddlbot/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -52,6 +55,13 @@ func ddlbot(t *testing.T, dir string, args ...string) result {
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	return runCmd(t, cmd)
+}
+
+// runCmd runs a command and returns its output and exit status; a command
+// that does not start fails the test.
+func runCmd(t *testing.T, cmd *exec.Cmd) result {
+	t.Helper()
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -65,22 +75,10 @@ func ddlbot(t *testing.T, dir string, args ...string) result {
 	return result{out.String(), errb.String(), code}
 }
 
+// golden compares got with testdata/name (golden.Check).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run `go test ./cmd/ddlbot/ -update` to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run `go test ./cmd/ddlbot/ -update` after checking):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), []byte(got), *update, "go test ./cmd/ddlbot/ -update")
 }
 
 func repoRoot(t *testing.T) string {
@@ -105,14 +103,30 @@ func write(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
-func git(t *testing.T, dir string, args ...string) {
+// git runs git in dir (gittest.Run).
+var git = gittest.Run
+
+// folder makes a temporary folder holding files.
+func folder(t *testing.T, files map[string]string) string {
 	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
+	dir := t.TempDir()
+	write(t, dir, files)
+	return dir
+}
+
+// gitRepo makes a git repository at dir (a new temporary folder if dir is
+// "") whose branch main holds one commit, "base": base's files and whatever
+// dir held already. It returns dir.
+func gitRepo(t *testing.T, dir string, base map[string]string) string {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
 	}
+	git(t, t.TempDir(), "init", "-q", "-b", "main", dir)
+	write(t, dir, base)
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-qm", "base")
+	return dir
 }
 
 func TestReadmeQuickStart(t *testing.T) {
@@ -158,15 +172,11 @@ func TestReadmeQuickStart(t *testing.T) {
 }
 
 func TestLintBaseInGitRepo(t *testing.T) {
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	write(t, dir, map[string]string{
+	dir := gitRepo(t, "", map[string]string{
 		".ddlbot.yml":                 "databases:\n  - name: app\n    migrations: db/migrations\nlint:\n  rules:\n    not-instant: off\n    drop-column: warning\n",
 		"db/migrations/001_init.sql":  "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  email varchar(255) NOT NULL,\n  nick varchar(40)\n);\n",
 		"db/migrations/002_index.sql": "-- an old migration with a style problem the change must not be blamed for\nALTER TABLE users ADD COLUMN score float;\n",
 	})
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-qm", "base")
 	write(t, dir, map[string]string{
 		"db/migrations/003_change.sql": "ALTER TABLE users\n  DROP COLUMN nick,\n  ADD COLUMN age int NOT NULL;\n\n-- ddlbot:ignore add-unique-key -- emails were deduplicated in #12\nCREATE UNIQUE INDEX uk_email ON users (email);\n",
 	})
@@ -214,8 +224,7 @@ func TestLintBaseInGitRepo(t *testing.T) {
 }
 
 func TestLintErrors(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	dir := folder(t, map[string]string{
 		"bad.sql":      "CREATE TABLE t (\n  id int PRIMARY KEY,\n  x varchar(10) NOT NUL\n);\nCREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET NEW.x = 'a';\nCREATE TABLE nopk (a int);\n",
 		"bad.yml":      "databases:\n  - name: app\n    shema: db\n",
 		"schema/a.sql": "CREATE TABLE a (id int PRIMARY KEY);\n",

@@ -496,8 +496,7 @@ func TestActionInstallFromSource(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go is not on PATH")
 	}
-	src := t.TempDir()
-	write(t, src, map[string]string{
+	src := folder(t, map[string]string{
 		"go.mod": "module github.com/ddlbot/ddlbot\n\ngo 1.22\n",
 		"cmd/ddlbot/main.go": "package main\n\nimport \"fmt\"\n\nvar version, commit string\n\n" +
 			"func main() { fmt.Printf(\"source build version=%q commit=%q\\n\", version, commit) }\n",

@@ -8,27 +8,43 @@ import (
 	"testing"
 )
 
+// sparseFile makes a file of size bytes that takes no disk (a hole), and
+// the folders it needs; it returns path.
+func sparseFile(t *testing.T, path string, size int64) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, size); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// wantExit2 checks that a run ended with exit status 2, its stderr holding
+// each of wants.
+func wantExit2(t *testing.T, r result, wants ...string) {
+	t.Helper()
+	if r.code != 2 {
+		t.Errorf("exit %d, want 2\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, w := range wants {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+		}
+	}
+}
+
 // TestSchemaLimits checks that a schema past a limit ends with an error
 // naming the file or folder, the limit and how to raise it, before anything
 // is parsed: a sparse 100 MB file (no disk written, never read), a folder
 // with more files than allowed, and a limit set in .ddlbot.yml.
 func TestSchemaLimits(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, map[string]string{"small/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
-	huge := filepath.Join(dir, "huge", "dump.sql")
-	if err := os.MkdirAll(filepath.Dir(huge), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create(huge)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(100 << 20); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	dir := folder(t, map[string]string{"small/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
+	sparseFile(t, filepath.Join(dir, "huge", "dump.sql"), 100<<20)
 	many := map[string]string{}
 	for i := range 101 {
 		many[fmt.Sprintf("many/%04d_t%d.sql", i, i)] = fmt.Sprintf("CREATE TABLE t%d (id int PRIMARY KEY);\n", i)
@@ -51,14 +67,7 @@ func TestSchemaLimits(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := ddlbot(t, dir, tc.args...)
-			if r.code != 2 {
-				t.Errorf("exit %d, want 2\n%s%s", r.code, r.stdout, r.stderr)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(r.stderr, w) {
-					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
-				}
-			}
+			wantExit2(t, r, tc.want...)
 			if tc.args[0] == "diff" && strings.Contains(r.stderr, ".ddlbot.yml") {
 				t.Errorf("diff reads no configuration, yet its error points there:\n%s", r.stderr)
 			}
@@ -92,21 +101,8 @@ func TestSchemaLimits(t *testing.T) {
 // before git is asked for any file's content.
 func TestSchemaLimitsAtARef(t *testing.T) {
 	repo := t.TempDir()
-	git(t, repo, "init", "-q", "-b", "main")
-	write(t, repo, map[string]string{"db/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
-	huge := filepath.Join(repo, "db", "002_dump.sql")
-	f, err := os.Create(huge)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(2 << 20); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-qm", "a dump")
+	huge := sparseFile(t, filepath.Join(repo, "db", "002_dump.sql"), 2<<20)
+	gitRepo(t, repo, map[string]string{"db/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
 	if err := os.Remove(huge); err != nil { // the work tree is small again: only the ref holds it
 		t.Fatal(err)
 	}
@@ -119,15 +115,7 @@ func TestSchemaLimitsAtARef(t *testing.T) {
 		{"diff REF:PATH", []string{"diff", "--max-file-size", "1MiB", "main:db", "db"}, []string{"db/002_dump.sql: 2 MiB, more than the 1 MiB one file may have", "raise the limit with --max-file-size"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := ddlbot(t, repo, tc.args...)
-			if r.code != 2 {
-				t.Errorf("exit %d, want 2\n%s%s", r.code, r.stdout, r.stderr)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(r.stderr, w) {
-					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
-				}
-			}
+			wantExit2(t, ddlbot(t, repo, tc.args...), tc.want...)
 		})
 	}
 	// Within the limit the file is read (and, being zeros, does not parse).
@@ -141,18 +129,9 @@ func TestSchemaLimitsAtARef(t *testing.T) {
 func TestPlanLimitAtARef(t *testing.T) {
 	noPlanetScale(t)
 	repo := t.TempDir()
-	git(t, repo, "init", "-q", "-b", "main")
-	write(t, repo, map[string]string{".ddlbot.yml": "databases:\n  - name: app\n    migrations: db\nlimits:\n  max_file_size: 1MiB\n",
+	huge := sparseFile(t, filepath.Join(repo, "db", "002_dump.sql"), 2<<20)
+	gitRepo(t, repo, map[string]string{".ddlbot.yml": "databases:\n  - name: app\n    migrations: db\nlimits:\n  max_file_size: 1MiB\n",
 		"db/001_users.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"})
-	huge := filepath.Join(repo, "db", "002_dump.sql")
-	if err := os.WriteFile(huge, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(huge, 2<<20); err != nil {
-		t.Fatal(err)
-	}
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-qm", "a dump")
 	if err := os.Remove(huge); err != nil {
 		t.Fatal(err)
 	}

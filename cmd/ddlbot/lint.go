@@ -32,6 +32,7 @@ Exit status: 0 no errors (warnings allowed; see lint.fail_on), 1 findings at
 or above the failing severity, 2 usage, configuration or internal problem.`
 
 func runLint(ctx context.Context, a *app, args []string) int {
+	tuneGC()
 	fset := a.newFlagSet("lint", "ddlbot lint [PATH...] [--config F] [--base REF] [--format text|json|sarif|github]", lintDescription)
 	configPath := fset.String("config", "", "configuration file (default: the .ddlbot.yml in the current folder or the nearest one above it in the repository, if any)")
 	base := fset.String("base", "", "git ref to compare with: lint only what changed since it and run the change-safety rules")
@@ -40,17 +41,11 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	markdown := fset.Bool("markdown", false, "with --list-rules: print the reference as markdown")
 	mysqlVersion := fset.String("mysql-version", "", "MySQL version to parse for, for PATHs not in the config (default "+schemadiff.DefaultMySQLVersion+")")
 	allowFK := fset.Bool("allow-foreign-keys", false, "for PATHs not in the config: the database allows foreign keys")
-	prof := addProfileFlags(fset)
 	limitsFlags := addLimitFlags(fset, true)
-	paths, err := parseFlags(fset, args)
-	if err != nil {
-		return a.flagError(fset, err)
+	paths, code, ok := a.parseProfiled(fset, args)
+	if !ok {
+		return code
 	}
-	tuneGC()
-	if err := prof.start(); err != nil {
-		return a.fail(usageError{err.Error()})
-	}
-	defer prof.stop(a)
 	if *listRules {
 		if err := lint.WriteRuleReference(a.stdout, *markdown); err != nil {
 			return a.fail(err)

@@ -9,35 +9,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/ddlbot/ddlbot/internal/syncbuf"
 )
-
-// lockedBuffer is a bytes.Buffer safe for the goroutines of a running command.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // startLocalscale runs `ddlbot localscale` in-process and returns the
 // exported variables, a stop function and the exit code channel.
-func startLocalscale(t *testing.T, dir string, args ...string) (map[string]string, context.CancelFunc, chan int, *lockedBuffer) {
+func startLocalscale(t *testing.T, dir string, args ...string) (map[string]string, context.CancelFunc, chan int, *syncbuf.Buffer) {
 	t.Helper()
 	pr, pw := io.Pipe()
-	stderr := &lockedBuffer{}
+	stderr := &syncbuf.Buffer{}
 	a := &app{stdout: pw, stderr: stderr, dir: dir, getenv: func(string) string { return "" }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
@@ -60,6 +43,29 @@ func startLocalscale(t *testing.T, dir string, args ...string) (map[string]strin
 		t.Fatalf("localscale printed %v (exit %d); stderr:\n%s", env, <-done, stderr.String())
 	}
 	return env, cancel, done, stderr
+}
+
+// stopLocalscale stops a localscale startLocalscale started and returns
+// its exit code; -1, and a test error, if it does not stop within 30 s.
+func stopLocalscale(t *testing.T, stop context.CancelFunc, done chan int) int {
+	t.Helper()
+	stop()
+	select {
+	case code := <-done:
+		return code
+	case <-time.After(30 * time.Second):
+		t.Error("localscale did not stop")
+		return -1
+	}
+}
+
+// inProcess runs a ddlbot command in-process in dir, its environment env
+// (nothing else), and returns its exit code and output.
+func inProcess(dir string, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	a := &app{stdout: &out, stderr: &errb, dir: dir, getenv: func(k string) string { return env[k] }}
+	code = a.main(context.Background(), args)
+	return code, out.String(), errb.String()
 }
 
 func TestLocalscaleCommand(t *testing.T) {
@@ -97,14 +103,8 @@ func TestLocalscaleCommand(t *testing.T) {
 	if !strings.Contains(stderr.String(), "MySQL endpoint at 127.0.0.1:") {
 		t.Errorf("stderr: %s", stderr.String())
 	}
-	stop()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Fatalf("exit %d; stderr:\n%s", code, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("localscale did not stop")
+	if code := stopLocalscale(t, stop, done); code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr.String())
 	}
 	if _, err := os.Stat(filepath.Join(dir, "state.json")); err != nil {
 		t.Fatal(err)
@@ -131,15 +131,11 @@ func TestLocalscaleUsage(t *testing.T) {
 		{"--token-id", "a"},
 		{"extra"},
 	} {
-		var out, errb bytes.Buffer
-		a := &app{stdout: &out, stderr: &errb, dir: t.TempDir(), getenv: func(string) string { return "" }}
-		if code := a.main(context.Background(), append([]string{"localscale"}, args...)); code != exitUsage {
+		if code, _, _ := inProcess(t.TempDir(), nil, append([]string{"localscale"}, args...)...); code != exitUsage {
 			t.Errorf("%v: exit %d", args, code)
 		}
 	}
-	var out, errb bytes.Buffer
-	a := &app{stdout: &out, stderr: &errb, dir: t.TempDir(), getenv: func(string) string { return "" }}
-	if code := a.main(context.Background(), []string{"localscale", "--help"}); code != exitOK || !strings.Contains(out.String(), "--mysql-listen") {
-		t.Errorf("help: %d %s", code, out.String())
+	if code, out, _ := inProcess(t.TempDir(), nil, "localscale", "--help"); code != exitOK || !strings.Contains(out, "--mysql-listen") {
+		t.Errorf("help: %d %s", code, out)
 	}
 }

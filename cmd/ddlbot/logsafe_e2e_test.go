@@ -44,8 +44,7 @@ func TestActionCommentTextDoesNotRunWorkflowCommands(t *testing.T) {
 // `ddlbot lint`'s text format prints source lines, indented: a schema file's
 // "::error::" or "##[" line must not become a command in a workflow step.
 func TestLintTextDoesNotRunWorkflowCommands(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	dir := folder(t, map[string]string{
 		".ddlbot.yml":     "databases:\n  - name: app\n    schema: db/schema\n",
 		"db/schema/a.sql": "CREATE TABLE a (\n  id int PRIMARY KEY,\n  f float(7,2) COMMENT '##[add-mask]x'\n);\n",
 		"db/schema/b.sql": "CREATE TABLE b (\n    ::error file=x.sql::owned int\n);\n",

@@ -60,6 +60,9 @@ type app struct {
 	stdinTTY bool
 	dir      string
 	getenv   func(string) string
+	// prof is the running command's profiler (parseProfiled), stopped when
+	// the command returns.
+	prof *profiler
 }
 
 func commands() []command {
@@ -112,6 +115,7 @@ func (a *app) main(ctx context.Context, args []string) (code int) {
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
+			defer a.stopProfile()
 			return c.run(ctx, a, args[1:])
 		}
 	}

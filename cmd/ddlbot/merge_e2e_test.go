@@ -10,11 +10,16 @@ import (
 )
 
 // merge marks pull request #7 merged by user and runs the binary on its
-// closed event.
-func (w *actWorld) merge(user string) actResult {
+// closed event, which must exit 0 with the outputs of want.
+func (w *actWorld) merge(user string, want map[string]any) actResult {
 	w.t.Helper()
 	w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.State, p.Merged, p.MergedBy = "closed", true, user })
-	return w.run("closed (merged by "+user+")", "pull_request", w.prEvent("closed"), nil)
+	r := w.run("closed (merged by "+user+")", "pull_request", w.prEvent("closed"), nil)
+	if r.code != 0 {
+		w.t.Fatal(r)
+	}
+	wantOutputs(w.t, r, want)
+	return r
 }
 
 // TestMergeWithoutOnMerge: merging a pull request whose change was never
@@ -26,11 +31,7 @@ func TestMergeWithoutOnMerge(t *testing.T) {
 	t.Parallel()
 	w := newCmdWorld(t)
 	head := w.planned(actConfig)
-	r := w.merge("bob")
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionClosed, outReasonCode: bot.ReasonMergedNotDeployed, outDRNumber: "1", outDeploymentSt: ps.StateReady})
+	w.merge("bob", map[string]any{outDecision: bot.DecisionClosed, outReasonCode: bot.ReasonMergedNotDeployed, outDRNumber: "1", outDeploymentSt: ps.StateReady})
 	sticky := w.sticky("app")
 	contains(t, "sticky comment", sticky, "**Merged, not deployed.** Production does not have this change: deploy request [#1](",
 		"comment `/deploy` on this pull request", "`deploy.on_merge: true` deploys on merge", "ADD COLUMN `nick`", `"deploy_request":1`)
@@ -43,7 +44,7 @@ func TestMergeWithoutOnMerge(t *testing.T) {
 	}
 	// The same delivery again: nothing new.
 	before := len(w.comments())
-	if r = w.merge("bob"); r.code != 0 || len(w.comments()) != before {
+	if r := w.merge("bob", nil); len(w.comments()) != before {
 		t.Fatalf("duplicate merge delivery: %d comments, was %d\n%s", len(w.comments()), before, r)
 	}
 
@@ -51,7 +52,7 @@ func TestMergeWithoutOnMerge(t *testing.T) {
 	merged := w.commit(sha("merged main"), head, nil)
 	next := w.commit(sha("next head"), merged, map[string]string{"db/schema/orders.sql": "CREATE TABLE orders (id bigint NOT NULL, PRIMARY KEY (id));\n"})
 	w.gh.AddPullRequest(actOwner, actRepo, githubfake.PR{Number: 8, BaseSHA: merged, HeadSHA: next, Author: "carol"})
-	r = w.run("opened #8", "pull_request", w.gh.PullRequestEvent(t, "opened", actOwner, actRepo, 8, nil), nil)
+	r := w.run("opened #8", "pull_request", w.gh.PullRequestEvent(t, "opened", actOwner, actRepo, 8, nil), nil)
 	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outReasonCode: bot.ReasonDrift})
 	var plan8 string
 	for _, c := range w.gh.Comments(actOwner, actRepo, 8) {
@@ -65,15 +66,7 @@ func TestMergeWithoutOnMerge(t *testing.T) {
 	}
 
 	// /deploy on the merged pull request deploys its deploy request.
-	r, id := w.command("alice", "/deploy", nil)
-	if r.code != 0 {
-		t.Fatal(r)
-	}
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
-	wantReactions(t, w.reactions(id), "eyes", "rocket")
-	if !w.productionHas("app", "users", "nick") {
-		t.Fatal("production lacks nick after /deploy on the merged pull request")
-	}
+	w.deploys("nick")
 	if strings.Contains(visible(w.sticky("app")), "Merged, not deployed") {
 		t.Errorf("the comment still says the change is not deployed:\n%s", visible(w.sticky("app")))
 	}
@@ -88,17 +81,11 @@ func TestMergeOnMerge(t *testing.T) {
 	t.Parallel()
 	cfg := actConfig + "deploy:\n  on_merge: true\n  required_approvals: 1\n"
 
-	t.Run("protected", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "protected", func(t *testing.T, w *actWorld) {
 		w.gh.RequireReviews(actOwner, actRepo, "main", 1, true)
 		head := w.planned(cfg)
 		contains(t, "plan", w.sticky("app"), "needs 1 approving review of head", "or merge the pull request (`deploy.on_merge` deploys it then")
-		r := w.merge("bob")
-		if r.code != 0 {
-			t.Fatal(r)
-		}
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
+		w.merge("bob", map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
 		if !w.productionHas("app", "users", "nick") {
 			t.Fatal("production lacks nick after the merge")
 		}
@@ -112,15 +99,9 @@ func TestMergeOnMerge(t *testing.T) {
 		wantNoViolations(t, w)
 	})
 
-	t.Run("unprotected", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "unprotected", func(t *testing.T, w *actWorld) {
 		head := w.planned(cfg)
-		r := w.merge("bob")
-		if r.code != 0 {
-			t.Fatal(r)
-		}
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonApprovals, outDRNumber: "1"})
+		w.merge("bob", map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonApprovals, outDRNumber: "1"})
 		contains(t, "reply", w.lastReply("bob"), "The merge did not deploy (`deploy.on_merge`): it needs 1 approving review(s) on the merged head",
 			"the merge counts as approval only where the protection of `main` requires 1")
 		sticky := w.sticky("app")
@@ -137,13 +118,10 @@ func TestMergeOnMerge(t *testing.T) {
 		}
 	})
 
-	t.Run("merged by a reader", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "merged by a reader", func(t *testing.T, w *actWorld) {
 		w.gh.RequireReviews(actOwner, actRepo, "main", 1, true)
 		w.planned(cfg)
-		r := w.merge("carol")
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
+		w.merge("carol", map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
 		if w.productionHas("app", "users", "nick") {
 			t.Fatal("production changed")
 		}

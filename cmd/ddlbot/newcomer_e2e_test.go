@@ -49,8 +49,7 @@ func TestUnknownFlagSuggests(t *testing.T) {
 // unknown rule id, an abbreviated severity, and a boolean where a severity
 // belongs.
 func TestConfigRuleSuggestions(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	dir := folder(t, map[string]string{
 		"schema/t.sql": "CREATE TABLE t (id bigint unsigned NOT NULL PRIMARY KEY);\n",
 		".ddlbot.yml": `databases:
   - name: app
@@ -78,13 +77,9 @@ lint:
 // or ../other-repo) is linted as it is from inside, with --base comparing
 // within the repository that holds it.
 func TestLintAnyPath(t *testing.T) {
-	repo := filepath.Join(t.TempDir(), "other-repo")
-	git(t, t.TempDir(), "init", "-q", "-b", "main", repo)
-	write(t, repo, map[string]string{
+	repo := gitRepo(t, filepath.Join(t.TempDir(), "other-repo"), map[string]string{
 		"db/migrations/001_init.sql": "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  nick varchar(40)\n);\n",
 	})
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-qm", "base")
 	write(t, repo, map[string]string{"db/migrations/002_drop.sql": "ALTER TABLE users DROP COLUMN nick;\n"})
 	elsewhere := filepath.Join(filepath.Dir(repo), "elsewhere")
 	write(t, elsewhere, map[string]string{"README": "not a repository\n"})
@@ -143,16 +138,12 @@ func TestFreshRepository(t *testing.T) {
 // ../db/migrations (its folders are relative to its own folder, and may climb
 // to the repository root but not past it).
 func TestConfigFoundUpwards(t *testing.T) {
-	repo := filepath.Join(t.TempDir(), "shop")
-	git(t, t.TempDir(), "init", "-q", "-b", "main", repo)
-	write(t, repo, map[string]string{
+	repo := gitRepo(t, filepath.Join(t.TempDir(), "shop"), map[string]string{
 		".ddlbot.yml":                "databases:\n  - name: shop\n    migrations: db/migrations\nlint:\n  rules:\n    drop-column: error\n",
 		".github/ddlbot.yml":         "databases:\n  - name: shop\n    migrations: ../db/migrations\nlint:\n  rules:\n    drop-column: notice\n",
 		".github/bad.yml":            "databases:\n  - name: shop\n    migrations: ../../db/migrations\n",
 		"db/migrations/001_init.sql": "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  nick varchar(40)\n);\n",
 	})
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-qm", "base")
 	write(t, repo, map[string]string{"db/migrations/002_drop.sql": "ALTER TABLE users DROP COLUMN nick;\n"})
 	sub := filepath.Join(repo, "db", "migrations")
 
@@ -176,8 +167,7 @@ func TestConfigFoundUpwards(t *testing.T) {
 		t.Errorf("plan from a subfolder: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// Outside a repository the search stops at the current folder.
-	loose := t.TempDir()
-	write(t, loose, map[string]string{"x/a.sql": "CREATE TABLE t (id int PRIMARY KEY);\n"})
+	loose := folder(t, map[string]string{"x/a.sql": "CREATE TABLE t (id int PRIMARY KEY);\n"})
 	if r := ddlbot(t, filepath.Join(loose, "x"), "lint"); r.code != 2 || !strings.Contains(r.stderr, "nothing to lint") {
 		t.Errorf("no configuration outside a repository: exit %d\n%s", r.code, r.stderr)
 	}
@@ -187,8 +177,7 @@ func TestConfigFoundUpwards(t *testing.T) {
 // ignore_tables are left out (the terminal used to build its own target and
 // forgot them).
 func TestLintHonoursIgnoreTables(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	dir := folder(t, map[string]string{
 		".ddlbot.yml":    "databases:\n  - name: app\n    schema: db\n    ignore_tables: [\"tmp_*\"]\n",
 		"db/users.sql":   "CREATE TABLE users (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY);\n",
 		"db/scratch.sql": "CREATE TABLE tmp_scratch (a float);\n",

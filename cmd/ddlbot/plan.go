@@ -75,15 +75,10 @@ func runPlan(ctx context.Context, a *app, args []string) int {
 	fset := a.newFlagSet("plan", "ddlbot plan [--config F] [--base REF | --base-dir DIR] [--db NAME] [--pr N] [--local]", planDescription)
 	var pf planFlags
 	pf.register(fset)
-	prof := addProfileFlags(fset)
-	rest, err := parseFlags(fset, args)
-	if err != nil {
-		return a.flagError(fset, err)
+	rest, code, ok := a.parseProfiled(fset, args)
+	if !ok {
+		return code
 	}
-	if err := prof.start(); err != nil {
-		return a.fail(usageError{err.Error()})
-	}
-	defer prof.stop(a)
 	if err := pf.check("plan", rest); err != nil {
 		return a.fail(err)
 	}

@@ -55,17 +55,12 @@ const planUsers = "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCR
 
 func planRepo(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	write(t, dir, map[string]string{
+	return gitRepo(t, "", map[string]string{
 		".ddlbot.yml":                      planAppConfig,
 		"db/schema/users.sql":              planUsers,
 		"billing/migrations/001_init.sql":  "CREATE TABLE invoices (\n  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  total decimal(10,2) NOT NULL\n);\n",
 		"billing/migrations/002_index.sql": "ALTER TABLE invoices ADD COLUMN paid_at datetime;\n",
 	})
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-qm", "base")
-	return dir
 }
 
 func TestPlanGitBase(t *testing.T) {
@@ -164,8 +159,7 @@ func TestPlanUsageErrors(t *testing.T) {
 		"alone/x.yml":   "databases:\n  - name: x\n    schema: s\n",
 		"alone/s/a.sql": "CREATE TABLE a (id bigint PRIMARY KEY);\n",
 	})
-	nogit := t.TempDir()
-	write(t, nogit, map[string]string{".ddlbot.yml": "databases:\n  - name: x\n    schema: s\n", "s/a.sql": "CREATE TABLE a (id int PRIMARY KEY);\n"})
+	nogit := folder(t, map[string]string{".ddlbot.yml": "databases:\n  - name: x\n    schema: s\n", "s/a.sql": "CREATE TABLE a (id int PRIMARY KEY);\n"})
 	for _, tc := range []struct {
 		dir  string
 		args []string
@@ -229,14 +223,10 @@ func TestPlanHelp(t *testing.T) {
 // the required approvals.
 func TestPlanReportTellsTheTruth(t *testing.T) {
 	noPlanetScale(t)
-	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
-	write(t, dir, map[string]string{
+	dir := gitRepo(t, "", map[string]string{
 		".ddlbot.yml":                "databases:\n  - name: app\n    migrations: db/migrations\nlint:\n  rules:\n    drop-column: error\n    add-unique-key: notice\ndeploy:\n  required_approvals: 2\n",
 		"db/migrations/006_init.sql": "CREATE TABLE users (\n  id bigint NOT NULL AUTO_INCREMENT,\n  email varchar(255) NOT NULL,\n  nick varchar(40) DEFAULT NULL,\n  PRIMARY KEY (id)\n);\n",
 	})
-	git(t, dir, "add", "-A")
-	git(t, dir, "commit", "-qm", "base")
 	write(t, dir, map[string]string{
 		"db/migrations/007_key.sql":  "-- emails are unique since the cleanup\nALTER TABLE users ADD UNIQUE KEY uk_email (email);\n",
 		"db/migrations/008_nick.sql": "-- ddlbot:ignore drop-column -- nick unused since v2\nALTER TABLE users DROP COLUMN nick;\n",

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
 
 	"github.com/ddlbot/ddlbot/internal/bot"
-	"time"
-
 	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/lint"
 )
@@ -21,20 +18,10 @@ func TestPlanAgainstPlanetScaleAPI(t *testing.T) {
 	dir := planRepo(t)
 	env, stop, done, lsErr := startLocalscale(t, dir, "--listen", "127.0.0.1:0", "--mysql-listen", "127.0.0.1:0",
 		"--org", "acme", "--db", "app", "--seed", "db/schema", "--branch-ready-delay", "1ms", "--app-url", "https://app.planetscale.com")
-	defer func() {
-		stop()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("localscale did not stop")
-		}
-	}()
+	defer stopLocalscale(t, stop, done)
 	write(t, dir, map[string]string{"db/schema/users.sql": strings.Replace(planUsers, "  PRIMARY KEY", "  nick varchar(40) DEFAULT NULL,\n  PRIMARY KEY", 1)})
 	run := func(args ...string) (int, string, string) {
-		var out, errb bytes.Buffer
-		a := &app{stdout: &out, stderr: &errb, dir: dir, getenv: func(k string) string { return env[k] }}
-		code := a.main(context.Background(), append([]string{"plan"}, args...))
-		return code, out.String(), errb.String()
+		return inProcess(dir, env, append([]string{"plan"}, args...)...)
 	}
 	for i := range 2 {
 		code, out, errs := run("--db", "app", "--pr", "5")
@@ -63,15 +50,8 @@ func TestPlanAgainstPlanetScaleAPI(t *testing.T) {
 		t.Fatalf("--local: exit %d\n%s%s", code, out, errs)
 	}
 	// Half a service token is a clear usage error, not a silent fallback.
-	var o, e bytes.Buffer
-	a := &app{stdout: &o, stderr: &e, dir: dir, getenv: func(k string) string {
-		if k == "PLANETSCALE_SERVICE_TOKEN" {
-			return "x"
-		}
-		return ""
-	}}
-	if code := a.main(context.Background(), []string{"plan", "--db", "app"}); code != exitUsage || !strings.Contains(e.String(), "PLANETSCALE_SERVICE_TOKEN_ID is empty") {
-		t.Fatalf("half a token: exit %d\n%s", code, e.String())
+	if code, _, errs := inProcess(dir, map[string]string{"PLANETSCALE_SERVICE_TOKEN": "x"}, "plan", "--db", "app"); code != exitUsage || !strings.Contains(errs, "PLANETSCALE_SERVICE_TOKEN_ID is empty") {
+		t.Fatalf("half a token: exit %d\n%s", code, errs)
 	}
 }
 

@@ -25,6 +25,31 @@ func addProfileFlags(fs *flag.FlagSet) *profiler {
 	}
 }
 
+// parseProfiled parses the flags of a command that takes --cpuprofile and
+// --memprofile, and starts the CPU profile if one was asked for; a.main
+// stops it, and writes the heap profile, once the command returns. When ok
+// is false the command ends with code, the problem reported.
+func (a *app) parseProfiled(fset *flag.FlagSet, args []string) (rest []string, code int, ok bool) {
+	prof := addProfileFlags(fset)
+	rest, err := parseFlags(fset, args)
+	if err != nil {
+		return nil, a.flagError(fset, err), false
+	}
+	if err := prof.start(); err != nil {
+		return nil, a.fail(usageError{err.Error()}), false
+	}
+	a.prof = prof
+	return rest, exitOK, true
+}
+
+// stopProfile ends the profile parseProfiled started, if any.
+func (a *app) stopProfile() {
+	if a.prof != nil {
+		a.prof.stop(a)
+		a.prof = nil
+	}
+}
+
 // start begins the CPU profile, if one was asked for.
 func (p *profiler) start() error {
 	if *p.cpuPath == "" {

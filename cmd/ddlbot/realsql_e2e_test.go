@@ -11,8 +11,7 @@ import (
 // SQL migration folders are written with (stored programs without DELIMITER,
 // conditional DDL, column CHECKs, client commands, stray Unicode spaces).
 func TestRealWorldSQL(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	dir := folder(t, map[string]string{
 		"empty/.keep":     "",
 		"routine/001.sql": "CREATE TABLE t (id int PRIMARY KEY); CREATE PROCEDURE p() BEGIN DECLARE x INT; DROP TABLE t; END;\n",
 		"cond/001.sql": "CREATE TABLE t (id int PRIMARY KEY);\n" +

@@ -43,8 +43,7 @@ func TestTwoRepositoriesOneDatabase(t *testing.T) {
 		t.Fatalf("admin's deploy request #2: branch %s, %s", dr.Branch, dr.DeploymentState)
 	}
 
-	r, _ = w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outDRNumber: "1", outBranch: actBranch})
+	w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "1", outBranch: actBranch})
 	if !w.productionHas("app", "users", "nick") || w.productionHas("app", "users", "age") {
 		t.Fatal("production does not hold exactly shop#7's change")
 	}
@@ -64,10 +63,7 @@ func TestTwoRepositoriesOneDatabase(t *testing.T) {
 func legacyPlanned(t *testing.T, w *actWorld) (head string) {
 	t.Helper()
 	ctx := context.Background()
-	base := w.commit(sha("base"), "", map[string]string{".ddlbot.yml": actConfig, "db/schema/users.sql": actUsers})
-	head = w.commit(sha("head1"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
-	w.seed("app", base, "db/schema")
-	w.gh.AddPullRequest(actOwner, actRepo, githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+	_, head = w.addPR(actConfig, nil, nil)
 	legacy := bot.LegacyBranchName(actPR)
 	if _, err := w.ps.CreateBranch(ctx, actOwner, "app", ps.CreateBranchRequest{Name: legacy, ParentBranch: "main"}); err != nil {
 		t.Fatal(err)
@@ -95,19 +91,14 @@ func legacyPlanned(t *testing.T, w *actWorld) (head string) {
 func TestLegacyBranchState(t *testing.T) {
 	t.Parallel()
 	legacy := bot.LegacyBranchName(actPR)
-	t.Run("deploy", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "deploy", func(t *testing.T, w *actWorld) {
 		legacyPlanned(t, w)
-		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outDRNumber: "1", outBranch: legacy})
+		w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "1", outBranch: legacy})
 		if !w.productionHas("app", "users", "nick") {
 			t.Fatal("not deployed")
 		}
 	})
-	t.Run("close", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "close", func(t *testing.T, w *actWorld) {
 		legacyPlanned(t, w)
 		w.gh.UpdatePullRequest(actOwner, actRepo, actPR, func(p *githubfake.PR) { p.State = "closed" })
 		r := w.run("closed", "pull_request", w.prEvent("closed"), nil)
@@ -120,9 +111,7 @@ func TestLegacyBranchState(t *testing.T) {
 			t.Fatalf("deploy request #1 is %s", dr.State)
 		}
 	})
-	t.Run("replan", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "replan", func(t *testing.T, w *actWorld) {
 		legacyPlanned(t, w)
 		r := w.run("synchronize", "pull_request", w.prEvent("synchronize"), nil)
 		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionPlanned, outDRNumber: "2", outBranch: actBranch})
@@ -133,8 +122,7 @@ func TestLegacyBranchState(t *testing.T) {
 		if dr := w.deployRequest("app", 1); dr.State != ps.DeployRequestClosed {
 			t.Fatalf("deploy request #1 is %s", dr.State)
 		}
-		r, _ = w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outDRNumber: "2"})
+		w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "2"})
 		if !w.productionHas("app", "users", "nick") || strings.Contains(w.sticky("app"), `"branch":"`+legacy) {
 			t.Fatal("not deployed from the new branch")
 		}
@@ -153,10 +141,7 @@ func TestDeployRefusesTamperedBranch(t *testing.T) {
 	if _, err := w.ps.ApplyDDL(context.Background(), actOwner, "app", actBranch, []string{"ALTER TABLE `users` ADD COLUMN `evil` int"}, ps.ApplyOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	r, id := w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonNotReviewed})
-	wantReactions(t, w.reactions(id), "eyes", "-1")
-	contains(t, "reply", w.lastReply("alice"), "what deploy request #1 would deploy is not what was reviewed, so nothing was deployed",
+	w.refused("alice", "/deploy", bot.ReasonNotReviewed, "what deploy request #1 would deploy is not what was reviewed, so nothing was deployed",
 		"branch `"+actBranch+"` does not hold the schema of the head", "DROP COLUMN `evil`", "`/plan`")
 	if n := w.psCount.deployCalls(); n != 0 {
 		t.Fatalf("%d deploy calls", n)
@@ -168,8 +153,7 @@ func TestDeployRefusesTamperedBranch(t *testing.T) {
 	if r, _ := w.command("alice", "/plan", nil); r.code != 0 {
 		t.Fatal(r)
 	}
-	r, _ = w.command("alice", "/deploy", nil)
-	wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+	w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 	if w.productionHas("app", "users", "evil") || !w.productionHas("app", "users", "nick") {
 		t.Fatal("production does not hold exactly the reviewed head")
 	}
@@ -187,14 +171,6 @@ func (w *actWorld) startDeploy(n int) {
 		w.t.Fatal(err)
 	}
 	w.waitDeployState("app", n, ps.StateInProgress)
-}
-
-// push moves pull request #7 to a new head that also adds age.
-func (w *actWorld) pushAge(from string) string {
-	w.t.Helper()
-	head := w.commit(sha("head-age"), from, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n", "  age int DEFAULT NULL,\n")})
-	w.gh.UpdatePullRequest(actOwner, w.repoName(), actPR, func(p *githubfake.PR) { p.HeadSHA = head })
-	return head
 }
 
 // branchHas reports whether a branch's users table has a column.
@@ -218,14 +194,11 @@ func (w *actWorld) branchHas(branch, column string) bool {
 func TestPushAfterDeploy(t *testing.T) {
 	t.Parallel()
 	gen2 := actBranch + "-2"
-	t.Run("deployed", func(t *testing.T) {
-		t.Parallel()
-		w := newCmdWorld(t)
+	cmdSubtest(t, "deployed", func(t *testing.T, w *actWorld) {
 		head := w.planned(actConfig)
-		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
+		w.done("alice", "/deploy", nil, map[string]any{outReasonCode: ps.StateCompletePendingRevert})
 		// The same head planned again (a re-run) finds it deployed: nothing new.
-		r = w.run("synchronize (same head)", "pull_request", w.prEvent("synchronize"), nil)
+		r := w.run("synchronize (same head)", "pull_request", w.prEvent("synchronize"), nil)
 		wantOutputs(t, r, map[string]any{outDRNumber: "1", outBranch: actBranch, outDeploymentSt: ps.StateCompletePendingRevert})
 		if drs, err := w.ps.ListDeployRequests(context.Background(), actOwner, "app", ps.ListDeployRequestsOptions{}); err != nil || len(drs) != 1 {
 			t.Fatalf("a re-run of a deployed head opened a deploy request: %d %v", len(drs), err)
@@ -238,8 +211,7 @@ func TestPushAfterDeploy(t *testing.T) {
 		if w.branchHas(actBranch, "age") {
 			t.Fatal("the deployed branch was changed")
 		}
-		r, _ = w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outDRNumber: "2", outReasonCode: ps.StateCompletePendingRevert})
+		w.done("alice", "/deploy", nil, map[string]any{outDRNumber: "2", outReasonCode: ps.StateCompletePendingRevert})
 		if !w.productionHas("app", "users", "age") {
 			t.Fatal("the push never reached production")
 		}
@@ -264,8 +236,7 @@ func TestPushAfterDeploy(t *testing.T) {
 		}
 		// /cancel still reaches the running deployment of #1, though the
 		// plan now names #2.
-		r, _ = w.command("alice", "/cancel", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompleteCancel, outDRNumber: "1"})
+		w.done("alice", "/cancel", nil, map[string]any{outReasonCode: ps.StateCompleteCancel, outDRNumber: "1"})
 		if dr := w.deployRequest("app", 2); dr.DeploymentState != ps.StateReady {
 			t.Fatalf("deploy request #2 is %s", dr.DeploymentState)
 		}
@@ -368,9 +339,7 @@ func TestConfigFromDefaultBranch(t *testing.T) {
 	t.Run("the default branch's permissions govern", func(t *testing.T) {
 		t.Parallel()
 		w := sidePR(t, strict)
-		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonPermission})
-		contains(t, "reply", w.lastReply("alice"), "it needs at least admin permission")
+		w.refused("alice", "/deploy", bot.ReasonPermission, "it needs at least admin permission")
 		if n := w.psCount.deployCalls(); n != 0 || w.productionHas("app", "users", "nick") {
 			t.Fatalf("deployed (%d deploy calls)", n)
 		}
@@ -379,10 +348,7 @@ func TestConfigFromDefaultBranch(t *testing.T) {
 		t.Parallel()
 		w := sidePR(t, actConfig)
 		contains(t, "sticky comment", visible(w.sticky("app")), "`/deploy` is not available: this pull request goes into `side`, not the default branch `main`")
-		r, id := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBaseBranch})
-		wantReactions(t, w.reactions(id), "eyes", "-1")
-		contains(t, "reply", w.lastReply("alice"), "this pull request goes into `side`, not the default branch `main`", "`deploy.base_branches`")
+		w.refused("alice", "/deploy", bot.ReasonBaseBranch, "this pull request goes into `side`, not the default branch `main`", "`deploy.base_branches`")
 		if n := w.psCount.deployCalls(); n != 0 || w.productionHas("app", "users", "nick") {
 			t.Fatalf("deployed (%d deploy calls)", n)
 		}
@@ -390,10 +356,6 @@ func TestConfigFromDefaultBranch(t *testing.T) {
 	t.Run("unless the default branch lists it", func(t *testing.T) {
 		t.Parallel()
 		w := sidePR(t, strings.Replace(actConfig, "lint:", "deploy:\n  base_branches: [side]\nlint:", 1))
-		r, _ := w.command("alice", "/deploy", nil)
-		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert})
-		if !w.productionHas("app", "users", "nick") {
-			t.Fatal("not deployed")
-		}
+		w.deploys("nick")
 	})
 }

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ddlbot/ddlbot/internal/githubfake"
 	"github.com/ddlbot/ddlbot/internal/planetscale"
 	"github.com/ddlbot/ddlbot/internal/server"
+	"github.com/ddlbot/ddlbot/internal/syncbuf"
 )
 
 // serveProc is a running `ddlbot serve`.
@@ -25,7 +25,7 @@ type serveProc struct {
 	cmd    *exec.Cmd
 	url    string
 	secret []byte
-	stderr *lockedBuffer
+	stderr *syncbuf.Buffer
 	n      int // deliveries sent
 }
 
@@ -55,7 +55,7 @@ func startServeWith(t *testing.T, w *actWorld, o serveOptions) *serveProc {
 	if o.store == "" {
 		o.store = filepath.Join(t.TempDir(), "ddlbot.db")
 	}
-	p := &serveProc{t: t, secret: o.secret, stderr: &lockedBuffer{}}
+	p := &serveProc{t: t, secret: o.secret, stderr: &syncbuf.Buffer{}}
 	p.cmd = exec.Command(binary, append([]string{"serve", "--workers", "2", "--drain", "20s"}, o.args...)...)
 	p.cmd.Env = append(os.Environ(), "DDLBOT_WEBHOOK_SECRET="+string(p.secret), fmt.Sprintf("DDLBOT_APP_ID=%d", app.ID),
 		"DDLBOT_PRIVATE_KEY="+string(app.PrivateKeyPEM), "DDLBOT_LISTEN=127.0.0.1:0", "DDLBOT_STORE="+o.store,
@@ -147,10 +147,7 @@ func waitFor(t *testing.T, what string, cond func() bool, p *serveProc) {
 // writer is deployed once and followed to its end; SIGTERM stops it.
 func TestServe(t *testing.T) {
 	w := newCmdWorld(t)
-	base := w.commit(sha("base"), "", map[string]string{".ddlbot.yml": actConfig, "db/schema/users.sql": actUsers})
-	head := w.commit(sha("head1"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
-	w.seed("app", base, "db/schema")
-	w.gh.AddPullRequest(actOwner, w.repoName(), githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+	_, head := w.addPR(actConfig, nil, nil)
 	p := startServe(t, w)
 	if got := p.get("/healthz"); got != "200 ok\n" {
 		t.Fatalf("/healthz: %q", got)
@@ -210,9 +207,7 @@ func TestServe(t *testing.T) {
 		t.Fatalf("/deploy delivery: %d", code)
 	}
 	waitFor(t, "the deploy's reply", func() bool { return strings.Contains(w.lastReply("alice"), "complete pending revert") }, p)
-	if n := w.psCount.deployCalls(); n != 1 {
-		t.Errorf("%d deploy calls, want 1", n)
-	}
+	w.wantDeployCalls(1)
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 
 	// SIGTERM: drained and stopped.

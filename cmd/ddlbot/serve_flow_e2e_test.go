@@ -10,33 +10,30 @@ import (
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 )
 
+// plan delivers a pull_request event of action (signed, a new delivery),
+// which the server must accept, and waits until head's check run completes.
+func (p *serveProc) plan(w *actWorld, action, head string) {
+	p.t.Helper()
+	if code := p.deliver("pull_request", "", w.prEvent(action), p.sign); code != http.StatusAccepted {
+		p.t.Fatalf("%s: %d", action, code)
+	}
+	waitFor(p.t, "the plan of "+head, func() bool {
+		cr := w.checkRun(head, "ddlbot/app")
+		return cr != nil && cr.Status == "completed"
+	}, p)
+}
+
 // TestServePushAndClose: through `ddlbot serve`, a push re-plans the same
 // branch and deploy request (one sticky comment), and closing the pull
 // request closes the deploy request and deletes the branch.
 func TestServePushAndClose(t *testing.T) {
 	w := newCmdWorld(t)
-	base := w.commit(sha("base"), "", map[string]string{".ddlbot.yml": actConfig, "db/schema/users.sql": actUsers})
-	head := w.commit(sha("head1"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
-	w.seed("app", base, "db/schema")
-	w.gh.AddPullRequest(actOwner, w.repoName(), githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+	base, head := w.addPR(actConfig, nil, nil)
 	p := startServe(t, w)
-	if code := p.deliver("pull_request", "", w.prEvent("opened"), p.sign); code != http.StatusAccepted {
-		t.Fatalf("opened: %d", code)
-	}
-	waitFor(t, "the plan of head1", func() bool {
-		cr := w.checkRun(head, "ddlbot/app")
-		return cr != nil && cr.Status == "completed"
-	}, p)
+	p.plan(w, "opened", head)
 
-	head2 := w.commit(sha("head2"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n  age int DEFAULT NULL,\n")})
-	w.gh.UpdatePullRequest(actOwner, w.repoName(), actPR, func(pr *githubfake.PR) { pr.HeadSHA = head2 })
-	if code := p.deliver("pull_request", "", w.prEvent("synchronize"), p.sign); code != http.StatusAccepted {
-		t.Fatalf("synchronize: %d", code)
-	}
-	waitFor(t, "the plan of head2", func() bool {
-		cr := w.checkRun(head2, "ddlbot/app")
-		return cr != nil && cr.Status == "completed"
-	}, p)
+	head2 := w.pushAge(base)
+	p.plan(w, "synchronize", head2)
 	sticky := w.sticky("app") // exactly one
 	if !strings.Contains(sticky, "Deploy request [#1](") || !strings.Contains(sticky, "ADD COLUMN `age` int") {
 		t.Fatalf("after the push:\n%s", sticky)

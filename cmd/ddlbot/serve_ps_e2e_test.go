@@ -120,10 +120,7 @@ func deployWithWebhooks(t *testing.T, revertWindow time.Duration, args ...string
 		c.OperationDuration = 12 * time.Second
 		c.RevertWindow = revertWindow
 	})
-	base := w.commit(sha("base"), "", map[string]string{".ddlbot.yml": actConfig, "db/schema/users.sql": actUsers})
-	head := w.commit(sha("head1"), base, map[string]string{"db/schema/users.sql": actUsersWith("  nick varchar(40) DEFAULT NULL,\n")})
-	w.seed("app", base, "db/schema")
-	w.gh.AddPullRequest(actOwner, w.repoName(), githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+	_, head := w.addPR(actConfig, nil, nil)
 
 	fwd := &psForwarder{}
 	fsrv := httptest.NewServer(fwd)
@@ -237,9 +234,7 @@ func TestServePlanetScaleWebhooks(t *testing.T) {
 	if cr := w.checkRun(head, "ddlbot/app"); cr == nil || cr.Conclusion != "success" || !strings.Contains(cr.Title, "complete") {
 		t.Errorf("check run: %+v", cr)
 	}
-	if n := w.psCount.deployCalls(); n != 1 {
-		t.Errorf("%d deploy calls, want 1", n)
-	}
+	w.wantDeployCalls(1)
 
 	done := p.metric(`ddlbot_jobs_total{result="done"}`)
 

@@ -12,8 +12,7 @@ import (
 // content printed in findings; links inside the repository are followed.
 func TestSymlinkOutOfRepositoryRefused(t *testing.T) {
 	noPlanetScale(t)
-	outside := t.TempDir()
-	write(t, outside, map[string]string{"secret.sql": "SECRET=hunter2\n", "dir/x.sql": "SECRET=hunter2\n"})
+	outside := folder(t, map[string]string{"secret.sql": "SECRET=hunter2\n", "dir/x.sql": "SECRET=hunter2\n"})
 	for _, tc := range []struct {
 		name  string
 		git   bool

@@ -2,19 +2,12 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/localscale"
-	ps "github.com/ddlbot/ddlbot/internal/planetscale"
-	vtlog "vitess.io/vitess/go/vt/log"
 )
 
 // TestTrackingTableSurvivesDeploy: production holds the migration tool's
@@ -56,54 +49,24 @@ func TestTrackingTableSurvivesDeploy(t *testing.T) {
 			map[string]string{"V2__nick.sql": addNick},
 			"", "this deploy leaves the rows of `flyway_schema_history` in production as they are"},
 	}
-	vtQuiet.Do(func() { vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil))) })
 	for _, tt := range tests {
 		t.Run(tt.format, func(t *testing.T) {
-			dir := t.TempDir()
-			git(t, dir, "init", "-q", "-b", "main")
 			files := map[string]string{".ddlbot.yml": "databases:\n  - name: shop\n    organization: example\n    migrations: db/migrations\n    migration_format: " + tt.format +
 				"\n    ignore_tables: [\"tmp_*\"]\nlint:\n  rules:\n    not-instant: off\n"}
 			for n, s := range tt.first {
 				files["db/migrations/"+n] = s
 			}
-			write(t, dir, files)
-			git(t, dir, "add", "-A")
-			git(t, dir, "commit", "-qm", "base")
+			dir := gitRepo(t, "", files)
 
 			// Production: the base schema, the tool's tracking table and a table ignore_tables matches.
-			seed := t.TempDir()
-			write(t, seed, map[string]string{"schema/users.sql": users, "schema/tracking.sql": tt.ddl + ";\n",
+			seed := folder(t, map[string]string{"schema/users.sql": users, "schema/tracking.sql": tt.ddl + ";\n",
 				"schema/tmp.sql": "CREATE TABLE tmp_import (id int NOT NULL, PRIMARY KEY (id));\n"})
-			id, secret := "pscale_tkn_"+randHex(t, 6), "pscale_tkn_"+randHex(t, 16)
-			ls, err := localscale.New(localscale.Config{Org: "example", TokenID: id, Token: secret, BranchReadyDelay: time.Microsecond, CheckDelay: time.Microsecond, Speed: 50,
-				AppURL: "https://app.planetscale.com", MigrationTableName: tt.copying, MigrationFramework: map[bool]string{true: "other"}[tt.copying != ""]})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := ls.ListenMySQL("127.0.0.1:0"); err != nil {
-				t.Fatal(err)
-			}
-			if err := ls.SeedDatabase("example", "shop", os.DirFS(seed), "schema"); err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(ls.Handler())
-			t.Cleanup(func() { srv.Close(); _ = ls.Close() })
-			env := []string{"PLANETSCALE_SERVICE_TOKEN_ID=" + id, "PLANETSCALE_SERVICE_TOKEN=" + secret, "PLANETSCALE_API_URL=" + srv.URL + "/v1", "PLANETSCALE_OAUTH_TOKEN=", "PLANETSCALE_ORG=", "NO_COLOR=1"}
+			p := startTerminalPS(t, os.DirFS(seed), func(c *localscale.Config) {
+				c.MigrationTableName, c.MigrationFramework = tt.copying, map[bool]string{true: "other"}[tt.copying != ""]
+			})
 			run := func(args ...string) result {
 				t.Helper()
-				cmd := exec.Command(binary, args...)
-				cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
-				var out, errb strings.Builder
-				cmd.Stdout, cmd.Stderr = &out, &errb
-				code := 0
-				if err := cmd.Run(); err != nil {
-					ee, ok := err.(*exec.ExitError)
-					if !ok {
-						t.Fatal(err)
-					}
-					code = ee.ExitCode()
-				}
-				return result{out.String(), errb.String(), code}
+				return p.run(t, dir, "", args...)
 			}
 
 			// The pull request adds a column.
@@ -135,19 +98,7 @@ func TestTrackingTableSurvivesDeploy(t *testing.T) {
 			}
 			mustContain(t, "deploy", r.stderr, "ddlbot deploy: shop: deployed; the revert window is open until ")
 
-			client, err := ps.New(ps.Config{BaseURL: srv.URL + "/v1", ServiceTokenID: id, ServiceToken: secret})
-			if err != nil {
-				t.Fatal(err)
-			}
-			tables, err := client.BranchSchema(context.Background(), "example", "shop", "main")
-			if err != nil {
-				t.Fatal(err)
-			}
-			var prod []string
-			for _, tb := range tables {
-				prod = append(prod, tb.Raw)
-			}
-			all := strings.Join(prod, "\n")
+			all := p.production(t)
 			for _, want := range []string{"CREATE TABLE `" + tt.tracking + "`", "CREATE TABLE `tmp_import`", "`nick` varchar(40)"} {
 				if !strings.Contains(all, want) {
 					t.Errorf("production lacks %q after the deploy:\n%s", want, all)

@@ -5,24 +5,15 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
-)
 
-func run(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
+	"github.com/ddlbot/ddlbot/internal/gittest"
+)
 
 func TestFS(t *testing.T) {
 	dir := t.TempDir()
-	run(t, dir, "init", "-q", "-b", "main")
+	gittest.Run(t, dir, "init", "-q", "-b", "main")
 	if err := os.MkdirAll(filepath.Join(dir, "db", "schema"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -32,8 +23,8 @@ func TestFS(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "README"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run(t, dir, "add", "-A")
-	run(t, dir, "commit", "-qm", "one")
+	gittest.Run(t, dir, "add", "-A")
+	gittest.Run(t, dir, "commit", "-qm", "one")
 	if err := os.WriteFile(filepath.Join(dir, "db", "schema", "a b.sql"), []byte("changed"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +66,7 @@ func TestFS(t *testing.T) {
 // in the tree; other files of any size, and .sql files within it, are read.
 func TestMaxSQLFileSize(t *testing.T) {
 	dir := t.TempDir()
-	run(t, dir, "init", "-q", "-b", "main")
+	gittest.Run(t, dir, "init", "-q", "-b", "main")
 	files := map[string]int{"db/a.sql": 10, "db/B.SQL": 100, "db/notes.txt": 1000}
 	for name, size := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -86,8 +77,8 @@ func TestMaxSQLFileSize(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	run(t, dir, "add", "-A")
-	run(t, dir, "commit", "-qm", "one")
+	gittest.Run(t, dir, "add", "-A")
+	gittest.Run(t, dir, "commit", "-qm", "one")
 	ctx := context.Background()
 	_, err := Repo{Dir: dir, MaxSQLFileSize: 99}.FS(ctx, "main", "db")
 	var tl *TooLargeError

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ddlbot/ddlbot/internal/gittest"
 )
 
 // A name holding "\n<blob id>" once made cat-file --batch read an extra
@@ -22,7 +24,7 @@ func TestFSRefusesControlCharacters(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			run(t, dir, "init", "-q", "-b", "main")
+			gittest.Run(t, dir, "init", "-q", "-b", "main")
 			schema := filepath.Join(dir, "db", "schema")
 			if err := os.MkdirAll(schema, 0o755); err != nil {
 				t.Fatal(err)
@@ -34,8 +36,8 @@ func TestFSRefusesControlCharacters(t *testing.T) {
 				}
 			}
 			write("b.sql", "CREATE TABLE b (id int primary key);\n")
-			run(t, dir, "add", "-A")
-			run(t, dir, "commit", "-qm", "one")
+			gittest.Run(t, dir, "add", "-A")
+			gittest.Run(t, dir, "commit", "-qm", "one")
 			out, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD:db/schema/b.sql").Output()
 			if err != nil {
 				t.Fatal(err)
@@ -44,8 +46,8 @@ func TestFSRefusesControlCharacters(t *testing.T) {
 			bad := "a.sql" + tc.suffix + blob
 			write(bad, "CREATE TABLE a (id int primary key, email text);\n")
 			write("c.sql", "CREATE TABLE c (id int primary key);\n")
-			run(t, dir, "add", "-A")
-			run(t, dir, "commit", "-qm", "two")
+			gittest.Run(t, dir, "add", "-A")
+			gittest.Run(t, dir, "commit", "-qm", "two")
 			_, err = Repo{Dir: dir}.FS(context.Background(), "HEAD", "db/schema")
 			if err == nil {
 				t.Fatal("a file name with a control character was accepted")
@@ -61,7 +63,7 @@ func TestFSRefusesControlCharacters(t *testing.T) {
 // never go on the cat-file stream, only object ids.
 func TestFSContentMatchesName(t *testing.T) {
 	dir := t.TempDir()
-	run(t, dir, "init", "-q", "-b", "main")
+	gittest.Run(t, dir, "init", "-q", "-b", "main")
 	schema := filepath.Join(dir, "db", "schema")
 	if err := os.MkdirAll(schema, 0o755); err != nil {
 		t.Fatal(err)
@@ -72,8 +74,8 @@ func TestFSContentMatchesName(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	run(t, dir, "add", "-A")
-	run(t, dir, "commit", "-qm", "one")
+	gittest.Run(t, dir, "add", "-A")
+	gittest.Run(t, dir, "commit", "-qm", "one")
 	fsys, err := Repo{Dir: dir}.FS(context.Background(), "HEAD", "db/schema")
 	if err != nil {
 		t.Fatal(err)
