@@ -67,7 +67,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"maps"
@@ -79,15 +78,12 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
-	"time"
 
-	"github.com/go-sql-driver/mysql"
 	vtlog "vitess.io/vitess/go/vt/log"
 
+	"github.com/ddlbot/ddlbot/internal/mysqltest"
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
-
-const fidDSNEnv = "DDLBOT_TEST_MYSQL_DSN"
 
 var fidQuietOnce sync.Once
 
@@ -97,70 +93,23 @@ func fidQuiet() {
 	fidQuietOnce.Do(func() { vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil))) })
 }
 
-// fidServer is a connection to the test server, or a skip.
-type fidServer struct {
-	cfg  *mysql.Config
-	root *sql.DB // no default database
-	seq  int
-}
-
-func fidConnect(t *testing.T) *fidServer {
-	t.Helper()
-	dsn := os.Getenv(fidDSNEnv)
-	if dsn == "" {
-		t.Skip(fidDSNEnv + " not set: start a server with .ci/mariadb.sh")
-	}
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		t.Fatalf("%s: %v", fidDSNEnv, err)
-	}
-	cfg.DBName = ""
-	cfg.MultiStatements = false
-	if cfg.Timeout == 0 {
-		cfg.Timeout = 10 * time.Second
-	}
-	db, err := sql.Open("mysql", cfg.FormatDSN())
-	if err != nil {
-		t.Fatalf("%s: %v", fidDSNEnv, err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := db.PingContext(ctx); err != nil {
-		t.Fatalf("cannot reach the server of %s (%s@%s): %v", fidDSNEnv, cfg.User, cfg.Addr, err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	return &fidServer{cfg: cfg, root: db}
-}
-
 // fidDatabase creates an empty database and returns one connection to it
 // (one session, so statements run in order). It is dropped when the test ends.
-func (s *fidServer) fidDatabase(t *testing.T) *sql.Conn {
+func fidDatabase(t *testing.T) *sql.Conn {
 	t.Helper()
-	s.seq++
-	name := fmt.Sprintf("ddlbot_fid_%d_%d", os.Getpid(), s.seq)
-	ctx := context.Background()
-	if _, err := s.root.ExecContext(ctx, "DROP DATABASE IF EXISTS `"+name+"`"); err != nil {
-		t.Fatalf("drop database %s: %v", name, err)
-	}
-	if _, err := s.root.ExecContext(ctx, "CREATE DATABASE `"+name+"` CHARACTER SET utf8mb4"); err != nil {
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	cfg := s.cfg.Clone()
-	cfg.DBName = name
+	cfg := mysqltest.Database(t, "ddlbot_fid_")
+	cfg.MultiStatements = false
 	db, err := sql.Open("mysql", cfg.FormatDSN())
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn, err := db.Conn(ctx)
+	conn, err := db.Conn(context.Background())
 	if err != nil {
-		t.Fatalf("connect to %s: %v", name, err)
+		t.Fatalf("connect to %s: %v", cfg.DBName, err)
 	}
 	t.Cleanup(func() {
 		_ = conn.Close()
 		_ = db.Close()
-		if _, err := s.root.ExecContext(context.Background(), "DROP DATABASE IF EXISTS `"+name+"`"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
 	})
 	return conn
 }
@@ -312,7 +261,7 @@ func fidDiff(t *testing.T, server, memory *schemadiff.Schema) *schemadiff.Diff {
 
 func TestFidelityMigrations(t *testing.T) {
 	cases := fidCases(t)
-	srv := fidConnect(t)
+	mysqltest.Root(t) // skips without a server, fails when it does not answer
 	env := fidEnv(t)
 	for _, c := range cases {
 		t.Run(filepath.ToSlash(strings.TrimPrefix(c.dir, filepath.Join("testdata", "migrations")+string(filepath.Separator))), func(t *testing.T) {
@@ -328,7 +277,7 @@ func TestFidelityMigrations(t *testing.T) {
 				t.Errorf("format detection: %d files, %v (want %d files as %s)", len(auto), err, len(files), c.format)
 			}
 			// The server first: it proves the fixture is valid SQL in that order.
-			conn := srv.fidDatabase(t)
+			conn := fidDatabase(t)
 			fidApply(t, conn, files)
 			server, raw := fidLoadServer(t, env, conn)
 			memory, _, err := env.LoadMigrations(fsys, ".", c.format)
@@ -359,13 +308,13 @@ func TestFidelityMigrations(t *testing.T) {
 // server got, and the diff must show exactly what that migration did.
 func TestFidelityDetectsDifference(t *testing.T) {
 	dir := filepath.Join("testdata", "migrations", "plain", "shop")
-	srv := fidConnect(t)
+	mysqltest.Root(t) // skips without a server, fails when it does not answer
 	env := fidEnv(t)
 	files, _, err := schemadiff.ReadMigrations(os.DirFS(dir), ".", schemadiff.FormatPlain)
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn := srv.fidDatabase(t)
+	conn := fidDatabase(t)
 	fidApply(t, conn, files)
 	server, _ := fidLoadServer(t, env, conn)
 	base, err := fidCopyDir(dir)
@@ -439,7 +388,7 @@ func fidSameSet(a, b []string) bool {
 // plans create or drop the cycle's keys in separate ALTER TABLE statements.
 func TestFidelityPlans(t *testing.T) {
 	plans := readPlanFixtures(t)
-	srv := fidConnect(t)
+	mysqltest.Root(t) // skips without a server, fails when it does not answer
 	env := fidEnv(t)
 	for _, plan := range plans {
 		t.Run(plan.name, func(t *testing.T) {
@@ -458,7 +407,7 @@ func TestFidelityPlans(t *testing.T) {
 				}
 				versions[v] = s
 			}
-			conn := srv.fidDatabase(t)
+			conn := fidDatabase(t)
 			steps := []string{"empty", "v1", "v2", "empty", "v2", "v1"}
 			for i := 1; i < len(steps); i++ {
 				from, to := versions[steps[i-1]], versions[steps[i]]

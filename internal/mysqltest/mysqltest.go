@@ -4,12 +4,14 @@
 package mysqltest
 
 import (
+	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
 	"net/url"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 )
@@ -17,10 +19,10 @@ import (
 // Env names the server's go-sql-driver DSN, without a database.
 const Env = "DDLBOT_TEST_MYSQL_DSN"
 
-// Database creates the database <prefix><random> (prefix must start with
-// "ddlbot_", which the test user may create), drops it when the test
-// ends, and returns its DSN (as go-sql-driver reads it).
-func Database(t testing.TB, prefix string) *mysql.Config {
+// Root connects to the server (no default database), checks that it
+// answers, and closes the connection when the test ends; it skips the test
+// when the variable is not set.
+func Root(t testing.TB) (*mysql.Config, *sql.DB) {
 	t.Helper()
 	dsn := os.Getenv(Env)
 	if dsn == "" {
@@ -30,16 +32,34 @@ func Database(t testing.TB, prefix string) *mysql.Config {
 	if err != nil {
 		t.Fatalf("%s: %v", Env, err)
 	}
+	cfg.DBName = ""
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 10 * time.Second
+	}
 	root, err := sql.Open("mysql", cfg.FormatDSN())
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", Env, err)
 	}
 	t.Cleanup(func() { _ = root.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := root.PingContext(ctx); err != nil {
+		t.Fatalf("%s is set but the server does not answer (%s@%s; is it up? `eval \"$(.ci/mariadb.sh)\"`): %v", Env, cfg.User, cfg.Addr, err)
+	}
+	return cfg, root
+}
+
+// Database creates the database <prefix><random> in utf8mb4 (prefix must
+// start with "ddlbot_", which the test user may create), drops it when the
+// test ends, and returns its DSN (as go-sql-driver reads it).
+func Database(t testing.TB, prefix string) *mysql.Config {
+	t.Helper()
+	cfg, root := Root(t)
 	b := make([]byte, 5)
 	_, _ = rand.Read(b)
 	name := prefix + hex.EncodeToString(b)
-	if _, err := root.Exec("CREATE DATABASE `" + name + "`"); err != nil {
-		t.Fatalf("%s is set but the test database cannot be created (is the server up? `eval \"$(.ci/mariadb.sh)\"`): %v", Env, err)
+	if _, err := root.Exec("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4"); err != nil {
+		t.Fatalf("%s is set but the test database cannot be created: %v", Env, err)
 	}
 	t.Cleanup(func() {
 		if _, err := root.Exec("DROP DATABASE IF EXISTS `" + name + "`"); err != nil {

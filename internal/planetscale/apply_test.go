@@ -2,26 +2,21 @@ package planetscale
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ddlbot/ddlbot/internal/mysqltest"
 	"github.com/go-sql-driver/mysql"
 )
-
-// testMySQLEnv names the DSN of the MariaDB/MySQL server the tests may use.
-const testMySQLEnv = "DDLBOT_TEST_MYSQL_DSN"
 
 // testServer is a reachable MySQL-compatible server and a scratch database
 // on it, dropped when the test ends.
@@ -53,42 +48,15 @@ func (s *testServer) tableExists(t *testing.T, table string) bool {
 // named by DDLBOT_TEST_MYSQL_DSN, or skips the test without it.
 func mysqlServer(t *testing.T) *testServer {
 	t.Helper()
-	dsn := os.Getenv(testMySQLEnv)
-	if dsn == "" {
-		t.Skipf("%s is not set: start a MariaDB server with `eval \"$(bash .ci/mariadb.sh)\"` (from the repository root) and run the tests again", testMySQLEnv)
-	}
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		t.Fatalf("%s: %v", testMySQLEnv, err)
-	}
+	_, root := mysqltest.Root(t)
+	cfg := mysqltest.Database(t, "ddlbot_ps_")
 	host, portStr, err := net.SplitHostPort(cfg.Addr)
 	if err != nil {
-		t.Fatalf("%s: address %q: %v", testMySQLEnv, cfg.Addr, err)
+		t.Fatalf("%s: address %q: %v", mysqltest.Env, cfg.Addr, err)
 	}
 	port, _ := strconv.Atoi(portStr)
-	root, err := sql.Open("mysql", cfg.FormatDSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { root.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := root.PingContext(ctx); err != nil {
-		t.Fatalf("%s is set but the server does not answer (start it with `eval \"$(bash .ci/mariadb.sh)\"`): %v", testMySQLEnv, err)
-	}
-	b := make([]byte, 4)
-	rand.Read(b)
-	name := "ddlbot_ps_" + hex.EncodeToString(b)
-	if _, err := root.ExecContext(ctx, "CREATE DATABASE `"+name+"`"); err != nil {
-		t.Fatalf("create scratch database: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := root.Exec("DROP DATABASE IF EXISTS `" + name + "`"); err != nil {
-			t.Errorf("drop scratch database: %v", err)
-		}
-	})
 	return &testServer{
-		conn: ConnConfig{Host: host, Port: port, User: cfg.User, Password: cfg.Passwd, Database: name},
+		conn: ConnConfig{Host: host, Port: port, User: cfg.User, Password: cfg.Passwd, Database: cfg.DBName},
 		root: root,
 	}
 }
