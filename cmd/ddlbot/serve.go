@@ -153,7 +153,7 @@ func runServe(ctx context.Context, a *app, args []string) int {
 	runner := &server.EngineRunner{AppID: id, PrivateKey: key, GitHubURL: a.getenv("GITHUB_API_URL"), PlanetScale: psClient,
 		Options: bot.Options{FollowTimeout: *followSlice, RefreshTimeout: *followSlice, FollowedOn: true, Version: buildVersion(),
 			PollInterval: poll, MaxPollInterval: maxPoll, MinUpdateInterval: minUpdate},
-		FollowEvery: *followEvery, FollowIdle: *followIdle, Logger: log, UserAgent: userAgent()}
+		FollowEvery: *followEvery, FollowIdle: *followIdle, Logger: log, UserAgent: userAgent(), Announcements: store}
 	srv, err := server.New(server.Config{WebhookSecret: []byte(secret), PlanetScaleWebhookSecrets: server.SplitSecrets(a.getenv("DDLBOT_PLANETSCALE_WEBHOOK_SECRET")), Store: store, Runner: runner, Logger: log, Workers: *workers, Drain: *drain, Keep: *keep, Lease: *lease,
 		MaxAttempts: *attempts, Backoff: server.Backoff(*retryWait)})
 	if err != nil {

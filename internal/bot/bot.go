@@ -8,10 +8,11 @@ package bot
 
 import (
 	"context"
-	"github.com/ddlbot/ddlbot/internal/retry"
 	"io/fs"
 	"log/slog"
 	"time"
+
+	"github.com/ddlbot/ddlbot/internal/retry"
 
 	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/github"
@@ -110,6 +111,14 @@ type Options struct {
 	// Action's organization, database and fail-on inputs). An error stops
 	// the run with one failing check, reason code "inputs-invalid".
 	Adjust func(*config.Config) error
+	// Announce, when set, is asked before the reply that says how a
+	// deployment ended, with a key naming the pull request, database,
+	// deploy request and state: false means that end was announced
+	// already, by another job (the server backs it with a unique row in its
+	// store, so a command's job and a follow-up job following one
+	// deployment reply once between them). An error announces anyway: a
+	// second reply is better than none. Nil: always announce.
+	Announce func(ctx context.Context, key string) (bool, error)
 }
 
 func (o Options) withDefaults() Options {

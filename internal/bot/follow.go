@@ -165,6 +165,9 @@ func (t *tracker) finish(ctx context.Context, took time.Duration, announce bool)
 			r.e.log().Warn("complete check run", "err", err)
 		}
 	}
+	if announce && !r.claimAnnouncement(ctx, dr) {
+		announce = false
+	}
 	if announce {
 		tookText := ""
 		if took >= 0 {
@@ -333,4 +336,29 @@ func nextStep(dr *ps.DeployRequest) string {
 		return "The deploy failed; see PlanetScale's errors above."
 	}
 	return ""
+}
+
+// AnnouncementKey names the reply about dr coming to rest in its state on
+// a pull request's database: one reply per key (Options.Announce).
+func AnnouncementKey(repo Repo, pr int, db string, dr *ps.DeployRequest) string {
+	return fmt.Sprintf("%s#%d/%s/%d/%s", strings.ToLower(repo.String()), pr, db, dr.Number, dr.DeploymentState)
+}
+
+// claimAnnouncement says whether this run makes the reply about dr's end
+// (see Options.Announce).
+func (r *run) claimAnnouncement(ctx context.Context, dr *ps.DeployRequest) bool {
+	announce := r.e.Options.Announce
+	if announce == nil {
+		return true
+	}
+	key := AnnouncementKey(r.ev.Repo, r.ev.Number, r.db.Name, dr)
+	ok, err := announce(context.WithoutCancel(ctx), key)
+	if err != nil {
+		r.e.log().Warn("ask whether the deployment's end was announced; announcing", "key", key, "err", err)
+		return true
+	}
+	if !ok {
+		r.e.log().Info("the deployment's end was announced by another job", "key", key)
+	}
+	return ok
 }

@@ -35,9 +35,19 @@ type EngineRunner struct {
 	FollowEvery, FollowIdle time.Duration
 	Logger                  *slog.Logger
 	UserAgent               string
+	// Announcements, when set (the server's store), makes a deployment's
+	// end one reply however many jobs follow it: a command's job is keyed
+	// by its pull request and a follow-up job by its repository, so both
+	// may run at once (bot.Options.Announce).
+	Announcements Announcer
 
 	mu      sync.Mutex
 	clients map[int64]*github.Client
+}
+
+// Announcer claims a reply for a job (Store.Announce).
+type Announcer interface {
+	Announce(ctx context.Context, key string, job int64) (bool, error)
 }
 
 // client is the installation's GitHub client, made once (ghinstallation
@@ -91,7 +101,11 @@ func (r *EngineRunner) Run(ctx context.Context, j *Job) (*FollowUp, error) {
 		return nil, err
 	}
 	writes := &checkedWrites{RefreshGitHub: gh}
-	engine := &bot.Engine{GitHub: writes, PlanetScale: r.PlanetScale, Logger: r.Logger.With("job", j.ID), Options: r.Options}
+	opts := r.Options
+	if r.Announcements != nil {
+		opts.Announce = func(ctx context.Context, key string) (bool, error) { return r.Announcements.Announce(ctx, key, j.ID) }
+	}
+	engine := &bot.Engine{GitHub: writes, PlanetScale: r.PlanetScale, Logger: r.Logger.With("job", j.ID), Options: opts}
 	var out *bot.Outcome
 	var repo bot.Repo
 	switch j.Event {

@@ -72,6 +72,15 @@ const mysqlSchemaDeployments = `CREATE TABLE IF NOT EXISTS deployments (
 	KEY deployments_db (org, db, updated_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`
 
+// mysqlSchemaAnnouncements: one row per reply about a deployment's end
+// (Store.Announce; a key over 200 bytes is stored as its hash).
+const mysqlSchemaAnnouncements = `CREATE TABLE IF NOT EXISTS announcements (
+	reply_key  VARCHAR(255) NOT NULL,
+	job        BIGINT       NOT NULL,
+	created_at BIGINT       NOT NULL,
+	PRIMARY KEY (reply_key)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`
+
 // claimCandidates is how many runnable jobs a MySQL claim reads before it
 // locks their keys: enough to get past the keys other replicas hold.
 const claimCandidates = 16
@@ -145,7 +154,7 @@ func OpenMySQL(ctx context.Context, rawURL string) (Store, error) {
 	// A server closes idle connections after wait_timeout; recycle them first.
 	db.SetConnMaxLifetime(3 * time.Minute)
 	db.SetMaxIdleConns(8)
-	for _, q := range []string{mysqlSchemaJobs, mysqlSchemaKeys, mysqlSchemaDeployments} {
+	for _, q := range []string{mysqlSchemaJobs, mysqlSchemaKeys, mysqlSchemaDeployments, mysqlSchemaAnnouncements} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			_ = db.Close()
 			return nil, fmt.Errorf("create the store's tables in %s: %w", shown, err)

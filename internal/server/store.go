@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -67,6 +69,10 @@ type Store interface {
 	// replica that dies loses its jobs soon. ErrLeaseLost when another
 	// worker has taken the job over.
 	Extend(ctx context.Context, id int64, owner string, until time.Time) error
+	// Announce claims the reply named key for job: true the first time, and
+	// again for the same job (a retried job may reply once more, having
+	// failed before it could); false once another job has claimed it.
+	Announce(ctx context.Context, key string, job int64) (bool, error)
 	// Counts returns the number of jobs per state.
 	Counts(ctx context.Context) (map[string]int, error)
 	// Ping checks the store is reachable.
@@ -147,6 +153,11 @@ CREATE TABLE IF NOT EXISTS deployments (
 	PRIMARY KEY (org, db, number)
 );
 CREATE INDEX IF NOT EXISTS deployments_db ON deployments (org, db, updated_at);
+CREATE TABLE IF NOT EXISTS announcements (
+	reply_key  TEXT    NOT NULL PRIMARY KEY,
+	job        INTEGER NOT NULL,
+	created_at INTEGER NOT NULL
+);
 `
 
 // OpenSQLite opens (creating if needed) the SQLite store at path.
@@ -390,6 +401,27 @@ func (s *sqlStore) Counts(ctx context.Context) (map[string]int, error) {
 	return out, rows.Err()
 }
 
+func (s *sqlStore) Announce(ctx context.Context, key string, job int64) (bool, error) {
+	if len(key) > 200 {
+		// Repository and database names can be long; a hash keeps the row's key bounded.
+		sum := sha256.Sum256([]byte(key))
+		key = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	// The first insert wins; whoever comes second reads the winner.
+	insert := `INSERT INTO announcements (reply_key, job, created_at) VALUES (?, ?, ?) ON CONFLICT (reply_key) DO NOTHING`
+	if s.dialect == dialectMySQL {
+		insert = `INSERT INTO announcements (reply_key, job, created_at) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE reply_key = reply_key`
+	}
+	if _, err := s.db.ExecContext(ctx, insert, key, job, ms(time.Now())); err != nil {
+		return false, fmt.Errorf("claim the reply %s: %w", key, err)
+	}
+	var owner int64
+	if err := s.db.QueryRowContext(ctx, `SELECT job FROM announcements WHERE reply_key = ?`, key).Scan(&owner); err != nil {
+		return false, fmt.Errorf("claim the reply %s: %w", key, err)
+	}
+	return owner == job, nil
+}
+
 func (s *sqlStore) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 func (s *sqlStore) Prune(ctx context.Context, cutoff time.Time) (int, error) {
@@ -403,6 +435,9 @@ func (s *sqlStore) Prune(ctx context.Context, cutoff time.Time) (int, error) {
 	}
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM deployments WHERE updated_at < ?`, ms(cutoff)); err != nil {
 		return int(n), fmt.Errorf("prune deployments: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM announcements WHERE created_at < ?`, ms(cutoff)); err != nil {
+		return int(n), fmt.Errorf("prune announcements: %w", err)
 	}
 	// MySQL's job_keys rows (one small row per pull request) stay: deleting
 	// one could race an enqueue that is about to lock it.

@@ -367,3 +367,63 @@ func testStorePrune(t *testing.T, s Store) {
 		t.Errorf("a deployment quiet for 30 days was kept: %+v", d)
 	}
 }
+
+func TestStoreAnnounce(t *testing.T) {
+	eachStore(t, testStoreAnnounce)
+}
+
+// A reply is claimed once: by its first job, which may claim it again (a
+// retry), never by another; jobs racing for one key get one winner; a long
+// key is kept by its hash; Prune forgets old claims.
+func testStoreAnnounce(t *testing.T, s Store) {
+	ctx := context.Background()
+	claim := func(key string, job int64) bool {
+		t.Helper()
+		ok, err := s.Announce(ctx, key, job)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	key := "o/r#7/app/1/complete"
+	first := claim(key, 1)
+	retried := claim(key, 1)
+	if !first || !retried || claim(key, 2) {
+		t.Fatalf("first claim %v, its retry %v: want the first job to hold the reply, again on a retry, and the second job refused", first, retried)
+	}
+	if !claim("o/r#7/app/1/complete_pending_revert", 2) {
+		t.Fatal("another state of the deployment is another reply")
+	}
+	long := "o/" + strings.Repeat("r", 300) + "#7/app/1/complete"
+	if !claim(long, 3) || claim(long, 4) {
+		t.Fatal("a long key: want one holder")
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	won := 0
+	for job := int64(10); job < 18; job++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := s.Announce(ctx, "o/r#8/app/2/complete", job)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				won++
+			}
+		}()
+	}
+	wg.Wait()
+	if won != 1 {
+		t.Fatalf("%d jobs won one reply, want 1", won)
+	}
+	if _, err := s.Prune(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if !claim(key, 2) {
+		t.Fatal("after Prune the claim is gone")
+	}
+}
