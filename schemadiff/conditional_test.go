@@ -23,7 +23,7 @@ func TestConditionalDDL(t *testing.T) {
 		for _, f := range a.Files {
 			switch f.Name {
 			case "m.sql":
-				tc.sql = string(f.Data)
+				tc.sql = strings.TrimSuffix(string(f.Data), "\n") // txtar adds the last newline
 			case "want":
 				tc.want = strings.TrimSpace(string(f.Data))
 			case "problems":

@@ -28,8 +28,8 @@ func DefaultLimits() Limits {
 	return Limits{MaxFileSize: 32 << 20, MaxFiles: 10000, MaxTotalSize: 64 << 20}
 }
 
-// withDefaults fills the zero fields.
-func (l Limits) withDefaults() Limits {
+// WithDefaults fills the zero fields with DefaultLimits.
+func (l Limits) WithDefaults() Limits {
 	d := DefaultLimits()
 	if l.MaxFileSize <= 0 {
 		l.MaxFileSize = d.MaxFileSize
@@ -70,7 +70,7 @@ func (e *LimitError) Error() string {
 // passed. It stops counting at the first limit passed, so a folder of a
 // million files costs no more than the limit's worth of look-ups.
 func CheckLimits(fsys fs.FS, p string, recursive bool, l Limits) error {
-	l = l.withDefaults()
+	l = l.WithDefaults()
 	st, err := fs.Stat(fsys, p)
 	if err != nil {
 		return err

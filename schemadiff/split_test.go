@@ -45,7 +45,7 @@ func TestSplit(t *testing.T) {
 			name string
 			text string
 			want []string
-		}{name: strings.TrimSpace(string(a.Comment)), text: string(a.Files[0].Data)}
+		}{name: strings.TrimSpace(string(a.Comment)), text: strings.TrimSuffix(string(a.Files[0].Data), "\n")} // txtar ends every file with a newline; the inputs have none
 		for _, f := range a.Files[1:] {
 			tc.want = append(tc.want, f.Name+" "+strings.TrimSuffix(string(f.Data), "\n"))
 		}

@@ -71,7 +71,7 @@ func (g *checkoutGitHub) FileContent(ctx context.Context, owner, repo, ref, file
 		m, err := g.repo.FS(ctx, ref, p)
 		var data []byte
 		if err == nil {
-			data, err = fs.ReadFile(*m, p)
+			data, err = fs.ReadFile(m, p)
 		}
 		switch {
 		case err == nil:
@@ -85,19 +85,14 @@ func (g *checkoutGitHub) FileContent(ctx context.Context, owner, repo, ref, file
 }
 
 // RepoFS reads a folder at ref from the checkout, or through the API. A
-// .sql file over maxSQLFileSize is refused unread either way (and the API
-// is not asked for what the checkout refused).
+// .sql file over maxSQLFileSize is listed but left unread either way.
 func (g *checkoutGitHub) RepoFS(ctx context.Context, owner, repo, ref, dir string, maxSQLFileSize int64) (fs.FS, error) {
 	if g.local(ctx, ref) {
 		r := g.repo
 		r.MaxSQLFileSize = maxSQLFileSize
 		m, err := r.FS(ctx, ref, dir)
 		if err == nil {
-			return *m, nil
-		}
-		var tl *gitfs.TooLargeError
-		if errors.As(err, &tl) {
-			return nil, &github.TooLargeError{Path: tl.Path, Size: tl.Size, Max: tl.Max}
+			return m, nil
 		}
 		g.log.Debug("reading from the checkout failed: using the GitHub API", "path", dir, "commit", ref, "err", err)
 	}

@@ -135,9 +135,9 @@ func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf
 		}
 		m, err := gitfs.Repo{Dir: a.dir, MaxSQLFileSize: limits.MaxFileSize}.FS(ctx, ref, rel)
 		if err != nil {
-			return nil, check.LimitHint{Flags: true}.Hint(gitLimit(err)) // diff reads no configuration
+			return nil, err
 		}
-		if len(*m) == 0 {
+		if entries, err := fs.ReadDir(m, "."); err != nil || len(entries) == 0 {
 			return nil, fmt.Errorf("%s: no files at %s in %s", spec, rel, ref)
 		}
 		fsys, p = m, rel

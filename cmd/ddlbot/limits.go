@@ -1,12 +1,10 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"strconv"
 
-	"github.com/ddlbot/ddlbot/internal/gitfs"
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
@@ -59,14 +57,4 @@ func (f *limitFlags) apply(l schemadiff.Limits) (schemadiff.Limits, error) {
 		l.MaxFiles = v
 	}
 	return l, nil
-}
-
-// gitLimit turns gitfs' refusal of a .sql file too large to read into the
-// limit error loading would give.
-func gitLimit(err error) error {
-	var tl *gitfs.TooLargeError
-	if errors.As(err, &tl) {
-		return &schemadiff.LimitError{Path: tl.Path, Limit: "max_file_size", Max: tl.Max, Got: tl.Size}
-	}
-	return err
 }

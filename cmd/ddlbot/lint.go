@@ -91,7 +91,7 @@ func runLint(ctx context.Context, a *app, args []string) int {
 		if *base != "" {
 			m, err := gitfs.Repo{Dir: t.root, MaxSQLFileSize: limits.MaxFileSize}.FS(ctx, *base, t.Path)
 			if err != nil {
-				return a.fail(check.LimitHint{Config: true, Flags: true}.Hint(gitLimit(err)))
+				return a.fail(err)
 			}
 			baseFS = m
 		}

@@ -270,23 +270,19 @@ func (a *app) preparePlan(ctx context.Context, cmd, configPath, baseRef, baseDir
 		}
 		p.baseSHA, p.baseName = commit, fmt.Sprintf("%s (%s)", baseRef, commit[:min(7, len(commit))])
 		p.readBase = func(ctx context.Context, dir string) (fs.FS, error) {
-			// A .sql file too large to load is refused before it is read, as lint does.
+			// A .sql file too large to load is left unread, as lint does.
 			r := repo
 			if r.MaxSQLFileSize = p.cfg.Limits.MaxFileSize; r.MaxSQLFileSize <= 0 {
 				r.MaxSQLFileSize = schemadiff.DefaultLimits().MaxFileSize
 			}
-			m, err := r.FS(ctx, commit, dir)
-			if err != nil {
-				return nil, check.LimitHint{Config: true}.Hint(gitLimit(err))
-			}
-			return m, nil
+			return r.FS(ctx, commit, dir)
 		}
 		m, err := repo.FS(ctx, commit, p.cfgRel)
 		if err != nil {
 			return nil, err
 		}
-		if f := (*m)[p.cfgRel]; f != nil {
-			baseCfg = f.Data
+		if data, err := fs.ReadFile(m, p.cfgRel); err == nil {
+			baseCfg = data
 		}
 	}
 	switch {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ddlbot/ddlbot/internal/github"
+	"github.com/ddlbot/ddlbot/internal/listedfs"
 	"github.com/ddlbot/ddlbot/internal/localscale"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 	vtlog "vitess.io/vitess/go/vt/log"
@@ -66,17 +67,24 @@ func (f *fakeGitHub) FileContent(_ context.Context, _, _, ref, p string) ([]byte
 	return []byte(c), nil
 }
 
-func (f *fakeGitHub) RepoFS(_ context.Context, _, _, ref, dir string, _ int64) (fs.FS, error) {
+// RepoFS leaves a .sql file over maxSQLFileSize unread, as the real ones do.
+func (f *fakeGitHub) RepoFS(_ context.Context, _, _, ref, dir string, maxSQLFileSize int64) (fs.FS, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.count("tree")
 	m := fstest.MapFS{}
+	unread := map[string]int64{}
 	for p, c := range f.commits[ref] {
-		if strings.HasPrefix(p, path.Clean(dir)+"/") {
-			m[p] = &fstest.MapFile{Data: []byte(c)}
+		if !strings.HasPrefix(p, path.Clean(dir)+"/") {
+			continue
 		}
+		if maxSQLFileSize > 0 && int64(len(c)) > maxSQLFileSize && strings.HasSuffix(p, ".sql") {
+			m[p], unread[p] = &fstest.MapFile{}, int64(len(c))
+			continue
+		}
+		m[p] = &fstest.MapFile{Data: []byte(c)}
 	}
-	return m, nil
+	return listedfs.New(m, unread, maxSQLFileSize), nil
 }
 
 func (f *fakeGitHub) FindStickyComment(_ context.Context, _, _ string, _ int, marker string) (*github.Comment, error) {

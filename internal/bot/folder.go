@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 
@@ -63,18 +62,10 @@ func (e *Engine) failFolders(ctx context.Context, repo Repo, pr github.PullReque
 }
 
 // readFolder reads db's folder at ref. A .sql file over the configured
-// limits.max_file_size is refused before it is read (a file of gigabytes in
-// a pull request costs neither memory nor transfer), with the error that
-// loading it would have given.
+// limits.max_file_size is listed but never read: the size check of the
+// load (check.Run) then refuses it, with the configuration's hint, if the
+// load would read it (a file of gigabytes in a pull request costs neither
+// memory nor transfer).
 func (e *Engine) readFolder(ctx context.Context, repo Repo, ref string, cfg *config.Config, db config.Database) (fs.FS, error) {
-	limit := cfg.Limits.MaxFileSize
-	if limit <= 0 {
-		limit = schemadiff.DefaultLimits().MaxFileSize
-	}
-	fsys, err := e.GitHub.RepoFS(ctx, repo.Owner, repo.Name, ref, db.Dir(), limit)
-	var tl *github.TooLargeError
-	if errors.As(err, &tl) {
-		return nil, check.LimitHint{Config: true}.Hint(&schemadiff.LimitError{Path: tl.Path, Limit: "max_file_size", Max: tl.Max, Got: tl.Size})
-	}
-	return fsys, err
+	return e.GitHub.RepoFS(ctx, repo.Owner, repo.Name, ref, db.Dir(), cfg.Limits.WithDefaults().MaxFileSize)
 }

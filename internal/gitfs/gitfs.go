@@ -9,31 +9,25 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os/exec"
 	"path"
 	"strconv"
 	"strings"
 	"testing/fstest"
+
+	"github.com/ddlbot/ddlbot/internal/listedfs"
 )
 
 // Repo is a git work tree.
 type Repo struct {
 	// Dir is any folder inside the work tree.
 	Dir string
-	// MaxSQLFileSize, when above 0, is the most bytes a .sql file may have:
-	// FS refuses a larger one with a *TooLargeError before it reads any
-	// file, so a huge schema file at a ref costs no memory.
+	// MaxSQLFileSize, when above 0, is the most bytes of a .sql file FS
+	// reads: a larger one is listed with its size but never read (see
+	// listedfs), so a huge file at a ref costs no memory, and the size
+	// check of whatever loads the folder refuses it, if it would read it.
 	MaxSQLFileSize int64
-}
-
-// TooLargeError is a .sql file at a ref larger than Repo.MaxSQLFileSize.
-type TooLargeError struct {
-	Path      string
-	Size, Max int64
-}
-
-func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("%s: %d bytes, more than the %d a .sql file may have", e.Path, e.Size, e.Max)
 }
 
 // Toplevel returns the root folder of the work tree.
@@ -101,7 +95,7 @@ func checkRef(ref string) error {
 // "." for all of r.Dir) at ref, read into memory. Paths in the returned FS are
 // relative to r.Dir, like dir. A dir that does not exist at ref gives an
 // empty FS: a schema folder may be new in a pull request.
-func (r Repo) FS(ctx context.Context, ref, dir string) (*fstest.MapFS, error) {
+func (r Repo) FS(ctx context.Context, ref, dir string) (fs.FS, error) {
 	commit, err := r.ResolveRef(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -123,6 +117,8 @@ func (r Repo) FS(ctx context.Context, ref, dir string) (*fstest.MapFS, error) {
 	// holding a newline would otherwise request an extra object and shift
 	// every later file's content onto the wrong name.
 	var paths, ids []string
+	m := fstest.MapFS{}
+	unread := map[string]int64{}
 	for _, rec := range bytes.Split(out, []byte{0}) {
 		if len(rec) == 0 {
 			continue
@@ -148,15 +144,17 @@ func (r Repo) FS(ctx context.Context, ref, dir string) (*fstest.MapFS, error) {
 				return nil, fmt.Errorf("read %q at %s: bad size %q from git ls-tree", p, ref, f[3])
 			}
 			if size > r.MaxSQLFileSize {
-				return nil, &TooLargeError{Path: string(p), Size: size, Max: r.MaxSQLFileSize}
+				m[string(p)] = &fstest.MapFile{Mode: 0o644}
+				unread[string(p)] = size
+				continue
 			}
 		}
 		paths = append(paths, string(p))
 		ids = append(ids, f[2])
 	}
-	m := fstest.MapFS{}
+	fsys := listedfs.New(m, unread, r.MaxSQLFileSize)
 	if len(paths) == 0 {
-		return &m, nil
+		return fsys, nil
 	}
 	var in bytes.Buffer
 	for _, id := range ids {
@@ -186,7 +184,7 @@ func (r Repo) FS(ctx context.Context, ref, dir string) (*fstest.MapFS, error) {
 		}
 		m[p] = &fstest.MapFile{Data: data[:size], Mode: 0o644}
 	}
-	return &m, nil
+	return fsys, nil
 }
 
 // checkPath refuses a file name with a control character (newline, tab, NUL,

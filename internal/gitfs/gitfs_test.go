@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ddlbot/ddlbot/internal/gittest"
+	"github.com/ddlbot/ddlbot/internal/listedfs"
 )
 
 func TestFS(t *testing.T) {
@@ -42,7 +43,7 @@ func TestFS(t *testing.T) {
 		t.Fatal("README is outside the folder asked for")
 	}
 	empty, err := r.FS(ctx, "HEAD", "db/missing")
-	if err != nil || len(*empty) != 0 {
+	if entries, _ := fs.ReadDir(empty, "."); err != nil || len(entries) != 0 {
 		t.Fatalf("missing folder: %v %v", empty, err)
 	}
 	for _, bad := range []string{"--output=x", "", "a..b", "nope"} {
@@ -62,8 +63,9 @@ func TestFS(t *testing.T) {
 	}
 }
 
-// TestMaxSQLFileSize: a .sql file past the limit is refused from its size
-// in the tree; other files of any size, and .sql files within it, are read.
+// TestMaxSQLFileSize: a .sql file past the limit is listed with its size
+// from the tree but not read; other files of any size, and .sql files
+// within it, are read.
 func TestMaxSQLFileSize(t *testing.T) {
 	dir := t.TempDir()
 	gittest.Run(t, dir, "init", "-q", "-b", "main")
@@ -80,13 +82,28 @@ func TestMaxSQLFileSize(t *testing.T) {
 	gittest.Run(t, dir, "add", "-A")
 	gittest.Run(t, dir, "commit", "-qm", "one")
 	ctx := context.Background()
-	_, err := Repo{Dir: dir, MaxSQLFileSize: 99}.FS(ctx, "main", "db")
-	var tl *TooLargeError
-	if !errors.As(err, &tl) || *tl != (TooLargeError{Path: "db/B.SQL", Size: 100, Max: 99}) {
-		t.Fatalf("got %v, want db/B.SQL refused", err)
+	m, err := Repo{Dir: dir, MaxSQLFileSize: 99}.FS(ctx, "main", "db")
+	if err != nil {
+		t.Fatal(err)
 	}
-	m, err := Repo{Dir: dir, MaxSQLFileSize: 100}.FS(ctx, "main", "db")
-	if err != nil || len(*m) != 3 || len((*m)["db/notes.txt"].Data) != 1000 {
-		t.Fatalf("within the limit: %v, %d files", err, len(*m))
+	if info, err := fs.Stat(m, "db/B.SQL"); err != nil || info.Size() != 100 {
+		t.Fatalf("the unread file's listed size: %v %v", info, err)
+	}
+	_, err = fs.ReadFile(m, "db/B.SQL")
+	var ue *listedfs.UnreadError
+	if !errors.As(err, &ue) || *ue != (listedfs.UnreadError{Path: "db/B.SQL", Size: 100, Max: 99}) {
+		t.Fatalf("read %v, want db/B.SQL left unread", err)
+	}
+	if b, err := fs.ReadFile(m, "db/a.sql"); err != nil || len(b) != 10 {
+		t.Fatalf("a .sql file within the limit: %d bytes, %v", len(b), err)
+	}
+	m, err = Repo{Dir: dir, MaxSQLFileSize: 100}.FS(ctx, "main", "db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, size := range files {
+		if b, err := fs.ReadFile(m, name); err != nil || len(b) != size {
+			t.Fatalf("within the limit: %s %d bytes, %v", name, len(b), err)
+		}
 	}
 }

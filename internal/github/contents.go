@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing/fstest"
 
+	"github.com/ddlbot/ddlbot/internal/listedfs"
 	gh "github.com/google/go-github/v66/github"
 )
 
@@ -129,16 +130,6 @@ func (c *Client) ReadDir(ctx context.Context, owner, repo, ref, dir string) ([]D
 	return out, nil
 }
 
-// TooLargeError is a .sql file that RepoFS refused, unread, for its size.
-type TooLargeError struct {
-	Path      string
-	Size, Max int64
-}
-
-func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("%s: %d bytes, more than the %d a .sql file may have", e.Path, e.Size, e.Max)
-}
-
 // RepoFS loads the folder dir at ref, recursively, into memory, through the
 // git database API: it resolves ref to a commit (one request, unless ref is
 // already a full commit SHA), walks to the folder (one request per path
@@ -147,9 +138,10 @@ func (e *TooLargeError) Error() string {
 // returned FS are relative to the repository root, like dir; "" or "." loads
 // the whole repository. A folder that does not exist at ref gives an empty
 // FS. Symbolic links and submodules are left out. With maxSQLFileSize
-// above 0, a .sql file larger than that is refused with a *TooLargeError
-// from the tree's listing, before any blob is fetched: a huge file costs no
-// memory and no transfer.
+// above 0, a .sql file larger than that is listed with its size but never
+// fetched (see listedfs): a huge file costs no memory and no transfer, and
+// the size check of whatever loads the folder refuses it, if it would read
+// it.
 func (c *Client) RepoFS(ctx context.Context, owner, repo, ref, dir string, maxSQLFileSize int64) (fs.FS, error) {
 	p, err := cleanPath(dir)
 	if err != nil {
@@ -196,6 +188,7 @@ func (c *Client) RepoFS(ctx context.Context, owner, repo, ref, dir string, maxSQ
 	}
 
 	fsys := fstest.MapFS{}
+	unread := map[string]int64{}
 	if p != "" {
 		fsys[p] = &fstest.MapFile{Mode: fs.ModeDir | 0o555}
 	}
@@ -208,7 +201,9 @@ func (c *Client) RepoFS(ctx context.Context, owner, repo, ref, dir string, maxSQ
 			fsys[name] = &fstest.MapFile{Mode: fs.ModeDir | 0o555}
 		case e.GetType() == "blob" && e.GetMode() != "120000":
 			if maxSQLFileSize > 0 && int64(e.GetSize()) > maxSQLFileSize && strings.HasSuffix(strings.ToLower(name), ".sql") {
-				return nil, &TooLargeError{Path: name, Size: int64(e.GetSize()), Max: maxSQLFileSize}
+				fsys[name] = &fstest.MapFile{Mode: 0o444}
+				unread[name] = int64(e.GetSize())
+				continue
 			}
 			mode := fs.FileMode(0o444)
 			if e.GetMode() == "100755" {
@@ -273,7 +268,7 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	return fsys, nil
+	return listedfs.New(fsys, unread, maxSQLFileSize), nil
 }
 
 // treeEntries lists a tree recursively; when GitHub truncates the recursive

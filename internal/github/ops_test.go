@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/ddlbot/ddlbot/internal/listedfs"
 )
 
 func callNames(calls []call) []string {
@@ -285,19 +287,28 @@ func TestRepoFS(t *testing.T) {
 		t.Fatalf("unknown ref: %v", err)
 	}
 
-	// A .sql file over the limit is refused from the listing: no blob is
-	// read. Other files are not counted.
+	// A .sql file over the limit is listed with its size, but its blob is
+	// never read; reading it fails. Other files are not counted.
 	f.truncate = false
 	f.takeCalls()
-	_, err = c.RepoFS(ctx, "o", "r", commit, "db/schema", int64(len(files["db/schema/users.sql"])-1))
-	var tl *TooLargeError
-	if !errors.As(err, &tl) || tl.Size != int64(len(files["db/schema/users.sql"])) || !strings.HasSuffix(tl.Path, ".sql") {
-		t.Fatalf("over the limit: %v", err)
+	limited, err := c.RepoFS(ctx, "o", "r", commit, "db/schema", int64(len(files["db/schema/users.sql"])-1))
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, n := range callNames(f.takeCalls()) {
-		if strings.Contains(n, "/git/blobs/") {
-			t.Fatalf("a blob was read for a refused folder: %s", n)
+		if strings.Contains(n, "/git/blobs/"+gitSHA("blob", []byte(files["db/schema/orders.sql"]))) {
+			t.Fatalf("the blob of a file over the limit was read: %s", n)
 		}
+	}
+	if info, err := fs.Stat(limited, "db/schema/orders.sql"); err != nil || info.Size() != int64(len(files["db/schema/orders.sql"])) {
+		t.Fatalf("the unread file's listed size: %v %v", info, err)
+	}
+	var ue *listedfs.UnreadError
+	if _, err := fs.ReadFile(limited, "db/schema/orders.sql"); !errors.As(err, &ue) {
+		t.Fatalf("reading a file over the limit: %v", err)
+	}
+	if b, err := fs.ReadFile(limited, "db/schema/sub/views.sql"); err != nil || string(b) != files["db/schema/sub/views.sql"] {
+		t.Fatalf("a file within the limit: %q %v", b, err)
 	}
 	if _, err := c.RepoFS(ctx, "o", "r", commit, "db/schema", int64(len(files["db/schema/orders.sql"]))); err != nil {
 		t.Fatalf("the largest .sql file exactly at the limit: %v", err)

@@ -91,7 +91,6 @@ func (s *Server) ownerJSON(rs *repoState) map[string]any {
 	return s.accountJSON(rs.Owner, "User")
 }
 
-// repoJSON is a repository; full adds the fields of full-repository.
 // prRefJSON is a pull request's head or base: a branch of a repository at
 // a commit.
 func (s *Server) prRefJSON(rs *repoState, ref, sha string) map[string]any {
@@ -104,6 +103,7 @@ func (s *Server) prRefJSON(rs *repoState, ref, sha string) map[string]any {
 	}
 }
 
+// repoJSON is a repository; full adds the fields of full-repository.
 func (s *Server) repoJSON(rs *repoState, full bool, who *identity) map[string]any {
 	fn := rs.fullName()
 	a := s.api("/repos/%s", fn)

@@ -102,6 +102,9 @@ func (r *EngineRunner) Run(ctx context.Context, j *Job) (*FollowUp, error) {
 	}
 	writes := &checkedWrites{RefreshGitHub: gh}
 	opts := r.Options
+	// The claim comes before the reply: a reply that then fails transiently
+	// fails the job (checkedWrites), and its retry, the same job, holds the
+	// claim and replies.
 	if r.Announcements != nil {
 		opts.Announce = func(ctx context.Context, key string) (bool, error) { return r.Announcements.Announce(ctx, key, j.ID) }
 	}

@@ -151,6 +151,7 @@ func runServer(t *testing.T, s *Server) (url string, stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ended := make(chan error, 1)
 	go func() { ended <- s.Run(ctx, ln) }()
+	t.Cleanup(cancel) // a test that fails before stop leaves no server running
 	return "http://" + ln.Addr().String(), func() {
 		t.Helper()
 		cancel()
