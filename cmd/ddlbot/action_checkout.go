@@ -88,7 +88,7 @@ func (g *checkoutGitHub) FileContent(ctx context.Context, owner, repo, ref, file
 // .sql file over maxSQLFileSize is listed but left unread either way.
 func (g *checkoutGitHub) RepoFS(ctx context.Context, owner, repo, ref, dir string, maxSQLFileSize int64) (fs.FS, error) {
 	if g.local(ctx, ref) {
-		r := g.repo
+		r := *g.repo // a copy: the limit is this call's, never the checkout's
 		r.MaxSQLFileSize = maxSQLFileSize
 		m, err := r.FS(ctx, ref, dir)
 		if err == nil {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/githubfake"
+	"github.com/ddlbot/ddlbot/internal/gittest"
 	"github.com/ddlbot/ddlbot/internal/localscale"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 	vtlog "vitess.io/vitess/go/vt/log"
@@ -945,13 +946,7 @@ func fileReads(calls []githubfake.Call) []githubfake.Call {
 
 func revParse(t *testing.T, dir, ref string) string {
 	t.Helper()
-	cmd := exec.Command("git", "rev-parse", ref)
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(out))
+	return gittest.Output(t, dir, "rev-parse", ref)
 }
 
 // TestActionEventsAndSetup: events the action does not plan on, and steps

@@ -40,19 +40,13 @@ func TestActionFileOverLimit(t *testing.T) {
 
 	t.Run("api", func(t *testing.T) {
 		w := newActWorld(t)
-		base := w.commit(sha("base"), "", map[string]string{".ddlbot.yml": cfg, "db/schema/users.sql": actUsers})
-		head := w.commit(sha("dump"), base, map[string]string{"db/schema/dump.sql": dump})
-		w.seed("app", base, "db/schema")
-		w.gh.AddPullRequest(actOwner, w.repoName(), githubfake.PR{Number: actPR, BaseSHA: base, HeadSHA: head, Author: "alice"})
+		w.addPR(cfg, map[string]string{"db/schema/dump.sql": dump}, nil)
 		wantRefused(t, w, w.run("opened (a dump)", "pull_request", w.prEvent("opened"), nil))
 	})
 
 	t.Run("checkout", func(t *testing.T) {
 		w := newActWorld(t)
-		git(t, w.ws, "init", "-q", "-b", "main")
-		write(t, w.ws, map[string]string{".ddlbot.yml": cfg, "db/schema/users.sql": actUsers})
-		git(t, w.ws, "add", "-A")
-		git(t, w.ws, "commit", "-qm", "base")
+		gitRepo(t, w.ws, map[string]string{".ddlbot.yml": cfg, "db/schema/users.sql": actUsers})
 		base := revParse(t, w.ws, "HEAD")
 		write(t, w.ws, map[string]string{"db/schema/dump.sql": dump})
 		git(t, w.ws, "add", "-A")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,17 +37,13 @@ func TestFSRefusesControlCharacters(t *testing.T) {
 			write("b.sql", "CREATE TABLE b (id int primary key);\n")
 			gittest.Run(t, dir, "add", "-A")
 			gittest.Run(t, dir, "commit", "-qm", "one")
-			out, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD:db/schema/b.sql").Output()
-			if err != nil {
-				t.Fatal(err)
-			}
-			blob := strings.TrimSpace(string(out))
+			blob := gittest.Output(t, dir, "rev-parse", "HEAD:db/schema/b.sql")
 			bad := "a.sql" + tc.suffix + blob
 			write(bad, "CREATE TABLE a (id int primary key, email text);\n")
 			write("c.sql", "CREATE TABLE c (id int primary key);\n")
 			gittest.Run(t, dir, "add", "-A")
 			gittest.Run(t, dir, "commit", "-qm", "two")
-			_, err = Repo{Dir: dir}.FS(context.Background(), "HEAD", "db/schema")
+			_, err := Repo{Dir: dir}.FS(context.Background(), "HEAD", "db/schema")
 			if err == nil {
 				t.Fatal("a file name with a control character was accepted")
 			}

@@ -2,9 +2,7 @@ package gittest
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -17,13 +15,7 @@ func TestRun(t *testing.T) {
 	Run(t, dir, "add", "-A")
 	Run(t, dir, "commit", "-qm", "first")
 	// The commit exists, by the fixed author, whatever the machine's git configuration.
-	cmd := exec.Command("git", "log", "-1", "--format=%an <%ae> %s")
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.TrimSpace(string(out)); got != "t <t@example.com> first" {
+	if got := Output(t, dir, "log", "-1", "--format=%an <%ae> %s"); got != "t <t@example.com> first" {
 		t.Errorf("git log: %q", got)
 	}
 }

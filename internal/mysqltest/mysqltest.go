@@ -55,6 +55,12 @@ func Root(t testing.TB) (*mysql.Config, *sql.DB) {
 func Database(t testing.TB, prefix string) *mysql.Config {
 	t.Helper()
 	cfg, root := Root(t)
+	return DatabaseOn(t, cfg, root, prefix)
+}
+
+// DatabaseOn is Database on a server Root connected to already.
+func DatabaseOn(t testing.TB, cfg *mysql.Config, root *sql.DB, prefix string) *mysql.Config {
+	t.Helper()
 	b := make([]byte, 5)
 	_, _ = rand.Read(b)
 	name := prefix + hex.EncodeToString(b)

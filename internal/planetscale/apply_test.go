@@ -48,8 +48,8 @@ func (s *testServer) tableExists(t *testing.T, table string) bool {
 // named by DDLBOT_TEST_MYSQL_DSN, or skips the test without it.
 func mysqlServer(t *testing.T) *testServer {
 	t.Helper()
-	_, root := mysqltest.Root(t)
-	cfg := mysqltest.Database(t, "ddlbot_ps_")
+	server, root := mysqltest.Root(t)
+	cfg := mysqltest.DatabaseOn(t, server, root, "ddlbot_ps_")
 	host, portStr, err := net.SplitHostPort(cfg.Addr)
 	if err != nil {
 		t.Fatalf("%s: address %q: %v", mysqltest.Env, cfg.Addr, err)
