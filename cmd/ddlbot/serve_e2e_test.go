@@ -207,6 +207,9 @@ func TestServe(t *testing.T) {
 		t.Fatalf("/deploy delivery: %d", code)
 	}
 	waitFor(t, "the deploy's reply", func() bool { return strings.Contains(w.lastReply("alice"), "complete pending revert") }, p)
+	// The reaction is written after the reply: wait for it too (the server
+	// runs the job on its own time).
+	waitFor(t, "the deploy's reactions", func() bool { return len(w.reactions(id)) >= 2 }, p)
 	w.wantDeployCalls(1)
 	wantReactions(t, w.reactions(id), "eyes", "rocket")
 
