@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh machine: starts (installing if needed) the MariaDB
-# server the fidelity tests use, then `go test ./...`.
+# Runs every test on a fresh machine: installs unzip when missing, starts
+# (installing if needed) the MariaDB server the fidelity tests use, then
+# `go test ./...`.
 # Usage: scripts/test.sh [go test flags...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The install tests unpack a .zip as the action does on Windows runners.
+bash .ci/packages.sh unzip || echo "WARNING: unzip could not be installed: TestReleaseAndActionInstall will fail" >&2
 
 if [ -z "${DDLBOT_TEST_MYSQL_DSN:-}" ]; then
   # The script's last line is `export DDLBOT_TEST_MYSQL_DSN=...`.

@@ -196,7 +196,7 @@ func headCommit(t *testing.T) (sha string, unix int64) {
 func TestReleaseAndActionInstall(t *testing.T) {
 	osName, arch := runnerNames(t)
 	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("bash is not installed: release.sh needs it")
+		t.Fatal("bash is not installed: release.sh needs it (scripts/test.sh runs in it; install bash)")
 	}
 	dist := t.TempDir()
 	snapshot(t, dist)
@@ -373,7 +373,7 @@ func TestReleaseAndActionInstall(t *testing.T) {
 	// cost a cross-build); the binary in it is a script that says hello.
 	t.Run("windows zip", func(t *testing.T) {
 		if _, err := exec.LookPath("unzip"); err != nil {
-			t.Skip("unzip is not installed")
+			t.Fatal("unzip is not installed: the action unpacks Windows archives with it (scripts/test.sh installs it: `bash .ci/packages.sh unzip`)")
 		}
 		var buf bytes.Buffer
 		zw := zip.NewWriter(&buf)
@@ -494,7 +494,7 @@ func TestReleaseAndActionInstall(t *testing.T) {
 func TestActionInstallFromSource(t *testing.T) {
 	runnerNames(t)
 	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("go is not on PATH")
+		t.Fatal("go is not on PATH: the action builds from source with it")
 	}
 	src := folder(t, map[string]string{
 		"go.mod": "module github.com/ddlbot/ddlbot\n\ngo 1.22\n",
@@ -536,7 +536,7 @@ func TestActionInstallFromSource(t *testing.T) {
 		for _, tool := range []string{"sh", "tr", "wc", "dirname", "cut", "awk"} {
 			p, err := exec.LookPath(tool)
 			if err != nil {
-				t.Skipf("%s: %v", tool, err)
+				t.Fatalf("%s, which the action's install script uses: %v", tool, err)
 			}
 			if err := os.Symlink(p, filepath.Join(bin, tool)); err != nil {
 				t.Fatal(err)
@@ -554,7 +554,7 @@ func TestActionInstallFromSource(t *testing.T) {
 // anything, with a message that says what to pass instead.
 func TestReleaseScriptRefuses(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("bash is not installed")
+		t.Fatal("bash is not installed: release.sh needs it")
 	}
 	for _, c := range []struct {
 		args []string
