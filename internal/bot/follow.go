@@ -55,7 +55,7 @@ func (r *run) follow(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 			} else {
 				r.reply(msg)
 			}
-			return &Outcome{Decision: DecisionFollowTimeout, ReasonCode: ReasonFollowTimeout, Reason: msg, Databases: []*DatabaseOutcome{r.outcome(t.dr)}}, nil
+			return &Outcome{Decision: DecisionFollowTimeout, ReasonCode: ReasonFollowTimeout, Reason: msg, Databases: []*DatabaseOutcome{t.outcome()}}, nil
 		}
 		if err := clock.Sleep(ctx, wait); err != nil {
 			return nil, err
@@ -86,6 +86,13 @@ type tracker struct {
 	// lastShown is the section last written, lastAt when.
 	lastShown string
 	lastAt    time.Time
+}
+
+// outcome is the deployment as the tracker last saw it.
+func (t *tracker) outcome() *DatabaseOutcome {
+	do := t.r.outcome(t.dr)
+	do.CheckRunID = t.checkID
+	return do
 }
 
 // track starts following dr: it creates an in-progress check run on the
@@ -189,7 +196,7 @@ func (t *tracker) finish(ctx context.Context, took time.Duration, announce bool)
 
 func (r *run) outcome(dr *ps.DeployRequest) *DatabaseOutcome {
 	return &DatabaseOutcome{Name: r.db.Name, Branch: dr.Branch, DeployRequest: dr.Number, DeployRequestURL: dr.HTMLURL, DeploymentState: dr.DeploymentState,
-		Organization: r.db.Organization, Database: r.db.Database}
+		Organization: r.db.Organization, Database: r.db.Database, CommentID: r.commentID}
 }
 
 // updateComment puts a deployment section into the sticky comment, keeping

@@ -71,6 +71,9 @@ type DatabaseOutcome struct {
 	// annotations; 0 when GitHub refused it (a fork pull request's read-only
 	// token cannot write check runs).
 	CheckRunID int64
+	// CommentID is the sticky comment a command or a follow-up edited (0
+	// when not known): the server records it with the deployment.
+	CommentID int64
 }
 
 // Visible is the report as a reader of the sticky comment sees it: without

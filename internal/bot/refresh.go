@@ -72,14 +72,9 @@ var refreshSpec = commandSpec{kind: kindPlan, name: refreshCommand, readOnly: tr
 // again writes nothing). An error on one pull request is reported in the
 // outcome and the others go on.
 func (e *Engine) Refresh(ctx context.Context, repo Repo) (*Outcome, error) {
-	gh, ok := e.GitHub.(RefreshGitHub)
-	if !ok {
-		return nil, errors.New("this GitHub client cannot list pull requests")
-	}
-	dps, ok := e.PlanetScale.(DeployPlanetScale)
-	if e.PlanetScale == nil || !ok {
-		return &Outcome{Decision: DecisionFailed, ReasonCode: ReasonNoPlanetScale,
-			Reason: "following deployments needs PlanetScale credentials (a service token), and there are none here"}, nil
+	gh, dps, out, err := e.refreshClients()
+	if out != nil || err != nil {
+		return out, err
 	}
 	prs, err := gh.OpenPullRequests(ctx, repo.Owner, repo.Name)
 	if err != nil {
@@ -87,6 +82,44 @@ func (e *Engine) Refresh(ctx context.Context, repo Repo) (*Outcome, error) {
 	}
 	sort.Slice(prs, func(i, j int) bool { return prs[i].Number < prs[j].Number })
 	e.log().Info("refresh: open pull requests", "repository", repo.String(), "count", len(prs))
+	return e.refreshPullRequests(ctx, gh, dps, repo, prs, fmt.Sprintf("the %d open pull request(s)", len(prs)))
+}
+
+// RefreshPullRequest is Refresh for one pull request, open, merged or
+// closed: the server follows each deployment under its pull request's own
+// job key, so a follow-up never runs beside a push or a command of that
+// pull request, and a deployment started on a merged pull request (/deploy
+// after the merge, deploy.on_merge) is followed to its end too.
+func (e *Engine) RefreshPullRequest(ctx context.Context, repo Repo, number int) (*Outcome, error) {
+	gh, dps, out, err := e.refreshClients()
+	if out != nil || err != nil {
+		return out, err
+	}
+	pr, err := gh.PullRequest(ctx, repo.Owner, repo.Name, number)
+	if err != nil {
+		return nil, fmt.Errorf("refresh %s#%d: %w", repo, number, err)
+	}
+	return e.refreshPullRequests(ctx, gh, dps, repo, []github.PullRequest{pr}, fmt.Sprintf("pull request #%d", number))
+}
+
+// refreshClients are the clients a refresh needs, or the outcome when there
+// are no PlanetScale credentials.
+func (e *Engine) refreshClients() (RefreshGitHub, DeployPlanetScale, *Outcome, error) {
+	gh, ok := e.GitHub.(RefreshGitHub)
+	if !ok {
+		return nil, nil, nil, errors.New("this GitHub client cannot list pull requests")
+	}
+	dps, ok := e.PlanetScale.(DeployPlanetScale)
+	if e.PlanetScale == nil || !ok {
+		return nil, nil, &Outcome{Decision: DecisionFailed, ReasonCode: ReasonNoPlanetScale,
+			Reason: "following deployments needs PlanetScale credentials (a service token), and there are none here"}, nil
+	}
+	return gh, dps, nil, nil
+}
+
+// refreshPullRequests refreshes prs; looked says which they are, for the
+// outcome's reason.
+func (e *Engine) refreshPullRequests(ctx context.Context, gh RefreshGitHub, dps DeployPlanetScale, repo Repo, prs []github.PullRequest, looked string) (*Outcome, error) {
 	rf := &refresh{e: e, gh: gh, dps: dps, repo: repo, configs: map[string]configAt{}}
 	for _, pr := range prs {
 		if err := ctx.Err(); err != nil {
@@ -103,7 +136,7 @@ func (e *Engine) Refresh(ctx context.Context, repo Repo) (*Outcome, error) {
 	if err := rf.pollMoving(ctx); err != nil {
 		return nil, err
 	}
-	return rf.outcome(len(prs)), nil
+	return rf.outcome(looked), nil
 }
 
 // refresh is one Refresh run.
@@ -335,8 +368,8 @@ func (rf *refresh) pollMoving(ctx context.Context) error {
 			for _, it := range moving {
 				it.t.show(ctx, true)
 				it.out = &Outcome{Decision: DecisionFollowTimeout, ReasonCode: ReasonFollowTimeout, Reason: human(it.t.dr.DeploymentState),
-					Databases: []*DatabaseOutcome{it.t.r.outcome(it.t.dr)}}
-				it.out.Databases[0].Report, it.out.Databases[0].CheckRunID = it.t.r.withBackup(renderDeployment(it.t.dr, clock.Now())), it.t.checkID
+					Databases: []*DatabaseOutcome{it.t.outcome()}}
+				it.out.Databases[0].Report = it.t.r.withBackup(renderDeployment(it.t.dr, clock.Now()))
 				it.t = nil
 			}
 			return nil
@@ -363,7 +396,7 @@ func (rf *refresh) pollMoving(ctx context.Context) error {
 }
 
 // outcome sums the run up, one line per pull request and database.
-func (rf *refresh) outcome(open int) *Outcome {
+func (rf *refresh) outcome(looked string) *Outcome {
 	out := &Outcome{Decision: DecisionRefreshed, ReasonCode: ReasonNothingToFollow}
 	var lines []string
 	failed := 0
@@ -390,7 +423,7 @@ func (rf *refresh) outcome(open int) *Outcome {
 		out.Decision, out.ReasonCode = DecisionFailed, ReasonRefreshFailed
 		out.Reason = fmt.Sprintf("%d of the deployments or pull requests could not be refreshed", failed)
 	case len(lines) == 0:
-		out.Reason = fmt.Sprintf("no deployment in progress on the %d open pull request(s)", open)
+		out.Reason = "no deployment in progress on " + looked
 	default:
 		out.Reason = fmt.Sprintf("%d deployment(s) followed", len(out.Databases))
 	}

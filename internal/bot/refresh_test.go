@@ -387,3 +387,42 @@ func TestRefreshWatchesTheRevertWindow(t *testing.T) {
 		t.Fatalf("anomaly comments after two scheduled runs: %q", got)
 	}
 }
+
+// TestRefreshPullRequestMerged: a deployment on a pull request merged
+// since the /deploy (the server's follow-ups name the pull request) is
+// followed to its end by RefreshPullRequest, which Refresh, listing open
+// pull requests only, never looks at.
+func TestRefreshPullRequestMerged(t *testing.T) {
+	d, _ := newRefreshWorld(t)
+	d.gh.mu.Lock()
+	d.gh.pr.State, d.gh.pr.Merged = "closed", true
+	d.gh.mu.Unlock()
+	d.clock.Advance(time.Minute)
+	if out := d.refresh(); out.ReasonCode != ReasonNothingToFollow || len(out.Databases) != 0 {
+		t.Fatalf("Refresh of the open pull requests: %+v", out)
+	}
+	replies := len(d.gh.replies)
+	out, err := d.engine.RefreshPullRequest(context.Background(), testRepo, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.ReasonCode != ReasonFollowed || len(out.Databases) != 1 || out.Databases[0].DeploymentState != ps.StateCompletePendingRevert || out.Databases[0].PullRequest != 7 {
+		t.Fatalf("RefreshPullRequest: %+v", out)
+	}
+	if db := out.Databases[0]; db.CommentID == 0 || db.CheckRunID == 0 {
+		t.Errorf("the outcome names no comment (%d) or check run (%d)", db.CommentID, db.CheckRunID)
+	}
+	if !strings.Contains(d.gh.comments[Marker("app")], ": complete pending revert\n") {
+		t.Fatalf("sticky comment:\n%s", d.gh.comments[Marker("app")])
+	}
+	if len(d.gh.replies) != replies+1 || !strings.Contains(d.gh.lastReply(), "is **complete pending revert**") {
+		t.Fatalf("replies %q", d.gh.replies[replies:])
+	}
+	out, err = d.engine.RefreshPullRequest(context.Background(), testRepo, 7)
+	if err != nil || out.Reason != "1 deployment(s) followed" || len(d.gh.replies) != replies+1 {
+		t.Fatalf("again: %+v %v, replies %q", out, err, d.gh.replies[replies:])
+	}
+	if out, err := d.engine.RefreshPullRequest(context.Background(), testRepo, 99); err == nil {
+		t.Fatalf("an unknown pull request: %+v", out)
+	}
+}

@@ -364,12 +364,48 @@ func IsTransient(err error) bool {
 		return true
 	}
 	switch code := statusCode(err); {
+	case code == 0 && tokenStatus(err) != 0:
+		code = tokenStatus(err)
+		return code >= 500 || code == http.StatusTooManyRequests
 	case code == 0:
 		return true // no answer: the network
 	case code >= 500, code == http.StatusTooManyRequests:
 		return true
 	}
 	return false
+}
+
+// IsPermanent reports whether GitHub answered the request itself with a
+// refusal that asking again will not change: a 4xx (not 429, not a rate
+// limit, not a timeout or conflict), also when it came from the App's
+// installation token request (a deleted installation, a wrong key).
+func IsPermanent(err error) bool {
+	var lim *RateLimitError
+	var primary *gh.RateLimitError
+	var secondary *gh.AbuseRateLimitError
+	if err == nil || errors.As(err, &lim) || errors.As(err, &primary) || errors.As(err, &secondary) {
+		return false
+	}
+	code := statusCode(err)
+	if code == 0 {
+		code = tokenStatus(err)
+	}
+	switch code {
+	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooEarly, http.StatusTooManyRequests:
+		return false
+	}
+	return code >= 400 && code < 500
+}
+
+// tokenStatus is the status of a failed installation token request
+// (ghinstallation's transport), 0 for any other error. It is kept apart
+// from statusCode: a 404 for the token is no missing file.
+func tokenStatus(err error) int {
+	var tok *ghinstallation.HTTPError
+	if errors.As(err, &tok) && tok.Response != nil {
+		return tok.Response.StatusCode
+	}
+	return 0
 }
 
 func repoName(owner, repo string) string { return owner + "/" + repo }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bradleyfalzon/ghinstallation/v2"
 	gh "github.com/google/go-github/v66/github"
 
 	"github.com/ddlbot/ddlbot/internal/syncbuf"
@@ -210,24 +211,33 @@ func TestIsTransient(t *testing.T) {
 	status := func(code int) error {
 		return fmt.Errorf("create a comment: %w", &gh.ErrorResponse{Response: &http.Response{StatusCode: code}})
 	}
+	token := func(code int) error {
+		return fmt.Errorf("list comments: %w", &ghinstallation.HTTPError{Message: "could not refresh installation id 9's token", Response: &http.Response{StatusCode: code}})
+	}
 	for _, tc := range []struct {
-		err  error
-		want bool
+		err             error
+		want, permanent bool
 	}{
-		{nil, false},
-		{status(502), true},
-		{status(500), true},
-		{status(429), true},
-		{status(403), false},
-		{status(404), false},
-		{status(422), false},
-		{&RateLimitError{Secondary: true}, true},
-		{&gh.AbuseRateLimitError{Response: &http.Response{StatusCode: 403}}, true},
-		{errors.New("dial tcp 127.0.0.1:1: connection refused"), true},
-		{fmt.Errorf("read: %w", context.Canceled), false},
+		{nil, false, false},
+		{status(502), true, false},
+		{status(500), true, false},
+		{status(429), true, false},
+		{status(409), false, false},
+		{status(403), false, true},
+		{status(404), false, true},
+		{status(422), false, true},
+		{token(404), false, true}, // from the transport: no answer go-github knows
+		{token(502), true, false},
+		{&RateLimitError{Secondary: true}, true, false},
+		{&gh.AbuseRateLimitError{Response: &http.Response{StatusCode: 403}}, true, false},
+		{errors.New("dial tcp 127.0.0.1:1: connection refused"), true, false},
+		{fmt.Errorf("read: %w", context.Canceled), false, false},
 	} {
 		if got := IsTransient(tc.err); got != tc.want {
 			t.Errorf("IsTransient(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+		if got := IsPermanent(tc.err); got != tc.permanent {
+			t.Errorf("IsPermanent(%v) = %v, want %v", tc.err, got, tc.permanent)
 		}
 	}
 }

@@ -97,6 +97,21 @@ func MissingAccess(err error) (access string, ok bool) {
 	return "", false
 }
 
+// IsPermanent reports whether the API refused the request itself in a way
+// that asking again will not change: a 4xx other than 408, 409, 425 and
+// 429 (bad credentials, a missing access, not found, invalid).
+func IsPermanent(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.StatusCode {
+	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooEarly, http.StatusTooManyRequests:
+		return false
+	}
+	return e.StatusCode >= 400 && e.StatusCode < 500
+}
+
 // IsRateLimited reports whether err is a 429 from the API (after the
 // client's own retries were used up).
 func IsRateLimited(err error) bool {

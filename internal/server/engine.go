@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -54,7 +56,7 @@ type Announcer interface {
 // refreshes its token).
 func (r *EngineRunner) client(ctx context.Context, installation int64) (*github.Client, error) {
 	if installation <= 0 {
-		return nil, fmt.Errorf("the delivery names no GitHub App installation: is the webhook the App's (not a repository webhook)?")
+		return nil, Permanent(errors.New("the delivery names no GitHub App installation: is the webhook the App's (not a repository webhook)?"))
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -113,14 +115,20 @@ func (r *EngineRunner) Run(ctx context.Context, j *Job) (*FollowUp, error) {
 	var repo bot.Repo
 	switch j.Event {
 	case KindFollow:
-		if err := json.Unmarshal(j.Payload, &repo); err != nil {
-			return nil, fmt.Errorf("follow-up job %d: %w", j.ID, err)
+		var f followPayload
+		if err := json.Unmarshal(j.Payload, &f); err != nil {
+			return nil, Permanent(fmt.Errorf("follow-up job %d: %w", j.ID, err))
 		}
-		out, err = engine.Refresh(ctx, repo)
+		repo = f.Repo
+		if f.PullRequest > 0 {
+			out, err = engine.RefreshPullRequest(ctx, repo, f.PullRequest)
+		} else {
+			out, err = engine.Refresh(ctx, repo) // a follow-up queued by an older ddlbot: the whole repository
+		}
 	default:
 		ev, perr := bot.ParseEvent(j.Event, j.Payload)
 		if perr != nil {
-			return nil, perr
+			return nil, Permanent(perr)
 		}
 		switch {
 		case ev.PullRequest != nil:
@@ -147,14 +155,19 @@ func (r *EngineRunner) Run(ctx context.Context, j *Job) (*FollowUp, error) {
 	return r.followUp(j, repo, out), nil
 }
 
-// followUp schedules the next look at the repository's deployments while
+// followUp schedules the next look at the pull request's deployments while
 // one of this outcome's is still followed, and names the deployments the
-// outcome shows (so PlanetScale's webhooks for them find this repository).
+// outcome shows (so PlanetScale's webhooks for them find the pull request).
 func (r *EngineRunner) followUp(j *Job, repo bot.Repo, out *bot.Outcome) *FollowUp {
 	wait := time.Duration(0)
 	var deps []Deployment
 	now := time.Now()
+	prs := map[int]bool{}
 	for _, d := range out.Databases {
+		pr := d.PullRequest
+		if pr == 0 {
+			pr = prOf(j)
+		}
 		followed, moving := bot.Followed(d.DeploymentState)
 		switch {
 		case moving:
@@ -162,18 +175,18 @@ func (r *EngineRunner) followUp(j *Job, repo bot.Repo, out *bot.Outcome) *Follow
 		case followed && wait == 0:
 			wait = r.FollowIdle
 		}
+		if followed && pr > 0 {
+			prs[pr] = true
+		}
 		// A deployment followed, or one that ended (its record's state
 		// then says so); a plan's deploy request is not a deployment.
 		if d.DeployRequest > 0 && d.Organization != "" && (followed || deployEnded(d.DeploymentState)) {
-			pr := d.PullRequest
-			if pr == 0 {
-				pr = prOf(j)
-			}
 			deps = append(deps, Deployment{Organization: d.Organization, Database: d.Database, Number: d.DeployRequest,
-				InstallationID: j.InstallationID, Repo: repo.String(), PullRequest: pr, State: d.DeploymentState, UpdatedAt: now})
+				InstallationID: j.InstallationID, Repo: repo.String(), PullRequest: pr, State: d.DeploymentState,
+				CommentID: d.CommentID, CheckRunID: d.CheckRunID, UpdatedAt: now})
 		}
 	}
-	if wait == 0 {
+	if wait == 0 || len(prs) == 0 {
 		if len(deps) == 0 {
 			return nil
 		}
@@ -181,19 +194,33 @@ func (r *EngineRunner) followUp(j *Job, repo bot.Repo, out *bot.Outcome) *Follow
 	}
 	// The delivery names the job that scheduled it: a run taken over after
 	// a lost lease schedules the same one again, not a second. (The pool
-	// schedules none while one of the repository's follow-ups waits.)
-	key := fmt.Sprintf("%s:after:%d", followKey(repo), j.ID)
-	return &FollowUp{At: now.Add(wait), Deployments: deps, Job: followJob(key, j.InstallationID, repo)}
+	// schedules none while one of the pull request's follow-ups waits.)
+	f := &FollowUp{At: now.Add(wait), Deployments: deps}
+	for _, pr := range slices.Sorted(maps.Keys(prs)) {
+		f.Jobs = append(f.Jobs, followJob(fmt.Sprintf("follow:%s#%d:after:%d", strings.ToLower(repo.String()), pr, j.ID), j.InstallationID, repo, pr))
+	}
+	return f
 }
 
-// followJob is a follow-up job of repo: all of a repository's follow-ups
-// share one key, so two never run at once.
-func followJob(delivery string, installation int64, repo bot.Repo) Job {
-	payload, _ := json.Marshal(repo)
-	return Job{Delivery: delivery, Event: KindFollow, InstallationID: installation, Key: followKey(repo), Payload: payload}
+// followPayload is a follow-up job's payload: the pull request whose
+// deployments it follows (PullRequest 0, from an older ddlbot: every open
+// one of the repository).
+type followPayload struct {
+	bot.Repo
+	PullRequest int `json:",omitempty"`
 }
 
-func followKey(repo bot.Repo) string { return "follow:" + strings.ToLower(repo.String()) }
+// followJob is a follow-up job of a pull request. It has the pull request's
+// own key, so it never runs beside a push or a command of that pull request
+// (the claim lets a push pass a follow-up that is not due yet).
+func followJob(delivery string, installation int64, repo bot.Repo, pr int) Job {
+	payload, _ := json.Marshal(followPayload{Repo: repo, PullRequest: pr})
+	key := fmt.Sprintf("%s#%d", repo, pr) // as intake's jobKey
+	if pr <= 0 {
+		key = "follow:" + strings.ToLower(repo.String()) // the whole repository's, as an older ddlbot keyed them
+	}
+	return Job{Delivery: delivery, Event: KindFollow, InstallationID: installation, Key: key, Payload: payload}
+}
 
 // deployEnded: the deployment came to an end (deployed, failed, cancelled,
 // reverted).

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -75,6 +76,10 @@ func answer(w http.ResponseWriter, r *http.Request, serve func(*http.Request) (i
 	http.Error(w, msg, code)
 }
 
+// storeWithin bounds the intake's store write: a delivery is answered
+// within a second.
+const storeWithin = 900 * time.Millisecond
+
 // storeDown is the answer when the store fails: the sender delivers again.
 const storeDown = "the store is unavailable: deliver again later"
 
@@ -94,6 +99,11 @@ func (in *intake) serve(r *http.Request) (int, string) {
 	if event == "" || delivery == "" || len(delivery) > 200 {
 		return http.StatusBadRequest, "X-GitHub-Event and X-GitHub-Delivery are required"
 	}
+	// The store has until the answer is due: a store that hangs gets a 503
+	// in time (GitHub records the failure; redeliver it from the App's
+	// settings), never an answer past GitHub's 10 s.
+	ctx, cancel := context.WithTimeout(r.Context(), storeWithin)
+	defer cancel()
 	// bot.ParseEvent knows which events ddlbot acts on (and reads no
 	// others): one place to add an event.
 	ev, err := bot.ParseEvent(event, body)
@@ -104,13 +114,13 @@ func (in *intake) serve(r *http.Request) (int, string) {
 		// Stored as failed with the reason, so it can be looked at; 400 tells
 		// GitHub's delivery log what was wrong.
 		in.log.Warn("webhook payload refused", "event", event, "delivery", logsafe.Line(delivery), "err", err)
-		if _, serr := in.store.Enqueue(r.Context(), Job{Delivery: delivery, Event: event, Key: "invalid:" + delivery, Payload: body, Error: err.Error()}, time.Now()); serr != nil {
+		if _, serr := in.store.Enqueue(ctx, Job{Delivery: delivery, Event: event, Key: "invalid:" + delivery, Payload: body, Error: err.Error()}, time.Now()); serr != nil {
 			return http.StatusServiceUnavailable, storeDown
 		}
 		return http.StatusBadRequest, "the payload is not a usable " + event + " event: " + err.Error()
 	}
 	j := Job{Delivery: delivery, Event: event, InstallationID: ev.InstallationID, Key: jobKey(ev), Payload: body}
-	inserted, err := in.store.Enqueue(r.Context(), j, time.Time{})
+	inserted, err := in.store.Enqueue(ctx, j, time.Time{})
 	if err != nil {
 		in.log.Error("store a delivery", "delivery", logsafe.Line(delivery), "err", err)
 		return http.StatusServiceUnavailable, storeDown

@@ -68,6 +68,8 @@ const mysqlSchemaDeployments = `CREATE TABLE IF NOT EXISTS deployments (
 	pr           BIGINT       NOT NULL,
 	state        VARCHAR(64)  NOT NULL,
 	updated_at   BIGINT       NOT NULL,
+	comment_id   BIGINT       NOT NULL DEFAULT 0,
+	check_run_id BIGINT       NOT NULL DEFAULT 0,
 	PRIMARY KEY (org, db, number),
 	KEY deployments_db (org, db, updated_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`
@@ -120,6 +122,10 @@ func MySQLDSN(raw string) (string, error) {
 	cfg.Net = "tcp"
 	cfg.Addr = net.JoinHostPort(u.Hostname(), port)
 	cfg.DBName = db
+	// A server that stops answering fails a call in bounded time (the
+	// intake then answers 503, a worker retries) instead of hanging it;
+	// parameters in the URL come after, so they override these.
+	cfg.Timeout, cfg.ReadTimeout, cfg.WriteTimeout = 5*time.Second, 30*time.Second, 30*time.Second
 	dsn := cfg.FormatDSN()
 	if u.RawQuery != "" {
 		sep := "?"
@@ -160,7 +166,12 @@ func OpenMySQL(ctx context.Context, rawURL string) (Store, error) {
 			return nil, fmt.Errorf("create the store's tables in %s: %w", shown, err)
 		}
 	}
-	return &sqlStore{db: db, dialect: dialectMySQL}, nil
+	s := &sqlStore{db: db, dialect: dialectMySQL}
+	if err := s.addColumns(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("bring the store %s up to date: %w", shown, err)
+	}
+	return s, nil
 }
 
 // enqueueMySQL inserts a job and its key's row in one transaction that
@@ -258,11 +269,13 @@ func candidateKeys(ctx context.Context, tx *sql.Tx, t int64) ([]string, error) {
 // (VALUES() is deprecated in MySQL 8.0.20+ but still works; MariaDB has
 // no row alias).
 func (s *sqlStore) recordDeploymentMySQL(ctx context.Context, d Deployment) error {
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO deployments (org, db, number, installation, repo, pr, state, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO deployments (org, db, number, installation, repo, pr, state, updated_at, comment_id, check_run_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON DUPLICATE KEY UPDATE installation = VALUES(installation), repo = VALUES(repo), pr = VALUES(pr),
-			state = VALUES(state), updated_at = VALUES(updated_at)`,
-		d.Organization, d.Database, d.Number, d.InstallationID, d.Repo, d.PullRequest, d.State, ms(d.UpdatedAt)); err != nil {
+			state = VALUES(state), updated_at = VALUES(updated_at),
+			comment_id = IF(VALUES(comment_id) = 0, comment_id, VALUES(comment_id)),
+			check_run_id = IF(VALUES(check_run_id) = 0, check_run_id, VALUES(check_run_id))`,
+		d.Organization, d.Database, d.Number, d.InstallationID, d.Repo, d.PullRequest, d.State, ms(d.UpdatedAt), d.CommentID, d.CheckRunID); err != nil {
 		return fmt.Errorf("record deploy request #%d of %s/%s: %w", d.Number, d.Organization, d.Database, err)
 	}
 	return nil

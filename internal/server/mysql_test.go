@@ -10,10 +10,11 @@ func TestMySQLDSN(t *testing.T) {
 	for _, tc := range []struct {
 		url, want, err string
 	}{
-		{url: "mysql://ddlbot:s3cret@db.internal:3307/ddlbot", want: "ddlbot:s3cret@tcp(db.internal:3307)/ddlbot"},
-		{url: "mysql://ddlbot:s3cret@db.internal/ddlbot", want: "ddlbot:s3cret@tcp(db.internal:3306)/ddlbot"},
-		{url: "mysql://ddlbot:p%40ss%3Aw%2Frd@127.0.0.1:3306/q", want: "ddlbot:p@ss:w/rd@tcp(127.0.0.1:3306)/q"},
-		{url: "mysql://u@[::1]:3306/q?tls=skip-verify", want: "u@tcp([::1]:3306)/q?tls=skip-verify"},
+		{url: "mysql://ddlbot:s3cret@db.internal:3307/ddlbot", want: "ddlbot:s3cret@tcp(db.internal:3307)/ddlbot?readTimeout=30s&timeout=5s&writeTimeout=30s"},
+		{url: "mysql://ddlbot:s3cret@db.internal/ddlbot", want: "ddlbot:s3cret@tcp(db.internal:3306)/ddlbot?readTimeout=30s&timeout=5s&writeTimeout=30s"},
+		{url: "mysql://ddlbot:p%40ss%3Aw%2Frd@127.0.0.1:3306/q", want: "ddlbot:p@ss:w/rd@tcp(127.0.0.1:3306)/q?readTimeout=30s&timeout=5s&writeTimeout=30s"},
+		{url: "mysql://u@[::1]:3306/q?tls=skip-verify", want: "u@tcp([::1]:3306)/q?readTimeout=30s&timeout=5s&writeTimeout=30s&tls=skip-verify"},
+		{url: "mysql://u@h/q?timeout=1s", want: "u@tcp(h:3306)/q?readTimeout=30s&timeout=5s&writeTimeout=30s&timeout=1s"}, // the URL's own comes last: it wins,
 		{url: "mysql://u:s3cret@host:3306/", err: "names no database"},
 		{url: "mysql://u:s3cret@host:3306/a/b", err: "names no database"},
 		{url: "mysql://:s3cret@host:3306/q", err: "names no user"},

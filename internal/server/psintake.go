@@ -101,13 +101,15 @@ func (in *psIntake) serve(r *http.Request) (int, string) {
 		return http.StatusAccepted, "not a deployment ddlbot follows"
 	}
 	repo := bot.Repo{Owner: owner, Name: name}
-	woke, err := in.store.Wake(ctx, followKey(repo), time.Now())
+	job := followJob("", d.InstallationID, repo, d.PullRequest)
+	woke, err := in.store.Wake(ctx, job.Key, time.Now())
 	if err == nil && woke == 0 {
 		// No follow-up waiting (none yet, or one running that may have read
 		// the deploy request before this change): one more, after it. The
 		// body's hash is the delivery: a redelivery is stored once.
 		sum := sha256.Sum256(body)
-		_, err = in.store.Enqueue(ctx, followJob("planetscale:"+hex.EncodeToString(sum[:16]), d.InstallationID, repo), time.Time{})
+		job.Delivery = "planetscale:" + hex.EncodeToString(sum[:16])
+		_, err = in.store.Enqueue(ctx, job, time.Time{})
 	}
 	if err != nil {
 		in.log.Error("wake the follow-up", "repository", logsafe.Line(d.Repo), "err", err)

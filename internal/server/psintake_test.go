@@ -87,7 +87,7 @@ func TestPlanetScaleWebhook(t *testing.T) {
 		}
 	}
 	j, err := st.Claim(ctx, "a", time.Now(), time.Minute)
-	if err != nil || j == nil || j.Event != KindFollow || j.Key != "follow:acme/app" || j.InstallationID != 9 || string(j.Payload) != `{"Owner":"acme","Name":"app"}` {
+	if err != nil || j == nil || j.Event != KindFollow || j.Key != "acme/app#7" || j.InstallationID != 9 || string(j.Payload) != `{"Owner":"acme","Name":"app","PullRequest":7}` {
 		t.Fatalf("the follow-up: %+v %v", j, err)
 	}
 	if next, _ := st.Claim(ctx, "b", time.Now(), time.Minute); next != nil {
@@ -97,7 +97,7 @@ func TestPlanetScaleWebhook(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A follow-up scheduled for later is woken, not doubled.
-	if _, err := st.Enqueue(ctx, followJob("follow:later", 9, bot.Repo{Owner: "acme", Name: "app"}), time.Now().Add(time.Hour)); err != nil {
+	if _, err := st.Enqueue(ctx, followJob("follow:later", 9, bot.Repo{Owner: "acme", Name: "app"}, 7), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	in := psEvent(t, ps.EventDeployRequestPendingCutover, map[string]any{"number": 3})

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ddlbot/ddlbot/internal/bot"
 )
 
 var secret = []byte("webhook-secret")
@@ -218,7 +220,7 @@ func TestServerRunsJobs(t *testing.T) {
 	}
 }
 
-// followRunner schedules a follow-up of the same repository after every
+// followRunner schedules a follow-up of the job's pull request after every
 // job: soon after a pull request's, in an hour after a follow-up's.
 type followRunner struct {
 	follows atomic.Int32
@@ -230,14 +232,14 @@ func (r *followRunner) Run(_ context.Context, j *Job) (*FollowUp, error) {
 		r.follows.Add(1)
 		at = time.Now().Add(time.Hour)
 	}
-	return &FollowUp{At: at, Job: Job{Delivery: fmt.Sprintf("follow:acme/shop:after:%d", j.ID), Event: KindFollow,
-		InstallationID: 9, Key: "follow:acme/shop", Payload: []byte(`{"Owner":"acme","Name":"shop"}`)},
-		Deployments: []Deployment{{Organization: "acme", Database: "shop", Number: int(j.ID), InstallationID: 9, Repo: "acme/shop", PullRequest: 7, State: "in_progress", UpdatedAt: time.Now()}}}, nil
+	pr := prOf(j)
+	return &FollowUp{At: at, Jobs: []Job{followJob(fmt.Sprintf("follow:acme/shop#%d:after:%d", pr, j.ID), 9, bot.Repo{Owner: "acme", Name: "shop"}, pr)},
+		Deployments: []Deployment{{Organization: "acme", Database: "shop", Number: int(j.ID), InstallationID: 9, Repo: "acme/shop", PullRequest: pr, State: "in_progress", UpdatedAt: time.Now()}}}, nil
 }
 
 // TestFollowUpsDoNotDouble: two pull requests of one repository each leave
-// a follow-up (two may be queued when both end at once); once a follow-up
-// has run, one waits, not two, and the deployments are recorded.
+// a follow-up under the pull request's own key; once a follow-up has run,
+// one waits per pull request, not two, and the deployments are recorded.
 func TestFollowUpsDoNotDouble(t *testing.T) {
 	run := &followRunner{}
 	s, st := newTestServer(t, run)
@@ -251,7 +253,7 @@ func TestFollowUpsDoNotDouble(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if run.follows.Load() > 0 && c[stateRunning] == 0 && c[stateQueued] == 1 {
+		if run.follows.Load() >= 2 && c[stateRunning] == 0 && c[stateQueued] == 2 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -260,8 +262,8 @@ func TestFollowUpsDoNotDouble(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	stop()
-	if c, _ := st.Counts(context.Background()); c[stateQueued] != 1 {
-		t.Fatalf("%d follow-ups wait, want 1 (%v)", c[stateQueued], c)
+	if c, _ := st.Counts(context.Background()); c[stateQueued] != 2 {
+		t.Fatalf("%d follow-ups wait, want 2, one per pull request (%v)", c[stateQueued], c)
 	}
 	for _, n := range []int{1, 2} {
 		if d, err := st.LookupDeployment(context.Background(), "acme", "shop", n); err != nil || d == nil || d.Repo != "acme/shop" {

@@ -93,6 +93,11 @@ type Deployment struct {
 	// Repo is owner/name.
 	Repo        string
 	PullRequest int
+	// CommentID and CheckRunID are the sticky comment and the check run
+	// that show it (0 when not known). The engine finds both again on
+	// every run (it keeps no state); they are kept for whoever reads the
+	// store, and for the logs.
+	CommentID, CheckRunID int64
 	// State is the deployment state last seen.
 	State     string
 	UpdatedAt time.Time
@@ -150,6 +155,8 @@ CREATE TABLE IF NOT EXISTS deployments (
 	pr           INTEGER NOT NULL,
 	state        TEXT    NOT NULL,
 	updated_at   INTEGER NOT NULL,
+	comment_id   INTEGER NOT NULL DEFAULT 0,
+	check_run_id INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (org, db, number)
 );
 CREATE INDEX IF NOT EXISTS deployments_db ON deployments (org, db, updated_at);
@@ -177,7 +184,49 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("create the store's tables in %s: %w", path, err)
 	}
-	return &sqlStore{db: db, dialect: dialectSQLite}, nil
+	s := &sqlStore{db: db, dialect: dialectSQLite}
+	if err := s.addColumns(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("bring the store %s up to date: %w", path, err)
+	}
+	return s, nil
+}
+
+// addedColumns are the columns added to a table after its first release,
+// with their definition: a store made by an older ddlbot gains them when it
+// is opened.
+var addedColumns = []struct{ table, column, def string }{
+	{"deployments", "comment_id", "BIGINT NOT NULL DEFAULT 0"},
+	{"deployments", "check_run_id", "BIGINT NOT NULL DEFAULT 0"},
+}
+
+// addColumns adds the addedColumns a store lacks. Two replicas starting at
+// once may both try; the loser finds the column there and goes on.
+func (s *sqlStore) addColumns(ctx context.Context) error {
+	has := func(table, column string) (bool, error) {
+		q := `SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?`
+		if s.dialect == dialectMySQL {
+			q = `SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?`
+		}
+		var n int
+		err := s.db.QueryRowContext(ctx, q, table, column).Scan(&n)
+		return n > 0, err
+	}
+	for _, c := range addedColumns {
+		ok, err := has(c.table, c.column)
+		if err != nil {
+			return fmt.Errorf("read the columns of %s: %w", c.table, err)
+		}
+		if ok {
+			continue
+		}
+		if _, err := s.db.ExecContext(ctx, `ALTER TABLE `+c.table+` ADD COLUMN `+c.column+` `+c.def); err != nil {
+			if ok, herr := has(c.table, c.column); herr != nil || !ok {
+				return fmt.Errorf("add %s.%s: %w", c.table, c.column, err)
+			}
+		}
+	}
+	return nil
 }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
@@ -219,14 +268,17 @@ func inserted(delivery string, res sql.Result, err error) (bool, error) {
 // runnable selects the claimable jobs, oldest first: queued, or running
 // under a lease that ran out (its replica died), whose time has come, with
 // no earlier job of their pull request waiting or running and no other job
-// of it running under a live lease. byKey adds a pr_key = ? condition (its
-// argument last). The arguments are runnableArgs(t); cols is the select
-// list (jobColumns for scanJob).
+// of it running under a live lease. A follow-up that is not due yet holds
+// no later job back: a push or a command need not wait for the next poll
+// (the follow-up re-derives everything when it runs). byKey adds a
+// pr_key = ? condition (its argument last). The arguments are
+// runnableArgs(t); cols is the select list (jobColumns for scanJob).
 func runnable(cols string, byKey bool, limit int) string {
 	q := `
 		SELECT ` + cols + ` FROM jobs j
 		WHERE (j.state = ? OR (j.state = ? AND j.lease_until < ?)) AND j.not_before <= ?
-		  AND NOT EXISTS (SELECT 1 FROM jobs k WHERE k.pr_key = j.pr_key AND k.id < j.id AND k.state IN (?, ?))
+		  AND NOT EXISTS (SELECT 1 FROM jobs k WHERE k.pr_key = j.pr_key AND k.id < j.id AND k.state IN (?, ?)
+		                  AND NOT (k.event = ? AND k.state = ? AND k.not_before > ?))
 		  AND NOT EXISTS (SELECT 1 FROM jobs k WHERE k.pr_key = j.pr_key AND k.id <> j.id AND k.state = ? AND k.lease_until >= ?)`
 	if byKey {
 		q += ` AND j.pr_key = ?`
@@ -235,7 +287,7 @@ func runnable(cols string, byKey bool, limit int) string {
 }
 
 func runnableArgs(t int64) []any {
-	return []any{stateQueued, stateRunning, t, t, stateQueued, stateRunning, stateRunning, t}
+	return []any{stateQueued, stateRunning, t, t, stateQueued, stateRunning, KindFollow, stateQueued, t, stateRunning, t}
 }
 
 // jobColumns are the columns scanJob reads.
@@ -330,12 +382,12 @@ func (s *sqlStore) Wake(ctx context.Context, key string, at time.Time) (int, err
 	}
 	defer func() { _ = tx.Rollback() }()
 	t := ms(at)
-	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET not_before = ?, updated_at = ? WHERE pr_key = ? AND state = ? AND not_before > ?`,
-		t, ms(time.Now()), key, stateQueued, t); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE jobs SET not_before = ?, updated_at = ? WHERE pr_key = ? AND event = ? AND state = ? AND not_before > ?`,
+		t, ms(time.Now()), key, KindFollow, stateQueued, t); err != nil {
 		return 0, fmt.Errorf("wake the jobs of %s: %w", key, err)
 	}
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM jobs WHERE pr_key = ? AND state = ?`, key, stateQueued).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM jobs WHERE pr_key = ? AND event = ? AND state = ?`, key, KindFollow, stateQueued).Scan(&n); err != nil {
 		return 0, fmt.Errorf("wake the jobs of %s: %w", key, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -348,27 +400,31 @@ func (s *sqlStore) RecordDeployment(ctx context.Context, d Deployment) error {
 	if s.dialect == dialectMySQL {
 		return s.recordDeploymentMySQL(ctx, d)
 	}
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO deployments (org, db, number, installation, repo, pr, state, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO deployments (org, db, number, installation, repo, pr, state, updated_at, comment_id, check_run_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (org, db, number) DO UPDATE SET installation = excluded.installation, repo = excluded.repo, pr = excluded.pr,
-			state = excluded.state, updated_at = excluded.updated_at`,
-		d.Organization, d.Database, d.Number, d.InstallationID, d.Repo, d.PullRequest, d.State, ms(d.UpdatedAt)); err != nil {
+			state = excluded.state, updated_at = excluded.updated_at,
+			comment_id = CASE excluded.comment_id WHEN 0 THEN comment_id ELSE excluded.comment_id END,
+			check_run_id = CASE excluded.check_run_id WHEN 0 THEN check_run_id ELSE excluded.check_run_id END`,
+		d.Organization, d.Database, d.Number, d.InstallationID, d.Repo, d.PullRequest, d.State, ms(d.UpdatedAt), d.CommentID, d.CheckRunID); err != nil {
 		return fmt.Errorf("record deploy request #%d of %s/%s: %w", d.Number, d.Organization, d.Database, err)
 	}
 	return nil
 }
 
 func (s *sqlStore) LookupDeployment(ctx context.Context, org, db string, number int) (*Deployment, error) {
-	q := `SELECT org, db, number, installation, repo, pr, state, updated_at FROM deployments WHERE org = ? AND db = ? AND number = ?`
+	const cols = `org, db, number, installation, repo, pr, state, updated_at, comment_id, check_run_id`
+	q := `SELECT ` + cols + ` FROM deployments WHERE org = ? AND db = ? AND number = ?`
 	args := []any{org, db, number}
 	if number == 0 {
-		q = `SELECT org, db, number, installation, repo, pr, state, updated_at FROM deployments WHERE org = ? AND db = ?
+		q = `SELECT ` + cols + ` FROM deployments WHERE org = ? AND db = ?
 			ORDER BY updated_at DESC, number DESC LIMIT 1`
 		args = args[:2]
 	}
 	var d Deployment
 	var at int64
-	err := s.db.QueryRowContext(ctx, q, args...).Scan(&d.Organization, &d.Database, &d.Number, &d.InstallationID, &d.Repo, &d.PullRequest, &d.State, &at)
+	err := s.db.QueryRowContext(ctx, q, args...).Scan(&d.Organization, &d.Database, &d.Number, &d.InstallationID, &d.Repo, &d.PullRequest, &d.State, &at,
+		&d.CommentID, &d.CheckRunID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ddlbot/ddlbot/internal/bot"
 	"github.com/ddlbot/ddlbot/internal/mysqltest"
 )
 
@@ -159,9 +160,14 @@ func testStoreDeployments(t *testing.T, s Store) {
 	}
 	rec(3, "in_progress", at)
 	rec(4, "queued", at.Add(time.Second))
-	rec(3, "complete_pending_revert", at.Add(2*time.Second)) // brought up to date
+	if err := s.RecordDeployment(ctx, Deployment{Organization: "acme", Database: "shop", Number: 3, InstallationID: 9,
+		Repo: "acme/app", PullRequest: 7, State: "in_progress", CommentID: 501, CheckRunID: 601, UpdatedAt: at.Add(time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	rec(3, "complete_pending_revert", at.Add(2*time.Second)) // brought up to date; the ids known stay
 	d, err := s.LookupDeployment(ctx, "acme", "shop", 3)
-	if err != nil || d == nil || d.State != "complete_pending_revert" || d.Repo != "acme/app" || d.PullRequest != 7 || d.InstallationID != 9 || !d.UpdatedAt.Equal(at.Add(2*time.Second)) {
+	if err != nil || d == nil || d.State != "complete_pending_revert" || d.Repo != "acme/app" || d.PullRequest != 7 || d.InstallationID != 9 || !d.UpdatedAt.Equal(at.Add(2*time.Second)) ||
+		d.CommentID != 501 || d.CheckRunID != 601 {
 		t.Fatalf("deploy request 3: %+v %v", d, err)
 	}
 	if d, _ := s.LookupDeployment(ctx, "acme", "shop", 0); d == nil || d.Number != 3 {
@@ -201,6 +207,41 @@ func testStoreWake(t *testing.T, s Store) {
 	}
 	if n, _ := s.Wake(ctx, "follow:o/r", now); n != 0 {
 		t.Fatalf("woke a running job")
+	}
+}
+
+// TestFollowUpYieldsToPush: a follow-up waiting for its time does not hold
+// back a push to its pull request, and a follow-up that is due waits while
+// a job of its pull request runs (one job of a pull request at a time).
+func TestFollowUpYieldsToPush(t *testing.T) {
+	eachStore(t, testFollowUpYieldsToPush)
+}
+
+func testFollowUpYieldsToPush(t *testing.T, st Store) {
+	ctx := context.Background()
+	repo := bot.Repo{Owner: "acme", Name: "shop"}
+	now := time.Now()
+	if _, err := st.Enqueue(ctx, followJob("f1", 9, repo, 7), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Enqueue(ctx, Job{Delivery: "push", Event: "pull_request", InstallationID: 9, Key: "acme/shop#7", Payload: []byte("{}")}, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	j, err := st.Claim(ctx, "w1", now, time.Minute)
+	if err != nil || j == nil || j.Delivery != "push" {
+		t.Fatalf("claimed %+v %v, want the push ahead of the follow-up not due yet", j, err)
+	}
+	if n, err := st.Wake(ctx, "acme/shop#7", now); err != nil || n != 1 {
+		t.Fatalf("Wake: %d %v, want the one follow-up", n, err)
+	}
+	if j2, err := st.Claim(ctx, "w2", now, time.Minute); err != nil || j2 != nil {
+		t.Fatalf("claimed %+v %v while the push runs, want nothing", j2, err)
+	}
+	if err := st.Finish(ctx, j.ID, "w1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if j2, err := st.Claim(ctx, "w2", now, time.Minute); err != nil || j2 == nil || j2.Delivery != "f1" {
+		t.Fatalf("claimed %+v %v, want the follow-up", j2, err)
 	}
 }
 

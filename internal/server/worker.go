@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ddlbot/ddlbot/internal/github"
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 	"github.com/ddlbot/ddlbot/internal/redact"
 	"github.com/ddlbot/ddlbot/internal/retry"
 )
@@ -20,11 +22,11 @@ type Runner interface {
 	Run(ctx context.Context, j *Job) (*FollowUp, error)
 }
 
-// FollowUp is what a run leaves for later: Job (when its Delivery is set)
-// runs at At, unless a job of its Key is queued already (that one is then
-// made due by At instead), and the Deployments it saw are recorded.
+// FollowUp is what a run leaves for later: each of Jobs runs at At, unless
+// a follow-up of its Key is queued already (that one is then made due by At
+// instead), and the Deployments it saw are recorded.
 type FollowUp struct {
-	Job         Job
+	Jobs        []Job
 	At          time.Time
 	Deployments []Deployment
 }
@@ -135,7 +137,7 @@ func (p *pool) runOne(parent context.Context, owner string, j *Job) {
 	err := func() (err error) {
 		defer func() {
 			if v := recover(); v != nil {
-				err = fmt.Errorf("internal error: %v", v)
+				err = permanentError{fmt.Errorf("internal error: %v", v)}
 			}
 		}()
 		next, err = p.runner.Run(ctx, j)
@@ -163,7 +165,7 @@ func (p *pool) runOne(parent context.Context, owner string, j *Job) {
 		}
 		log.Info("job released: the server is stopping")
 		return
-	case err != nil && j.Attempts < p.maxAttempts:
+	case err != nil && j.Attempts < p.maxAttempts && !permanent(err):
 		msg := redact.Secrets(err.Error())
 		wait := p.backoff(j.Attempts)
 		p.metrics.jobs.WithLabelValues("retry").Inc()
@@ -187,15 +189,16 @@ func (p *pool) runOne(parent context.Context, owner string, j *Job) {
 			log.Warn("record a deployment", "err", err)
 		}
 	}
-	if next != nil && next.Job.Delivery != "" {
-		// A job of the key already waiting serves (made due by next.At):
-		// two deploys in one repository, or a webhook's follow-up beside
-		// the scheduled one, do not double the polling.
-		if n, err := p.store.Wake(sctx, next.Job.Key, next.At); err != nil {
+	for _, f := range followUpsOf(next) {
+		// A follow-up of the key already waiting serves (made due by
+		// next.At): two databases deploying in one pull request, or a
+		// webhook's follow-up beside the scheduled one, do not double the
+		// polling.
+		if n, err := p.store.Wake(sctx, f.Key, next.At); err != nil {
 			log.Warn("schedule the follow-up", "err", err)
 		} else if n > 0 {
 			// served
-		} else if _, err := p.store.Enqueue(sctx, next.Job, next.At); err != nil {
+		} else if _, err := p.store.Enqueue(sctx, f, next.At); err != nil {
 			// The deployment is still followed by the next command or push.
 			log.Warn("schedule the follow-up", "err", err)
 		}
@@ -258,6 +261,32 @@ func Backoff(first time.Duration) func(attempt int) time.Duration {
 	return func(attempt int) time.Duration {
 		return retry.Backoff(attempt-1, first, 10*time.Minute, rand.Float64())
 	}
+}
+
+// permanentError is a job's error that running it again cannot mend.
+type permanentError struct{ error }
+
+func (e permanentError) Unwrap() error { return e.error }
+
+// Permanent marks err as one that running the job again cannot mend (a
+// payload that cannot be used): the job ends failed at once.
+func Permanent(err error) error { return permanentError{err} }
+
+// permanent reports whether a job failed for good: GitHub or PlanetScale
+// refused the request itself (a 4xx: a deleted installation, a wrong key, a
+// missing access), the payload cannot be used, or the run panicked. Any
+// other error (5xx, 429, the network, a timeout) may pass: the job runs
+// again, with backoff.
+func permanent(err error) bool {
+	var p permanentError
+	return errors.As(err, &p) || github.IsPermanent(err) || ps.IsPermanent(err)
+}
+
+func followUpsOf(f *FollowUp) []Job {
+	if f == nil {
+		return nil
+	}
+	return f.Jobs
 }
 
 func deploymentsOf(f *FollowUp) []Deployment {

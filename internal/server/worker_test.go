@@ -3,10 +3,17 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bradleyfalzon/ghinstallation/v2"
+	gh "github.com/google/go-github/v66/github"
+
+	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 )
 
 // extendCounter counts lease renewals; lost makes them fail as when
@@ -111,5 +118,46 @@ func TestLeaseLost(t *testing.T) {
 	// Not released, retried or finished by the worker that lost it.
 	if c, _ := st.Counts(ctx); c[stateRunning] != 1 {
 		t.Fatalf("counts %v", c)
+	}
+}
+
+// failing is a Runner whose every run fails with err.
+type failing struct{ err error }
+
+func (f failing) Run(context.Context, *Job) (*FollowUp, error) { return nil, f.err }
+
+// TestRetryOnlyWhatMayPass: a job that failed for a reason that may pass
+// (a 5xx, the network) is put back to run again; one GitHub or PlanetScale
+// refused for good (a 4xx, an unusable payload) ends failed at once.
+func TestRetryOnlyWhatMayPass(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		err   error
+		state string
+	}{
+		{"GitHub 502", fmt.Errorf("list comments: %w", &gh.ErrorResponse{Response: &http.Response{StatusCode: 502}}), stateQueued},
+		{"network", errors.New("dial tcp 127.0.0.1:1: connection refused"), stateQueued},
+		{"PlanetScale 503", &ps.Error{StatusCode: 503}, stateQueued},
+		{"GitHub 404", fmt.Errorf("read the pull request: %w", &gh.ErrorResponse{Response: &http.Response{StatusCode: 404}}), stateFailed},
+		{"installation token 401", &ghinstallation.HTTPError{Message: "could not refresh the token", Response: &http.Response{StatusCode: 401}}, stateFailed},
+		{"PlanetScale 403", fmt.Errorf("create a branch: %w", &ps.Error{StatusCode: 403}), stateFailed},
+		{"unusable payload", Permanent(errors.New("parse the delivery")), stateFailed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := openTestStore(t)
+			if _, err := st.Enqueue(ctx, Job{Delivery: "d1", Event: "pull_request", Key: "o/r#1", Payload: []byte("{}")}, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			p := leasePool(st, failing{tc.err}, time.Minute)
+			j, err := st.Claim(ctx, "a/0", time.Now(), time.Minute)
+			if err != nil || j == nil {
+				t.Fatalf("claim: %v %v", j, err)
+			}
+			p.runOne(ctx, "a/0", j)
+			if c, _ := st.Counts(ctx); c[tc.state] != 1 {
+				t.Fatalf("after attempt 1 of 3: %v, want the job %s", c, tc.state)
+			}
+		})
 	}
 }
