@@ -121,6 +121,17 @@ func (c *psCounter) deploysOf(path string) int {
 	return c.deployed[path]
 }
 
+// acceptedDeploys is how many deploy calls PlanetScale accepted, of any path.
+func (c *psCounter) acceptedDeploys() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, v := range c.deployed {
+		n += v
+	}
+	return n
+}
+
 // deployCalls counts the deploy requests' deploy calls that reached PlanetScale.
 func (c *psCounter) deployCalls() int {
 	c.mu.Lock()

@@ -1,6 +1,6 @@
 // Command ddlbot takes MySQL schema changes from a pull request to PlanetScale
 // safely. This binary holds every entry point: lint, diff, plan, deploy,
-// action, localscale and version (serve is still to come).
+// cleanup, action, serve (the GitHub App server), localscale and version.
 package main
 
 import (

@@ -314,6 +314,50 @@ func TestDeployLostResponse(t *testing.T) {
 	wantNoViolations(t, w)
 }
 
+// TestDeployRetriedAfterFault: PlanetScale answers the deploy with 500s
+// past the client's own retries, and nothing starts: ddlbot asks again a
+// little later and deploys once, instead of "PlanetScale refused" for a
+// fault that passes. Faults that outlast its attempts get the refusal.
+func TestDeployRetriedAfterFault(t *testing.T) {
+	t.Parallel()
+	deploy := "/databases/app/deploy-requests/1/deploy"
+	t.Run("passes", func(t *testing.T) {
+		t.Parallel()
+		w := newCmdWorld(t)
+		w.planned(actConfig)
+		w.ls.InjectFaults(localscale.FaultRule{Method: "POST", Path: deploy, Times: 1 + ps.DefaultMaxRetries})
+		r, id := w.command("alice", "/deploy", nil)
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionDone, outReasonCode: ps.StateCompletePendingRevert, outDRNumber: "1"})
+		if n := w.ls.PendingFaults(); n != 0 {
+			t.Fatalf("%d injected faults not reached", n)
+		}
+		wantReactions(t, w.reactions(id), "eyes", "rocket")
+		for _, c := range w.comments() {
+			if strings.Contains(c.Body, "refused") {
+				t.Errorf("a comment says PlanetScale refused: %q", c.Body)
+			}
+		}
+		if !w.productionHas("app", "users", "nick") || w.psCount.acceptedDeploys() != 1 {
+			t.Fatalf("production has nick: %v; %d deploy calls accepted", w.productionHas("app", "users", "nick"), w.psCount.acceptedDeploys())
+		}
+		wantNoViolations(t, w)
+	})
+	t.Run("outlasts the attempts", func(t *testing.T) {
+		t.Parallel()
+		w := newCmdWorld(t)
+		w.planned(actConfig)
+		w.ls.InjectFaults(localscale.FaultRule{Method: "POST", Path: deploy, Times: 3 * (1 + ps.DefaultMaxRetries)})
+		r, _ := w.command("alice", "/deploy", nil)
+		wantOutputs(t, r, map[string]any{outDecision: bot.DecisionFailed, outReasonCode: bot.ReasonPlanetScaleError})
+		if n := w.ls.PendingFaults(); n != 0 {
+			t.Fatalf("%d injected faults not reached: ddlbot asked fewer than 3 times", n)
+		}
+		if w.productionHas("app", "users", "nick") || w.psCount.acceptedDeploys() != 0 {
+			t.Fatalf("deployed after all: %d deploy calls accepted", w.psCount.acceptedDeploys())
+		}
+	})
+}
+
 // TestConfigFromDefaultBranch: the configuration comes from the default
 // branch, never from the pull request's base. A pull request into a side
 // branch whose .ddlbot.yml is permissive is linted and planned, but cannot

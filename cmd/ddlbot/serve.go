@@ -39,7 +39,8 @@ Configuration, from the environment (secrets only there, never flags):
                            (MySQL 8 or MariaDB 10.6+) shared by several replicas
   DDLBOT_PLANETSCALE_WEBHOOK_SECRET  the PlanetScale webhooks' secrets, comma-separated
                            (one per database); without, progress relies on polling
-  GITHUB_API_URL           GitHub Enterprise Server's API root (default GitHub.com)
+  GITHUB_API_URL           GitHub Enterprise Server's API root (or --github-api-url;
+                           default GitHub.com)
   PLANETSCALE_SERVICE_TOKEN_ID, PLANETSCALE_SERVICE_TOKEN (or PLANETSCALE_OAUTH_TOKEN),
   PLANETSCALE_API_URL      PlanetScale, as for the Action; without, ddlbot lints only
 
@@ -63,6 +64,7 @@ func runServe(ctx context.Context, a *app, args []string) int {
 	storePath := fset.String("store", "", "the store: a SQLite file, or mysql://user:password@host:port/database for several replicas (with a password, set DDLBOT_STORE instead: flags show in the process list); default $DDLBOT_STORE, else ddlbot.db")
 	appID := fset.String("app-id", a.getenv("DDLBOT_APP_ID"), "the GitHub App's id")
 	keyFile := fset.String("private-key-file", a.getenv("DDLBOT_PRIVATE_KEY_FILE"), "file holding the GitHub App's private key (PEM)")
+	githubURL := fset.String("github-api-url", a.getenv("GITHUB_API_URL"), "GitHub Enterprise Server's REST API root, e.g. https://github.example.com/api/v3 (default GitHub.com)")
 	workers := fset.Int("workers", 4, "jobs run in parallel (on different pull requests)")
 	followSlice := fset.Duration("follow-timeout", 2*time.Minute, "how long one job follows a deployment before a follow-up job takes over")
 	followEvery := fset.Duration("follow-interval", 15*time.Second, "how soon a follow-up job looks again at a deployment that moves")
@@ -150,7 +152,7 @@ func runServe(ctx context.Context, a *app, args []string) int {
 		}
 	}
 	defer store.Close()
-	runner := &server.EngineRunner{AppID: id, PrivateKey: key, GitHubURL: a.getenv("GITHUB_API_URL"), PlanetScale: psClient,
+	runner := &server.EngineRunner{AppID: id, PrivateKey: key, GitHubURL: *githubURL, PlanetScale: psClient,
 		Options: bot.Options{FollowTimeout: *followSlice, RefreshTimeout: *followSlice, FollowedOn: true, Version: buildVersion(),
 			PollInterval: poll, MaxPollInterval: maxPoll, MinUpdateInterval: minUpdate},
 		FollowEvery: *followEvery, FollowIdle: *followIdle, Logger: log, UserAgent: userAgent(), Announcements: store}

@@ -260,6 +260,37 @@ func TestServePlanetScaleWebhooks(t *testing.T) {
 	wantNoViolations(t, w)
 }
 
+// TestServeMergedWhileDeploying: the pull request is merged while its
+// deployment runs past the job's --follow-timeout. Its follow-ups are the
+// pull request's own (a follow-up listing the open pull requests would
+// never look at it again), so the comment, the check run and the reply
+// still follow the deployment to its end.
+func TestServeMergedWhileDeploying(t *testing.T) {
+	w, p, _, head := deployWithWebhooks(t, 3*time.Second, "--follow-idle-interval", "500ms")
+	waitFor(t, "the deployment to show", func() bool { return shownState.MatchString(stickyOrEmpty(w, "app")) }, p)
+	w.gh.UpdatePullRequest(actOwner, w.repoName(), actPR, func(pr *githubfake.PR) { pr.State, pr.Merged, pr.MergedBy = "closed", true, "alice" })
+	if code := p.deliver("pull_request", "", w.prEvent("closed"), p.sign); code != http.StatusAccepted {
+		t.Fatalf("closed delivery: %d", code)
+	}
+	waitFor(t, "the comment to show the deployment complete", func() bool {
+		m := shownState.FindStringSubmatch(w.sticky("app"))
+		return m != nil && m[1] == "complete"
+	}, p)
+	waitFor(t, "the follow-ups to stop", p.atRest, p)
+	var ended bool
+	for _, c := range w.comments() {
+		ended = ended || strings.HasPrefix(c.Body, "Deploy request [#1](") && strings.Contains(c.Body, "**complete**")
+	}
+	if !ended {
+		t.Error("no reply says the deployment is complete")
+	}
+	if cr := w.checkRun(head, "ddlbot/app"); cr == nil || cr.Conclusion != "success" || !strings.Contains(cr.Title, "complete") {
+		t.Errorf("check run: %+v", cr)
+	}
+	w.wantDeployCalls(1)
+	wantNoViolations(t, w)
+}
+
 // TestServeTwoInstallations: two repositories in two installations of the
 // App, their deliveries sent at once: each is planned with a token of its
 // own installation, and no call crosses (githubfake answers 404 to a token

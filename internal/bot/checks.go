@@ -165,6 +165,15 @@ func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequ
 		}
 		do := &DatabaseOutcome{Name: db.Name, Branch: st.Branch, DeployRequest: st.DeployRequest}
 		out.Databases = append(out.Databases, do)
+		if dr := e.deploymentUnderWay(ctx, db, st); dr != nil {
+			// Merged (or closed) while its deployment runs, waits for its
+			// cutover or is in its revert window: the comment goes on
+			// showing it, and whatever follows deployments (the server's
+			// follow-ups, /plan) follows this one to its end.
+			do.DeployRequestURL, do.DeploymentState, do.Organization, do.Database = dr.HTMLURL, dr.DeploymentState, db.Organization, db.Database
+			do.Reason = fmt.Sprintf("deploy request #%d is %s: left as it is", dr.Number, human(dr.DeploymentState))
+			continue
+		}
 		note := "The pull request was closed."
 		if e.PlanetScale != nil && db.Organization != "" && st.Branch != "" {
 			what, left, err := e.cleanUp(ctx, db, st, do)
@@ -186,6 +195,21 @@ func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequ
 		}
 	}
 	return out, nil
+}
+
+// deploymentUnderWay is the state's deploy request when its deployment is
+// one Refresh follows (moving, waiting for its cutover, in its revert
+// window); nil otherwise or when it cannot be read (the close then cleans
+// up as usual, and cleanUp itself never touches a deploying branch).
+func (e *Engine) deploymentUnderWay(ctx context.Context, db config.Database, st PlanState) *ps.DeployRequest {
+	if e.PlanetScale == nil || db.Organization == "" || st.DeployRequest == 0 {
+		return nil
+	}
+	dr, err := e.PlanetScale.GetDeployRequest(ctx, db.Organization, db.Database, st.DeployRequest)
+	if err != nil || !followStates[dr.DeploymentState] {
+		return nil
+	}
+	return dr
 }
 
 // merge folds a merged database's outcome into the closed pull request's:

@@ -505,11 +505,34 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 	}
 	started := r.e.clock().Now()
 	number := dr.Number
-	dr, err = dps.DeployDeployRequest(ctx, org, name, number, ps.DeployOptions{InstantDDL: instant})
-	if err != nil {
+	for attempt := 1; ; attempt++ {
+		deployed, err := dps.DeployDeployRequest(ctx, org, name, number, ps.DeployOptions{InstantDDL: instant})
+		if err == nil {
+			return r.follow(ctx, dps, deployed, started)
+		}
+		if attempt < deployAttempts && !ps.IsPermanent(err) && ctx.Err() == nil && r.stillReady(ctx, dps, number) {
+			// PlanetScale failed (a 5xx past the client's own retries, the
+			// network) and nothing started: the same deploy, a little later,
+			// rather than "refused" for a fault that passes.
+			r.e.log().Warn("deploy failed and nothing started: trying again", "deploy_request", number, "attempt", attempt, "err", err)
+			if err := r.e.clock().Sleep(ctx, time.Duration(attempt)*r.e.Options.withDefaults().PollInterval); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		return r.deployFailed(ctx, dps, number, started, err)
 	}
-	return r.follow(ctx, dps, dr, started)
+}
+
+// deployAttempts is how many times a deploy that failed for a reason that
+// may pass, with nothing started, is asked for.
+const deployAttempts = 3
+
+// stillReady reads the deploy request: still waiting to be deployed (the
+// failed deploy started nothing), so asking again is safe.
+func (r *run) stillReady(ctx context.Context, dps DeployPlanetScale, number int) bool {
+	dr, err := dps.GetDeployRequest(ctx, r.db.Organization, r.db.Database, number)
+	return err == nil && dr.DeploymentState == ps.StateReady
 }
 
 // lostDeployWait bounds how long a deploy whose answer was lost is looked

@@ -59,17 +59,32 @@ type nopRunner struct{}
 func (nopRunner) Run(context.Context, *Job) (*FollowUp, error) { return nil, nil }
 
 // BenchmarkIntake: signed pull_request deliveries, each a new delivery id,
-// from 16 parallel clients over loopback into the SQLite store.
+// from 16 parallel clients over loopback into the SQLite store. "intake"
+// measures the intake alone; "with workers" runs the server as it runs
+// (Server.Run, 4 workers claiming and finishing each job as it comes), so
+// the intake shares SQLite's one writer with the claims, the lease
+// renewals and the job ends. Each delivery is another pull request.
 func BenchmarkIntake(b *testing.B) {
+	b.Run("intake", func(b *testing.B) { benchIntake(b, false) })
+	b.Run("with workers", func(b *testing.B) { benchIntake(b, true) })
+}
+
+func benchIntake(b *testing.B, workers bool) {
 	st := openTestStore(b)
-	s, err := New(Config{WebhookSecret: secret, Store: st, Runner: nopRunner{}})
+	s, err := New(Config{WebhookSecret: secret, Store: st, Runner: nopRunner{}, Workers: 4, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	body := []byte(prPayload)
-	sig := Sign(secret, body)
+	url := ""
+	if workers {
+		var stop func()
+		url, stop = runServer(b, s)
+		defer stop()
+	} else {
+		srv := httptest.NewServer(s.Handler())
+		defer srv.Close()
+		url = srv.URL
+	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	var seq atomic.Int64
 	var mu sync.Mutex
@@ -80,10 +95,12 @@ func BenchmarkIntake(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		var mine []time.Duration
 		for pb.Next() {
-			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/webhooks/github", bytes.NewReader(body))
+			n := seq.Add(1)
+			body := []byte(strings.Replace(prPayload, `"number":7`, fmt.Sprintf(`"number":%d`, n), 1))
+			req, _ := http.NewRequest(http.MethodPost, url+"/webhooks/github", bytes.NewReader(body))
 			req.Header.Set("X-GitHub-Event", "pull_request")
-			req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("bench-%d", seq.Add(1)))
-			req.Header.Set("X-Hub-Signature-256", sig)
+			req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("bench-%d", n))
+			req.Header.Set("X-Hub-Signature-256", Sign(secret, body))
 			t0 := time.Now()
 			resp, err := client.Do(req)
 			if err != nil {
@@ -106,8 +123,12 @@ func BenchmarkIntake(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "deliveries/s")
 	percentiles(b, lat)
-	if c, err := st.Counts(context.Background()); err != nil || c[stateQueued] != b.N {
-		b.Fatalf("stored %v, want %d queued (%v)", c, b.N, err)
+	c, err := st.Counts(context.Background())
+	if err != nil || c[stateQueued]+c[stateRunning]+c[stateDone] != b.N || c[stateFailed] != 0 {
+		b.Fatalf("stored %v, want %d jobs (%v)", c, b.N, err)
+	}
+	if workers {
+		b.ReportMetric(float64(c[stateDone]), "jobs-done")
 	}
 }
 

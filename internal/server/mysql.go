@@ -1,12 +1,14 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -225,7 +227,12 @@ func (s *sqlStore) claimMySQL(ctx context.Context, owner string, now time.Time, 
 		if err != nil {
 			return nil, fmt.Errorf("claim a job of %s: %w", key, err)
 		}
-		j, err := scanJob(tx.QueryRowContext(ctx, runnable(jobColumns, true, 1), append(runnableArgs(t), key)...))
+		var j *Job
+		for _, expired := range runnableKinds {
+			if j, err = scanJob(tx.QueryRowContext(ctx, runnable(jobColumns, true, 1, expired), append(runnableArgs(t, expired), key)...)); !errors.Is(err, sql.ErrNoRows) {
+				break
+			}
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // claimed meanwhile: the key's lock stays until commit, harmlessly
 		}
@@ -242,25 +249,39 @@ func (s *sqlStore) claimMySQL(ctx context.Context, owner string, now time.Time, 
 
 // candidateKeys are the keys of the oldest runnable jobs, read without locks.
 func candidateKeys(ctx context.Context, tx *sql.Tx, t int64) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, runnable("j.pr_key", false, claimCandidates), runnableArgs(t)...)
-	if err != nil {
-		return nil, fmt.Errorf("claim a job: %w", err)
+	type candidate struct {
+		id  int64
+		key string
 	}
-	defer rows.Close()
-	var keys []string
-	seen := map[string]bool{}
-	for rows.Next() {
-		var key string
-		if err := rows.Scan(&key); err != nil {
+	var found []candidate
+	for _, expired := range runnableKinds {
+		rows, err := tx.QueryContext(ctx, runnable("j.id, j.pr_key", false, claimCandidates, expired), runnableArgs(t, expired)...)
+		if err != nil {
 			return nil, fmt.Errorf("claim a job: %w", err)
 		}
-		if !seen[key] {
-			seen[key] = true
-			keys = append(keys, key)
+		for rows.Next() {
+			var c candidate
+			if err := rows.Scan(&c.id, &c.key); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("claim a job: %w", err)
+			}
+			found = append(found, c)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("claim a job: %w", err)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("claim a job: %w", err)
+	// Oldest first, across both kinds.
+	slices.SortFunc(found, func(a, b candidate) int { return cmp.Compare(a.id, b.id) })
+	var keys []string
+	seen := map[string]bool{}
+	for _, c := range found {
+		if !seen[c.key] {
+			seen[c.key] = true
+			keys = append(keys, c.key)
+		}
 	}
 	return keys, nil
 }

@@ -144,7 +144,7 @@ func FuzzVerifySignature(f *testing.F) {
 
 // runServer runs s on a loopback port the OS picks, at url, until stop,
 // which waits for Run to end and fails the test if it ended in an error.
-func runServer(t *testing.T, s *Server) (url string, stop func()) {
+func runServer(t testing.TB, s *Server) (url string, stop func()) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -144,7 +144,11 @@ CREATE TABLE IF NOT EXISTS jobs (
 	created_at  INTEGER NOT NULL,
 	updated_at  INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS jobs_runnable ON jobs (state, not_before, id);
+-- (state, id): a claim walks the queued jobs in id order and stops at the
+-- first it can take; an index led by not_before made it sort every waiting
+-- job on each claim (stores made before have it: dropped).
+DROP INDEX IF EXISTS jobs_runnable;
+CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, id);
 CREATE INDEX IF NOT EXISTS jobs_pr ON jobs (pr_key, state, id);
 CREATE TABLE IF NOT EXISTS deployments (
 	org          TEXT    NOT NULL,
@@ -265,18 +269,25 @@ func inserted(delivery string, res sql.Result, err error) (bool, error) {
 	return n == 1, nil
 }
 
-// runnable selects the claimable jobs, oldest first: queued, or running
-// under a lease that ran out (its replica died), whose time has come, with
-// no earlier job of their pull request waiting or running and no other job
-// of it running under a live lease. A follow-up that is not due yet holds
-// no later job back: a push or a command need not wait for the next poll
-// (the follow-up re-derives everything when it runs). byKey adds a
-// pr_key = ? condition (its argument last). The arguments are
-// runnableArgs(t); cols is the select list (jobColumns for scanJob).
-func runnable(cols string, byKey bool, limit int) string {
+// runnable selects the claimable jobs, oldest first: queued (or, with
+// expired, running under a lease that ran out: its replica died), whose
+// time has come, with no earlier job of their pull request waiting or
+// running and no other job of it running under a live lease. A follow-up
+// that is not due yet holds no later job back: a push or a command need
+// not wait for the next poll (the follow-up re-derives everything when it
+// runs). The two kinds are two queries so that each walks an index in id
+// order and stops at the first it can take, however many jobs wait or have
+// ended. byKey adds a pr_key = ? condition (its argument last). The
+// arguments are runnableArgs(t, expired); cols is the select list
+// (jobColumns for scanJob).
+func runnable(cols string, byKey bool, limit int, expired bool) string {
+	which := `j.state = ?`
+	if expired {
+		which = `j.state = ? AND j.lease_until < ?`
+	}
 	q := `
 		SELECT ` + cols + ` FROM jobs j
-		WHERE (j.state = ? OR (j.state = ? AND j.lease_until < ?)) AND j.not_before <= ?
+		WHERE ` + which + ` AND j.not_before <= ?
 		  AND NOT EXISTS (SELECT 1 FROM jobs k WHERE k.pr_key = j.pr_key AND k.id < j.id AND k.state IN (?, ?)
 		                  AND NOT (k.event = ? AND k.state = ? AND k.not_before > ?))
 		  AND NOT EXISTS (SELECT 1 FROM jobs k WHERE k.pr_key = j.pr_key AND k.id <> j.id AND k.state = ? AND k.lease_until >= ?)`
@@ -286,9 +297,17 @@ func runnable(cols string, byKey bool, limit int) string {
 	return q + fmt.Sprintf(` ORDER BY j.id LIMIT %d`, limit)
 }
 
-func runnableArgs(t int64) []any {
-	return []any{stateQueued, stateRunning, t, t, stateQueued, stateRunning, KindFollow, stateQueued, t, stateRunning, t}
+func runnableArgs(t int64, expired bool) []any {
+	args := []any{stateQueued}
+	if expired {
+		args = []any{stateRunning, t}
+	}
+	return append(args, t, stateQueued, stateRunning, KindFollow, stateQueued, t, stateRunning, t)
 }
+
+// runnableKinds are the two kinds of runnable jobs: whose worker died, and
+// queued. A claim takes the oldest of both.
+var runnableKinds = []bool{true, false}
 
 // jobColumns are the columns scanJob reads.
 const jobColumns = "j.id, j.delivery, j.event, j.installation, j.pr_key, j.payload, j.attempts"
@@ -325,12 +344,22 @@ func (s *sqlStore) Claim(ctx context.Context, owner string, now time.Time, d tim
 		return nil, fmt.Errorf("claim a job: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	j, err := scanJob(tx.QueryRowContext(ctx, runnable(jobColumns, false, 1), runnableArgs(ms(now))...))
-	if err != nil {
+	// The oldest of the two kinds' first.
+	var j *Job
+	for _, expired := range runnableKinds {
+		k, err := scanJob(tx.QueryRowContext(ctx, runnable(jobColumns, false, 1, expired), runnableArgs(ms(now), expired)...))
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil
+			continue
 		}
-		return nil, fmt.Errorf("claim a job: %w", err)
+		if err != nil {
+			return nil, fmt.Errorf("claim a job: %w", err)
+		}
+		if j == nil || k.ID < j.ID {
+			j = k
+		}
+	}
+	if j == nil {
+		return nil, nil
 	}
 	if err := lease(ctx, tx, j, owner, now, d); err != nil {
 		return nil, err
