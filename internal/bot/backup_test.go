@@ -159,21 +159,52 @@ func TestBackupFailedRefusesDeploy(t *testing.T) {
 	}
 }
 
-// A backup still running at the timeout refuses the deploy; /deploy again
-// waits for the same backup.
+// A backup still running at the timeout refuses the deploy and says so
+// (not "failed"): the comment no longer says the deploy starts once the
+// backup succeeds, the check run ends; /deploy again waits for the same
+// backup. A short wait (the Action's wait-timeout) still reuses a backup
+// that succeeded a while ago.
 func TestBackupTimeout(t *testing.T) {
-	d := newDropWorld(t, "", func(c *localscale.Config) { c.BackupDuration = 90 * time.Minute })
+	d := newDropWorld(t, "", func(c *localscale.Config) { c.BackupDuration = 25 * time.Minute })
+	d.engine.Options.BackupTimeout = 10 * time.Minute
+	name := BackupName(testRepo, 7, 1)
+	for attempt := 1; attempt <= 2; attempt++ {
+		out := d.comment("dev", "/deploy")
+		reply := d.gh.lastReply()
+		if out.Decision != DecisionRefused || out.ReasonCode != ReasonBackupRunning {
+			t.Fatalf("deploy %d: %+v (%s)", attempt, out, reply)
+		}
+		for _, want := range []string{"the backup `" + name + "` of `main` is still running after 10m0s, so deploy request #1 was not deployed",
+			"comment `/deploy` again to wait for the same backup (it is not made again)"} {
+			if !strings.Contains(reply, want) {
+				t.Errorf("deploy %d: reply lacks %q: %s", attempt, want, reply)
+			}
+		}
+		if strings.Contains(reply, "failed") {
+			t.Errorf("deploy %d: a running backup is not a failed one: %s", attempt, reply)
+		}
+		if d.cps.deploys != 0 || d.state(1) != ps.StateReady {
+			t.Fatalf("deploy %d: deployed before the backup finished (%d deploys, state %s)", attempt, d.cps.deploys, d.state(1))
+		}
+		cr := d.gh.check(d.gh.pr.HeadSHA, CheckName("app"))
+		if cr == nil || cr.Status != github.StatusCompleted || cr.Conclusion != github.ConclusionFailure || cr.Title != "Backup still running: deploy request #1 not deployed" ||
+			!strings.Contains(cr.Summary, "| running |") {
+			t.Fatalf("deploy %d: check run %+v", attempt, cr)
+		}
+		body := d.gh.comments[Marker("app")]
+		if !strings.Contains(body, "**Not deployed yet:** the backup `"+name+"`") || strings.Contains(body, "The deploy starts once the backup succeeds") {
+			t.Errorf("deploy %d: comment:\n%s", attempt, body)
+		}
+		if bks := d.backups(); len(bks) != 1 || bks[0].Name != name {
+			t.Fatalf("deploy %d: backups %+v, want the one", attempt, bks)
+		}
+	}
+	// The backup succeeds (25 min) while nobody waits; a /deploy 30 minutes
+	// later, past the 10-minute wait, takes it rather than making another.
+	d.clock.Advance(35 * time.Minute)
 	out := d.comment("dev", "/deploy")
-	if out.Decision != DecisionRefused || out.ReasonCode != ReasonBackupFailed || !strings.Contains(d.gh.lastReply(), "it is still running after 1h0m0s") ||
-		!strings.Contains(d.gh.lastReply(), "keep waiting for the same backup") {
-		t.Fatalf("deploy: %+v (%s)", out, d.gh.lastReply())
-	}
-	if d.cps.deploys != 0 {
-		t.Fatal("deployed before the backup finished")
-	}
-	out = d.comment("dev", "/deploy")
 	if out.Decision != DecisionDone {
-		t.Fatalf("second deploy: %+v (%s)", out, d.gh.lastReply())
+		t.Fatalf("third deploy: %+v (%s)", out, d.gh.lastReply())
 	}
 	if bks := d.backups(); len(bks) != 1 || bks[0].State != ps.BackupSuccess {
 		t.Fatalf("backups %+v", bks)
