@@ -32,6 +32,10 @@ import (
 // DefaultBackupTimeout is how long a deploy waits for its backup.
 const DefaultBackupTimeout = time.Hour
 
+// backupWaitNote ends the comment's backup section while a run waits for the
+// backup (Refresh reads it: see refresh.unwaitedBackup).
+const backupWaitNote = "The deploy starts once the backup succeeds."
+
 // backupStillRunning is why a deploy stopped: its backup was still being
 // made when the wait ran out.
 type backupStillRunning struct {
@@ -181,18 +185,7 @@ func (r *run) ownBackup(ctx context.Context, dps DeployPlanetScale, base string)
 	if err != nil {
 		return nil, err
 	}
-	var newest *ps.Backup
-	attempt := 0
-	for i := range all {
-		b := &all[i]
-		n, ok := backupAttempt(base, b.Name)
-		if !ok || b.DeletedAt != nil {
-			continue
-		}
-		if n > attempt {
-			attempt, newest = n, b
-		}
-	}
+	newest, attempt := newestAttempt(all, base)
 	if newest != nil && r.reusable(newest) {
 		return newest, nil
 	}
@@ -218,6 +211,24 @@ func (r *run) reusable(b *ps.Backup) bool {
 	}
 	recent := max(r.e.Options.withDefaults().BackupTimeout, DefaultBackupTimeout)
 	return r.e.clock().Now().Sub(*b.CompletedAt) <= recent
+}
+
+// newestAttempt is the latest attempt (BackupName base, base-2, ...) among
+// backups, and its number (nil and 0 when there is none).
+func newestAttempt(all []ps.Backup, base string) (*ps.Backup, int) {
+	var newest *ps.Backup
+	attempt := 0
+	for i := range all {
+		b := &all[i]
+		n, ok := backupAttempt(base, b.Name)
+		if !ok || b.DeletedAt != nil {
+			continue
+		}
+		if n > attempt {
+			attempt, newest = n, b
+		}
+	}
+	return newest, attempt
 }
 
 // backupAttempt reads which attempt a backup called name is of base: 1 for
@@ -290,7 +301,7 @@ func (r *run) showBackup(ctx context.Context, dr *ps.DeployRequest, bk *ps.Backu
 	r.backupSection = r.backupTable(dr, bk, why)
 	section := r.backupSection
 	if bk.State != ps.BackupSuccess {
-		section += "\n\nThe deploy starts once the backup succeeds."
+		section += "\n\n" + backupWaitNote
 	}
 	r.updateComment(ctx, PlanState{}, section, nil)
 	o := r.e.Options.withDefaults()

@@ -340,3 +340,86 @@ type refusingPS struct{ *countingPS }
 func (r *refusingPS) DeployDeployRequest(ctx context.Context, org, db string, n int, o ps.DeployOptions) (*ps.DeployRequest, error) {
 	return nil, &ps.Error{Op: "deploy deploy request #1", StatusCode: 422, Code: "unprocessable", Message: "the branch is locked"}
 }
+
+// killedClock is the fake clock of a job killed at a time: past it, a wait
+// fails as the job's context would.
+type killedClock struct {
+	fakeClock
+	at time.Time
+}
+
+func (k killedClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := k.fakeClock.Sleep(ctx, d); err != nil {
+		return err
+	}
+	if !k.Now().Before(k.at) {
+		return context.Canceled
+	}
+	return nil
+}
+
+// A job killed while it waited for the backup (timeout-minutes below the
+// wait) leaves the comment saying the deploy starts once the backup
+// succeeds, and the check run in progress. Refresh ends both once the
+// backup has ended (while it runs, a waiting run cannot be told from a dead
+// one); nothing is deployed, and /deploy then takes that backup.
+func TestRefreshEndsAnUnwaitedBackup(t *testing.T) {
+	d := newDropWorld(t, "", func(c *localscale.Config) { c.BackupDuration = 25 * time.Minute })
+	rg := &refreshGitHub{commandGitHub: d.gh, others: map[int]github.PullRequest{}, sticky: map[int]string{}, broken: map[int]bool{}}
+	d.engine.GitHub = rg
+	clock := d.engine.Clock
+	d.engine.Clock = killedClock{fakeClock{d.clock}, d.clock.Now().Add(10 * time.Minute)}
+	_, err := d.engine.HandleComment(context.Background(), CommentEvent{Action: "created", Repo: testRepo, Number: 7,
+		IsPullRequest: true, CommentID: 99, Body: "/deploy", Author: "dev"})
+	if err == nil {
+		t.Fatal("the killed job's /deploy ended without an error")
+	}
+	d.engine.Clock = clock
+	sticky := func() string { return d.gh.comments[Marker("app")] }
+	check := func() *github.CheckRun { return d.gh.check(d.gh.pr.HeadSHA, CheckName("app")) }
+	if !strings.Contains(sticky(), backupWaitNote) || check().Status == github.StatusCompleted {
+		t.Fatalf("the killed job left no pending backup: check %+v\n%s", check(), sticky())
+	}
+
+	// The backup still runs: a job may be waiting for it, so nothing changes.
+	before := writes(d.gh.fakeGitHub)
+	d.refresh()
+	if n := writes(d.gh.fakeGitHub) - before; n != 0 || !strings.Contains(sticky(), backupWaitNote) {
+		t.Fatalf("%d writes while the backup runs:\n%s", n, sticky())
+	}
+
+	// It succeeded: no run waits for it any more.
+	d.clock.Advance(20 * time.Minute)
+	d.refresh()
+	body := sticky()
+	name := BackupName(testRepo, 7, 1)
+	for _, want := range []string{"| success |", "**Not deployed:** the run that waited for this backup stopped before it ended", "The backup succeeded: comment `/deploy` to deploy",
+		"Why: the change drops column `users.email`."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("comment lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, backupWaitNote) {
+		t.Errorf("the comment still waits:\n%s", body)
+	}
+	if cr := check(); cr.Status != github.StatusCompleted || cr.Conclusion != github.ConclusionFailure || cr.Title != "Backup not waited for: deploy request #1 not deployed" ||
+		!strings.Contains(cr.Summary, "`"+name+"`") {
+		t.Fatalf("check run %+v", cr)
+	}
+	if d.cps.deploys != 0 || d.state(1) != ps.StateReady {
+		t.Fatalf("refresh deployed: %d deploys, state %s", d.cps.deploys, d.state(1))
+	}
+	before = writes(d.gh.fakeGitHub)
+	d.refresh()
+	if n := writes(d.gh.fakeGitHub) - before; n != 0 {
+		t.Errorf("a second refresh wrote %d times", n)
+	}
+
+	// /deploy takes the backup that succeeded.
+	if out := d.comment("dev", "/deploy"); out.Decision != DecisionDone {
+		t.Fatalf("deploy: %+v (%s)", out, d.gh.lastReply())
+	}
+	if bks := d.backups(); len(bks) != 1 || bks[0].Name != name {
+		t.Fatalf("backups %+v, want the one", bks)
+	}
+}
