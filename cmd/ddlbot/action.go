@@ -320,13 +320,18 @@ func (r *actionRun) run(ctx context.Context) int {
 			ChecksTimeout:      s.wait,
 			FollowTimeout:      s.wait,
 			RefreshTimeout:     s.wait,
-			PollInterval:       s.poll,
-			MaxPollInterval:    s.maxPoll,
-			MinUpdateInterval:  s.minUpdate,
-			DetailsURL:         runURL(r.a.getenv),
-			Version:            buildVersion(),
-			ConfigPath:         s.configPath,
-			Adjust:             s.adjust(r.log),
+			// Not the engine's hour: the job's timeout-minutes (30 in the
+			// example) would kill the job mid-wait, leaving the check run in
+			// progress and the comment promising a deploy. Past the wait
+			// the deploy is refused and says /deploy waits for the same backup.
+			BackupTimeout:     s.wait,
+			PollInterval:      s.poll,
+			MaxPollInterval:   s.maxPoll,
+			MinUpdateInterval: s.minUpdate,
+			DetailsURL:        runURL(r.a.getenv),
+			Version:           buildVersion(),
+			ConfigPath:        s.configPath,
+			Adjust:            s.adjust(r.log),
 		},
 	}
 	var out *bot.Outcome

@@ -3,8 +3,10 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ddlbot/ddlbot/internal/bot"
+	"github.com/ddlbot/ddlbot/internal/localscale"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 )
 
@@ -112,6 +114,37 @@ func TestCommandBackupRefusals(t *testing.T) {
 			t.Fatal("not deployed")
 		}
 		contains(t, "sticky comment", w.sticky("app"), "#### Backup of `main`: skipped", "@erin skipped the backup (`/deploy --skip-backup`), though the change drops column `users.email`")
+		wantNoViolations(t, w)
+	})
+	// Issue 13 (review): the Action bounds the wait for a backup by its
+	// wait-timeout, so the job ends before its timeout-minutes would kill it
+	// mid-wait: the deploy is refused, the check run completes and the
+	// comment says the backup is still running; /deploy again waits for it.
+	t.Run("backup longer than wait-timeout", func(t *testing.T) {
+		t.Parallel()
+		w := newCmdWorld(t, func(c *localscale.Config) { c.BackupDuration = 1000 * time.Hour })
+		head := w.droppingPR(backupConfig)
+		name := bot.BackupName(bot.Repo{Owner: actOwner, Name: actRepo}, actPR, 1)
+		for attempt := 1; attempt <= 2; attempt++ {
+			r, id := w.command("alice", "/deploy", map[string]string{inWaitTimeout: "0.3"})
+			wantOutputs(t, r, map[string]any{outDecision: bot.DecisionRefused, outReasonCode: bot.ReasonBackupRunning})
+			wantReactions(t, w.reactions(id), "eyes", "-1")
+			contains(t, "reply", w.lastReply("alice"), "the backup `"+name+"` of `main` is still running after 300ms, so deploy request #1 was not deployed",
+				"comment `/deploy` again to wait for the same backup (it is not made again)")
+			if r.code != 0 || w.psCount.deployCalls() != 0 || !w.productionHas("app", "users", "email") {
+				t.Fatalf("attempt %d: exit %d, %d deploy calls: %s", attempt, r.code, w.psCount.deployCalls(), r)
+			}
+			cr := w.wantCheckRun(head, "app", "failure", "Backup still running: deploy request #1 not deployed")
+			contains(t, "check run summary", cr.Summary, "| running |", "**Not deployed yet:**")
+			sticky := w.sticky("app")
+			contains(t, "sticky comment", sticky, "| running |", "**Not deployed yet:** the backup `"+name+"`")
+			if strings.Contains(sticky, "The deploy starts once the backup succeeds") {
+				t.Errorf("attempt %d: the comment still promises the deploy:\n%s", attempt, sticky)
+			}
+			if bks := w.backups(); len(bks) != 1 || bks[0].Name != name || bks[0].State != ps.BackupRunning {
+				t.Fatalf("attempt %d: backups %+v, want the one, running", attempt, bks)
+			}
+		}
 		wantNoViolations(t, w)
 	})
 	cmdSubtest(t, "token without backup access", func(t *testing.T, w *actWorld) {

@@ -133,7 +133,9 @@ func (a *app) loadSpec(ctx context.Context, env *schemadiff.Env, spec string, mf
 		if rel == "" {
 			rel = "."
 		}
-		m, err := gitfs.Repo{Dir: a.dir, MaxSQLFileSize: limits.MaxFileSize}.FS(ctx, ref, rel)
+		repo := gitfs.Repo{Dir: a.dir, MaxSQLFileSize: limits.MaxFileSize}
+		repo.Dir, rel = a.refRepo(ctx, rel)
+		m, err := repo.FS(ctx, ref, rel)
 		if err != nil {
 			return nil, err
 		}
@@ -162,4 +164,22 @@ func displayPath(spec, p string) string {
 		return spec
 	}
 	return p
+}
+
+// refRepo returns the work tree to read REF:PATH's path from, and the path
+// relative to it: the repository holding the path, found from the path (so
+// `ddlbot diff main:/abs/repo/db` works from outside any repository, or from
+// inside another one). A relative path in the current folder's own
+// repository stays relative to the current folder, as written.
+func (a *app) refRepo(ctx context.Context, rel string) (dir, p string) {
+	abs := filepath.FromSlash(rel)
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(a.dir, abs)
+	}
+	trees := workTrees{} // one per side: the two sides load at once
+	top, r, ok := trees.of(ctx, abs)
+	if !ok || (!filepath.IsAbs(filepath.FromSlash(rel)) && trees.same(ctx, a.dir, abs)) {
+		return a.dir, rel
+	}
+	return top, r
 }

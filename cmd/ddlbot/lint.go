@@ -212,16 +212,20 @@ type lintTarget struct {
 // lintTargets turns the configured databases, or the PATHs given, into check
 // targets. Paths under root (the configuration's folder) are relative to
 // it; a path elsewhere (`/abs/db`, `../other-repo/db`) is linted from the
-// git work tree that holds it, or from its own parent folder.
+// git work tree that holds it, or from its own parent folder. So is a path
+// under root that another work tree holds (root outside git, as /tmp
+// holding a clone, or a repository nested in root's): --base reads the
+// path's own repository, never the current folder's.
 func lintTargets(ctx context.Context, cfg *config.Config, root, cwd string, paths []string, mysqlVersion string, allowFK bool) ([]lintTarget, error) {
 	fromConfig := check.TargetFor // the Action's target of the same database: ignore_tables and all
+	trees := workTrees{}
 	if len(paths) == 0 {
 		if len(cfg.Databases) == 0 {
 			return nil, usageError{"nothing to lint: give a schema folder, migrations folder or .sql file (for example `ddlbot lint db/schema`), or list databases in .ddlbot.yml"}
 		}
 		var out []lintTarget
 		for _, d := range cfg.Databases {
-			out = append(out, lintTarget{fromConfig(d), root, false})
+			out = append(out, trees.reroot(ctx, lintTarget{fromConfig(d), root, false}))
 		}
 		return out, nil
 	}
@@ -252,9 +256,24 @@ func lintTargets(ctx context.Context, cfg *config.Config, root, cwd string, path
 				}
 			}
 		}
-		out = append(out, lintTarget{t, root, false})
+		out = append(out, trees.reroot(ctx, lintTarget{t, root, filepath.IsAbs(p)}))
 	}
 	return out, nil
+}
+
+// reroot moves a target under root to the work tree holding its path when
+// that is not root's own (the configuration's settings are kept). t.absolute
+// says whether the path was given absolute; it is kept only when moved.
+func (w workTrees) reroot(ctx context.Context, t lintTarget) lintTarget {
+	abs := filepath.Join(t.root, filepath.FromSlash(t.Path))
+	top, rel, ok := w.of(ctx, abs)
+	if !ok || w.same(ctx, t.root, abs) {
+		t.absolute = false // under root: shown relative to where the user stands
+		return t
+	}
+	// As a path elsewhere (ownRoot): findings print as the path was given.
+	t.root, t.Path = top, rel
+	return t
 }
 
 // ownRoot finds the folder to lint a path outside the configuration's

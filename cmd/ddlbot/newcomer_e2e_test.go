@@ -111,6 +111,63 @@ func TestLintAnyPath(t *testing.T) {
 	}
 }
 
+// Issue 12 (review): --base and REF:PATH read the repository that holds the
+// path, found from the path: from a folder outside any repository that holds
+// the clone (git would otherwise run in the current folder and fail), and
+// from inside another repository (whose history must not be read instead).
+func TestBaseFromThePathsRepository(t *testing.T) {
+	outside := t.TempDir() // no repository
+	// 001 has a finding of its own: it shows only if the base is wrong (001
+	// then counts as changed) or --base is ignored.
+	init := "CREATE TABLE users (\n  id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  nick varchar(40),\n  score float\n);\n"
+	repo := gitRepo(t, filepath.Join(outside, "shop"), map[string]string{"db/migrations/001_init.sql": init})
+	write(t, repo, map[string]string{"db/migrations/002_drop.sql": "ALTER TABLE users DROP COLUMN nick;\n"})
+	// Another repository holding a clone of shop (untracked there): its own
+	// HEAD has none of shop's files.
+	other := gitRepo(t, filepath.Join(t.TempDir(), "other"), map[string]string{"README": "another repository\n"})
+	git(t, other, "clone", "-q", repo, "vendor/shop")
+	write(t, filepath.Join(other, "vendor", "shop"), map[string]string{"db/migrations/002_drop.sql": "ALTER TABLE users DROP COLUMN nick;\n"})
+
+	inside := ddlbot(t, repo, "lint", "db/migrations", "--base", "HEAD")
+	if inside.code != 1 || !strings.Contains(inside.stdout, "db/migrations/002_drop.sql:1:31: error [drop-column]") || strings.Contains(inside.stdout, "001_init") {
+		t.Fatalf("inside the repository: exit %d\n%s%s", inside.code, inside.stdout, inside.stderr)
+	}
+	for _, tc := range []struct {
+		name, dir, path string
+		want            string // the finding's file as printed
+	}{
+		{"outside git, relative", outside, "shop/db/migrations", "shop/db/migrations/002_drop.sql"},
+		{"outside git, absolute", outside, filepath.Join(repo, "db", "migrations"), filepath.Join(repo, "db", "migrations", "002_drop.sql")},
+		{"outside git, ./ and a trailing slash", outside, "./shop/db/migrations/", "shop/db/migrations/002_drop.sql"},
+		{"another repository, nested clone", other, "vendor/shop/db/migrations", "vendor/shop/db/migrations/002_drop.sql"},
+		{"another repository, absolute", other, filepath.Join(repo, "db", "migrations"), filepath.Join(repo, "db", "migrations", "002_drop.sql")},
+		{"another repository, ../", filepath.Join(other, "vendor"), "../../../" + filepath.Base(outside) + "/shop/db/migrations", "../../../" + filepath.Base(outside) + "/shop/db/migrations/002_drop.sql"},
+	} {
+		r := ddlbot(t, tc.dir, "lint", tc.path, "--base", "HEAD")
+		if r.code != 1 || !strings.Contains(r.stdout, tc.want+":1:31: error [drop-column]") || strings.Contains(r.stdout, "001_init") || r.stderr != "" {
+			t.Errorf("lint %s: exit %d\n%s%s\nwant only %s:1:31 drop-column, as from inside", tc.name, r.code, r.stdout, r.stderr, tc.want)
+		}
+	}
+	// diff REF:PATH the same way: HEAD's schema against the working tree's.
+	want := "ALTER TABLE `users` DROP COLUMN `nick`;\n"
+	for _, tc := range []struct{ name, dir, path string }{
+		{"outside git, relative", outside, "shop/db/migrations"},
+		{"outside git, absolute", outside, filepath.Join(repo, "db", "migrations")},
+		{"another repository, nested clone", other, "vendor/shop/db/migrations"},
+		{"another repository, absolute", other, filepath.Join(repo, "db", "migrations")},
+		{"another repository, ../", filepath.Join(other, "vendor"), "../../../" + filepath.Base(outside) + "/shop/db/migrations"},
+	} {
+		r := ddlbot(t, tc.dir, "diff", "HEAD:"+tc.path, tc.path)
+		if r.code != 0 || r.stdout != want {
+			t.Errorf("diff %s: exit %d\n%s%s\nwant %q", tc.name, r.code, r.stdout, r.stderr, want)
+		}
+	}
+	// A path in the current folder's repository still reads from it, as written.
+	if r := ddlbot(t, filepath.Join(repo, "db"), "diff", "HEAD:migrations", "migrations"); r.code != 0 || r.stdout != want {
+		t.Errorf("diff inside: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
 // TestFreshRepository checks what a newcomer meets in a `git init`ed
 // repository with an empty migrations folder: a word that nothing was
 // linted, and no `git fetch` hint where there is nothing to fetch.

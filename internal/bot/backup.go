@@ -22,11 +22,30 @@ import (
 // DeployDeployRequest, so a refused deploy never costs a backup, and a
 // deploy never starts before its backup succeeded.
 
-// ReasonBackupFailed: the backup before the deploy failed, timed out or
-// could not be made (the token lacks write_backups): nothing was deployed.
+// ReasonBackupFailed: the backup before the deploy failed or could not be
+// made (the token lacks write_backups); ReasonBackupRunning: the wait for it
+// ran out (Options.BackupTimeout; the Action's wait-timeout, which ends
+// before the job's timeout-minutes kills the job with the comment saying
+// the deploy starts soon). Either way nothing was deployed, and the command
+// ends: the comment, the check run and the reply say so.
 
 // DefaultBackupTimeout is how long a deploy waits for its backup.
 const DefaultBackupTimeout = time.Hour
+
+// backupWaitNote ends the comment's backup section while a run waits for the
+// backup (Refresh reads it: see refresh.unwaitedBackup).
+const backupWaitNote = "The deploy starts once the backup succeeds."
+
+// backupStillRunning is why a deploy stopped: its backup was still being
+// made when the wait ran out.
+type backupStillRunning struct {
+	state  string
+	waited time.Duration
+}
+
+func (e backupStillRunning) Error() string {
+	return fmt.Sprintf("it is still %s after %s", human(e.state), e.waited)
+}
 
 // BackupName is the name of the backup taken before deploy request dr of
 // pull request n is deployed: the pull request's branch name with the deploy
@@ -130,7 +149,7 @@ func (r *run) backUp(ctx context.Context, dps DeployPlanetScale, dr *ps.DeployRe
 	wait := o.PollInterval
 	for !bk.Done() {
 		if !r.e.clock().Now().Add(wait).Before(deadline) {
-			return r.backupRefused(ctx, dr, bk, why, fmt.Errorf("it is still %s after %s", bk.State, o.BackupTimeout))
+			return r.backupRefused(ctx, dr, bk, why, backupStillRunning{bk.State, o.BackupTimeout})
 		}
 		if err := r.e.clock().Sleep(ctx, wait); err != nil {
 			return nil, err
@@ -166,6 +185,37 @@ func (r *run) ownBackup(ctx context.Context, dps DeployPlanetScale, base string)
 	if err != nil {
 		return nil, err
 	}
+	newest, attempt := newestAttempt(all, base)
+	if newest != nil && r.reusable(newest) {
+		return newest, nil
+	}
+	r.nextBackupName = base
+	if attempt > 0 {
+		r.nextBackupName = fmt.Sprintf("%s-%d", base, attempt+1)
+	}
+	return nil, nil
+}
+
+// reusable: an earlier attempt serves this deploy while it still runs, or
+// when it succeeded recently (within an hour, or the backup timeout if
+// longer: a /deploy retried after a timeout waits for, or takes, the same
+// backup, even where the wait is short, as the Action's wait-timeout). An
+// older success is not a backup taken before this deploy: a new attempt is
+// made.
+func (r *run) reusable(b *ps.Backup) bool {
+	if !b.Done() {
+		return true
+	}
+	if b.State != ps.BackupSuccess || b.CompletedAt == nil {
+		return false
+	}
+	recent := max(r.e.Options.withDefaults().BackupTimeout, DefaultBackupTimeout)
+	return r.e.clock().Now().Sub(*b.CompletedAt) <= recent
+}
+
+// newestAttempt is the latest attempt (BackupName base, base-2, ...) among
+// backups, and its number (nil and 0 when there is none).
+func newestAttempt(all []ps.Backup, base string) (*ps.Backup, int) {
 	var newest *ps.Backup
 	attempt := 0
 	for i := range all {
@@ -178,28 +228,7 @@ func (r *run) ownBackup(ctx context.Context, dps DeployPlanetScale, base string)
 			attempt, newest = n, b
 		}
 	}
-	if newest != nil && r.reusable(newest) {
-		return newest, nil
-	}
-	r.nextBackupName = base
-	if attempt > 0 {
-		r.nextBackupName = fmt.Sprintf("%s-%d", base, attempt+1)
-	}
-	return nil, nil
-}
-
-// reusable: an earlier attempt serves this deploy while it still runs, or
-// when it succeeded recently (within the backup timeout: a /deploy retried
-// after a timeout waits for, or takes, the same backup). An older success is
-// not a backup taken before this deploy: a new attempt is made.
-func (r *run) reusable(b *ps.Backup) bool {
-	if !b.Done() {
-		return true
-	}
-	if b.State != ps.BackupSuccess || b.CompletedAt == nil {
-		return false
-	}
-	return r.e.clock().Now().Sub(*b.CompletedAt) <= r.e.Options.withDefaults().BackupTimeout
+	return newest, attempt
 }
 
 // backupAttempt reads which attempt a backup called name is of base: 1 for
@@ -226,6 +255,10 @@ func (r *run) backupRefused(ctx context.Context, dr *ps.DeployRequest, bk *ps.Ba
 		return nil, cause
 	}
 	prod := schemadiff.MarkdownCode(r.db.ProductionBranch)
+	var running backupStillRunning
+	if bk != nil && errors.As(cause, &running) {
+		return r.backupPending(ctx, dr, bk, why, running)
+	}
 	what := fmt.Sprintf("the backup of %s could not be made", prod)
 	if bk != nil {
 		what = fmt.Sprintf("the backup %s of %s failed", schemadiff.MarkdownCode(bk.Name), prod)
@@ -235,8 +268,6 @@ func (r *run) backupRefused(ctx context.Context, dr *ps.DeployRequest, bk *ps.Ba
 		msg = fmt.Sprintf("%s, so deploy request #%d was not deployed (it needs a backup because %s): the PlanetScale service token lacks the %s access. "+
 			"Add %s (and %s) to the token in PlanetScale's organization settings, then comment `/deploy` again; or set `deploy.backup: never`.",
 			what, dr.Number, why, schemadiff.MarkdownCode(access), schemadiff.MarkdownCode(ps.AccessWriteBackups), schemadiff.MarkdownCode(ps.AccessReadBackups))
-	} else if bk != nil && !bk.Done() {
-		msg += " Comment `/deploy` again to keep waiting for the same backup."
 	} else {
 		msg += " Comment `/deploy` again to try a new backup, or `/deploy --skip-backup` (admins only) to deploy without one."
 	}
@@ -247,13 +278,30 @@ func (r *run) backupRefused(ctx context.Context, dr *ps.DeployRequest, bk *ps.Ba
 	return r.refuse(ReasonBackupFailed, msg)
 }
 
+// backupPending ends the deploy whose wait for its backup ran out: the
+// backup goes on in PlanetScale, and /deploy again waits for the same one
+// (ownBackup reuses it). The comment drops "the deploy starts once the
+// backup succeeds" for what happened, and the check run completes: no run is
+// left waiting, so nothing is left in progress when the job ends.
+func (r *run) backupPending(ctx context.Context, dr *ps.DeployRequest, bk *ps.Backup, why string, running backupStillRunning) (*Outcome, error) {
+	msg := fmt.Sprintf("the backup %s of %s is still %s after %s, so deploy request #%d was not deployed (it needs a backup because %s). "+
+		"The backup goes on in PlanetScale: comment `/deploy` again to wait for the same backup (it is not made again) and deploy once it succeeds, "+
+		"or `/deploy --skip-backup` (admins only) to deploy without it.",
+		schemadiff.MarkdownCode(bk.Name), schemadiff.MarkdownCode(r.db.ProductionBranch), human(running.state), running.waited, dr.Number, why)
+	section := r.backupTable(dr, bk, why) + "\n\n**Not deployed yet:** " + msg
+	r.backupSection = ""
+	r.updateComment(ctx, PlanState{}, section, nil)
+	r.finishBackupCheck(ctx, "Backup still running: deploy request #"+strconv.Itoa(dr.Number)+" not deployed", section)
+	return r.refuse(ReasonBackupRunning, msg)
+}
+
 // showBackup puts the backup's state into the sticky comment and the check
 // run (which the deployment then takes over).
 func (r *run) showBackup(ctx context.Context, dr *ps.DeployRequest, bk *ps.Backup, why string) {
 	r.backupSection = r.backupTable(dr, bk, why)
 	section := r.backupSection
 	if bk.State != ps.BackupSuccess {
-		section += "\n\nThe deploy starts once the backup succeeds."
+		section += "\n\n" + backupWaitNote
 	}
 	r.updateComment(ctx, PlanState{}, section, nil)
 	o := r.e.Options.withDefaults()

@@ -159,21 +159,52 @@ func TestBackupFailedRefusesDeploy(t *testing.T) {
 	}
 }
 
-// A backup still running at the timeout refuses the deploy; /deploy again
-// waits for the same backup.
+// A backup still running at the timeout refuses the deploy and says so
+// (not "failed"): the comment no longer says the deploy starts once the
+// backup succeeds, the check run ends; /deploy again waits for the same
+// backup. A short wait (the Action's wait-timeout) still reuses a backup
+// that succeeded a while ago.
 func TestBackupTimeout(t *testing.T) {
-	d := newDropWorld(t, "", func(c *localscale.Config) { c.BackupDuration = 90 * time.Minute })
+	d := newDropWorld(t, "", func(c *localscale.Config) { c.BackupDuration = 25 * time.Minute })
+	d.engine.Options.BackupTimeout = 10 * time.Minute
+	name := BackupName(testRepo, 7, 1)
+	for attempt := 1; attempt <= 2; attempt++ {
+		out := d.comment("dev", "/deploy")
+		reply := d.gh.lastReply()
+		if out.Decision != DecisionRefused || out.ReasonCode != ReasonBackupRunning {
+			t.Fatalf("deploy %d: %+v (%s)", attempt, out, reply)
+		}
+		for _, want := range []string{"the backup `" + name + "` of `main` is still running after 10m0s, so deploy request #1 was not deployed",
+			"comment `/deploy` again to wait for the same backup (it is not made again)"} {
+			if !strings.Contains(reply, want) {
+				t.Errorf("deploy %d: reply lacks %q: %s", attempt, want, reply)
+			}
+		}
+		if strings.Contains(reply, "failed") {
+			t.Errorf("deploy %d: a running backup is not a failed one: %s", attempt, reply)
+		}
+		if d.cps.deploys != 0 || d.state(1) != ps.StateReady {
+			t.Fatalf("deploy %d: deployed before the backup finished (%d deploys, state %s)", attempt, d.cps.deploys, d.state(1))
+		}
+		cr := d.gh.check(d.gh.pr.HeadSHA, CheckName("app"))
+		if cr == nil || cr.Status != github.StatusCompleted || cr.Conclusion != github.ConclusionFailure || cr.Title != "Backup still running: deploy request #1 not deployed" ||
+			!strings.Contains(cr.Summary, "| running |") {
+			t.Fatalf("deploy %d: check run %+v", attempt, cr)
+		}
+		body := d.gh.comments[Marker("app")]
+		if !strings.Contains(body, "**Not deployed yet:** the backup `"+name+"`") || strings.Contains(body, "The deploy starts once the backup succeeds") {
+			t.Errorf("deploy %d: comment:\n%s", attempt, body)
+		}
+		if bks := d.backups(); len(bks) != 1 || bks[0].Name != name {
+			t.Fatalf("deploy %d: backups %+v, want the one", attempt, bks)
+		}
+	}
+	// The backup succeeds (25 min) while nobody waits; a /deploy 30 minutes
+	// later, past the 10-minute wait, takes it rather than making another.
+	d.clock.Advance(35 * time.Minute)
 	out := d.comment("dev", "/deploy")
-	if out.Decision != DecisionRefused || out.ReasonCode != ReasonBackupFailed || !strings.Contains(d.gh.lastReply(), "it is still running after 1h0m0s") ||
-		!strings.Contains(d.gh.lastReply(), "keep waiting for the same backup") {
-		t.Fatalf("deploy: %+v (%s)", out, d.gh.lastReply())
-	}
-	if d.cps.deploys != 0 {
-		t.Fatal("deployed before the backup finished")
-	}
-	out = d.comment("dev", "/deploy")
 	if out.Decision != DecisionDone {
-		t.Fatalf("second deploy: %+v (%s)", out, d.gh.lastReply())
+		t.Fatalf("third deploy: %+v (%s)", out, d.gh.lastReply())
 	}
 	if bks := d.backups(); len(bks) != 1 || bks[0].State != ps.BackupSuccess {
 		t.Fatalf("backups %+v", bks)
@@ -308,4 +339,87 @@ type refusingPS struct{ *countingPS }
 
 func (r *refusingPS) DeployDeployRequest(ctx context.Context, org, db string, n int, o ps.DeployOptions) (*ps.DeployRequest, error) {
 	return nil, &ps.Error{Op: "deploy deploy request #1", StatusCode: 422, Code: "unprocessable", Message: "the branch is locked"}
+}
+
+// killedClock is the fake clock of a job killed at a time: past it, a wait
+// fails as the job's context would.
+type killedClock struct {
+	fakeClock
+	at time.Time
+}
+
+func (k killedClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := k.fakeClock.Sleep(ctx, d); err != nil {
+		return err
+	}
+	if !k.Now().Before(k.at) {
+		return context.Canceled
+	}
+	return nil
+}
+
+// A job killed while it waited for the backup (timeout-minutes below the
+// wait) leaves the comment saying the deploy starts once the backup
+// succeeds, and the check run in progress. Refresh ends both once the
+// backup has ended (while it runs, a waiting run cannot be told from a dead
+// one); nothing is deployed, and /deploy then takes that backup.
+func TestRefreshEndsAnUnwaitedBackup(t *testing.T) {
+	d := newDropWorld(t, "", func(c *localscale.Config) { c.BackupDuration = 25 * time.Minute })
+	rg := &refreshGitHub{commandGitHub: d.gh, others: map[int]github.PullRequest{}, sticky: map[int]string{}, broken: map[int]bool{}}
+	d.engine.GitHub = rg
+	clock := d.engine.Clock
+	d.engine.Clock = killedClock{fakeClock{d.clock}, d.clock.Now().Add(10 * time.Minute)}
+	_, err := d.engine.HandleComment(context.Background(), CommentEvent{Action: "created", Repo: testRepo, Number: 7,
+		IsPullRequest: true, CommentID: 99, Body: "/deploy", Author: "dev"})
+	if err == nil {
+		t.Fatal("the killed job's /deploy ended without an error")
+	}
+	d.engine.Clock = clock
+	sticky := func() string { return d.gh.comments[Marker("app")] }
+	check := func() *github.CheckRun { return d.gh.check(d.gh.pr.HeadSHA, CheckName("app")) }
+	if !strings.Contains(sticky(), backupWaitNote) || check().Status == github.StatusCompleted {
+		t.Fatalf("the killed job left no pending backup: check %+v\n%s", check(), sticky())
+	}
+
+	// The backup still runs: a job may be waiting for it, so nothing changes.
+	before := writes(d.gh.fakeGitHub)
+	d.refresh()
+	if n := writes(d.gh.fakeGitHub) - before; n != 0 || !strings.Contains(sticky(), backupWaitNote) {
+		t.Fatalf("%d writes while the backup runs:\n%s", n, sticky())
+	}
+
+	// It succeeded: no run waits for it any more.
+	d.clock.Advance(20 * time.Minute)
+	d.refresh()
+	body := sticky()
+	name := BackupName(testRepo, 7, 1)
+	for _, want := range []string{"| success |", "**Not deployed:** the run that waited for this backup stopped before it ended", "The backup succeeded: comment `/deploy` to deploy",
+		"Why: the change drops column `users.email`."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("comment lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, backupWaitNote) {
+		t.Errorf("the comment still waits:\n%s", body)
+	}
+	if cr := check(); cr.Status != github.StatusCompleted || cr.Conclusion != github.ConclusionFailure || cr.Title != "Backup not waited for: deploy request #1 not deployed" ||
+		!strings.Contains(cr.Summary, "`"+name+"`") {
+		t.Fatalf("check run %+v", cr)
+	}
+	if d.cps.deploys != 0 || d.state(1) != ps.StateReady {
+		t.Fatalf("refresh deployed: %d deploys, state %s", d.cps.deploys, d.state(1))
+	}
+	before = writes(d.gh.fakeGitHub)
+	d.refresh()
+	if n := writes(d.gh.fakeGitHub) - before; n != 0 {
+		t.Errorf("a second refresh wrote %d times", n)
+	}
+
+	// /deploy takes the backup that succeeded.
+	if out := d.comment("dev", "/deploy"); out.Decision != DecisionDone {
+		t.Fatalf("deploy: %+v (%s)", out, d.gh.lastReply())
+	}
+	if bks := d.backups(); len(bks) != 1 || bks[0].Name != name {
+		t.Fatalf("backups %+v, want the one", bks)
+	}
 }

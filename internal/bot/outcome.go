@@ -79,9 +79,13 @@ const (
 	ReasonDeployUnknown ReasonCode = "deploy-unknown"
 	// ReasonPlanetScaleError: PlanetScale refused a command's call.
 	ReasonPlanetScaleError ReasonCode = "planetscale-error"
-	// ReasonBackupFailed: the backup before a deploy failed or timed out,
-	// or the token may not make one: nothing was deployed.
+	// ReasonBackupFailed: the backup before a deploy failed, or the token
+	// may not make one: nothing was deployed.
 	ReasonBackupFailed ReasonCode = "backup-failed"
+	// ReasonBackupRunning: the backup before a deploy was still running
+	// when the wait for it ran out: nothing was deployed; /deploy again
+	// waits for the same backup.
+	ReasonBackupRunning ReasonCode = "backup-running"
 )
 
 // Reason codes of Refresh.
@@ -105,5 +109,5 @@ var ReasonCodes = []ReasonCode{
 	ReasonPermission, ReasonTeam, ReasonClosed, ReasonDraft, ReasonFork, ReasonStalePlan, ReasonLintErrors, ReasonNotDeployable,
 	ReasonApprovals, ReasonDrift, ReasonUnknownTables, ReasonWhichDatabase, ReasonWrongState, ReasonNoPlan, ReasonNoPlanetScale,
 	ReasonFollowTimeout, ReasonNotReviewed, ReasonBaseBranch, ReasonUnverified, ReasonDeployUnknown,
-	ReasonPlanetScaleError, ReasonBackupFailed, ReasonFollowed, ReasonNothingToFollow, ReasonRefreshFailed,
+	ReasonPlanetScaleError, ReasonBackupFailed, ReasonBackupRunning, ReasonFollowed, ReasonNothingToFollow, ReasonRefreshFailed,
 }

@@ -239,6 +239,9 @@ func (rf *refresh) database(ctx context.Context, pr github.PullRequest, cfg *con
 		}
 	}
 	shown, shownNumber, shownState := shownDeployment(c.Body)
+	if !followStates[dr.DeploymentState] && shownNumber == 0 && strings.HasSuffix(shown, backupWaitNote) {
+		return rf.unwaitedBackup(ctx, r, dr, shown)
+	}
 	// The backup made before the deploy stays above the deployment.
 	r.backupSection = shownBackup(shown)
 	now := rf.e.clock().Now()
@@ -464,4 +467,70 @@ func shownDeployment(body string) (section string, number int, state string) {
 		state = strings.ReplaceAll(m[3], " ", "_")
 	}
 	return section, number, state
+}
+
+// backupWaitSlack is how long after its backup ended a comment may still say
+// a run waits for it: a run that waits polls at least every MaxPollInterval
+// (10 s) and shows the end at once.
+const backupWaitSlack = time.Minute
+
+var reShownBackupDR = regexp.MustCompile(`^#### Backup of .* before deploying (?:\[#(\d+)\]\([^)\s]*\)|#(\d+))\n`)
+
+// unwaitedBackup ends a comment that says a deploy starts once its backup
+// succeeds (backupWaitNote) when no run waits for that backup any more: the
+// job was killed mid-wait (timeout-minutes below wait-timeout, a lost
+// runner). That shows once the backup has ended while the comment still
+// waits: a waiting run would have shown the end (and deployed, or refused)
+// within a poll. While the backup runs, a waiting run cannot be told from a
+// dead one, so the comment is left as it is until the backup ends. The
+// comment and the check run then say nothing was deployed and what
+// `/deploy` does now; nothing is deployed here.
+func (rf *refresh) unwaitedBackup(ctx context.Context, r *run, dr *ps.DeployRequest, shown string) error {
+	m := reShownBackupDR.FindStringSubmatch(shown)
+	if m == nil {
+		return nil
+	}
+	if n, _ := strconv.Atoi(m[1] + m[2]); n != dr.Number || dr.DeploymentState != ps.StateReady {
+		return nil // another deploy request's, or deploying after all: leave it
+	}
+	all, err := rf.dps.ListBackups(ctx, r.db.Organization, r.db.Database, r.db.ProductionBranch)
+	if err != nil {
+		return fmt.Errorf("read the backups of %s: %w", r.db.ProductionBranch, err)
+	}
+	bk, _ := newestAttempt(all, BackupName(rf.repo, r.pr.Number, dr.Number))
+	if bk == nil || !bk.Done() {
+		return nil
+	}
+	ended := bk.UpdatedAt
+	if bk.CompletedAt != nil {
+		ended = *bk.CompletedAt
+	}
+	if rf.e.clock().Now().Sub(ended) < backupWaitSlack {
+		return nil // the waiting run may be about to show it
+	}
+	why := ""
+	for _, line := range strings.Split(shown, "\n") {
+		if w, ok := strings.CutPrefix(line, "Why: "); ok {
+			why = strings.TrimSuffix(w, ".")
+		}
+	}
+	msg := fmt.Sprintf("the run that waited for this backup stopped before it ended (its job timed out or was cancelled), so deploy request #%d was not deployed.", dr.Number)
+	if bk.State == ps.BackupSuccess {
+		msg += " The backup succeeded: comment `/deploy` to deploy (it is taken if it succeeded within the hour, else a new one is made first)."
+	} else {
+		msg += fmt.Sprintf(" The backup %s: comment `/deploy` to try a new one, or `/deploy --skip-backup` (admins only) to deploy without one.", schemadiff.MarkdownEscape(human(bk.State)))
+	}
+	section := r.backupTable(dr, bk, why) + "\n\n**Not deployed:** " + msg
+	rf.e.log().Info("refresh: a backup no run waits for", "number", r.pr.Number, "db", r.db.Name, "backup", bk.Name, "state", bk.State)
+	r.reread = true // as in pollMoving: this job is in no pull request's concurrency group
+	r.updateComment(ctx, PlanState{}, section, nil)
+	cr, err := rf.gh.FindCheckRun(ctx, rf.repo.Owner, rf.repo.Name, r.pr.HeadSHA, CheckName(r.db.Name))
+	if err != nil {
+		return fmt.Errorf("find the backup's check run: %w", err)
+	}
+	if cr != nil && cr.Status != github.StatusCompleted && strings.HasPrefix(cr.Title, "Backing up ") {
+		r.checkID = cr.ID
+		r.closeCheck(ctx, github.ConclusionFailure, fmt.Sprintf("Backup not waited for: deploy request #%d not deployed", dr.Number), section)
+	}
+	return nil
 }
