@@ -46,7 +46,39 @@ func FuzzSecrets(f *testing.F) {
 		if Secrets(out) != out {
 			t.Fatalf("not idempotent: %q -> %q", out, Secrets(out))
 		}
+		if want := everyRule(s); out != want {
+			t.Fatalf("the quick tests skipped a rule that matches: %q -> %q, every rule gives %q", s, out, want)
+		}
 	})
+}
+
+// everyRule is Secrets without the quick tests.
+func everyRule(s string) string {
+	for _, r := range rules {
+		s = r.re.ReplaceAllString(s, r.repl)
+	}
+	return s
+}
+
+// TestQuickTestsAgree: on texts built from the pieces every rule matches
+// (and near misses), Secrets gives what running every rule gives.
+func TestQuickTestsAgree(t *testing.T) {
+	pieces := []string{"pscale_pw_", "pscale_tkn_x1", "ghp_", "github_pat_", "0123456789abcdefghijABCD", "eyJ", "abcdefgh12", ".",
+		"Authorization", "AUTHORIZATION", ": ", "=", "Bearer ", "basic ", "bearer", "user", ":", "pa:ss", "@", "@alice", "tcp(h)/d",
+		"mysql://", "Password", "PWD", "secret", "api-key", "access_key", "Credentials", "token", " ", "\t", "\n", "\v", "'", "\"", "/", "%",
+		"ſecret", "paſſword", "Kelvin", "toKen", "é", "·", "`users`", "varchar(255)"}
+	seed := uint64(1)
+	next := func(n int) int { seed = seed*6364136223846793005 + 1442695040888963407; return int(seed>>33) % n }
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + next(8) {
+			b.WriteString(pieces[next(len(pieces))])
+		}
+		s := b.String()
+		if got, want := Secrets(s), everyRule(s); got != want {
+			t.Fatalf("Secrets(%q) = %q, every rule gives %q", s, got, want)
+		}
+	}
 }
 
 func isTokenByte(c byte) bool {
