@@ -172,6 +172,15 @@ func (e *Engine) handleClosed(ctx context.Context, repo Repo, pr github.PullRequ
 			// follow-ups, /plan) follows this one to its end.
 			do.DeployRequestURL, do.DeploymentState, do.Organization, do.Database = dr.HTMLURL, dr.DeploymentState, db.Organization, db.Database
 			do.Reason = fmt.Sprintf("deploy request #%d is %s: left as it is", dr.Number, human(dr.DeploymentState))
+			do.Report = fmt.Sprintf("The pull request was closed. Deploy request #%d is %s, so it and branch %s are left as they are.",
+				dr.Number, dr.DeploymentState, schemadiff.MarkdownCode(st.Branch))
+			if gh, ok := e.GitHub.(CommandGitHub); ok {
+				// Above the plan, in the deployment's place; the next look at
+				// the deployment puts its progress back there.
+				r := &run{e: e, gh: gh, cfg: cfg, db: db, pr: pr, cmd: Command{Name: refreshCommand, DB: db.Name},
+					ev: CommentEvent{Repo: repo, Number: pr.Number, IsPullRequest: true}}
+				r.updateComment(ctx, PlanState{}, do.Report, dr)
+			}
 			continue
 		}
 		note := "The pull request was closed."
