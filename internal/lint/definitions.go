@@ -227,6 +227,11 @@ func definitions(st schemadiff.Statement) []definition {
 	return out
 }
 
+// definitions is definitions(st), once per statement and run.
+func (p *Pass) definitions(st schemadiff.Statement) []definition {
+	return cached(p.index.definitions, statementKey{fileOffset{st.Origin.File, st.Origin.Offset}, st.SQL}, func() []definition { return definitions(st) })
+}
+
 // columnName returns the token naming the column an item defines (ok is
 // false when it defines none): `name type ...` in a CREATE TABLE or inside
 // ADD COLUMN (...), ADD|MODIFY [COLUMN] [IF NOT EXISTS] name, CHANGE [COLUMN]
@@ -328,7 +333,7 @@ func locateColumnDefinition(p *Pass, table, column string, words ...string) (sch
 		if st.Source == nil || st.AST == nil {
 			continue
 		}
-		for _, d := range definitions(st) {
+		for _, d := range p.definitions(st) {
 			name, ok := d.columnName()
 			if !ok || !name.names(column) {
 				continue
@@ -381,7 +386,7 @@ func locateForeignKeyDefinition(p *Pass, table, name string, fk *sqlparser.Forei
 			if st.Source == nil || st.AST == nil {
 				continue
 			}
-			for _, d := range definitions(st) {
+			for _, d := range p.definitions(st) {
 				written, ok := d.foreignKey()
 				switch {
 				case !ok:

@@ -188,12 +188,17 @@ func reportFKCycles(p *Pass) {
 			}
 		}
 	}
+	// A key closes a cycle when its parent reaches its child: they are
+	// then in one strongly connected component, and so is every table of
+	// the path, so the search stays inside it (a search over the whole
+	// graph per key made lint quadratic in chained schemas).
+	component := fkComponents(graph)
 	for _, t := range p.Tables() {
 		for _, e := range fkEdges(t) {
-			if e.parent == e.child {
+			if e.parent == e.child || component[e.parent] != component[e.child] {
 				continue
 			}
-			path := fkPath(graph, e.parent, e.child)
+			path := fkPath(graph, component, e.parent, e.child)
 			if path == nil {
 				continue
 			}
@@ -212,9 +217,79 @@ func reportFKCycles(p *Pass) {
 	}
 }
 
+// fkComponents numbers the strongly connected components of the graph
+// (Tarjan's algorithm, iterative): two tables have the same number when
+// each reaches the other. A table the graph does not name gets none (0); it
+// is in no cycle. Roots are taken in name order so that the numbers are
+// stable.
+func fkComponents(graph map[string][]string) map[string]int {
+	index, low, comp := map[string]int{}, map[string]int{}, map[string]int{}
+	onStack := map[string]bool{}
+	var stack []string
+	next, ncomp := 1, 0
+	type frame struct {
+		node string
+		edge int
+	}
+	nodes := make([]string, 0, len(graph))
+	for n := range graph {
+		nodes = append(nodes, n)
+	}
+	sort.Strings(nodes)
+	for _, root := range nodes {
+		if index[root] != 0 {
+			continue
+		}
+		index[root], low[root] = next, next
+		next++
+		stack = append(stack, root)
+		onStack[root] = true
+		frames := []frame{{node: root}}
+		for len(frames) > 0 {
+			f := &frames[len(frames)-1]
+			if f.edge < len(graph[f.node]) {
+				m := graph[f.node][f.edge]
+				f.edge++
+				switch {
+				case index[m] == 0:
+					index[m], low[m] = next, next
+					next++
+					stack = append(stack, m)
+					onStack[m] = true
+					frames = append(frames, frame{node: m})
+				case onStack[m]:
+					low[f.node] = min(low[f.node], index[m])
+				}
+				continue
+			}
+			n := f.node
+			frames = frames[:len(frames)-1]
+			if len(frames) > 0 {
+				parent := frames[len(frames)-1].node
+				low[parent] = min(low[parent], low[n])
+			}
+			if low[n] == index[n] {
+				ncomp++
+				for {
+					m := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					onStack[m] = false
+					comp[m] = ncomp
+					if m == n {
+						break
+					}
+				}
+			}
+		}
+	}
+	return comp
+}
+
 // fkPath returns the shortest path from → … → to in the graph (nil when there
 // is none), visiting neighbours in name order so that messages are stable.
-func fkPath(graph map[string][]string, from, to string) []string {
+// Only tables of from's component are visited: a path from one table of a
+// component to another never leaves it.
+func fkPath(graph map[string][]string, component map[string]int, from, to string) []string {
 	prev := map[string]string{from: ""}
 	queue := []string{from}
 	for len(queue) > 0 {
@@ -230,7 +305,7 @@ func fkPath(graph map[string][]string, from, to string) []string {
 		next := append([]string(nil), graph[n]...)
 		sort.Strings(next)
 		for _, m := range next {
-			if _, seen := prev[m]; !seen {
+			if _, seen := prev[m]; !seen && component[m] == component[from] {
 				prev[m] = n
 				queue = append(queue, m)
 			}
