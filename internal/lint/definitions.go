@@ -232,6 +232,22 @@ func (p *Pass) definitions(st schemadiff.Statement) []definition {
 	return cached(p.index.definitions, statementKey{fileOffset{st.Origin.File, st.Origin.Offset}, st.SQL}, func() []definition { return definitions(st) })
 }
 
+// columnNameIn finds, in a table statement, the name of the column
+// definition of column: where Locate puts a finding about a column, even
+// when the word is written earlier in the statement (another column's
+// COMMENT or DEFAULT, a KEY listed first).
+func (p *Pass) columnNameIn(st schemadiff.Statement, column string) (schemadiff.Origin, bool) {
+	if st.Source == nil || column == "" {
+		return schemadiff.Origin{}, false
+	}
+	for _, d := range p.definitions(st) {
+		if name, ok := d.columnName(); ok && name.names(column) {
+			return st.Source.Span(st.Origin.Offset+name.start, st.Origin.Offset+name.end), true
+		}
+	}
+	return schemadiff.Origin{}, false
+}
+
 // columnName returns the token naming the column an item defines (ok is
 // false when it defines none): `name type ...` in a CREATE TABLE or inside
 // ADD COLUMN (...), ADD|MODIFY [COLUMN] [IF NOT EXISTS] name, CHANGE [COLUMN]

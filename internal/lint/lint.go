@@ -348,6 +348,9 @@ func (p *Pass) Locate(entity, needle string) schemadiff.Origin {
 				// KEY clause (`REFERENCES doctors (id)`): not this table's.
 				continue
 			}
+			if o, ok := p.columnNameIn(st, needle); ok {
+				return o
+			}
 			if o, ok := p.findWord(st, needle); ok {
 				return o
 			}
