@@ -101,3 +101,26 @@ func BenchmarkDiffCycles(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoadCycles loads the schemas BenchmarkDiffCycles plans (version 1
+// of testgen.GenerateCyclicSchema) from their SQL text: split, parse, apply
+// and validate, at 200, 2,000 and 20,000 tables. The time per table must stay
+// flat as the size grows.
+func BenchmarkLoadCycles(b *testing.B) {
+	env := fidEnv(b)
+	for _, tables := range []int{200, 2000, 20000} {
+		b.Run(fmt.Sprintf("tables=%d", tables), func(b *testing.B) {
+			sql := testgen.GenerateCyclicSchema(tables, testgen.BenchSeed, 1)
+			b.SetBytes(int64(len(sql)))
+			b.ReportAllocs()
+			var s *schemadiff.Schema
+			for b.Loop() {
+				var err error
+				if s, err = env.LoadSQL("cycles.sql", sql); err != nil {
+					b.Fatalf("load: %v", err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(s.Tables())), "ns/table")
+		})
+	}
+}

@@ -17,7 +17,12 @@ package schemadiff_test
 // returns on the server one by one, reads every table and view back with SHOW
 // CREATE TABLE / SHOW CREATE VIEW, loads that with Env.LoadCreateStatements and
 // diffs it (schemadiff.Compute) against Env.LoadMigrations of the same folder:
-// the diff must be empty. The database is dropped afterwards.
+// the diff must be empty. The database is dropped afterwards. mysql client
+// command lines (source file.sql) are not sent: the server never sees them,
+// and ddlbot does not follow them. A fixture may list, in a SERVER_REFUSES
+// file, statements the server must refuse (plain/ledger: foreign keys over
+// columns of different types); the in-memory load must then fail at those
+// statements and nowhere else, and only the entity names are compared.
 //
 // ddlbot models MySQL 8.0 (PlanetScale); the server here may be MariaDB
 // (10.11 on Debian 12). fidNormalize rewrites what MariaDB legitimately prints
@@ -67,6 +72,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"maps"
@@ -115,17 +121,64 @@ func fidDatabase(t *testing.T) *sql.Conn {
 }
 
 // fidApply runs the statements of the migrations, as ReadMigrations splits
-// them, on the server one by one.
-func fidApply(t *testing.T, conn *sql.Conn, files []schemadiff.MigrationFile) {
+// them, on the server one by one. A mysql client command line (source
+// file.sql) is the client's, never sent to the server: it is skipped, as
+// ddlbot does not follow it either. The statements refused lists must fail
+// with a matching error (and are left out); any other refusal fails the test.
+func fidApply(t *testing.T, conn *sql.Conn, files []schemadiff.MigrationFile, refused map[string]*regexp.Regexp) {
 	t.Helper()
 	ctx := context.Background()
 	for _, f := range files {
 		for _, c := range f.Chunks {
-			if _, err := conn.ExecContext(ctx, c.SQL); err != nil {
+			if _, ok := (schemadiff.Statement{Chunk: c, Kind: schemadiff.KindUnsupported}).ClientCommand(); ok {
+				continue
+			}
+			at := fmt.Sprintf("%s:%d", c.Origin.File, c.Origin.Line)
+			_, err := conn.ExecContext(ctx, c.SQL)
+			want, listed := refused[at]
+			switch {
+			case listed && err == nil:
+				t.Errorf("%s: the server accepted a statement SERVER_REFUSES says it refuses:\n%s", c.Origin, c.SQL)
+			case listed && !want.MatchString(err.Error()):
+				t.Errorf("%s: the server refused the statement with %q, want an error matching %q", c.Origin, err, want)
+			case !listed && err != nil:
 				t.Fatalf("%s: the server refused the statement: %v\n%s", c.Origin, err, c.SQL)
 			}
+			delete(refused, at)
 		}
 	}
+	for at := range refused {
+		t.Errorf("SERVER_REFUSES names %s, which starts no statement", at)
+	}
+}
+
+// fidRefusals reads a fixture's SERVER_REFUSES file (none: no refusals): a
+// fixture with what MySQL refuses (a foreign key between columns of
+// different types) lists those statements, one a line, as
+// "<file>:<line>: <regular expression the server's error matches>".
+func fidRefusals(t *testing.T, dir string) map[string]*regexp.Regexp {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "SERVER_REFUSES"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*regexp.Regexp{}
+	for i, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		file, rest, ok1 := strings.Cut(line, ":")
+		n, pattern, ok2 := strings.Cut(rest, ": ")
+		re, err := regexp.Compile(pattern)
+		if !ok1 || !ok2 || err != nil {
+			t.Fatalf("%s/SERVER_REFUSES:%d: want <file>:<line>: <regexp>, got %q (%v)", dir, i+1, line, err)
+		}
+		out[file+":"+n] = re
+	}
+	return out
 }
 
 // fidReadBack returns SHOW CREATE TABLE / SHOW CREATE VIEW of every table and
@@ -179,6 +232,10 @@ var (
 
 // fidStoredProgram matches the loader's message for a stored program.
 var fidStoredProgram = regexp.MustCompile(`^(?:CREATE|DROP) (?:TRIGGER|PROCEDURE|FUNCTION|EVENT) is not supported by PlanetScale`)
+
+// fidClientCommand matches the loader's message for a mysql client command
+// line, which the server never sees (fidApply skips it).
+var fidClientCommand = regexp.MustCompile(`^"[^"]*" is a mysql client command: ddlbot does not follow it`)
 
 // fidNormalize rewrites one SHOW CREATE statement from MariaDB spelling to
 // MySQL 8 spelling (see the list at the top of the file, same order). On a
@@ -278,16 +335,35 @@ func TestFidelityMigrations(t *testing.T) {
 			}
 			// The server first: it proves the fixture is valid SQL in that order.
 			conn := fidDatabase(t)
-			fidApply(t, conn, files)
+			refused := fidRefusals(t, c.dir)
+			fidApply(t, conn, files, maps.Clone(refused))
 			server, raw := fidLoadServer(t, env, conn)
 			memory, _, err := env.LoadMigrations(fsys, ".", c.format)
+			if len(refused) > 0 {
+				// ddlbot must refuse what the server refused, there, and
+				// nothing else; the schemas then differ by the refused
+				// statements, so only the entities are compared.
+				var le *schemadiff.LoadError
+				if !errors.As(err, &le) {
+					t.Fatalf("the server refused %d statement(s), but in memory the migrations load: %v", len(refused), err)
+				}
+				for _, p := range le.Problems {
+					if refused[fmt.Sprintf("%s:%d", p.Origin.File, p.Origin.Line)] == nil {
+						t.Errorf("in memory, where the server refused nothing: %s", p)
+					}
+				}
+				if got, want := server.Names(), memory.Names(); !fidSameSet(got, want) {
+					t.Errorf("entities: server has %v, memory has %v", got, want)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatalf("the server applied every migration, but in memory: %v\n\nas printed by the server:\n%s", err, strings.Join(raw, ";\n"))
 			}
 			for _, p := range memory.Problems {
 				// Stored programs run on the server but are no schema ddlbot
 				// models: reported (unsupported by PlanetScale) and skipped.
-				if p.Kind == schemadiff.ProblemUnsupported && fidStoredProgram.MatchString(p.Message) {
+				if p.Kind == schemadiff.ProblemUnsupported && (fidStoredProgram.MatchString(p.Message) || fidClientCommand.MatchString(p.Message)) {
 					continue
 				}
 				t.Errorf("in memory: %s", p)
@@ -315,7 +391,7 @@ func TestFidelityDetectsDifference(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn := fidDatabase(t)
-	fidApply(t, conn, files)
+	fidApply(t, conn, files, nil)
 	server, _ := fidLoadServer(t, env, conn)
 	base, err := fidCopyDir(dir)
 	if err != nil {

@@ -3,9 +3,14 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
+
+// sarifRegion reads a SARIF result's file and start line and column, in the
+// order ddlbot prints them.
+var sarifRegion = regexp.MustCompile(`(?s)"uri": "([^"]+)".*?"startLine": (\d+),\s*"startColumn": (\d+)`)
 
 // Issue 16 items 2, 3, 11 and issue 17 item 16, through the real binary: the
 // SQL migration folders are written with (stored programs without DELIMITER,
@@ -76,6 +81,29 @@ func TestRealWorldSQL(t *testing.T) {
 		!strings.Contains(r.stdout, "`preferred_name` varchar(60)") || !strings.Contains(r.stdout, "KEY `idx_appt_patient` (`patient_id`, `starts_at`)") ||
 		!strings.Contains(r.stdout, "`active` tinyint(1) NOT NULL DEFAULT '1'") {
 		t.Errorf("diff clinic: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// The ledger corpus (plain): a source line, reported and not followed,
+	// and two foreign keys over columns of the wrong type in one ALTER TABLE,
+	// each reported at its own constraint (the server names only the first).
+	ledger := filepath.Join(repoRoot(t), "schemadiff", "testdata", "migrations", "plain", "ledger")
+	r = ddlbot(t, ledger, "lint", "--allow-foreign-keys", "--format", "sarif", ".")
+	if r.code != 1 || !strings.Contains(r.stdout, `"version": "2.1.0"`) {
+		t.Errorf("lint ledger --format sarif: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var locs []string
+	for _, m := range sarifRegion.FindAllStringSubmatch(r.stdout, -1) {
+		locs = append(locs, m[1]+":"+m[2]+":"+m[3])
+	}
+	if want := "001_accounts.sql:8:1 002_invoice_keys.sql:4:73 002_invoice_keys.sql:5:69"; strings.Join(locs, " ") != want {
+		t.Errorf("lint ledger: SARIF locations %q, want %q\n%s", locs, want, r.stdout)
+	}
+	r = ddlbot(t, ledger, "lint", "--allow-foreign-keys", ".")
+	if r.code != 1 || !strings.Contains(r.stdout, "3 errors, 0 warnings") ||
+		!strings.Contains(r.stdout, "001_accounts.sql:8:1: error [unsupported-statement] `source seed_accounts.sql` is a mysql client command") ||
+		!strings.Contains(r.stdout, "002_invoice_keys.sql:4:73: error [foreign-key-unresolved] foreign key `fk_invoice_account` of table `invoices` joins column `account_id` to `accounts`.`id`, whose type differs: int against bigint unsigned") ||
+		!strings.Contains(r.stdout, "002_invoice_keys.sql:5:69: error [foreign-key-unresolved] foreign key `fk_invoice_payer` of table `invoices` joins column `payer_id` to `accounts`.`id`, whose type differs: int against bigint unsigned") {
+		t.Errorf("lint ledger: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
 	// Conditional DDL runs against the schema being built, and says nothing.

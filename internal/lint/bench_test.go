@@ -131,3 +131,29 @@ func benchPeakRSSKiB() (int64, bool) {
 	}
 	return 0, false
 }
+
+// BenchmarkLintCycles lints the schemas schemadiff's BenchmarkDiffCycles and
+// BenchmarkLoadCycles use (testgen.GenerateCyclicSchema, version 1: every
+// table in a foreign-key cycle, the clusters chained into one graph) as one
+// file without a base, so every rule looks at every table, at 200, 2,000 and
+// 20,000 tables. The time per table must stay flat as the size grows.
+func BenchmarkLintCycles(b *testing.B) {
+	vtlog.SwapLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	env := benchEnv(b)
+	for _, tables := range []int{200, 2000, 20000} {
+		b.Run("tables="+strconv.Itoa(tables), func(b *testing.B) {
+			s, err := env.LoadSQL("cycles.sql", testgen.GenerateCyclicSchema(tables, testgen.BenchSeed, 1))
+			if err != nil {
+				b.Fatalf("load: %v", err)
+			}
+			in := &lint.Input{Statements: s.Statements, Head: s, AllowForeignKeys: true}
+			b.ReportAllocs()
+			var findings []lint.Finding
+			for b.Loop() {
+				findings = lint.Run(in)
+			}
+			b.ReportMetric(float64(len(findings)), "findings")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(tables), "ns/table")
+		})
+	}
+}

@@ -102,6 +102,10 @@ type statementIndex struct {
 	// builds them anew, and a dozen rules ask for them.
 	columns map[*vsd.CreateTableEntity][]*vsd.ColumnDefinitionEntity
 	indexes map[*vsd.CreateTableEntity][]*vsd.IndexDefinitionEntity
+	// definitions caches each table statement's definitions (definitions.go)
+	// by where it starts and its text (statements that EXECUTE builds
+	// share their origin): a table with several foreign keys is cut once.
+	definitions map[statementKey][]definition
 }
 
 // columns is t.ColumnDefinitionEntities(), once per table and run. Rules
@@ -144,9 +148,15 @@ type fileOffset struct {
 	offset int
 }
 
+type statementKey struct {
+	fileOffset
+	sql string
+}
+
 func newStatementIndex(stmts []schemadiff.Statement) *statementIndex {
 	ix := &statementIndex{touching: map[string][]int{}, at: make(map[fileOffset][]int, len(stmts)), patterns: map[string]compiled{},
-		columns: map[*vsd.CreateTableEntity][]*vsd.ColumnDefinitionEntity{}, indexes: map[*vsd.CreateTableEntity][]*vsd.IndexDefinitionEntity{}}
+		columns: map[*vsd.CreateTableEntity][]*vsd.ColumnDefinitionEntity{}, indexes: map[*vsd.CreateTableEntity][]*vsd.IndexDefinitionEntity{},
+		definitions: map[statementKey][]definition{}}
 	for i, st := range stmts {
 		for _, name := range touchedEntities(st.AST) {
 			l := ix.touching[name]
@@ -337,6 +347,9 @@ func (p *Pass) Locate(entity, needle string) schemadiff.Origin {
 				// The word may be the referenced table's column in a FOREIGN
 				// KEY clause (`REFERENCES doctors (id)`): not this table's.
 				continue
+			}
+			if o, ok := p.columnNameIn(st, needle); ok {
+				return o
 			}
 			if o, ok := p.findWord(st, needle); ok {
 				return o

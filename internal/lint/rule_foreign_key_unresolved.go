@@ -58,6 +58,10 @@ type fkProblem struct {
 	// Where the finding goes: see problemLocate.
 	table, needle, blame, blameNeedle string
 	patterns                          []string
+	// constraint names the foreign key when the error does: the patterns
+	// are then searched inside its definition first, so that a second key
+	// to the same table is not placed at the first one.
+	constraint string
 }
 
 // fkProblemOf reads a schema loader error caused by a foreign key (ok is
@@ -92,23 +96,23 @@ func fkProblemOf(err error) (fkProblem, bool) {
 			patterns: []string{`\b(FOREIGN\s+KEY)\b`},
 			msg:      fmt.Sprintf("the foreign keys of table %s cannot be resolved: a table they depend on is missing or broken", Quote(unresolved.Table))}, true
 	case errors.As(err, &col):
-		return fkProblem{code: unresolvedCode, table: col.Table, needle: col.Column,
+		return fkProblem{code: unresolvedCode, table: col.Table, constraint: col.Constraint, needle: col.Column,
 			patterns: []string{`\bFOREIGN\s+KEY\b`, psWord(col.Column)},
 			msg:      fmt.Sprintf("foreign key %s of table %s covers column %s, which does not exist in %s", Quote(col.Constraint), Quote(col.Table), Quote(col.Column), Quote(col.Table))}, true
 	case errors.As(err, &refCol):
-		return fkProblem{code: unresolvedCode, table: refCol.Table, needle: refCol.ReferencedColumn, blame: refCol.ReferencedTable, blameNeedle: refCol.ReferencedColumn,
+		return fkProblem{code: unresolvedCode, table: refCol.Table, constraint: refCol.Constraint, needle: refCol.ReferencedColumn, blame: refCol.ReferencedTable, blameNeedle: refCol.ReferencedColumn,
 			patterns: []string{fkReferences(refCol.ReferencedTable), psWord(refCol.ReferencedColumn)},
 			msg:      fmt.Sprintf("foreign key %s of table %s references column %s.%s, which does not exist", Quote(refCol.Constraint), Quote(refCol.Table), Quote(refCol.ReferencedTable), Quote(refCol.ReferencedColumn))}, true
 	case errors.As(err, &count):
-		return fkProblem{code: unresolvedCode, table: count.Table, needle: count.ReferencedTable,
+		return fkProblem{code: unresolvedCode, table: count.Table, constraint: count.Constraint, needle: count.ReferencedTable,
 			patterns: []string{fkReferences(count.ReferencedTable)},
 			msg:      fmt.Sprintf("foreign key %s of table %s lists %d column(s) but references %d column(s) of %s", Quote(count.Constraint), Quote(count.Table), count.ColumnCount, count.ReferencedColumnCount, Quote(count.ReferencedTable))}, true
 	case errors.As(err, &typ):
-		return fkProblem{code: unresolvedCode, table: typ.Table, needle: typ.ReferencedTable, blame: typ.ReferencedTable, blameNeedle: typ.ReferencedColumn,
+		return fkProblem{code: unresolvedCode, table: typ.Table, constraint: typ.Constraint, needle: typ.ReferencedTable, blame: typ.ReferencedTable, blameNeedle: typ.ReferencedColumn,
 			patterns: []string{fkReferences(typ.ReferencedTable)},
 			msg:      fkTypeMessage(typ.Constraint, typ.Table, typ.Column, typ.ReferencedTable, typ.ReferencedColumn)}, true
 	case errors.As(err, &index):
-		return fkProblem{code: unresolvedCode, table: index.Table, needle: index.ReferencedTable, blame: index.ReferencedTable,
+		return fkProblem{code: unresolvedCode, table: index.Table, constraint: index.Constraint, needle: index.ReferencedTable, blame: index.ReferencedTable,
 			patterns: []string{fkReferences(index.ReferencedTable)},
 			msg:      fmt.Sprintf("foreign key %s of table %s references columns of %s that no index of %s starts with; MySQL needs such an index", Quote(index.Constraint), Quote(index.Table), Quote(index.ReferencedTable), Quote(index.ReferencedTable))}, true
 	case errors.As(err, &needed):
@@ -141,9 +145,14 @@ func reportFKProblem(p *Pass, pr schemadiff.Problem) {
 	if !ok {
 		return
 	}
-	o, ok := problemLocate(p, pr, d.table, d.needle, d.patterns, d.blame, d.blameNeedle)
+	o, ok := schemadiff.Origin{}, false
+	if d.constraint != "" && len(d.patterns) > 0 {
+		o, ok = locateForeignKeyDefinition(p, d.table, d.constraint, nil, d.patterns...)
+	}
 	if !ok {
-		return
+		if o, ok = problemLocate(p, pr, d.table, d.needle, d.patterns, d.blame, d.blameNeedle); !ok {
+			return
+		}
 	}
 	p.Report(o, "%s (%s)", d.msg, d.code)
 }
@@ -151,6 +160,7 @@ func reportFKProblem(p *Pass, pr schemadiff.Problem) {
 // fkEdge is one foreign key: child → parent.
 type fkEdge struct {
 	child, parent, name string
+	fk                  *sqlparser.ForeignKeyDefinition
 }
 
 // fkEdges lists the foreign keys of a table.
@@ -161,7 +171,7 @@ func fkEdges(t *vsd.CreateTableEntity) []fkEdge {
 		if !ok || fk.ReferenceDefinition == nil {
 			continue
 		}
-		out = append(out, fkEdge{child: t.Name(), parent: fk.ReferenceDefinition.ReferencedTable.Name.String(), name: cs.Name.String()})
+		out = append(out, fkEdge{child: t.Name(), parent: fk.ReferenceDefinition.ReferencedTable.Name.String(), name: cs.Name.String(), fk: fk})
 	}
 	return out
 }
@@ -178,12 +188,17 @@ func reportFKCycles(p *Pass) {
 			}
 		}
 	}
+	// A key closes a cycle when its parent reaches its child: they are
+	// then in one strongly connected component, and so is every table of
+	// the path, so the search stays inside it (a search over the whole
+	// graph per key made lint quadratic in chained schemas).
+	component := fkComponents(graph)
 	for _, t := range p.Tables() {
 		for _, e := range fkEdges(t) {
-			if e.parent == e.child {
+			if e.parent == e.child || component[e.parent] != component[e.child] {
 				continue
 			}
-			path := fkPath(graph, e.parent, e.child)
+			path := fkPath(graph, component, e.parent, e.child)
 			if path == nil {
 				continue
 			}
@@ -192,7 +207,7 @@ func reportFKCycles(p *Pass) {
 			for i, n := range cycle {
 				names[i] = Quote(n)
 			}
-			o, ok := psLocateSeq(p, e.child, fkReferences(e.parent))
+			o, ok := locateForeignKeyDefinition(p, e.child, e.name, e.fk, fkReferences(e.parent))
 			if !ok {
 				o = p.Locate(e.child, e.parent)
 			}
@@ -202,9 +217,79 @@ func reportFKCycles(p *Pass) {
 	}
 }
 
+// fkComponents numbers the strongly connected components of the graph
+// (Tarjan's algorithm, iterative): two tables have the same number when
+// each reaches the other. A table the graph does not name gets none (0); it
+// is in no cycle. Roots are taken in name order so that the numbers are
+// stable.
+func fkComponents(graph map[string][]string) map[string]int {
+	index, low, comp := map[string]int{}, map[string]int{}, map[string]int{}
+	onStack := map[string]bool{}
+	var stack []string
+	next, ncomp := 1, 0
+	type frame struct {
+		node string
+		edge int
+	}
+	nodes := make([]string, 0, len(graph))
+	for n := range graph {
+		nodes = append(nodes, n)
+	}
+	sort.Strings(nodes)
+	for _, root := range nodes {
+		if index[root] != 0 {
+			continue
+		}
+		index[root], low[root] = next, next
+		next++
+		stack = append(stack, root)
+		onStack[root] = true
+		frames := []frame{{node: root}}
+		for len(frames) > 0 {
+			f := &frames[len(frames)-1]
+			if f.edge < len(graph[f.node]) {
+				m := graph[f.node][f.edge]
+				f.edge++
+				switch {
+				case index[m] == 0:
+					index[m], low[m] = next, next
+					next++
+					stack = append(stack, m)
+					onStack[m] = true
+					frames = append(frames, frame{node: m})
+				case onStack[m]:
+					low[f.node] = min(low[f.node], index[m])
+				}
+				continue
+			}
+			n := f.node
+			frames = frames[:len(frames)-1]
+			if len(frames) > 0 {
+				parent := frames[len(frames)-1].node
+				low[parent] = min(low[parent], low[n])
+			}
+			if low[n] == index[n] {
+				ncomp++
+				for {
+					m := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					onStack[m] = false
+					comp[m] = ncomp
+					if m == n {
+						break
+					}
+				}
+			}
+		}
+	}
+	return comp
+}
+
 // fkPath returns the shortest path from → … → to in the graph (nil when there
 // is none), visiting neighbours in name order so that messages are stable.
-func fkPath(graph map[string][]string, from, to string) []string {
+// Only tables of from's component are visited: a path from one table of a
+// component to another never leaves it.
+func fkPath(graph map[string][]string, component map[string]int, from, to string) []string {
 	prev := map[string]string{from: ""}
 	queue := []string{from}
 	for len(queue) > 0 {
@@ -220,7 +305,7 @@ func fkPath(graph map[string][]string, from, to string) []string {
 		next := append([]string(nil), graph[n]...)
 		sort.Strings(next)
 		for _, m := range next {
-			if _, seen := prev[m]; !seen {
+			if _, seen := prev[m]; !seen && component[m] == component[from] {
 				prev[m] = n
 				queue = append(queue, m)
 			}
@@ -266,7 +351,7 @@ func reportFKTypeMismatches(p *Pass) map[fkColumnKey]bool {
 					continue
 				}
 				reported[key] = true
-				o, ok := psLocateSeq(p, t.Name(), fkReferences(refName))
+				o, ok := locateForeignKeyDefinition(p, t.Name(), cs.Name.String(), fk, fkReferences(refName))
 				if !ok {
 					o = p.Locate(t.Name(), refName)
 				}

@@ -48,6 +48,14 @@ func init() { register(ruleForeignKeysDisallowed) }
 // over its first column, else at its referenced table.
 func locateForeignKey(p *Pass, t *vsd.CreateTableEntity, name string, fk *sqlparser.ForeignKeyDefinition) schemadiff.Origin {
 	if name != "" {
+		if o, ok := locateForeignKeyDefinition(p, t.Name(), name, fk, `\bCONSTRAINT\s+(`+"`?"+regexp.QuoteMeta(name)+"`?)(?:$|[^A-Za-z0-9_$`])"); ok {
+			return o
+		}
+	}
+	if o, ok := locateForeignKeyDefinition(p, t.Name(), name, fk, `\b(FOREIGN\s+KEY)\b`); ok {
+		return o
+	}
+	if name != "" {
 		if o, ok := psLocateSeq(p, t.Name(), `\bCONSTRAINT\s+(`+"`?"+regexp.QuoteMeta(name)+"`?)(?:$|[^A-Za-z0-9_$`])"); ok {
 			return o
 		}

@@ -150,12 +150,13 @@ func collationCharset(t *vsd.CreateTableEntity, collation string) string {
 	return cs
 }
 
-// locateColumnWord places a finding about a column at a word of its
-// definition (its charset or collation): the word after the column's name in
-// the latest statement that has both, else wherever Locate finds the word.
+// locateColumnWord places a finding about a column at a word of its own
+// definition (its charset or collation), else at the column's name there
+// (`varchar(10) UNICODE` names no charset), else wherever Locate finds the
+// column.
 func locateColumnWord(p *Pass, table, column, word string) schemadiff.Origin {
-	if o, ok := psLocateSeq(p, table, psWord(column), psWord(word)); ok {
+	if o, ok := locateColumnDefinition(p, table, column, word); ok {
 		return o
 	}
-	return p.Locate(table, word)
+	return p.Locate(table, column)
 }
