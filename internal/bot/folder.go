@@ -36,7 +36,7 @@ func (e *Engine) missingFolder(ctx context.Context, repo Repo, pr github.PullReq
 	if _, err := fs.Stat(head, db.Dir()); err == nil {
 		return "", nil
 	}
-	return fmt.Sprintf("- %s: the folder does not exist at the head of this pull request (%s). Fix the path in the configuration, or restore the folder.",
+	return fmt.Sprintf("- %s: the folder does not exist "+atHeadOfPR+" (%s). Fix the path in the configuration, or restore the folder.",
 		folderSetting(cfg, db), short(pr.HeadSHA)), nil
 }
 
@@ -48,7 +48,7 @@ func emptiedFolder(cfg *config.Config, db config.Database, res *check.Result) st
 	if res.Base == nil || len(res.Base.Names()) == 0 || len(res.Head.Names()) > 0 || len(res.Head.BlockingProblems()) > 0 {
 		return ""
 	}
-	return fmt.Sprintf("- %s: the folder holds no schema at the head of this pull request, and held %d table(s) and view(s) at the base. Move the schema back, or fix the path in the configuration.",
+	return fmt.Sprintf("- %s: the folder holds no schema "+atHeadOfPR+", and held %d table(s) and view(s) at the base. Move the schema back, or fix the path in the configuration.",
 		folderSetting(cfg, db), len(res.Base.Names()))
 }
 
