@@ -54,7 +54,7 @@ func emptiedFolder(cfg *config.Config, db config.Database, res *check.Result) st
 
 // failFolders fails the pull request's check for folder problems.
 func (e *Engine) failFolders(ctx context.Context, repo Repo, pr github.PullRequest, problems []string) (*Outcome, error) {
-	msg := "A configured schema folder is wrong, so this pull request's schema cannot be checked:\n\n"
+	msg := "A configured schema folder is wrong, so " + prSchema + " cannot be checked:\n\n"
 	for _, p := range problems {
 		msg += p + "\n"
 	}

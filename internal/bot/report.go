@@ -268,6 +268,7 @@ const (
 	nextFixLint       = "fix the lint findings (or suppress them with a reason) and push."
 	nextFixChecks     = "fix what PlanetScale's checks report and push."
 	atHeadOfPR        = "at the head of this pull request"
+	prSchema          = "this pull request's schema"
 	blockedNoBranch   = "no PlanetScale branch or deploy request was made for this head: fix the findings and push."
 	blockedNotBrought = "was not brought to this head:"
 	blockedRefuses    = "`/deploy` refuses it until a head passes lint."
@@ -290,6 +291,7 @@ func TerminalWords(head, rerun, deploy string) []string {
 		nextFixLint, "fix the lint findings in the files (or suppress them with a reason) and " + again,
 		nextFixChecks, "fix what PlanetScale's checks report and " + again,
 		atHeadOfPR, "in the working tree",
+		prSchema, "the working tree's schema",
 		blockedNoBranch, "no PlanetScale branch or deploy request was made for the working tree: fix the findings and " + again,
 		blockedNotBrought, "was not brought to the working tree:",
 		"still holds head " + schemadiff.MarkdownCode(short(head)), "still holds an earlier plan of the working tree",
