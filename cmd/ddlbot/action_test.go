@@ -294,6 +294,15 @@ func checkWorkflow(t *testing.T, data []byte) {
 			t.Errorf("job %s runs on the schedule too: %q", name, job.If)
 		case job.If == "" || c.Group != "ddlbot-${{ github.event.pull_request.number || github.event.issue.number }}" || c.CancelInProgress || c.Queue != "max":
 			t.Errorf("job %s: if %q, concurrency %+v: want one group per pull request, not cancelling, queue max", name, job.If, c)
+		default:
+			// A comment by someone outside the repository starts no job
+			// (the README's "Keep comments from starting jobs").
+			for _, w := range []string{"github.event_name == 'pull_request' ||", "startsWith(github.event.comment.body, '/') &&",
+				`contains(fromJSON('["OWNER","MEMBER","COLLABORATOR"]'), github.event.comment.author_association)`} {
+				if !strings.Contains(job.If, w) {
+					t.Errorf("job %s: if %q lacks %s", name, job.If, w)
+				}
+			}
 		}
 		for _, s := range job.Steps {
 			switch {

@@ -161,7 +161,7 @@ func runDeploy(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "%s: planning failed: %v\n", name, err)
 		return exitFindings
 	}
-	a.printPlan(gh, out, p, pf.format, "")
+	a.printPlan(gh, out, p, &pf, "")
 	if out.Decision == bot.DecisionNoSchemaChange {
 		fmt.Fprintf(a.stderr, "%s: nothing to deploy\n", name)
 		return exitOK

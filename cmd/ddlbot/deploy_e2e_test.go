@@ -184,6 +184,10 @@ func TestDeployRefusedAndUsage(t *testing.T) {
 		t.Fatalf("lint error: exit %d, want 1\n%s", r.code, r.stderr)
 	}
 	mustContain(t, "stderr", r.stderr, "ddlbot deploy: app: not deployed (lint-errors): the change has 1 lint error(s) and 0 warning(s); fix them")
+	mustContain(t, "report", r.stdout, "made for the working tree: fix the findings and run `ddlbot deploy --db app` again.")
+	if strings.Contains(r.stdout, "push") {
+		t.Errorf("the terminal's report says push:\n%s", r.stdout)
+	}
 	if blocks := progressBlocks(r.stderr); len(blocks) != 0 {
 		t.Errorf("a refused deploy shows progress: %q", blocks)
 	}

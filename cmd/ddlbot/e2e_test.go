@@ -169,6 +169,26 @@ func TestReadmeQuickStart(t *testing.T) {
 			t.Errorf("README no longer shows %q", c)
 		}
 	}
+	// The quick start leads with an installed ddlbot (a release, or go
+	// install of this module's command), then the checkout's go run.
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	module, _, _ := strings.Cut(strings.TrimPrefix(string(gomod), "module "), "\n")
+	_, quick, _ := strings.Cut(string(readme), "\n## Quick start\n")
+	quick, _, _ = strings.Cut(quick, "\n## ")
+	order := []string{"releases/download/", "go install " + strings.TrimSpace(module) + "/cmd/ddlbot@latest",
+		"\nddlbot plan --config examples/shop/ddlbot-schema.yml --base-dir examples/shop/schema\n",
+		"\ngo run ./cmd/ddlbot plan --config examples/shop/ddlbot-schema.yml --base-dir examples/shop/schema\n"}
+	at := -1
+	for k, c := range order {
+		i := strings.Index(quick, c)
+		if i < 0 || i < at {
+			t.Errorf("the quick start does not show %q (after %q)", c, order[max(k-1, 0)])
+		}
+		at = i
+	}
 }
 
 func TestLintBaseInGitRepo(t *testing.T) {

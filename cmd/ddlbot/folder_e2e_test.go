@@ -69,6 +69,13 @@ func TestPlanSchemaFolderTypo(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	mustContain(t, "report", r.stdout, "`migrations: billing/migratons` (.ddlbot.yml line 6, database `billing`): the folder does not exist at the head of this pull request")
+	// The text report says it of the working tree.
+	r = ddlbot(t, dir, "plan", "--base", "main")
+	if r.code != 1 {
+		t.Fatalf("text: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mustContain(t, "text report", r.stdout, "A configured schema folder is wrong, so the working tree's schema cannot be checked:",
+		"migrations: billing/migratons (.ddlbot.yml line 6, database billing): the folder does not exist in the working tree (worktree).")
 	if strings.Contains(r.stderr, "nothing to plan") {
 		t.Errorf("nothing to plan:\n%s", r.stderr)
 	}

@@ -111,7 +111,7 @@ func runPlan(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
-	return a.printPlan(gh, out, p, pf.format, "run `"+pf.deployCommand()+"` to deploy it (on a pull request: comment `/deploy`).")
+	return a.printPlan(gh, out, p, &pf, "run `"+pf.deployCommand()+"` to deploy it (on a pull request: comment `/deploy`).")
 }
 
 // terminalRepo names the working tree as the engine's repository, and so
@@ -179,8 +179,12 @@ func (f *planFlags) check(cmd string, rest []string) error {
 }
 
 // deployCommand is the `ddlbot deploy` that deploys what this plan planned.
-func (f *planFlags) deployCommand() string {
-	parts := []string{"ddlbot deploy"}
+func (f *planFlags) deployCommand() string { return f.commandLine("ddlbot deploy") }
+
+// commandLine is cmd ("ddlbot plan", "ddlbot deploy") with the shared flags
+// as given: the command to run again on the same working tree.
+func (f *planFlags) commandLine(cmd string) string {
+	parts := []string{cmd}
 	add := func(flag, v string) {
 		if v != "" {
 			parts = append(parts, flag+" "+shellQuote(v))
@@ -484,7 +488,7 @@ func (p *plan) adjust(cfg *config.Config) error {
 // printPlan prints the reports (stdout: text, markdown or json) and a line
 // per database (stderr), and returns the exit code the check runs decide.
 // next is what a terminal does next, in place of "comment /deploy".
-func (a *app) printPlan(gh *terminal.GitHub, out *bot.Outcome, p *plan, format, next string) int {
+func (a *app) printPlan(gh *terminal.GitHub, out *bot.Outcome, p *plan, pf *planFlags, next string) int {
 	switch out.Decision {
 	case bot.DecisionNoSchemaChange:
 		fmt.Fprintf(a.stderr, "%s: no schema change between %s and the working tree: nothing to plan\n", p.cmd, p.baseName)
@@ -510,7 +514,7 @@ func (a *app) printPlan(gh *terminal.GitHub, out *bot.Outcome, p *plan, format, 
 			reports = append(reports, c.Body)
 		}
 	}
-	switch format {
+	switch pf.format {
 	case "json":
 		if err := writePlanJSON(a.stdout, gh, out); err != nil {
 			return a.fail(err)
@@ -526,11 +530,14 @@ func (a *app) printPlan(gh *terminal.GitHub, out *bot.Outcome, p *plan, format, 
 			}
 		}
 	default:
+		// The text report speaks of the working tree and of running the
+		// command again, where the markdown speaks of the pull request.
+		words := bot.TerminalWords(worktreeSHA, pf.commandLine(p.cmd), pf.deployCommand())
 		for i, r := range reports {
 			if i > 0 {
 				fmt.Fprintln(a.stdout)
 			}
-			fmt.Fprint(a.stdout, logsafe.Text(terminal.TextReport(r, terminal.TextOptions{Next: next, SkipDetails: []string{"Diff"}})))
+			fmt.Fprint(a.stdout, logsafe.Text(terminal.TextReport(r, terminal.TextOptions{Next: next, SkipDetails: []string{"Diff"}, Words: words})))
 		}
 	}
 	for _, d := range out.Databases {

@@ -136,6 +136,13 @@ func TestPlanLintErrorFails(t *testing.T) {
 		t.Errorf("a deploy request for a failing lint:\n%s", r.stdout)
 	}
 	mustContain(t, "stderr", r.stderr, "ddlbot/app: failure: 1 lint error(s), 0 warning(s)")
+	// On the terminal the same report speaks of the working tree and of
+	// running the plan again; the markdown above keeps the pull request's words.
+	r = ddlbot(t, dir, "plan", "--db", "app")
+	if r.code != 1 {
+		t.Fatalf("text: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	text := r.stdout
 
 	// A statement that does not parse: linted only, failing.
 	write(t, dir, map[string]string{"db/schema/accounts.sql": "CREATE TABLE accounts (id int PRIMARY KEY, x varchar(10) NOT NUL);\n"})
@@ -143,10 +150,23 @@ func TestPlanLintErrorFails(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("syntax error: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	mustContain(t, "report", r.stdout, "`syntax-error`", "does not load; fix the errors below first")
+	mustContain(t, "report", r.stdout, "`syntax-error`", "the schema at the head of this pull request does not load; fix the errors below first", "and push.")
 	if strings.Contains(r.stdout, "Deploy request [#") {
 		t.Errorf("a schema that does not load got a deploy request:\n%s", r.stdout)
 	}
+	r = ddlbot(t, dir, "plan", "--db", "app")
+	if r.code != 1 {
+		t.Fatalf("syntax error, text: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	text += "\n" + r.stdout
+	mustContain(t, "text report", text, "the schema in the working tree does not load",
+		"Next step: fix the lint findings in the files (or suppress them with a reason) and run `ddlbot plan --db app` again.")
+	for _, pr := range []string{"pull request", "push", "this head", "re-run the job"} {
+		if strings.Contains(text, pr) {
+			t.Errorf("the terminal's report says %q:\n%s", pr, text)
+		}
+	}
+	golden(t, "plan-lint-fails.txt", stableReport(text))
 }
 
 func TestPlanUsageErrors(t *testing.T) {

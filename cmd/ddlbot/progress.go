@@ -95,6 +95,25 @@ func (a *app) withProgress(logger *slog.Logger, verbose bool, prefix string) (*s
 		return logger, func() {}
 	}
 	s := &statusWriter{w: a.stderr, prefix: prefix}
+	if isTerminal(a.stdout) {
+		// Most likely the same terminal: the report on stdout must not
+		// start on the status line's row.
+		a.stdout = beside{s: s, w: a.stdout}
+	}
 	a.stderr = s
 	return slog.New(progressHandler{s}), s.Done
+}
+
+// beside is stdout on the terminal of a status line: it erases the line
+// before each write.
+type beside struct {
+	s *statusWriter
+	w io.Writer
+}
+
+func (b beside) Write(p []byte) (int, error) {
+	b.s.mu.Lock()
+	defer b.s.mu.Unlock()
+	b.s.clearLocked()
+	return b.w.Write(p)
 }

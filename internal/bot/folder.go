@@ -36,7 +36,7 @@ func (e *Engine) missingFolder(ctx context.Context, repo Repo, pr github.PullReq
 	if _, err := fs.Stat(head, db.Dir()); err == nil {
 		return "", nil
 	}
-	return fmt.Sprintf("- %s: the folder does not exist at the head of this pull request (%s). Fix the path in the configuration, or restore the folder.",
+	return fmt.Sprintf("- %s: the folder does not exist "+atHeadOfPR+" (%s). Fix the path in the configuration, or restore the folder.",
 		folderSetting(cfg, db), short(pr.HeadSHA)), nil
 }
 
@@ -48,13 +48,13 @@ func emptiedFolder(cfg *config.Config, db config.Database, res *check.Result) st
 	if res.Base == nil || len(res.Base.Names()) == 0 || len(res.Head.Names()) > 0 || len(res.Head.BlockingProblems()) > 0 {
 		return ""
 	}
-	return fmt.Sprintf("- %s: the folder holds no schema at the head of this pull request, and held %d table(s) and view(s) at the base. Move the schema back, or fix the path in the configuration.",
+	return fmt.Sprintf("- %s: the folder holds no schema "+atHeadOfPR+", and held %d table(s) and view(s) at the base. Move the schema back, or fix the path in the configuration.",
 		folderSetting(cfg, db), len(res.Base.Names()))
 }
 
 // failFolders fails the pull request's check for folder problems.
 func (e *Engine) failFolders(ctx context.Context, repo Repo, pr github.PullRequest, problems []string) (*Outcome, error) {
-	msg := "A configured schema folder is wrong, so this pull request's schema cannot be checked:\n\n"
+	msg := "A configured schema folder is wrong, so " + prSchema + " cannot be checked:\n\n"
 	for _, p := range problems {
 		msg += p + "\n"
 	}

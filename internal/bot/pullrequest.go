@@ -344,7 +344,7 @@ func (e *Engine) planDatabase(ctx context.Context, repo Repo, pr github.PullRequ
 	case db.Organization == "":
 		lintOnly = "no `organization` for this database in .ddlbot.yml: linted only"
 	case res.Head.Vitess() == nil:
-		lintOnly = "the schema at the head of this pull request does not load; fix the errors below first"
+		lintOnly = "the schema " + atHeadOfPR + " does not load; fix the errors below first"
 	}
 	keepComment := false
 	if lintOnly == "" {
@@ -487,9 +487,9 @@ func (e *Engine) planBlocked(ctx context.Context, repo Repo, pr github.PullReque
 		return err
 	}
 	rep.drift = drift
-	note := "Lint fails, so no PlanetScale branch or deploy request was made for this head: fix the findings and push."
+	note := "Lint fails, so " + blockedNoBranch
 	if prior.DeployRequest != 0 {
-		note = fmt.Sprintf("Lint fails, so branch %s was not brought to this head: deploy request #%d still holds head %s and `/deploy` refuses it until a head passes lint.",
+		note = fmt.Sprintf("Lint fails, so branch %s "+blockedNotBrought+" deploy request #%d still holds head %s and "+blockedRefuses,
 			schemadiff.MarkdownCode(prior.Branch), prior.DeployRequest, schemadiff.MarkdownCode(short(prior.HeadSHA)))
 	}
 	rep.notes = append(rep.notes, note)

@@ -262,15 +262,52 @@ func RiskMark(severities map[string]lint.Severity) func(schemadiff.Risk) string 
 	}
 }
 
+// The pull request's words for what a terminal says otherwise (TerminalWords).
+const (
+	nextFixProblem    = "fix the problem above and push, or re-run the job."
+	nextFixLint       = "fix the lint findings (or suppress them with a reason) and push."
+	nextFixChecks     = "fix what PlanetScale's checks report and push."
+	atHeadOfPR        = "at the head of this pull request"
+	prSchema          = "this pull request's schema"
+	blockedNoBranch   = "no PlanetScale branch or deploy request was made for this head: fix the findings and push."
+	blockedNotBrought = "was not brought to this head:"
+	blockedRefuses    = "`/deploy` refuses it until a head passes lint."
+)
+
+// TerminalWords turns a report's pull-request wording into a terminal's:
+// pairs (old, new, ...) for strings.NewReplacer. On a terminal the head is
+// the working tree, and the way on is to fix the files and run the command
+// again, not to push or re-run a job. head is the terminal's head commit
+// (as the report shows it), rerun the command to run again (`ddlbot plan`),
+// deploy the command that deploys. The markdown a pull request gets keeps
+// its own words: only a terminal's text report is reworded.
+func TerminalWords(head, rerun, deploy string) []string {
+	// Escaped, the commands keep their backticks in the text, as the
+	// terminal's own "Next step: run `ddlbot deploy`" does.
+	quote := func(cmd string) string { return "\\`" + cmd + "\\`" }
+	again := "run " + quote(rerun) + " again."
+	return []string{
+		nextFixProblem, "fix the problem above and " + again,
+		nextFixLint, "fix the lint findings in the files (or suppress them with a reason) and " + again,
+		nextFixChecks, "fix what PlanetScale's checks report and " + again,
+		atHeadOfPR, "in the working tree",
+		prSchema, "the working tree's schema",
+		blockedNoBranch, "no PlanetScale branch or deploy request was made for the working tree: fix the findings and " + again,
+		blockedNotBrought, "was not brought to the working tree:",
+		"still holds head " + schemadiff.MarkdownCode(short(head)), "still holds an earlier plan of the working tree",
+		blockedRefuses, quote(deploy) + " refuses it until the working tree passes lint.",
+	}
+}
+
 func (r *report) renderNext(b *strings.Builder) {
 	errs, _ := r.counts()
 	switch {
 	case r.err != nil:
-		b.WriteString("**Next step:** fix the problem above and push, or re-run the job.\n")
+		b.WriteString("**Next step:** " + nextFixProblem + "\n")
 	case errs > 0 || (r.failOn == lint.Warning && len(r.res.Findings) > 0):
-		b.WriteString("**Next step:** fix the lint findings (or suppress them with a reason) and push.\n")
+		b.WriteString("**Next step:** " + nextFixLint + "\n")
 	case r.deploymentState() == ps.StateError:
-		b.WriteString("**Next step:** fix what PlanetScale's checks report and push.\n")
+		b.WriteString("**Next step:** " + nextFixChecks + "\n")
 	case r.deploymentState() == ps.StateReady && r.noDeploy != "":
 		b.WriteString("`/deploy` is not available: " + r.noDeploy + "\n")
 	case r.deploymentState() == ps.StateReady:

@@ -14,6 +14,10 @@ type TextOptions struct {
 	// SkipDetails lists the collapsed sections (by their summary's first
 	// word) a terminal leaves out.
 	SkipDetails []string
+	// Words are pairs (old, new, ...) of wording replaced in the markdown
+	// before it is turned into text: the pull request's words a terminal
+	// says otherwise (bot.TerminalWords).
+	Words []string
 }
 
 var (
@@ -28,8 +32,11 @@ var (
 // become plain lines, tables are aligned, code blocks are indented as they
 // are, and markdown escapes are undone. Nothing the report says is lost but
 // the collapsed sections named in SkipDetails and the pull request's
-// commenting hints.
+// commenting hints; Words reword what only a pull request says.
 func TextReport(md string, o TextOptions) string {
+	if len(o.Words) > 0 {
+		md = strings.NewReplacer(o.Words...).Replace(md)
+	}
 	var out []string
 	lines := strings.Split(strings.ReplaceAll(md, "\r\n", "\n"), "\n")
 	skip := func(summary string) bool {

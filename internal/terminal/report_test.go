@@ -29,3 +29,12 @@ func TestTextReport(t *testing.T) {
 		t.Errorf("hint kept, or the Diff section dropped without being asked:\n%s", got)
 	}
 }
+
+func TestTextReportWords(t *testing.T) {
+	md := "> [!NOTE]\n> the head of this pull request fails lint\n\n**Next step:** fix the findings and push.\n"
+	got := TextReport(md, TextOptions{Words: []string{"the head of this pull request", "the working tree", "and push.", "and run \\`ddlbot plan\\` again."}})
+	want := "Note: the working tree fails lint\n\nNext step: fix the findings and run `ddlbot plan` again.\n"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
