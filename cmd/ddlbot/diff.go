@@ -43,6 +43,7 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 	if !ok {
 		return code
 	}
+	defer a.tuneGC(a.localPaths(args), gcDiffPerByte)()
 	if len(args) != 2 {
 		code := a.fail(usageError{fmt.Sprintf("diff takes FROM and TO, got %d argument(s)", len(args))})
 		a.helpHint(fset)

@@ -46,6 +46,7 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	if !ok {
 		return code
 	}
+	defer a.tuneGC(a.localPaths(paths), gcLintPerByte)()
 	if *listRules {
 		if err := lint.WriteRuleReference(a.stdout, *markdown); err != nil {
 			return a.fail(err)

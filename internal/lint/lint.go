@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"iter"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ddlbot/ddlbot/internal/clip"
 	"github.com/ddlbot/ddlbot/schemadiff"
@@ -168,6 +171,21 @@ func newStatementIndex(stmts []schemadiff.Statement) *statementIndex {
 		ix.at[k] = append(ix.at[k], i)
 	}
 	return ix
+}
+
+// maxRuleWorkers bounds how many goroutines run the rules.
+const maxRuleWorkers = 8
+
+// forWorker is the index for one more goroutine running rules: the lists
+// built from the statements are shared (nothing writes them after
+// newStatementIndex), the caches filled while rules run are its own.
+func (ix *statementIndex) forWorker() *statementIndex {
+	c := *ix
+	c.patterns = map[string]compiled{}
+	c.columns = map[*vsd.CreateTableEntity][]*vsd.ColumnDefinitionEntity{}
+	c.indexes = map[*vsd.CreateTableEntity][]*vsd.IndexDefinitionEntity{}
+	c.definitions = map[statementKey][]definition{}
+	return &c
 }
 
 // touching returns the indexes into Statements of the statements that
@@ -510,21 +528,48 @@ func Run(in *Input) []Finding {
 	}
 	byTable := tableChanges(in.Diff)
 	index := newStatementIndex(in.Statements)
+	type job struct {
+		rule *Rule
+		sev  Severity
+		out  []Finding
+	}
+	var jobs []*job
 	for _, r := range Rules() {
 		sev := r.Severity
 		if s, ok := in.Severities[r.ID]; ok {
 			sev = s
 		}
-		if sev == Off {
-			continue
+		if sev != Off {
+			jobs = append(jobs, &job{rule: r, sev: sev})
 		}
-		var fs []Finding
-		p := &Pass{Input: in, rule: r, findings: &fs, changed: changed, tableChanges: byTable, index: index}
-		runRule(p)
-		for i := range fs {
-			fs[i].Severity = sev
-		}
-		raw = append(raw, fs...)
+	}
+	// The rules only read the input and the index, so they run on every
+	// CPU; each worker has caches of its own (forWorker), and the findings
+	// are gathered in the rules' order, so the output does not depend on
+	// the schedule.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs), maxRuleWorkers) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ix := index.forWorker()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jobs) {
+					return
+				}
+				j := jobs[i]
+				runRule(&Pass{Input: in, rule: j.rule, findings: &j.out, changed: changed, tableChanges: byTable, index: ix})
+				for k := range j.out {
+					j.out[k].Severity = j.sev
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, j := range jobs {
+		raw = append(raw, j.out...)
 	}
 	out := applySuppressions(in, raw)
 	sortFindings(out)

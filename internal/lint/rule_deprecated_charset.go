@@ -18,8 +18,8 @@ var ruleDeprecatedCharset = &Rule{
 		"Converting an existing table is a table copy; a VARCHAR in an index may then need a shorter length.",
 	Check: func(p *Pass) {
 		for _, t := range p.Tables() {
-			if tableCharsetChosen(p, t) && isUTF8MB3(t.GetCharset(), t.GetCollation()) {
-				p.Report(locateFirst(p, t.Name(), "utf8mb3", "utf8", t.GetCollation()),
+			if tableCharsetChosen(p, t) && isUTF8MB3(tableOption(t, "charset"), tableOption(t, "collate")) {
+				p.Report(locateFirst(p, t.Name(), "utf8mb3", "utf8", tableOption(t, "collate")),
 					"table %s uses the deprecated utf8mb3 character set (`utf8`): it cannot store 4-byte characters such as emoji; use utf8mb4", Quote(t.Name()))
 			}
 			for _, c := range p.columns(t) {
@@ -70,7 +70,20 @@ func tableCharsetChosen(p *Pass, t *vsd.CreateTableEntity) bool {
 		return true
 	}
 	bt := p.Base.Table(c.Entity)
-	return bt == nil || !isUTF8MB3(bt.GetCharset(), bt.GetCollation())
+	return bt == nil || !isUTF8MB3(tableOption(bt, "charset"), tableOption(bt, "collate"))
+}
+
+// tableOption is a table option's value (charset, collate) in lower case,
+// or "". Vitess' GetCharset and GetCollation lower-case the option in
+// place, which rules running at once (lint.Run) must not do; the utf8 and
+// utf8mb3 aliases are both recognised by isUTF8MB3.
+func tableOption(t *vsd.CreateTableEntity, name string) string {
+	for _, opt := range t.TableSpec.Options {
+		if strings.EqualFold(opt.Name, name) {
+			return strings.ToLower(opt.String)
+		}
+	}
+	return ""
 }
 
 func init() { register(ruleDeprecatedCharset) }
