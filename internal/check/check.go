@@ -128,7 +128,9 @@ func Run(ctx context.Context, t Target, base, head fs.FS, opts Options) (*Result
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res.Base, _, res.BaseErr = Load(env, base, p, p, layout, format)
+			// Lint reads the head's statements, never the base's: the base
+			// is built lean (its trees changed in place, then dropped).
+			res.Base, _, res.BaseErr = Load(env.Lean(), base, p, p, layout, format)
 		}()
 	}
 	res.Head, res.Format, err = Load(env, head, p, p, layout, format)
