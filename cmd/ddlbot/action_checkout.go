@@ -12,6 +12,7 @@ import (
 
 	"github.com/ddlbot/ddlbot/internal/gitfs"
 	"github.com/ddlbot/ddlbot/internal/github"
+	"github.com/ddlbot/ddlbot/internal/listedfs"
 )
 
 // checkoutGitHub is the GitHub client with file reads served from the
@@ -85,18 +86,20 @@ func (g *checkoutGitHub) FileContent(ctx context.Context, owner, repo, ref, file
 }
 
 // RepoFS reads a folder at ref from the checkout, or through the API. A
-// .sql file over maxSQLFileSize is listed but left unread either way.
-func (g *checkoutGitHub) RepoFS(ctx context.Context, owner, repo, ref, dir string, maxSQLFileSize int64) (fs.FS, error) {
+// .sql file over limits.MaxFileSize is listed but left unread either way
+// (the checkout is read in one git process: the other limits are the
+// load's to check).
+func (g *checkoutGitHub) RepoFS(ctx context.Context, owner, repo, ref, dir string, limits listedfs.Limits) (fs.FS, error) {
 	if g.local(ctx, ref) {
 		r := *g.repo // a copy: the limit is this call's, never the checkout's
-		r.MaxSQLFileSize = maxSQLFileSize
+		r.MaxSQLFileSize = limits.MaxFileSize
 		m, err := r.FS(ctx, ref, dir)
 		if err == nil {
 			return m, nil
 		}
 		g.log.Debug("reading from the checkout failed: using the GitHub API", "path", dir, "commit", ref, "err", err)
 	}
-	return g.Client.RepoFS(ctx, owner, repo, ref, dir, maxSQLFileSize)
+	return g.Client.RepoFS(ctx, owner, repo, ref, dir, limits)
 }
 
 func isCommitSHA(s string) bool {

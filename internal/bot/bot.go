@@ -16,6 +16,7 @@ import (
 
 	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/github"
+	"github.com/ddlbot/ddlbot/internal/listedfs"
 	ps "github.com/ddlbot/ddlbot/internal/planetscale"
 )
 
@@ -26,9 +27,10 @@ type GitHub interface {
 	// FileContent returns a file at a ref; a missing file wraps fs.ErrNotExist.
 	FileContent(ctx context.Context, owner, repo, ref, path string) ([]byte, error)
 	// RepoFS returns a folder at a ref (paths relative to the repository
-	// root). A .sql file over maxSQLFileSize bytes (when above 0) is refused
-	// with a *github.TooLargeError before it is read.
-	RepoFS(ctx context.Context, owner, repo, ref, dir string, maxSQLFileSize int64) (fs.FS, error)
+	// root). A .sql file over limits.MaxFileSize is listed but never read;
+	// a folder over the other limits may be read file by file as it is
+	// opened (see listedfs), so the load's size check refuses it first.
+	RepoFS(ctx context.Context, owner, repo, ref, dir string, limits listedfs.Limits) (fs.FS, error)
 	FindStickyComment(ctx context.Context, owner, repo string, number int, marker string) (*github.Comment, error)
 	UpsertStickyComment(ctx context.Context, owner, repo string, number int, marker, body string) (int64, bool, error)
 	CreateCheckRun(ctx context.Context, owner, repo string, opts github.CheckRunOptions) (github.CheckRun, error)

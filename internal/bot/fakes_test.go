@@ -68,7 +68,8 @@ func (f *fakeGitHub) FileContent(_ context.Context, _, _, ref, p string) ([]byte
 }
 
 // RepoFS leaves a .sql file over maxSQLFileSize unread, as the real ones do.
-func (f *fakeGitHub) RepoFS(_ context.Context, _, _, ref, dir string, maxSQLFileSize int64) (fs.FS, error) {
+func (f *fakeGitHub) RepoFS(_ context.Context, _, _, ref, dir string, limits listedfs.Limits) (fs.FS, error) {
+	maxSQLFileSize := limits.MaxFileSize
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.count("tree")

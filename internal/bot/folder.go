@@ -8,6 +8,7 @@ import (
 	"github.com/ddlbot/ddlbot/internal/check"
 	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/github"
+	"github.com/ddlbot/ddlbot/internal/listedfs"
 	"github.com/ddlbot/ddlbot/schemadiff"
 )
 
@@ -67,5 +68,6 @@ func (e *Engine) failFolders(ctx context.Context, repo Repo, pr github.PullReque
 // load would read it (a file of gigabytes in a pull request costs neither
 // memory nor transfer).
 func (e *Engine) readFolder(ctx context.Context, repo Repo, ref string, cfg *config.Config, db config.Database) (fs.FS, error) {
-	return e.GitHub.RepoFS(ctx, repo.Owner, repo.Name, ref, db.Dir(), cfg.Limits.WithDefaults().MaxFileSize)
+	l := cfg.Limits.WithDefaults()
+	return e.GitHub.RepoFS(ctx, repo.Owner, repo.Name, ref, db.Dir(), listedfs.Limits{MaxFileSize: l.MaxFileSize, MaxFiles: int64(l.MaxFiles), MaxTotalSize: l.MaxTotalSize})
 }

@@ -145,7 +145,8 @@
 // a limit is refused, naming the file or folder and the limit, before any
 // of it is parsed (from a local folder, before it is read; a .sql file over
 // max_file_size in a commit, a pull request's included, before it is
-// fetched). Sizes are
+// fetched; a folder read through GitHub's API over max_files or
+// max_total_size, from its listing). Sizes are
 // bytes, or a number with KB, MB, GB (powers of 1000) or KiB, MiB, GiB
 // (powers of 1024), such as 64MiB. `ddlbot lint`
 // takes --max-file-size, --max-files and --max-total-size over these;

@@ -137,12 +137,17 @@ func (c *Client) ReadDir(ctx context.Context, owner, repo, ref, dir string) ([]D
 // blob (one request per distinct file, a few at a time). Paths in the
 // returned FS are relative to the repository root, like dir; "" or "." loads
 // the whole repository. A folder that does not exist at ref gives an empty
-// FS. Symbolic links and submodules are left out. With maxSQLFileSize
-// above 0, a .sql file larger than that is listed with its size but never
-// fetched (see listedfs): a huge file costs no memory and no transfer, and
-// the size check of whatever loads the folder refuses it, if it would read
-// it.
-func (c *Client) RepoFS(ctx context.Context, owner, repo, ref, dir string, maxSQLFileSize int64) (fs.FS, error) {
+// FS. Symbolic links and submodules are left out. A .sql file larger than
+// limits.MaxFileSize is listed with its size but never fetched (see
+// listedfs): a huge file costs no memory and no transfer, and the size
+// check of whatever loads the folder refuses it, if it would read it. When
+// the other .sql files are more than limits.MaxFiles, or more than
+// limits.MaxTotalSize bytes together, nothing is fetched up front: each
+// file is fetched when first opened (with ctx), so a folder of 100,000
+// files costs its listing, and the load's size check refuses it from
+// there.
+func (c *Client) RepoFS(ctx context.Context, owner, repo, ref, dir string, limits listedfs.Limits) (fs.FS, error) {
+	maxSQLFileSize := limits.MaxFileSize
 	p, err := cleanPath(dir)
 	if err != nil {
 		return nil, err
@@ -194,6 +199,8 @@ func (c *Client) RepoFS(ctx context.Context, owner, repo, ref, dir string, maxSQ
 	}
 	type want struct{ name, sha string }
 	var blobs []want
+	var sqlFiles, sqlBytes int64
+	sizes := map[string]int64{}
 	for _, e := range entries {
 		name := path.Join(p, e.GetPath())
 		switch {
@@ -211,7 +218,25 @@ func (c *Client) RepoFS(ctx context.Context, owner, repo, ref, dir string, maxSQ
 			}
 			fsys[name] = &fstest.MapFile{Mode: mode}
 			blobs = append(blobs, want{name, e.GetSHA()})
+			sizes[name] = int64(e.GetSize())
+			if strings.HasSuffix(strings.ToLower(name), ".sql") {
+				sqlFiles++
+				sqlBytes += int64(e.GetSize())
+			}
 		}
+	}
+	if limits.OverBudget(sqlFiles, sqlBytes) {
+		shaOf := make(map[string]string, len(blobs))
+		for _, b := range blobs {
+			shaOf[b.name] = b.sha
+		}
+		return listedfs.New(fsys, unread, maxSQLFileSize).Lazy(sizes, func(name string) ([]byte, error) {
+			data, _, err := c.gh.Git.GetBlobRaw(ctx, owner, repo, shaOf[name])
+			if err != nil {
+				return nil, wrapErr(fmt.Sprintf("%s: read %s", what, name), err)
+			}
+			return data, nil
+		}), nil
 	}
 
 	// Read each distinct blob once, a few at a time.

@@ -219,7 +219,7 @@ func TestRepoFS(t *testing.T) {
 	commit := f.addCommit("feature/x", files)
 	c, _ := f.client(t)
 
-	fsys, err := c.RepoFS(ctx, "o", "r", "feature/x", "db/schema", 0)
+	fsys, err := c.RepoFS(ctx, "o", "r", "feature/x", "db/schema", listedfs.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func TestRepoFS(t *testing.T) {
 	}
 
 	// A commit SHA needs no resolving; the root is the whole repository.
-	all, err := c.RepoFS(ctx, "o", "r", commit, ".", 0)
+	all, err := c.RepoFS(ctx, "o", "r", commit, ".", listedfs.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func TestRepoFS(t *testing.T) {
 	}
 
 	// Missing folder: empty FS.
-	empty, err := c.RepoFS(ctx, "o", "r", commit, "db/nope/deeper", 0)
+	empty, err := c.RepoFS(ctx, "o", "r", commit, "db/nope/deeper", listedfs.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestRepoFS(t *testing.T) {
 
 	// GitHub truncates the recursive listing: walk level by level.
 	f.truncate = true
-	fsys2, err := c.RepoFS(ctx, "o", "r", commit, "db/schema", 0)
+	fsys2, err := c.RepoFS(ctx, "o", "r", commit, "db/schema", listedfs.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +283,7 @@ func TestRepoFS(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if _, err := c.RepoFS(ctx, "o", "r", "no-such-branch", "db", 0); err == nil || !strings.Contains(err.Error(), "resolve ref") {
+	if _, err := c.RepoFS(ctx, "o", "r", "no-such-branch", "db", listedfs.Limits{}); err == nil || !strings.Contains(err.Error(), "resolve ref") {
 		t.Fatalf("unknown ref: %v", err)
 	}
 
@@ -291,7 +291,7 @@ func TestRepoFS(t *testing.T) {
 	// never read; reading it fails. Other files are not counted.
 	f.truncate = false
 	f.takeCalls()
-	limited, err := c.RepoFS(ctx, "o", "r", commit, "db/schema", int64(len(files["db/schema/users.sql"])-1))
+	limited, err := c.RepoFS(ctx, "o", "r", commit, "db/schema", listedfs.Limits{MaxFileSize: int64(len(files["db/schema/users.sql"]) - 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,8 +310,40 @@ func TestRepoFS(t *testing.T) {
 	if b, err := fs.ReadFile(limited, "db/schema/sub/views.sql"); err != nil || string(b) != files["db/schema/sub/views.sql"] {
 		t.Fatalf("a file within the limit: %q %v", b, err)
 	}
-	if _, err := c.RepoFS(ctx, "o", "r", commit, "db/schema", int64(len(files["db/schema/orders.sql"]))); err != nil {
+	if _, err := c.RepoFS(ctx, "o", "r", commit, "db/schema", listedfs.Limits{MaxFileSize: int64(len(files["db/schema/orders.sql"]))}); err != nil {
 		t.Fatalf("the largest .sql file exactly at the limit: %v", err)
+	}
+
+	// More .sql files than max_files: nothing is fetched up front (a
+	// folder of 100,000 files costs its listing); the sizes are listed, so
+	// the load's size check can refuse it, and a file opened is fetched then.
+	f.takeCalls()
+	many, err := c.RepoFS(ctx, "o", "r", commit, "db/schema", listedfs.Limits{MaxFiles: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range callNames(f.takeCalls()) {
+		if strings.Contains(n, "/git/blobs/") {
+			t.Fatalf("a blob was read before any file was opened: %s", n)
+		}
+	}
+	if info, err := fs.Stat(many, "db/schema/orders.sql"); err != nil || info.Size() != int64(len(files["db/schema/orders.sql"])) {
+		t.Fatalf("a listed file's size: %v %v", info, err)
+	}
+	if b, err := fs.ReadFile(many, "db/schema/sub/views.sql"); err != nil || string(b) != files["db/schema/sub/views.sql"] {
+		t.Fatalf("a file fetched when read: %q %v", b, err)
+	}
+	blobs = 0
+	for _, n := range callNames(f.takeCalls()) {
+		if strings.Contains(n, "/git/blobs/") {
+			blobs++
+		}
+	}
+	if blobs != 1 {
+		t.Fatalf("%d blobs read for one file", blobs)
+	}
+	if b, err := fs.ReadFile(many, "db/schema/sub/views.sql"); err != nil || string(b) != files["db/schema/sub/views.sql"] || len(f.takeCalls()) != 0 {
+		t.Fatalf("a file read again: %q %v", b, err)
 	}
 }
 

@@ -3,6 +3,7 @@ package listedfs
 import (
 	"errors"
 	"io/fs"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -68,4 +69,51 @@ func (s subFS) Open(name string) (fs.File, error) {
 		return s.f.Open(s.dir)
 	}
 	return s.f.Open(s.dir + "/" + name)
+}
+
+// TestLazy: lazy files are listed with their sizes (so a size check needs
+// no fetch), fetched once each when first read, and a fetch that fails
+// fails that read only.
+func TestLazy(t *testing.T) {
+	m := fstest.MapFS{"db/a.sql": {}, "db/b.sql": {}, "db/big.sql": {}}
+	fetched := map[string]int{}
+	f := New(m, map[string]int64{"db/big.sql": 1 << 30}, 1<<20).Lazy(map[string]int64{"db/a.sql": 5, "db/b.sql": 7}, func(name string) ([]byte, error) {
+		fetched[name]++
+		if name == "db/b.sql" {
+			return nil, errors.New("502 Bad Gateway")
+		}
+		return []byte("a;\n\n\n"), nil
+	})
+	var total int64
+	if err := fs.WalkDir(f, "db", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		total += info.Size()
+		return err
+	}); err != nil || total != 1<<30+12 {
+		t.Fatalf("listed total %d, %v", total, err)
+	}
+	if len(fetched) != 0 {
+		t.Fatalf("listing fetched %v", fetched)
+	}
+	for range 2 {
+		if b, err := fs.ReadFile(f, "db/a.sql"); err != nil || string(b) != "a;\n\n\n" {
+			t.Fatalf("a.sql: %q %v", b, err)
+		}
+	}
+	if info, err := fs.Stat(f, "db/a.sql"); err != nil || info.Size() != 5 {
+		t.Fatalf("a.sql once read: %v %v", info, err)
+	}
+	if _, err := f.Open("db/b.sql"); err == nil || !strings.Contains(err.Error(), "502") {
+		t.Fatalf("a failed fetch: %v", err)
+	}
+	var ue *UnreadError
+	if _, err := fs.ReadFile(f, "db/big.sql"); !errors.As(err, &ue) || fetched["db/big.sql"] != 0 {
+		t.Fatalf("an unread file was fetched or read: %v", err)
+	}
+	if fetched["db/a.sql"] != 1 {
+		t.Fatalf("fetched %v, want a.sql once", fetched)
+	}
 }

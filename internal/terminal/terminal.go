@@ -20,6 +20,7 @@ import (
 
 	"github.com/ddlbot/ddlbot/internal/config"
 	"github.com/ddlbot/ddlbot/internal/github"
+	"github.com/ddlbot/ddlbot/internal/listedfs"
 )
 
 // FolderFunc returns the files under dir (slash-separated, relative to the
@@ -112,7 +113,7 @@ func (g *GitHub) FileContent(ctx context.Context, _, _, ref, p string) ([]byte, 
 // RepoFS returns a folder at a ref. The size limit is the sides' own: the
 // base side reads through git with it set, the work tree is read lazily
 // and checked by size before loading.
-func (g *GitHub) RepoFS(ctx context.Context, _, _, ref, dir string, _ int64) (fs.FS, error) {
+func (g *GitHub) RepoFS(ctx context.Context, _, _, ref, dir string, _ listedfs.Limits) (fs.FS, error) {
 	side, err := g.side(ref)
 	if err != nil {
 		return nil, err

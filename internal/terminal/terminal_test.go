@@ -8,6 +8,7 @@ import (
 	"testing/fstest"
 
 	"github.com/ddlbot/ddlbot/internal/github"
+	"github.com/ddlbot/ddlbot/internal/listedfs"
 )
 
 func TestGitHub(t *testing.T) {
@@ -36,12 +37,12 @@ func TestGitHub(t *testing.T) {
 	if b, err := g.FileContent(ctx, "o", "r", "abc", "db/a.sql"); err != nil || string(b) != "base" {
 		t.Errorf("base file: %q %v", b, err)
 	}
-	if f, err := g.RepoFS(ctx, "o", "r", "worktree", "db", 0); err != nil {
+	if f, err := g.RepoFS(ctx, "o", "r", "worktree", "db", listedfs.Limits{}); err != nil {
 		t.Error(err)
 	} else if b, _ := fs.ReadFile(f, "db/a.sql"); string(b) != "head" {
 		t.Errorf("head file %q", b)
 	}
-	if _, err := g.RepoFS(ctx, "o", "r", "elsewhere", "db", 0); err == nil {
+	if _, err := g.RepoFS(ctx, "o", "r", "elsewhere", "db", listedfs.Limits{}); err == nil {
 		t.Error("unknown ref accepted")
 	}
 
