@@ -33,19 +33,7 @@ func TestCleanupBinary(t *testing.T) {
 			t.Fatalf("plan %v in %s: exit %d\n%s%s", args, dir, r.code, r.stdout, r.stderr)
 		}
 	}
-	branches := func() []string {
-		t.Helper()
-		bs, err := p.client.ListBranches(ctx, "example", "shop")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var names []string
-		for _, b := range bs {
-			names = append(names, b.Name)
-		}
-		slices.Sort(names)
-		return names
-	}
+	branches := func() []string { return branchNames(t, p.client, "example", "shop") }
 
 	// This git branch's plan: deploy request #1.
 	plan(dir)

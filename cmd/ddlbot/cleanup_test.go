@@ -28,19 +28,7 @@ func TestCleanup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	branches := func() []string {
-		t.Helper()
-		bs, err := client.ListBranches(context.Background(), "acme", "app")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var names []string
-		for _, b := range bs {
-			names = append(names, b.Name)
-		}
-		sort.Strings(names)
-		return names
-	}
+	branches := func() []string { return branchNames(t, client, "acme", "app") }
 
 	write(t, dir, map[string]string{"db/schema/users.sql": strings.Replace(planUsers, "  PRIMARY KEY", "  nick varchar(40) DEFAULT NULL,\n  PRIMARY KEY", 1)})
 	if code, out, errs := run("plan", "--db", "app"); code != 0 {
@@ -84,4 +72,19 @@ func TestCleanup(t *testing.T) {
 			t.Fatal("a secret was printed")
 		}
 	}
+}
+
+// branchNames lists the names of the database's branches, sorted.
+func branchNames(t *testing.T, client *ps.Client, org, db string) []string {
+	t.Helper()
+	bs, err := client.ListBranches(context.Background(), org, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, b := range bs {
+		names = append(names, b.Name)
+	}
+	sort.Strings(names)
+	return names
 }

@@ -380,13 +380,9 @@ func locateColumnDefinition(p *Pass, table, column string, words ...string) (sch
 // does), or the definition's first word without patterns or when they are
 // not found. ok is false when no linted statement has the definition.
 func locateForeignKeyDefinition(p *Pass, table, name string, fk *sqlparser.ForeignKeyDefinition, patterns ...string) (schemadiff.Origin, bool) {
-	res := make([]*regexp.Regexp, 0, len(patterns))
-	for _, pat := range patterns {
-		re, err := p.compile("(?i)" + pat)
-		if err != nil {
-			return schemadiff.Origin{}, false
-		}
-		res = append(res, re)
+	res, ok := p.compileFold(patterns)
+	if !ok {
+		return schemadiff.Origin{}, false
 	}
 	var src []string
 	if fk != nil {

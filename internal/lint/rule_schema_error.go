@@ -109,13 +109,9 @@ func problemLocate(p *Pass, pr schemadiff.Problem, entity, needle string, patter
 // returns the span of the last pattern's first group, or of its whole match
 // when it has none.
 func psLocateSeq(p *Pass, entity string, patterns ...string) (schemadiff.Origin, bool) {
-	res := make([]*regexp.Regexp, 0, len(patterns))
-	for _, pat := range patterns {
-		re, err := p.compile("(?i)" + pat)
-		if err != nil {
-			return schemadiff.Origin{}, false
-		}
-		res = append(res, re)
+	res, ok := p.compileFold(patterns)
+	if !ok {
+		return schemadiff.Origin{}, false
 	}
 	candidates := p.lastTouching(entity)
 	if entity == "" {
@@ -159,4 +155,18 @@ func psMatchSeq(sql string, res []*regexp.Regexp) (start, end int, ok bool) {
 // back-quoted; its group is the name (with its quotes).
 func psWord(name string) string {
 	return "(?:^|[^A-Za-z0-9_$`])(`?" + regexp.QuoteMeta(name) + "`?)(?:$|[^A-Za-z0-9_$`])"
+}
+
+// compileFold compiles patterns case-insensitively (p.compile's cache);
+// ok is false when one does not compile.
+func (p *Pass) compileFold(patterns []string) ([]*regexp.Regexp, bool) {
+	res := make([]*regexp.Regexp, 0, len(patterns))
+	for _, pat := range patterns {
+		re, err := p.compile("(?i)" + pat)
+		if err != nil {
+			return nil, false
+		}
+		res = append(res, re)
+	}
+	return res, true
 }
