@@ -31,7 +31,6 @@ Exit status: 0 (or, with --exit-code, 0 no differences and 1 differences),
 2 usage problem or a schema that does not load.`
 
 func runDiff(ctx context.Context, a *app, args []string) int {
-	tuneGC()
 	fset := a.newFlagSet("diff", "ddlbot diff FROM TO [--format sql|diff|markdown|json]", diffDescription)
 	format := fset.String("format", "sql", "output format: sql, diff, markdown or json")
 	mysqlVersion := fset.String("mysql-version", "", "MySQL version to parse and analyse for (default "+schemadiff.DefaultMySQLVersion+")")
@@ -43,7 +42,7 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 	if !ok {
 		return code
 	}
-	defer a.tuneGC(a.localPaths(args), gcDiffPerByte)()
+	defer a.tuneGC(args, gcDiffPerByte)()
 	if len(args) != 2 {
 		code := a.fail(usageError{fmt.Sprintf("diff takes FROM and TO, got %d argument(s)", len(args))})
 		a.helpHint(fset)

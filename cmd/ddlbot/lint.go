@@ -32,7 +32,6 @@ Exit status: 0 no errors (warnings allowed; see lint.fail_on), 1 findings at
 or above the failing severity, 2 usage, configuration or internal problem.`
 
 func runLint(ctx context.Context, a *app, args []string) int {
-	tuneGC()
 	fset := a.newFlagSet("lint", "ddlbot lint [PATH...] [--config F] [--base REF] [--format text|json|sarif|github]", lintDescription)
 	configPath := fset.String("config", "", "configuration file (default: the .ddlbot.yml in the current folder or the nearest one above it in the repository, if any)")
 	base := fset.String("base", "", "git ref to compare with: lint only what changed since it and run the change-safety rules")
@@ -46,7 +45,7 @@ func runLint(ctx context.Context, a *app, args []string) int {
 	if !ok {
 		return code
 	}
-	defer a.tuneGC(a.localPaths(paths), gcLintPerByte)()
+	defer a.tuneGC(paths, gcLintPerByte)()
 	if *listRules {
 		if err := lint.WriteRuleReference(a.stdout, *markdown); err != nil {
 			return a.fail(err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 )
 
@@ -92,16 +91,5 @@ func (p *profiler) stop(a *app) {
 	}
 	if err != nil {
 		fmt.Fprintf(a.stderr, "ddlbot: --memprofile: %v\n", err)
-	}
-}
-
-// tuneGC collects garbage a little sooner than Go's default (GOGC=75
-// instead of 100) for the commands that load whole schemas: nearly all of
-// their heap is the parsed schema, live until the end, so the default lets
-// the process grow to twice that. Measured on 2,000 tables: 15 % less
-// memory, no slower. A GOGC set by the user wins.
-func tuneGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(75)
 	}
 }

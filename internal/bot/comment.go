@@ -488,7 +488,8 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 	// The class check (issue 17): whatever the checks above missed, the
 	// deploy request, its branch and the branch's schema must be this pull
 	// request's reviewed head, or nothing is deployed.
-	fresh, problems, err := r.e.verifyDeploy(ctx, deployTarget{repo: r.ev.Repo, pr: r.pr, db: r.db, state: st, res: res}, dr.Number)
+	target := deployTarget{repo: r.ev.Repo, pr: r.pr, db: r.db, state: st, res: res}
+	fresh, problems, err := r.e.verifyDeploy(ctx, target, dr.Number)
 	if err != nil {
 		return r.refuse(ReasonUnverified, fmt.Sprintf("ddlbot could not check that deploy request #%d is what was reviewed, so nothing was deployed: %s. Comment `/deploy` again.",
 			dr.Number, schemadiff.MarkdownEscape(err.Error())))
@@ -510,15 +511,18 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 		if err == nil {
 			return r.follow(ctx, dps, deployed, started)
 		}
-		if attempt < deployAttempts && !ps.IsPermanent(err) && ctx.Err() == nil && r.stillReady(ctx, dps, number) {
+		if attempt < deployAttempts && !ps.IsPermanent(err) && ctx.Err() == nil {
 			// PlanetScale failed (a 5xx past the client's own retries, the
-			// network) and nothing started: the same deploy, a little later,
-			// rather than "refused" for a fault that passes.
-			r.e.log().Warn("deploy failed and nothing started: trying again", "deploy_request", number, "attempt", attempt, "err", err)
-			if err := r.e.clock().Sleep(ctx, time.Duration(attempt)*r.e.Options.withDefaults().PollInterval); err != nil {
-				return nil, err
+			// network): the same deploy, a little later, rather than
+			// "refused" for a fault that passes, when nothing started and
+			// the deploy request is still what was reviewed.
+			if serr := r.e.clock().Sleep(ctx, time.Duration(attempt)*r.e.Options.withDefaults().PollInterval); serr != nil {
+				return nil, serr
 			}
-			continue
+			if r.stillReady(ctx, target, number) {
+				r.e.log().Warn("deploy failed and nothing started: trying again", "deploy_request", number, "attempt", attempt, "err", err)
+				continue
+			}
 		}
 		return r.deployFailed(ctx, dps, number, started, err)
 	}
@@ -528,11 +532,13 @@ func (r *run) deploy(ctx context.Context, dps DeployPlanetScale, st PlanState, d
 // may pass, with nothing started, is asked for.
 const deployAttempts = 3
 
-// stillReady reads the deploy request: still waiting to be deployed (the
-// failed deploy started nothing), so asking again is safe.
-func (r *run) stillReady(ctx context.Context, dps DeployPlanetScale, number int) bool {
-	dr, err := dps.GetDeployRequest(ctx, r.db.Organization, r.db.Database, number)
-	return err == nil && dr.DeploymentState == ps.StateReady
+// stillReady checks the deploy request again as before the first deploy
+// (verifyDeploy: still this pull request's reviewed head) and that it is
+// still waiting to be deployed (the failed deploy started nothing), so
+// asking again is safe.
+func (r *run) stillReady(ctx context.Context, target deployTarget, number int) bool {
+	dr, problems, err := r.e.verifyDeploy(ctx, target, number)
+	return err == nil && len(problems) == 0 && dr.DeploymentState == ps.StateReady
 }
 
 // lostDeployWait bounds how long a deploy whose answer was lost is looked

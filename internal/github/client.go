@@ -376,9 +376,9 @@ func IsTransient(err error) bool {
 }
 
 // IsPermanent reports whether GitHub answered the request itself with a
-// refusal that asking again will not change: a 4xx (not 429, not a rate
-// limit, not a timeout or conflict), also when it came from the App's
-// installation token request (a deleted installation, a wrong key).
+// refusal that asking again will not change: 400, 401, 403 (not a rate
+// limit), 405, 410, 413, 451, and any 4xx but 408 and 429 for the App's
+// installation token (a deleted installation, a wrong key).
 func IsPermanent(err error) bool {
 	var lim *RateLimitError
 	var primary *gh.RateLimitError
@@ -386,15 +386,19 @@ func IsPermanent(err error) bool {
 	if err == nil || errors.As(err, &lim) || errors.As(err, &primary) || errors.As(err, &secondary) {
 		return false
 	}
-	code := statusCode(err)
-	if code == 0 {
-		code = tokenStatus(err)
+	if code := tokenStatus(err); code != 0 && statusCode(err) == 0 {
+		// The installation's token was refused: a removed installation,
+		// a wrong key or App id.
+		return code >= 400 && code < 500 && code != http.StatusTooManyRequests && code != http.StatusRequestTimeout
 	}
-	switch code {
-	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooEarly, http.StatusTooManyRequests:
-		return false
+	// 404 and 422 are left out: GitHub answers them for a moment after a
+	// push or a new pull request, before its replicas agree.
+	switch statusCode(err) {
+	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusMethodNotAllowed,
+		http.StatusGone, http.StatusRequestEntityTooLarge, http.StatusUnavailableForLegalReasons:
+		return true
 	}
-	return code >= 400 && code < 500
+	return false
 }
 
 // tokenStatus is the status of a failed installation token request

@@ -224,8 +224,9 @@ func TestIsTransient(t *testing.T) {
 		{status(429), true, false},
 		{status(409), false, false},
 		{status(403), false, true},
-		{status(404), false, true},
-		{status(422), false, true},
+		{status(404), false, false}, // a moment after a push, before GitHub's replicas agree
+		{status(422), false, false},
+		{status(401), false, true},
 		{token(404), false, true}, // from the transport: no answer go-github knows
 		{token(502), true, false},
 		{&RateLimitError{Secondary: true}, true, false},

@@ -98,18 +98,21 @@ func MissingAccess(err error) (access string, ok bool) {
 }
 
 // IsPermanent reports whether the API refused the request itself in a way
-// that asking again will not change: a 4xx other than 408, 409, 425 and
-// 429 (bad credentials, a missing access, not found, invalid).
+// that asking again will not change: 400, 401 (bad credentials), 403 (a
+// missing access), 405, 410, 413. A 404 or 422 is left out: PlanetScale
+// answers them for a moment while a branch or deploy request is being set
+// up.
 func IsPermanent(err error) bool {
 	var e *Error
 	if !errors.As(err, &e) {
 		return false
 	}
 	switch e.StatusCode {
-	case http.StatusRequestTimeout, http.StatusConflict, http.StatusTooEarly, http.StatusTooManyRequests:
-		return false
+	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusMethodNotAllowed,
+		http.StatusGone, http.StatusRequestEntityTooLarge:
+		return true
 	}
-	return e.StatusCode >= 400 && e.StatusCode < 500
+	return false
 }
 
 // IsRateLimited reports whether err is a 429 from the API (after the

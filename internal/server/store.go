@@ -149,6 +149,8 @@ CREATE TABLE IF NOT EXISTS jobs (
 -- job on each claim (stores made before have it: dropped).
 DROP INDEX IF EXISTS jobs_runnable;
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, id);
+-- Prune deletes the ended jobs by age without reading them all.
+CREATE INDEX IF NOT EXISTS jobs_ended ON jobs (state, updated_at);
 CREATE INDEX IF NOT EXISTS jobs_pr ON jobs (pr_key, state, id);
 CREATE TABLE IF NOT EXISTS deployments (
 	org          TEXT    NOT NULL,

@@ -138,7 +138,8 @@ func TestRetryOnlyWhatMayPass(t *testing.T) {
 		{"GitHub 502", fmt.Errorf("list comments: %w", &gh.ErrorResponse{Response: &http.Response{StatusCode: 502}}), stateQueued},
 		{"network", errors.New("dial tcp 127.0.0.1:1: connection refused"), stateQueued},
 		{"PlanetScale 503", &ps.Error{StatusCode: 503}, stateQueued},
-		{"GitHub 404", fmt.Errorf("read the pull request: %w", &gh.ErrorResponse{Response: &http.Response{StatusCode: 404}}), stateFailed},
+		{"GitHub 404", fmt.Errorf("read the pull request: %w", &gh.ErrorResponse{Response: &http.Response{StatusCode: 404}}), stateQueued}, // right after a push
+		{"GitHub 401", fmt.Errorf("read the pull request: %w", &gh.ErrorResponse{Response: &http.Response{StatusCode: 401}}), stateFailed},
 		{"installation token 401", &ghinstallation.HTTPError{Message: "could not refresh the token", Response: &http.Response{StatusCode: 401}}, stateFailed},
 		{"PlanetScale 403", fmt.Errorf("create a branch: %w", &ps.Error{StatusCode: 403}), stateFailed},
 		{"unusable payload", Permanent(errors.New("parse the delivery")), stateFailed},
