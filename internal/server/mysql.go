@@ -50,6 +50,8 @@ const mysqlSchemaJobs = `CREATE TABLE IF NOT EXISTS jobs (
 	PRIMARY KEY (id),
 	UNIQUE KEY jobs_delivery (delivery),
 	KEY jobs_runnable (state, not_before, id),
+	KEY jobs_state (state, id),
+	KEY jobs_ended (state, updated_at),
 	KEY jobs_pr (pr_key, state, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`
 
@@ -169,6 +171,10 @@ func OpenMySQL(ctx context.Context, rawURL string) (Store, error) {
 		}
 	}
 	s := &sqlStore{db: db, dialect: dialectMySQL}
+	if err := s.addIndexesMySQL(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("bring the store %s up to date: %w", shown, err)
+	}
 	if err := s.addColumns(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("bring the store %s up to date: %w", shown, err)
@@ -298,6 +304,41 @@ func (s *sqlStore) recordDeploymentMySQL(ctx context.Context, d Deployment) erro
 			check_run_id = IF(VALUES(check_run_id) = 0, check_run_id, VALUES(check_run_id))`,
 		d.Organization, d.Database, d.Number, d.InstallationID, d.Repo, d.PullRequest, d.State, ms(d.UpdatedAt), d.CommentID, d.CheckRunID); err != nil {
 		return fmt.Errorf("record deploy request #%d of %s/%s: %w", d.Number, d.Organization, d.Database, err)
+	}
+	return nil
+}
+
+// addedIndexesMySQL are the jobs table's indexes added after its first
+// release (SQLite's schema creates them IF NOT EXISTS; MySQL 8 has no such
+// clause for indexes): a claim walks jobs_state in id order, prune reads
+// jobs_ended.
+var addedIndexesMySQL = []struct{ name, def string }{
+	{"jobs_state", "(state, id)"},
+	{"jobs_ended", "(state, updated_at)"},
+}
+
+// addIndexesMySQL adds the addedIndexesMySQL an older store lacks. Two
+// replicas starting at once may both try; the loser finds the index there.
+func (s *sqlStore) addIndexesMySQL(ctx context.Context) error {
+	has := func(name string) (bool, error) {
+		var n int
+		err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.statistics
+			WHERE table_schema = DATABASE() AND table_name = 'jobs' AND index_name = ?`, name).Scan(&n)
+		return n > 0, err
+	}
+	for _, ix := range addedIndexesMySQL {
+		ok, err := has(ix.name)
+		if err != nil {
+			return fmt.Errorf("read the indexes of jobs: %w", err)
+		}
+		if ok {
+			continue
+		}
+		if _, err := s.db.ExecContext(ctx, `CREATE INDEX `+ix.name+` ON jobs `+ix.def); err != nil {
+			if ok, herr := has(ix.name); herr != nil || !ok {
+				return fmt.Errorf("add index %s to jobs: %w", ix.name, err)
+			}
+		}
 	}
 	return nil
 }

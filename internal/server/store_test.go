@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -467,4 +468,84 @@ func testStoreAnnounce(t *testing.T, s Store) {
 	if !claim(key, 2) {
 		t.Fatal("after Prune the claim is gone")
 	}
+}
+
+// TestOlderStoreOpens: a store made by an older ddlbot (deployments without
+// the comment and check run columns; on MySQL, jobs without the claim and
+// prune indexes) opens, gains them, and works.
+func TestOlderStoreOpens(t *testing.T) {
+	ctx := context.Background()
+	oldDeployments := `CREATE TABLE deployments (org VARCHAR(255) NOT NULL, db VARCHAR(255) NOT NULL, number BIGINT NOT NULL,
+		installation BIGINT NOT NULL, repo VARCHAR(255) NOT NULL, pr BIGINT NOT NULL, state VARCHAR(64) NOT NULL,
+		updated_at BIGINT NOT NULL, PRIMARY KEY (org, db, number))`
+	check := func(t *testing.T, s Store) {
+		t.Helper()
+		d := Deployment{Organization: "acme", Database: "shop", Number: 3, InstallationID: 9, Repo: "acme/app", PullRequest: 7,
+			State: "in_progress", CommentID: 11, CheckRunID: 12, UpdatedAt: time.UnixMilli(1_800_000_000_000)}
+		if err := s.RecordDeployment(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.LookupDeployment(ctx, "acme", "shop", 3); err != nil || got == nil || got.CommentID != 11 || got.CheckRunID != 12 {
+			t.Fatalf("after the upgrade: %+v %v", got, err)
+		}
+	}
+	t.Run("sqlite", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "old.db")
+		db, err := sql.Open("sqlite", "file:"+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, oldDeployments); err != nil {
+			t.Fatal(err)
+		}
+		_ = db.Close()
+		s, err := OpenSQLite(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		check(t, s)
+	})
+	t.Run("mysql", func(t *testing.T) {
+		dsn := mysqltest.Database(t, "ddlbot_old_")
+		db, err := sql.Open("mysql", dsn.FormatDSN())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		oldJobs := strings.Replace(strings.Replace(mysqlSchemaJobs, "\tKEY jobs_state (state, id),\n", "", 1), "\tKEY jobs_ended (state, updated_at),\n", "", 1)
+		if oldJobs == mysqlSchemaJobs {
+			t.Fatal("the test's older jobs table is today's")
+		}
+		for _, q := range []string{oldJobs, oldDeployments} {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Two replicas of the newer ddlbot start at once.
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		opened := make([]Store, 2)
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				opened[i], errs[i] = OpenMySQL(ctx, mysqltest.StoreURL(dsn))
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("replica %d: %v", i, err)
+			}
+			defer opened[i].Close()
+		}
+		for _, ix := range addedIndexesMySQL {
+			var n int
+			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'jobs' AND index_name = ?`, ix.name).Scan(&n); err != nil || n == 0 {
+				t.Fatalf("index %s: %d %v", ix.name, n, err)
+			}
+		}
+		check(t, opened[0])
+	})
 }
