@@ -215,7 +215,7 @@ type followPayload struct {
 // (the claim lets a push pass a follow-up that is not due yet).
 func followJob(delivery string, installation int64, repo bot.Repo, pr int) Job {
 	payload, _ := json.Marshal(followPayload{Repo: repo, PullRequest: pr})
-	key := fmt.Sprintf("%s#%d", repo, pr) // as intake's jobKey
+	key := prKey(repo, pr)
 	if pr <= 0 {
 		key = "follow:" + strings.ToLower(repo.String()) // the whole repository's, as an older ddlbot keyed them
 	}

@@ -142,12 +142,16 @@ func jobKey(ev bot.Event) string {
 	case ev.Installation != nil:
 		return fmt.Sprintf("installation:%d", ev.Installation.ID)
 	case ev.PullRequest != nil:
-		return fmt.Sprintf("%s#%d", ev.PullRequest.Repo, ev.PullRequest.Number)
+		return prKey(ev.PullRequest.Repo, ev.PullRequest.Number)
 	case ev.Comment != nil:
-		return fmt.Sprintf("%s#%d", ev.Comment.Repo, ev.Comment.Number)
+		return prKey(ev.Comment.Repo, ev.Comment.Number)
 	}
 	return ev.Name
 }
+
+// prKey is the job key of a pull request: its deliveries' jobs and its
+// follow-ups share it, so they never run at once.
+func prKey(repo bot.Repo, number int) string { return fmt.Sprintf("%s#%d", repo, number) }
 
 // readDelivery reads a delivery's body, at most limit bytes, on a server
 // that is ready (running, not draining); code is 0 when it could be read,

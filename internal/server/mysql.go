@@ -317,8 +317,7 @@ var addedIndexesMySQL = []struct{ name, def string }{
 	{"jobs_ended", "(state, updated_at)"},
 }
 
-// addIndexesMySQL adds the addedIndexesMySQL an older store lacks. Two
-// replicas starting at once may both try; the loser finds the index there.
+// addIndexesMySQL adds the addedIndexesMySQL an older store lacks (ensure).
 func (s *sqlStore) addIndexesMySQL(ctx context.Context) error {
 	has := func(name string) (bool, error) {
 		var n int
@@ -327,17 +326,9 @@ func (s *sqlStore) addIndexesMySQL(ctx context.Context) error {
 		return n > 0, err
 	}
 	for _, ix := range addedIndexesMySQL {
-		ok, err := has(ix.name)
-		if err != nil {
-			return fmt.Errorf("read the indexes of jobs: %w", err)
-		}
-		if ok {
-			continue
-		}
-		if _, err := s.db.ExecContext(ctx, `CREATE INDEX `+ix.name+` ON jobs `+ix.def); err != nil {
-			if ok, herr := has(ix.name); herr != nil || !ok {
-				return fmt.Errorf("add index %s to jobs: %w", ix.name, err)
-			}
+		if err := s.ensure(ctx, "index jobs."+ix.name, func() (bool, error) { return has(ix.name) },
+			`CREATE INDEX `+ix.name+` ON jobs `+ix.def); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -206,8 +206,7 @@ var addedColumns = []struct{ table, column, def string }{
 	{"deployments", "check_run_id", "BIGINT NOT NULL DEFAULT 0"},
 }
 
-// addColumns adds the addedColumns a store lacks. Two replicas starting at
-// once may both try; the loser finds the column there and goes on.
+// addColumns adds the addedColumns a store lacks (ensure).
 func (s *sqlStore) addColumns(ctx context.Context) error {
 	has := func(table, column string) (bool, error) {
 		q := `SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?`
@@ -219,17 +218,28 @@ func (s *sqlStore) addColumns(ctx context.Context) error {
 		return n > 0, err
 	}
 	for _, c := range addedColumns {
-		ok, err := has(c.table, c.column)
-		if err != nil {
-			return fmt.Errorf("read the columns of %s: %w", c.table, err)
+		if err := s.ensure(ctx, c.table+"."+c.column, func() (bool, error) { return has(c.table, c.column) },
+			`ALTER TABLE `+c.table+` ADD COLUMN `+c.column+` `+c.def); err != nil {
+			return err
 		}
-		if ok {
-			continue
-		}
-		if _, err := s.db.ExecContext(ctx, `ALTER TABLE `+c.table+` ADD COLUMN `+c.column+` `+c.def); err != nil {
-			if ok, herr := has(c.table, c.column); herr != nil || !ok {
-				return fmt.Errorf("add %s.%s: %w", c.table, c.column, err)
-			}
+	}
+	return nil
+}
+
+// ensure runs ddl unless has says what it adds (what) is there. Replicas
+// starting at once may both run it: the one that fails finds it there and
+// goes on.
+func (s *sqlStore) ensure(ctx context.Context, what string, has func() (bool, error), ddl string) error {
+	ok, err := has()
+	if err != nil {
+		return fmt.Errorf("look for %s: %w", what, err)
+	}
+	if ok {
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, ddl); err != nil {
+		if ok, herr := has(); herr != nil || !ok {
+			return fmt.Errorf("add %s: %w", what, err)
 		}
 	}
 	return nil
